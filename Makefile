@@ -1,0 +1,62 @@
+# dieuhanh — the two commands: `make demo` and `make test`. Both work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM ?= /usr/bin/chromium
+DEMO_ADDR ?= 127.0.0.1:8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dieuhanh
+PYTEST_ARGS ?=
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test install install-test assets chromium postgres serve clean
+
+## demo: install, migrate an embedded SQLite database, load the HCMC demo, serve it
+demo: install
+	env -u DATABASE_URL $(BIN)/dieuhanh demo
+	env -u DATABASE_URL $(BIN)/dieuhanh serve $(DEMO_ADDR)
+
+## test: install what tests need (Python deps, npm assets, Chromium), make sure PostgreSQL is up, run the suite
+test: install-test chromium postgres
+	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true DIEUHANH_CHROMIUM=$(CHROMIUM) \
+		$(BIN)/pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements/constraints.txt
+	$(BIN)/pip install -q -c requirements/constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install -q -c requirements/constraints.txt -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed assets
+	$(BIN)/dieuhanh compile_catalogues
+
+install-test: $(VENV)/.installed-test assets
+	$(BIN)/dieuhanh compile_catalogues
+
+## assets: HTMX and ECharts from the npm registry, served as static files (never a CDN)
+assets: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## chromium: Debian's Chromium for the Playwright tests (Playwright cannot download browsers here)
+chromium:
+	@command -v $(CHROMIUM) >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-core; }
+
+## postgres: start the local cluster if it is down, and wait until it answers
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start on 127.0.0.1:5432" >&2; exit 1
+
+serve: install
+	$(BIN)/dieuhanh serve $(DEMO_ADDR)
+
+clean:
+	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,75 @@
+"""Actions: the only way data is written.
+
+An action is a service function decorated with ``@action``. Before it runs, the authorisation
+function of the same name (registered with ``@authorizes``) must allow the actor; the action then runs
+in one database transaction and must record at least one audit event in it (``dieuhanh.audit.record``),
+or declare that it changed nothing (``nothing_changed``), so a change and its audit row commit or roll
+back together. An action without an authorisation
+function, or one that records no audit event, fails loudly rather than writing unchecked.
+
+This follows CKAN's ``check_access`` (one auth function per action, same name) and Zulip's ``do_*``
+functions (one place per write).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import transaction
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+AUTH_FUNCTIONS: dict[str, Callable[..., None]] = {}
+ACTIONS: dict[str, Callable[..., Any]] = {}
+
+_audit_count: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("audit_count", default=None)
+
+
+class UncheckedAction(RuntimeError):
+    """An action has no authorisation function, or wrote no audit event."""
+
+
+def authorizes(fn: F) -> F:
+    """Register ``fn`` as the authorisation function of the action with the same name."""
+    AUTH_FUNCTIONS[fn.__name__] = fn
+    return fn
+
+
+def action(fn: F) -> F:
+    """Make ``fn`` an action: authorised, atomic, audited. Call it with keyword arguments, ``actor`` first."""
+    name = fn.__name__
+    ACTIONS[name] = fn
+
+    @functools.wraps(fn)
+    def run(*, actor, **kwargs):
+        check = AUTH_FUNCTIONS.get(name)
+        if check is None:
+            raise UncheckedAction(f"action {name} has no authorisation function")
+        with transaction.atomic():
+            check(actor, **kwargs)
+            counter = [0]
+            token = _audit_count.set(counter)
+            try:
+                result = fn(actor=actor, **kwargs)
+            finally:
+                _audit_count.reset(token)
+            if counter[0] == 0:
+                raise UncheckedAction(f"action {name} recorded no audit event")
+            return result
+
+    run.action_name = name  # type: ignore[attr-defined]
+    return run  # type: ignore[return-value]
+
+
+def note_audit_written() -> None:
+    counter = _audit_count.get()
+    if counter is not None:
+        counter[0] += 1
+
+
+def nothing_changed() -> None:
+    """Declare that this run of the action wrote nothing (e.g. an edit to identical values): no audit needed."""
+    note_audit_written()

@@ -1,0 +1,110 @@
+"""Who may do what, on which unit: the one permission table and the one permission check.
+
+Every permission names the roles that grant it. A role held on a unit grants it on that unit and on
+every unit below (CKAN's cascading organisation roles). Someone who holds no role on a unit or above
+it does not see that unit's data at all: checks raise ``NotFound`` for them, exactly as for data that
+does not exist; someone who sees the unit but lacks the role gets ``Forbidden``.
+
+The unit directory itself (names, codes, hierarchy) is public administrative information and is
+readable by every signed-in user; what is scoped is the data held *about* a unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from dieuhanh.access.models import Role, RoleAssignment
+from dieuhanh.errors import Forbidden, NotFound
+from dieuhanh.units.models import Unit
+
+EVERY_ROLE = frozenset(Role)
+
+# permission -> roles that grant it (on the unit and below). Later capabilities add their rows here.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # Read the data held about a unit: its people and roles, its history.
+    "unit_data_view": EVERY_ROLE,
+    "unit_history_view": frozenset({Role.APPROVER, Role.STEERING, Role.ADMINISTRATOR}),
+    # Manage the unit tree.
+    "unit_create": frozenset({Role.ADMINISTRATOR}),
+    "unit_update": frozenset({Role.ADMINISTRATOR}),
+    "unit_close": frozenset({Role.ADMINISTRATOR}),
+    # Manage people and their roles.
+    "user_create": frozenset({Role.ADMINISTRATOR}),
+    "role_grant": frozenset({Role.ADMINISTRATOR}),
+    "role_revoke": frozenset({Role.ADMINISTRATOR}),
+}
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The platform itself acting from a trusted command line (loaders, the demo). Allowed everything."""
+
+    label: str = "system"
+
+    is_authenticated = True
+    pk = None
+
+
+def is_system(actor: object) -> bool:
+    return isinstance(actor, SystemActor)
+
+
+def roles_on(user, unit: Unit) -> frozenset[Role]:
+    """The roles ``user`` holds on ``unit`` directly or through any unit above it."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cache = user.__dict__.setdefault("_roles_cache", {})
+    if unit.path not in cache:
+        held = RoleAssignment.objects.filter(
+            user=user, unit__code__in=unit.ancestor_codes, revoked_at__isnull=True
+        ).values_list("role", flat=True)
+        cache[unit.path] = frozenset(Role(r) for r in held)
+    return cache[unit.path]
+
+
+def forget_roles(user) -> None:
+    """Drop the per-request role cache after roles changed."""
+    if user is not None:
+        user.__dict__.pop("_roles_cache", None)
+
+
+def can(actor, permission: str, unit: Unit) -> bool:
+    if is_system(actor):
+        return True
+    return bool(roles_on(actor, unit) & PERMISSIONS[permission])
+
+
+def can_see(actor, unit: Unit) -> bool:
+    return is_system(actor) or bool(roles_on(actor, unit))
+
+
+def require(actor, permission: str, unit: Unit) -> None:
+    """Raise ``NotFound`` if ``unit``'s data is outside the actor's reach, ``Forbidden`` if the role is lacking."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    if is_system(actor):
+        return
+    held = roles_on(actor, unit)
+    if not held:
+        raise NotFound("not found")
+    if not held & PERMISSIONS[permission]:
+        raise Forbidden(f"permission {permission} denied on unit {unit.code}")
+
+
+def reach_filter(actor, permission: str, field: str = "") -> Q:
+    """A ``Q`` limiting a queryset to rows whose unit (``field`` + ``path``) the actor holds ``permission`` on."""
+    if is_system(actor):
+        return Q()
+    roots = RoleAssignment.objects.filter(
+        user=actor, revoked_at__isnull=True, role__in=PERMISSIONS[permission]
+    ).values_list("unit__path", flat=True)
+    q = Q(pk__in=[])
+    for path in set(roots):
+        q |= Q(**{f"{field}path__startswith": path})
+    return q
+
+
+def units_in_reach(actor, permission: str = "unit_data_view"):
+    return Unit.objects.filter(reach_filter(actor, permission))

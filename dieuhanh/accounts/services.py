@@ -1,0 +1,150 @@
+"""Writing people, their roles on units, and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+
+from dieuhanh.access.actions import action
+from dieuhanh.access.models import ApiToken, Role, RoleAssignment
+from dieuhanh.access.policy import forget_roles
+from dieuhanh.accounts import auth  # noqa: F401  (registers the authorisation functions)
+from dieuhanh.accounts.models import User
+from dieuhanh.audit.services import diff, record, snapshot
+from dieuhanh.core.text import normalise_name
+from dieuhanh.errors import Conflict, Invalid
+from dieuhanh.units.models import Unit
+
+USER_FIELDS = ("username", "full_name", "email", "position", "phone", "is_active")
+TOKEN_PREFIX = "dh_"
+
+
+def _check_role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise Invalid(f"unknown role {role!r}", details=[{"field": "role", "code": "unknown", "message": f"role must be one of {', '.join(Role.values)}"}]) from None
+
+
+@action
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    unit: Unit,
+    role: str,
+    full_name: str = "",
+    email: str = "",
+    position: str = "",
+    phone: str = "",
+) -> User:
+    """Create an account together with its first role on ``unit``: nobody exists without a place."""
+    username = username.strip()
+    email = email.strip().lower()
+    role = _check_role(role)
+    problems = []
+    if not username:
+        problems.append({"field": "username", "code": "required", "message": "a username is required"})
+    else:
+        try:
+            User.username_validator(username)
+        except ValidationError:
+            problems.append({"field": "username", "code": "bad_format", "message": "letters, digits and @.+-_ only"})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append({"field": "email", "code": "bad_format", "message": "not an e-mail address"})
+    candidate = User(username=username, email=email, full_name=full_name)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        problems.extend({"field": "password", "code": "weak", "message": m} for m in exc.messages)
+    if problems:
+        raise Invalid("invalid user", details=problems)
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(f"user {username} already exists", code="user_exists")
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise Conflict(f"e-mail {email} is already used", code="email_taken")
+    user = User(username=username, email=email, full_name=normalise_name(full_name), position=normalise_name(position), phone=phone.strip())
+    user.set_password(password)
+    user.save()
+    record(actor=actor, action="user_create", obj=user, unit=unit, object_type="user", changes=diff({}, snapshot(user, USER_FIELDS)))
+    _grant(actor=actor, user=user, unit=unit, role=role)
+    return user
+
+
+def _grant(*, actor, user: User, unit: Unit, role: Role) -> RoleAssignment:
+    if RoleAssignment.objects.filter(user=user, unit=unit, role=role, revoked_at__isnull=True).exists():
+        raise Conflict(f"{user.username} already holds {role} on {unit.code}", code="role_exists")
+    assignment = RoleAssignment.objects.create(user=user, unit=unit, role=role, granted_by=actor if actor.pk else None)
+    record(actor=actor, action="role_grant", obj=assignment, unit=unit, object_type="role_assignment",
+           changes={"user": [None, user.username], "unit": [None, unit.code], "role": [None, role.value]})
+    forget_roles(user)
+    return assignment
+
+
+@action
+def role_grant(*, actor, user: User, unit: Unit, role: str) -> RoleAssignment:
+    if not user.is_active:
+        raise Invalid(f"user {user.username} is deactivated", code="user_inactive")
+    return _grant(actor=actor, user=user, unit=unit, role=_check_role(role))
+
+
+@action
+def role_revoke(*, actor, assignment: RoleAssignment) -> RoleAssignment:
+    current = RoleAssignment.objects.select_for_update().select_related("user", "unit").get(pk=assignment.pk)
+    if current.revoked_at is not None:
+        raise Conflict("this role was already revoked", code="already_revoked")
+    current.revoked_at = timezone.now()
+    current.revoked_by = actor if actor.pk else None
+    current.save(update_fields=["revoked_at", "revoked_by"])
+    record(actor=actor, action="role_revoke", obj=current, unit=current.unit, object_type="role_assignment",
+           changes={"revoked_at": [None, current.revoked_at.isoformat()]},
+           note=f"{current.user.username} / {current.role} / {current.unit.code}")
+    forget_roles(current.user)
+    return current
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@action
+def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create an API token; returns the token row and its secret, which is never shown again."""
+    name = normalise_name(name)
+    if not name:
+        raise Invalid("a token needs a name", details=[{"field": "name", "code": "required", "message": "name the token"}])
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], digest=_digest(secret))
+    record(actor=actor, action="token_create", obj=token, object_type="api_token", changes={"name": [None, name], "prefix": [None, token.prefix]})
+    return token, secret
+
+
+@action
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    record(actor=actor, action="token_revoke", obj=token, object_type="api_token", changes={"revoked_at": [None, token.revoked_at.isoformat()]})
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user a bearer token belongs to, or ``None``. Not an action: reading, plus a last-used stamp."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=_digest(secret), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

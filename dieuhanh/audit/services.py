@@ -1,0 +1,95 @@
+"""Writing audit events. Called by actions, inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models, transaction
+
+from dieuhanh.access.actions import note_audit_written
+from dieuhanh.access.policy import is_system
+from dieuhanh.audit.models import AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value, readable in the history view."""
+    if isinstance(value, models.Model):
+        return getattr(value, "code", None) or value.pk
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {f: _plain(getattr(obj, f)) for f in fields}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields whose value changed."""
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def _actor_fields(actor) -> dict[str, Any]:
+    if actor is None:
+        raise ValueError("an audit event needs an actor")
+    if is_system(actor):
+        return {"actor": None, "actor_label": f"system:{actor.label}"}
+    return {"actor": actor, "actor_label": actor.get_username()}
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    changes: Mapping[str, list[Any]],
+    unit=None,
+    note: str = "",
+    object_type: str | None = None,
+) -> AuditEvent:
+    """Append one audit event. Must run inside the transaction of the change it describes."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events are written inside the transaction of the change")
+    event = AuditEvent.objects.create(
+        **_actor_fields(actor),
+        action=action,
+        object_type=object_type or obj._meta.model_name,
+        object_id=str(getattr(obj, "code", None) or obj.pk),
+        object_repr=str(obj)[:255],
+        unit=unit,
+        changes=dict(changes),
+        note=note,
+    )
+    note_audit_written()
+    return event
+
+
+def record_many(events: list[AuditEvent]) -> None:
+    """Append many prepared events at once (bulk loads); same rules as ``record``."""
+    if not events:
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events are written inside the transaction of the change")
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    note_audit_written()
+
+
+def new_event(*, actor, action: str, obj: models.Model, changes: Mapping[str, list[Any]], unit=None, object_type=None) -> AuditEvent:
+    """An unsaved event for ``record_many``."""
+    return AuditEvent(
+        **_actor_fields(actor),
+        action=action,
+        object_type=object_type or obj._meta.model_name,
+        object_id=str(getattr(obj, "code", None) or obj.pk),
+        object_repr=str(obj)[:255],
+        unit=unit,
+        changes=dict(changes),
+    )

@@ -1,0 +1,1 @@
+"""Framework-free computation cores. Nothing in this package imports Django."""

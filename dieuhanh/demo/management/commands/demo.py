@@ -1,0 +1,40 @@
+"""``dieuhanh demo``: migrate, load the units and create the HCMC demo (idempotent)."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from dieuhanh.access.models import RoleAssignment
+from dieuhanh.access.policy import SystemActor
+from dieuhanh.accounts.models import User
+from dieuhanh.accounts.services import role_grant, user_create
+from dieuhanh.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
+from dieuhanh.units.selectors import unit_get
+
+
+class Command(BaseCommand):
+    help = "Create the Ho Chi Minh City demo: national units, HCMC bodies and one demo login per role."
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("compile_catalogues", verbosity=0)
+        call_command("load_units", stdout=self.stdout, stderr=self.stderr)
+        actor = SystemActor("demo")
+        for person in DEMO_PEOPLE:
+            unit = unit_get(person.unit_code)
+            user = User.objects.filter(username=person.username).first()
+            if user is None:
+                user_create(actor=actor, username=person.username, password=DEMO_PASSWORD, unit=unit, role=person.role,
+                            full_name=person.full_name, position=person.position)
+            elif not RoleAssignment.objects.filter(user=user, unit=unit, role=person.role, revoked_at__isnull=True).exists():
+                role_grant(actor=actor, user=user, unit=unit, role=person.role)
+        self.stdout.write(self.style.SUCCESS("Demo ready."))
+        self.stdout.write(logins_text())
+
+
+def logins_text() -> str:
+    lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
+    for p in DEMO_PEOPLE:
+        lines.append(f"  {p.username:<18} {p.role:<14} {p.unit_code:<10} {p.position}")
+    return "\n".join(lines)

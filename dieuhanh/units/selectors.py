@@ -1,0 +1,79 @@
+"""Reading units: lookup by code, search with or without diacritics, children, counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
+
+from dieuhanh.core.text import search_terms
+from dieuhanh.errors import NotFound
+from dieuhanh.units.models import Unit
+
+
+def valid_on(day: dt.date | None) -> Q:
+    if day is None:
+        return Q()
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def unit_get(code: str) -> Unit:
+    try:
+        return Unit.objects.select_related("parent").get(code=code)
+    except Unit.DoesNotExist:
+        raise NotFound(f"unit {code} not found") from None
+
+
+def unit_search(
+    *,
+    query: str = "",
+    kind: str | None = None,
+    within: Unit | None = None,
+    on: dt.date | None = None,
+) -> QuerySet[Unit]:
+    """Units with a word starting with each word of ``query``, accents and case ignored.
+
+    "phuong ben thanh", "Phường Bến Thành" and "PHUONG BEN THANH" find the same ward. Units whose
+    name holds the whole query as a phrase come first, then shorter names.
+    """
+    qs = Unit.objects.filter(valid_on(on))
+    terms = search_terms(query)
+    for term in terms:
+        qs = qs.filter(search_key__contains=f" {term}")
+    if terms:
+        phrase = " " + " ".join(terms)
+        qs = qs.annotate(
+            rank=Case(When(search_key__contains=phrase + " ", then=Value(0)), When(search_key__contains=phrase, then=Value(1)),
+                      default=Value(2), output_field=IntegerField())
+        ).order_by("rank", Length("name"), "name")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if within is not None:
+        qs = qs.filter(path__startswith=within.path).exclude(pk=within.pk)
+    return qs.select_related("parent")
+
+
+def unit_children(unit: Unit, *, on: dt.date | None = None) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(Q(parent=unit) & valid_on(on))
+        .annotate(child_count=Count("children"))
+        .order_by("kind", "name")
+    )
+
+
+def unit_ancestors(unit: Unit) -> list[Unit]:
+    """From the root down to the unit's parent."""
+    codes = unit.ancestor_codes[:-1]
+    found = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found]
+
+
+def unit_type_counts(unit: Unit, *, on: dt.date | None = None) -> list[dict]:
+    """How many units of each (kind, division type) sit directly below ``unit``."""
+    return list(
+        Unit.objects.filter(Q(parent=unit) & valid_on(on))
+        .values("kind", "division_type")
+        .annotate(n=Count("id"))
+        .order_by("kind", "-n")
+    )

@@ -1,0 +1,17 @@
+// Draws the "units below, by type" bar chart from the JSON the page embeds (ECharts served locally).
+(function () {
+  var el = document.getElementById("composition-chart");
+  var data = document.getElementById("composition-data");
+  if (!el || !data || !window.echarts) return;
+  var rows = JSON.parse(data.textContent);
+  var chart = window.echarts.init(el, null, { renderer: "svg" });
+  chart.setOption({
+    aria: { enabled: true },
+    grid: { left: 110, right: 20, top: 10, bottom: 20 },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: rows.map(function (r) { return r.division_type || r.kind; }) },
+    series: [{ type: "bar", data: rows.map(function (r) { return r.n; }), itemStyle: { color: "#0b5cad" }, label: { show: true, position: "right" } }],
+    tooltip: {}
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();

@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from dieuhanh.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/roles/", views.my_roles, name="my_roles"),
+    path("units/", views.unit_browser, name="units"),
+    path("units/<str:code>/", views.unit_detail, name="unit_detail"),
+    path("units/<str:code>/tree/", views.unit_tree_children, name="unit_tree_children"),
+    path("units/<str:code>/edit/", views.unit_edit, name="unit_edit"),
+    path("units/<str:code>/roles/", views.role_grant_view, name="role_grant"),
+    path("roles/<int:assignment_id>/revoke/", views.role_revoke_view, name="role_revoke"),
+]

@@ -1,0 +1,134 @@
+"""The permission matrix: every role × every action × where the role is held relative to the target.
+
+Positions: the role is held on the target unit itself ("own"), on a unit above it ("above": roles reach
+down), on a unit below it ("below": roles never reach up) or on a sibling ("other"). Outside reach the
+answer is NotFound, exactly as for a unit that does not exist; inside reach without the role it is
+Forbidden. A refused action leaves no trace: no row, no audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dieuhanh.access.models import Role, RoleAssignment
+from dieuhanh.access.policy import PERMISSIONS, require
+from dieuhanh.accounts.models import User
+from dieuhanh.accounts.selectors import unit_members
+from dieuhanh.accounts.services import role_grant, role_revoke, user_create
+from dieuhanh.audit.models import AuditEvent
+from dieuhanh.audit.selectors import history_of_unit_data
+from dieuhanh.errors import Forbidden, NotFound
+from dieuhanh.units.models import Unit
+from dieuhanh.units.services import unit_close, unit_create, unit_update
+from tests.conftest import DEPARTMENT, PASSWORD, SYSTEM
+
+# Target: Sở KH&CN (79.SKHCN). Where the actor's role is held, relative to it:
+POSITIONS = {
+    "own": DEPARTMENT,
+    "above": "79",  # the city
+    "below": "79.SKHCN.TTCDS",  # a centre under the department
+    "other": "79.SYT",  # another department
+}
+REACHES = {"own": True, "above": True, "below": False, "other": False}
+
+
+def expected(role: Role, permission: str, position: str):
+    if not REACHES[position]:
+        return NotFound
+    return None if role in PERMISSIONS[permission] else Forbidden
+
+
+def _attempt_write(action: str, actor, target: Unit):
+    """Run one real write action against the target unit."""
+    if action == "unit_create":
+        return unit_create(actor=actor, parent=target, code="79.SKHCN.NEW", name="Phòng mới", kind="body")
+    if action == "unit_update":
+        return unit_update(actor=actor, unit=target, expected_version=target.version, short_name="Đổi tên")
+    if action == "unit_close":
+        return unit_close(actor=actor, unit=target, valid_to=dt.date(2031, 1, 1), expected_version=target.version)
+    if action == "user_create":
+        return user_create(actor=actor, username="nguoi.moi", password=PASSWORD, unit=target, role="reporter")
+    if action == "role_grant":
+        someone = User.objects.get(username="someone")
+        return role_grant(actor=actor, user=someone, unit=target, role="viewer")
+    if action == "role_revoke":
+        assignment = RoleAssignment.objects.get(user__username="someone", unit=target)
+        return role_revoke(actor=actor, assignment=assignment)
+    raise AssertionError(action)
+
+
+WRITE_ACTIONS = ["unit_create", "unit_update", "unit_close", "user_create", "role_grant", "role_revoke"]
+
+
+@pytest.fixture
+def scene(hcmc, make_user):
+    make_user("someone", "79.SYT", "viewer")
+    # A role on the target to revoke; the target for unit_close must have no open units below it,
+    # so close the department's bodies first (as the platform, recorded like any write).
+    role_grant(actor=SYSTEM, user=User.objects.get(username="someone"), unit=hcmc[DEPARTMENT], role="reporter")
+    for code in ("79.SKHCN.TTCDS", "79.SKHCN.SIHUB"):
+        unit = Unit.objects.get(code=code)
+        unit_close(actor=SYSTEM, unit=unit, valid_to=dt.date(2031, 1, 1), expected_version=unit.version)
+    return hcmc
+
+
+@pytest.mark.parametrize("position", list(POSITIONS))
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", WRITE_ACTIONS)
+def test_write_actions(scene, make_user, action, role, position):
+    actor = make_user("actor", POSITIONS[position], role)
+    target = Unit.objects.get(code=DEPARTMENT)
+    outcome = expected(role, action, position)
+    events_before = AuditEvent.objects.count()
+    rows_before = (Unit.objects.count(), User.objects.count(), RoleAssignment.objects.filter(revoked_at__isnull=True).count())
+    if outcome is None:
+        _attempt_write(action, actor, target)
+        assert AuditEvent.objects.count() > events_before
+    else:
+        with pytest.raises(outcome):
+            _attempt_write(action, actor, target)
+        assert AuditEvent.objects.count() == events_before
+        assert (Unit.objects.count(), User.objects.count(), RoleAssignment.objects.filter(revoked_at__isnull=True).count()) == rows_before
+        assert Unit.objects.get(code=DEPARTMENT).version == target.version
+
+
+READERS = {
+    "unit_data_view": lambda actor, unit: list(unit_members(actor=actor, unit=unit)),
+    "unit_history_view": lambda actor, unit: list(history_of_unit_data(actor=actor, unit=unit)),
+}
+
+
+@pytest.mark.parametrize("position", list(POSITIONS))
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("permission", list(READERS))
+def test_read_permissions(scene, make_user, permission, role, position):
+    actor = make_user("actor", POSITIONS[position], role)
+    target = Unit.objects.get(code=DEPARTMENT)
+    outcome = expected(role, permission, position)
+    if outcome is None:
+        READERS[permission](actor, target)
+    else:
+        with pytest.raises(outcome):
+            READERS[permission](actor, target)
+
+
+def test_every_permission_in_the_table_is_covered_by_this_matrix():
+    assert set(PERMISSIONS) == set(WRITE_ACTIONS) | set(READERS)
+
+
+def test_a_revoked_role_grants_nothing(scene, make_user):
+    actor = make_user("actor", DEPARTMENT, "administrator")
+    target = Unit.objects.get(code=DEPARTMENT)
+    role_revoke(actor=SYSTEM, assignment=actor.role_assignments.get())
+    actor = User.objects.get(pk=actor.pk)
+    with pytest.raises(NotFound):
+        require(actor, "unit_update", target)
+
+
+def test_a_deactivated_account_reaches_nothing(scene, make_user):
+    actor = make_user("actor", "79", "administrator")
+    User.objects.filter(pk=actor.pk).update(is_active=False)
+    with pytest.raises(NotFound):
+        require(User.objects.get(pk=actor.pk), "unit_data_view", Unit.objects.get(code=DEPARTMENT))
