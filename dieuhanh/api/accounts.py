@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import authenticate
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from dieuhanh.access.models import Role, RoleAssignment
 from dieuhanh.accounts import selectors, services
@@ -86,13 +86,13 @@ def create_user(request, body: UserCreateIn):
     data = body.dict()
     unit = unit_get(data.pop("unit_code"))
     user = services.user_create(actor=request.auth, unit=unit, **data)
-    return 201, _user_out(user)
+    return Status(201, _user_out(user))
 
 
 @router.post("/roles", response={201: RoleOut, **ERRORS}, summary="Grant a role on a unit")
 def grant_role(request, body: RoleGrantIn):
     user = _any_user(body.username)
-    return 201, services.role_grant(actor=request.auth, user=user, unit=unit_get(body.unit_code), role=body.role)
+    return Status(201, services.role_grant(actor=request.auth, user=user, unit=unit_get(body.unit_code), role=body.role))
 
 
 def _any_user(username: str):
@@ -117,4 +117,4 @@ def issue_token(request, body: TokenIn):
     if user is None:
         raise Unauthenticated("wrong username or password", code="bad_credentials")
     token, secret = services.token_create(actor=user, user=user, name=body.name)
-    return 201, {"token": secret, "name": token.name, "prefix": token.prefix}
+    return Status(201, {"token": secret, "name": token.name, "prefix": token.prefix})

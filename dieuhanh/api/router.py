@@ -47,12 +47,16 @@ def _domain_error(request, exc: DomainError):
     return _envelope(request, exc.http_status, exc.code, exc.message, exc.details)
 
 
+def _field_of(loc) -> str | None:
+    """``("body", "body", "name")`` → ``"name"``; ``("query", "limit")`` → ``"limit"``."""
+    parts = [str(p) for p in loc]
+    parts = parts[2:] if parts[:1] in (["body"], ["form"], ["file"]) else parts[1:]
+    return ".".join(parts) or None
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
-    details = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None, "code": e.get("type", "invalid"), "message": e.get("msg", "")}
-        for e in exc.errors
-    ]
+    details = [{"field": _field_of(e.get("loc", ())), "code": e.get("type", "invalid"), "message": e.get("msg", "")} for e in exc.errors]
     return _envelope(request, 422, "invalid", "the request body or parameters are malformed", details)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from dieuhanh.accounts.selectors import unit_members
 from dieuhanh.api.schemas import ERRORS
@@ -111,7 +111,7 @@ def get_history(request, code: str, limit: int = Query(100, ge=1, le=1000)):
 def create_unit(request, body: UnitCreateIn):
     parent = selectors.unit_get(body.parent_code)
     unit = services.unit_create(actor=request.auth, parent=parent, **body.dict(exclude={"parent_code"}))
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.patch("/{code}", response={200: UnitOut, **ERRORS}, summary="Edit a unit")

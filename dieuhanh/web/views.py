@@ -26,6 +26,19 @@ from dieuhanh.web.messages import error_text
 HOME_UNIT = "79"
 
 
+def composition(unit) -> list[dict]:
+    """Units directly below ``unit`` for the chart: communes by official type (phường, xã, đặc khu),
+    everything else by kind (departments, other bodies), largest first."""
+    totals: dict[str, int] = {}
+    for row in selectors.unit_type_counts(unit):
+        if row["kind"] == UnitKind.COMMUNE and row["division_type"]:
+            label = row["division_type"][:1].upper() + row["division_type"][1:]
+        else:
+            label = str(UnitKind(row["kind"]).label)
+        totals[label] = totals.get(label, 0) + row["n"]
+    return [{"label": k, "n": v} for k, v in sorted(totals.items(), key=lambda kv: -kv[1])]
+
+
 def _unit_or_404(code: str):
     try:
         return selectors.unit_get(code)
@@ -36,10 +49,9 @@ def _unit_or_404(code: str):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     city = selectors.Unit.objects.filter(code=HOME_UNIT).first()
-    composition = selectors.unit_type_counts(city) if city else []
     return render(request, "web/home.html", {
         "city": city,
-        "composition": composition,
+        "composition": composition(city) if city else [],
         "my_roles": roles_of(request.user),
     })
 
@@ -81,7 +93,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "unit": unit,
         "ancestors": selectors.unit_ancestors(unit),
         "children": selectors.unit_children(unit),
-        "composition": selectors.unit_type_counts(unit),
+        "composition": composition(unit),
         "can_see_data": can(user, "unit_data_view", unit),
         "can_see_history": can(user, "unit_history_view", unit),
         "can_edit": can(user, "unit_update", unit),

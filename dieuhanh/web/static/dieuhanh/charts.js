@@ -7,10 +7,10 @@
   var chart = window.echarts.init(el, null, { renderer: "svg" });
   chart.setOption({
     aria: { enabled: true },
-    grid: { left: 110, right: 20, top: 10, bottom: 20 },
+    grid: { left: 200, right: 20, top: 10, bottom: 20 },
     xAxis: { type: "value", minInterval: 1 },
-    yAxis: { type: "category", data: rows.map(function (r) { return r.division_type || r.kind; }) },
-    series: [{ type: "bar", data: rows.map(function (r) { return r.n; }), itemStyle: { color: "#0b5cad" }, label: { show: true, position: "right" } }],
+    yAxis: { type: "category", data: rows.map(function (r) { return r.label; }).reverse() },
+    series: [{ type: "bar", data: rows.map(function (r) { return r.n; }).reverse(), itemStyle: { color: "#0b5cad" }, label: { show: true, position: "right" } }],
     tooltip: {}
   });
   window.addEventListener("resize", function () { chart.resize(); });

@@ -1,0 +1,64 @@
+"""A person signs in, switches the language and finds a ward by typing its name without diacritics."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, username):
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_sign_in_switch_language_and_find_a_ward_without_diacritics(page, hcmc, make_user):
+    make_user("canbo.benthanh", "26743", "reporter", full_name="Đỗ Ngọc Báo")
+    sign_in(page, "canbo.benthanh")
+    expect(page.locator(".who")).to_have_text("Đỗ Ngọc Báo")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Units", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Tiếng Việt").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+
+    page.get_by_role("navigation").get_by_role("link", name="Đơn vị", exact=True).click()
+    page.get_by_label(re.compile("Tìm kiếm đơn vị")).press_sequentially("phuong ben thanh", delay=20)
+    result = page.locator("#search-results").get_by_role("link", name="Phường Bến Thành")
+    expect(result).to_be_visible()
+    expect(page).to_have_url(re.compile(r"q=phuong(\+|%20)ben(\+|%20)thanh"))  # HTMX pushed the search into the address
+    result.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Phường Bến Thành")
+    expect(page.get_by_text("26743", exact=True)).to_be_visible()
+
+
+def test_home_draws_the_city_chart_with_the_locally_served_echarts(page, hcmc, make_user):
+    make_user("xem", "79", "viewer")
+    sign_in(page, "xem")
+    expect(page.locator("#composition-chart svg")).to_be_visible()
+    expect(page.get_by_role("heading", name="Thành phố Hồ Chí Minh")).to_be_visible()
+    page.screenshot(path="var/screenshot-home.png", full_page=True)
+
+
+def test_the_unit_tree_expands_with_the_keyboard(page, hcmc, make_user):
+    make_user("xem", "79", "viewer")
+    sign_in(page, "xem")
+    page.goto("/units/")
+    city = page.locator("li[role=treeitem]:has(> a:text-is('Thành phố Hồ Chí Minh'))")
+    toggle = city.locator("> button.toggle")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    ward = city.get_by_role("link", name="Phường Bến Thành")
+    expect(ward).to_be_visible()
+    expect(city).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Enter")  # fold again
+    expect(ward).to_be_hidden()
+    expect(city).to_have_attribute("aria-expanded", "false")
