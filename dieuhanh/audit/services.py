@@ -56,28 +56,24 @@ def record(
     object_type: str | None = None,
 ) -> AuditEvent:
     """Append one audit event. Must run inside the transaction of the change it describes."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit events are written inside the transaction of the change")
-    event = AuditEvent.objects.create(
-        **_actor_fields(actor),
-        action=action,
-        object_type=object_type or obj._meta.model_name,
-        object_id=str(getattr(obj, "code", None) or obj.pk),
-        object_repr=str(obj)[:255],
-        unit=unit,
-        changes=dict(changes),
-        note=note,
-    )
+    _require_transaction()
+    event = new_event(actor=actor, action=action, obj=obj, changes=changes, unit=unit, object_type=object_type)
+    event.note = note
+    event.save()
     note_audit_written()
     return event
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events are written inside the transaction of the change")
 
 
 def record_many(events: list[AuditEvent]) -> None:
     """Append many prepared events at once (bulk loads); same rules as ``record``."""
     if not events:
         return
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit events are written inside the transaction of the change")
+    _require_transaction()
     AuditEvent.objects.bulk_create(events, batch_size=1000)
     note_audit_written()
 
