@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dieuhanh.units",
     "dieuhanh.access",
     "dieuhanh.audit",
+    "dieuhanh.plans",
     "dieuhanh.web",
     "dieuhanh.demo",
 ]
@@ -130,6 +131,10 @@ STATICFILES_DIRS = [
 # Serve straight from the finders so the demo needs no collectstatic step; production runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+MEDIA_ROOT = Path(os.environ.get("DIEUHANH_MEDIA_ROOT", VAR_DIR / "media"))
+# Evidence files: at most this many bytes each (default 20 MB).
+DIEUHANH_EVIDENCE_MAX_BYTES = int(os.environ.get("DIEUHANH_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get("DIEUHANH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DIEUHANH_FROM_EMAIL", "dieuhanh@localhost")

@@ -34,6 +34,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "user_create": frozenset({Role.ADMINISTRATOR}),
     "role_grant": frozenset({Role.ADMINISTRATOR}),
     "role_revoke": frozenset({Role.ADMINISTRATOR}),
+    # Plans and tasks. "on the issuer" = the unit that issued the plan (the assigning level);
+    # "on the lead unit" = the task's chủ trì; "on a coordinating unit" = one of its phối hợp.
+    "plan_manage": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the issuer: plans, groups, tasks, import
+    "task_view": EVERY_ROLE,  # on the lead unit, a coordinating unit or the issuer
+    "report_submit": frozenset({Role.REPORTER, Role.APPROVER}),  # on the lead unit
+    "report_approve": frozenset({Role.APPROVER}),  # on the lead unit
+    "contribution_submit": frozenset({Role.REPORTER, Role.APPROVER}),  # on a coordinating unit
+    "extension_request": frozenset({Role.REPORTER, Role.APPROVER}),  # on the lead unit
+    "extension_decide": frozenset({Role.APPROVER, Role.STEERING}),  # on the issuer
+    "explanation_request": frozenset({Role.STEERING}),  # on the lead unit (steering holds it from above)
+    "explanation_answer": frozenset({Role.REPORTER, Role.APPROVER}),  # on the lead unit
 }
 
 

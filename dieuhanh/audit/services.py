@@ -37,12 +37,15 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+def actor_label(actor) -> str:
+    """How an actor is named in logs: the username, or ``system:<command>`` for the platform."""
+    return f"system:{actor.label}" if is_system(actor) else actor.get_username()
+
+
 def _actor_fields(actor) -> dict[str, Any]:
     if actor is None:
         raise ValueError("an audit event needs an actor")
-    if is_system(actor):
-        return {"actor": None, "actor_label": f"system:{actor.label}"}
-    return {"actor": actor, "actor_label": actor.get_username()}
+    return {"actor": None if is_system(actor) else actor, "actor_label": actor_label(actor)}
 
 
 def record(

@@ -1,0 +1,81 @@
+"""Reporting periods: one type for months, quarters and half-years.
+
+Keys read the way officials say them: ``2026-06`` (tháng 6/2026), ``2026-Q2`` (quý II/2026),
+``2026-H1`` (6 tháng đầu năm 2026). A period knows its first and last day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+FREQUENCIES = ("monthly", "quarterly", "half_yearly")
+_KEY = re.compile(r"^(\d{4})-(?:(\d{2})|Q([1-4])|H([12]))$")
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    key: str
+
+    @property
+    def label_vi(self) -> str:
+        year, rest = self.key.split("-")
+        if rest.startswith("Q"):
+            return f"Quý {_ROMAN[int(rest[1])]}/{year}"
+        if rest.startswith("H"):
+            return f"6 tháng {'đầu' if rest == 'H1' else 'cuối'} năm {year}"
+        return f"Tháng {int(rest)}/{year}"
+
+    def next(self) -> Period:
+        return period_containing(self.end + dt.timedelta(days=1), frequency_of(self.key))
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def frequency_of(key: str) -> str:
+    m = _KEY.match(key)
+    if not m:
+        raise ValueError(f"not a period key: {key!r}")
+    return "monthly" if m.group(2) else "quarterly" if m.group(3) else "half_yearly"
+
+
+def parse_period(key: str) -> Period:
+    m = _KEY.match(key.strip())
+    if not m:
+        raise ValueError(f"not a period key: {key!r} (expected 2026-06, 2026-Q2 or 2026-H1)")
+    year = int(m.group(1))
+    if m.group(2):
+        month = int(m.group(2))
+        if not 1 <= month <= 12:
+            raise ValueError(f"not a month: {key!r}")
+        return Period(dt.date(year, month, 1), _month_end(year, month), f"{year}-{month:02d}")
+    if m.group(3):
+        q = int(m.group(3))
+        return Period(dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q), f"{year}-Q{q}")
+    h = int(m.group(4))
+    return Period(dt.date(year, 6 * h - 5, 1), _month_end(year, 6 * h), f"{year}-H{h}")
+
+
+def period_containing(day: dt.date, frequency: str) -> Period:
+    if frequency == "monthly":
+        return parse_period(f"{day.year}-{day.month:02d}")
+    if frequency == "quarterly":
+        return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+    if frequency == "half_yearly":
+        return parse_period(f"{day.year}-H{1 if day.month <= 6 else 2}")
+    raise ValueError(f"unknown frequency {frequency!r}")
+
+
+def periods_between(first: dt.date, last: dt.date, frequency: str) -> list[Period]:
+    periods, current = [], period_containing(first, frequency)
+    while current.start <= last:
+        periods.append(current)
+        current = current.next()
+    return periods
