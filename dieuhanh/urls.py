@@ -5,5 +5,6 @@ from dieuhanh.api.router import api
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("dieuhanh.plans.urls")),
     path("", include("dieuhanh.web.urls")),
 ]

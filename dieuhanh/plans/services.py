@@ -144,7 +144,7 @@ def plan_update(*, actor, plan: Plan, expected_version: int, **changes) -> Plan:
     record(actor=actor, action="plan_update", obj=current, unit=current.issuer, changes=changed)
     if "rollup_rule" in changed:
         for parent in Task.objects.filter(plan=current, children__isnull=False).distinct():
-            _rollup_upwards(parent)
+            rollup_upwards(parent)
     return current
 
 
@@ -207,7 +207,7 @@ def task_create(*, actor, plan: Plan, group: TaskGroup, code: str, title: str, l
     task.tags.set([Tag.objects.get_or_create(name=normalise_name(t))[0] for t in tags if normalise_name(t)])
     record(actor=actor, action="task_create", obj=task, unit=lead_unit, object_type="task", changes=diff({}, _task_snapshot(task)))
     if parent is not None:
-        _rollup_upwards(parent)
+        rollup_upwards(parent)
     return task
 
 
@@ -236,7 +236,7 @@ def task_update(*, actor, task: Task, expected_version: int, coordinating_units=
     current.save(update_fields=["version"])
     record(actor=actor, action="task_update", obj=current, unit=current.lead_unit, object_type="task", changes=changed)
     if "weight" in changed and current.parent_id:
-        _rollup_upwards(current.parent)
+        rollup_upwards(current.parent)
     return current
 
 
@@ -277,12 +277,15 @@ def task_set_state(*, actor, task: Task, state: str, note: str = "", effective_o
     day = _today(actor, effective_on)
     _set_state(actor, current, new, day, day, note.strip())
     if current.parent_id:
-        _rollup_upwards(current.parent)
+        rollup_upwards(current.parent)
     return current
 
 
-def _rollup_upwards(task: Task) -> None:
-    """Recompute the progress of ``task`` from its children, and of every ancestor above it."""
+def rollup_upwards(task: Task) -> None:
+    """Recompute the progress of ``task`` from its children, and of every ancestor above it.
+
+    Rolled-up progress is derived data: the audited facts are the children's approved reports, so this
+    runs inside the action that changed a child and writes no audit event of its own."""
     while task is not None:
         task = Task.objects.select_related("plan").get(pk=task.pk)
         children = list(task.children.all())
@@ -406,7 +409,7 @@ def report_approve(*, actor, report: ProgressReport, expected_version: int | Non
         if current.completed and task.state != State.COMPLETED.value:
             _set_state(actor, task, State.COMPLETED, current.completed_on, day, f"report {current.period} approved")
     if task.parent_id:
-        _rollup_upwards(task.parent)
+        rollup_upwards(task.parent)
     return current
 
 

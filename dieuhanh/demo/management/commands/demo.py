@@ -10,11 +10,16 @@ from dieuhanh.access.policy import SystemActor
 from dieuhanh.accounts.models import User
 from dieuhanh.accounts.services import role_grant, user_create
 from dieuhanh.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
+from dieuhanh.demo.plans import load_plan_4354
 from dieuhanh.units.selectors import unit_get
 
 
 class Command(BaseCommand):
     help = "Create the Ho Chi Minh City demo: national units, HCMC bodies and one demo login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--synthetic", type=int, default=0, metavar="N",
+                            help="also generate a labelled synthetic plan of N tasks with 24 months of reports")
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -29,6 +34,11 @@ class Command(BaseCommand):
                             full_name=person.full_name, position=person.position)
             elif not RoleAssignment.objects.filter(user=user, unit=unit, role=person.role, revoked_at__isnull=True).exists():
                 role_grant(actor=actor, user=user, unit=unit, role=person.role)
+        plan = load_plan_4354(actor=actor)
+        if plan is not None:
+            self.stdout.write(f"plan {plan.number}: {plan.tasks.count()} tasks with a synthetic reporting history")
+        if options["synthetic"]:
+            call_command("generate_tasks", tasks=options["synthetic"], stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write(logins_text())
 

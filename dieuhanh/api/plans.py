@@ -1,0 +1,407 @@
+"""Plans, tasks, progress reports, evidence, extensions, explanations and official statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import FileResponse
+from django.utils import timezone
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from dieuhanh.api.schemas import ERRORS
+from dieuhanh.errors import Invalid, NotFound
+from dieuhanh.plans import selectors, services
+from dieuhanh.plans.models import DeadlineChange, ExplanationRequest, Plan, TaskGroup
+from dieuhanh.units.selectors import unit_get
+
+router = Router(tags=["plans and tasks"])
+
+
+class PlanIn(Schema):
+    number: str = Field(..., max_length=60)
+    title: str = Field(..., max_length=500)
+    issuer_code: str
+    issued_on: dt.date
+    period_start: dt.date
+    period_end: dt.date
+    reporting_frequency: str = Field("monthly", pattern="^(monthly|quarterly|half_yearly)$")
+    rollup_rule: str = Field("weighted", pattern="^(weighted|mean)$")
+    warning_rule: dict | None = None
+
+
+class PlanOut(Schema):
+    id: int
+    number: str
+    title: str
+    issuer_code: str = Field(..., alias="issuer.code")
+    issued_on: dt.date
+    period_start: dt.date
+    period_end: dt.date
+    reporting_frequency: str
+    rollup_rule: str
+    warning_rule: dict
+    version: int
+
+
+class GroupIn(Schema):
+    number: int = Field(..., ge=1)
+    title: str
+
+
+class GroupOut(Schema):
+    id: int
+    number: int
+    title: str
+
+
+class TaskIn(Schema):
+    group: int = Field(..., description="group number in the plan")
+    code: str = Field(..., max_length=60)
+    title: str
+    lead_unit: str = Field(..., description="unit code of the lead unit (chủ trì)")
+    coordinating_units: list[str] = []
+    parent_code: str | None = None
+    product: str = ""
+    description: str = ""
+    start_date: dt.date | None = None
+    deadline: dt.date | None = None
+    deadline_text: str = ""
+    phase: str = ""
+    key: bool = False
+    budget_planned: Decimal | None = Field(None, ge=0)
+    weight: Decimal | None = Field(None, ge=0)
+    tags: list[str] = []
+
+
+class TaskPatch(Schema):
+    version: int
+    title: str | None = None
+    description: str | None = None
+    product: str | None = None
+    lead_unit: str | None = None
+    coordinating_units: list[str] | None = None
+    start_date: dt.date | None = None
+    key: bool | None = None
+    budget_planned: Decimal | None = Field(None, ge=0)
+    budget_disbursed: Decimal | None = Field(None, ge=0)
+    weight: Decimal | None = Field(None, ge=0)
+    tags: list[str] | None = None
+
+
+class StateIn(Schema):
+    state: str = Field(..., pattern="^(open|paused|cancelled)$")
+    note: str = ""
+    version: int | None = None
+
+
+class TaskOut(Schema):
+    id: int
+    plan: str
+    group: int
+    code: str
+    parent_code: str | None = None
+    title: str
+    lead_unit: str
+    coordinating_units: list[str]
+    product: str
+    start_date: dt.date | None
+    original_deadline: dt.date | None
+    deadline: dt.date | None
+    deadline_text: str
+    key: bool
+    budget_planned: Decimal | None
+    budget_disbursed: Decimal | None
+    state: str
+    progress: Decimal
+    status: str
+    official: str
+    colour: str
+    version: int
+
+
+class TaskPage(Schema):
+    as_of: dt.date
+    count: int
+    items: list[TaskOut]
+
+
+class ReportIn(Schema):
+    period: str = Field(..., description="2026-06, 2026-Q2 or 2026-H1")
+    percent: Decimal = Field(..., ge=0, le=100)
+    done: str = ""
+    difficulties: str = ""
+    proposals: str = ""
+    completed: bool = False
+    completed_on: dt.date | None = None
+    submit: bool = False
+    version: int | None = None
+
+
+class ReviewIn(Schema):
+    version: int | None = None
+    comment: str = ""
+
+
+class EvidenceOut(Schema):
+    id: int
+    filename: str
+    kind: str
+    size: int
+    sha256: str
+
+
+class ReportOut(Schema):
+    id: int
+    task_code: str = Field(..., alias="task.code")
+    period: str
+    period_end: dt.date
+    percent: Decimal
+    completed: bool
+    completed_on: dt.date | None
+    done: str
+    difficulties: str
+    proposals: str
+    status: str
+    review_comment: str
+    version: int
+    evidence: list[EvidenceOut]
+
+
+class ExtensionIn(Schema):
+    new_deadline: dt.date
+    reason: str
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class ExtensionOut(Schema):
+    id: int
+    task_code: str = Field(..., alias="task.code")
+    old_deadline: dt.date | None
+    new_deadline: dt.date
+    reason: str
+    status: str
+    effective_on: dt.date | None
+    decision_note: str
+
+
+class ExplanationIn(Schema):
+    message: str
+    due_on: dt.date | None = None
+
+
+class AnswerIn(Schema):
+    response: str
+
+
+class ExplanationOut(Schema):
+    id: int
+    task_code: str = Field(..., alias="task.code")
+    message: str
+    due_on: dt.date | None
+    response: str
+    responded_at: dt.datetime | None
+
+
+class StatRowOut(Schema):
+    key: str
+    label: str
+    total: int
+    counts: dict[str, int]
+    task_ids: dict[str, list[int]]
+
+
+class StatisticsOut(Schema):
+    as_of: dt.date
+    by: str
+    total: StatRowOut
+    rows: list[StatRowOut]
+
+
+def _task_out(view) -> dict:
+    t = view.task
+    return {
+        "id": t.pk, "plan": t.plan.number, "group": t.group.number, "code": t.code, "parent_code": t.parent.code if t.parent_id else None,
+        "title": t.title, "lead_unit": t.lead_unit.code, "coordinating_units": [u.code for u in t.coordinating_units.all()],
+        "product": t.product, "start_date": t.start_date, "original_deadline": t.original_deadline, "deadline": t.deadline,
+        "deadline_text": t.deadline_text, "key": t.key, "budget_planned": t.budget_planned, "budget_disbursed": t.budget_disbursed,
+        "state": t.state, "progress": t.progress, "status": view.as_of.status.value, "official": view.official.value,
+        "colour": view.colour.value, "version": t.version,
+    }
+
+
+def _units(codes):
+    return [unit_get(c) for c in codes]
+
+
+@router.get("/plans", response={200: list[PlanOut], **ERRORS}, summary="Plans I can see")
+def list_plans(request):
+    return list(selectors.plans_visible(request.auth))
+
+
+@router.post("/plans", response={201: PlanOut, **ERRORS}, summary="Create a plan")
+def create_plan(request, body: PlanIn):
+    data = body.dict()
+    issuer = unit_get(data.pop("issuer_code"))
+    return Status(201, services.plan_create(actor=request.auth, issuer=issuer, **data))
+
+
+@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="One plan (by id or document number)")
+def get_plan(request, plan_id: str):
+    return selectors.plan_get(request.auth, plan_id)
+
+
+@router.get("/plans/{plan_id}/groups", response={200: list[GroupOut], **ERRORS})
+def list_groups(request, plan_id: str):
+    return list(selectors.plan_get(request.auth, plan_id).groups.all())
+
+
+@router.post("/plans/{plan_id}/groups", response={201: GroupOut, **ERRORS})
+def create_group(request, plan_id: str, body: GroupIn):
+    plan = selectors.plan_get(request.auth, plan_id)
+    return Status(201, services.group_create(actor=request.auth, plan=plan, number=body.number, title=body.title))
+
+
+@router.post("/plans/{plan_id}/tasks", response={201: TaskOut, **ERRORS}, summary="Create a task")
+def create_task(request, plan_id: str, body: TaskIn):
+    plan = selectors.plan_get(request.auth, plan_id)
+    group = TaskGroup.objects.filter(plan=plan, number=body.group).first()
+    if group is None:
+        raise Invalid("unknown group", details=[{"field": "group", "code": "unknown", "message": f"no group {body.group} in {plan.number}"}])
+    parent = None
+    if body.parent_code:
+        parent = plan.tasks.filter(code=body.parent_code).first()
+        if parent is None:
+            raise Invalid("unknown parent", details=[{"field": "parent_code", "code": "unknown", "message": body.parent_code}])
+    data = body.dict(exclude={"group", "parent_code", "lead_unit", "coordinating_units"})
+    task = services.task_create(actor=request.auth, plan=plan, group=group, parent=parent, lead_unit=unit_get(body.lead_unit),
+                                coordinating_units=_units(body.coordinating_units), **data)
+    return Status(201, _task_out(selectors.task_views([task])[0]))
+
+
+@router.get("/tasks", response={200: TaskPage, **ERRORS}, summary="Tasks I can see, filtered, with status as of a date")
+def list_tasks(request, plan: str | None = None, group: int | None = None, unit: str | None = None, involving: str | None = None,
+               official: str | None = None, colour: str | None = None, key: bool | None = None, deadline_from: dt.date | None = None,
+               deadline_to: dt.date | None = None, q: str = "", tag: str | None = None, as_of: dt.date | None = None,
+               limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
+    day = as_of or timezone.localdate()
+    f = selectors.TaskFilter(plan=selectors.plan_get(request.auth, plan) if plan else None, group=group, unit=unit, involving=involving,
+                             key=key, deadline_from=deadline_from, deadline_to=deadline_to, q=q, tag=tag)
+    views = selectors.task_views(selectors.task_queryset(request.auth, f).prefetch_related("coordinating_units"), day)
+    views = [v for v in views if (official is None or v.official.value == official) and (colour is None or v.colour.value == colour)]
+    return {"as_of": day, "count": len(views), "items": [_task_out(v) for v in views[offset:offset + limit]]}
+
+
+@router.get("/tasks/{task_id}", response={200: TaskOut, **ERRORS}, summary="One task with its status as of a date")
+def get_task(request, task_id: int, as_of: dt.date | None = None):
+    return _task_out(selectors.task_views([selectors.task_get(request.auth, task_id)], as_of)[0])
+
+
+@router.patch("/tasks/{task_id}", response={200: TaskOut, **ERRORS}, summary="Edit a task (not its deadline: request an extension)")
+def patch_task(request, task_id: int, body: TaskPatch):
+    task = selectors.task_get(request.auth, task_id)
+    data = body.dict(exclude_unset=True)
+    version = data.pop("version")
+    if "lead_unit" in data:
+        data["lead_unit"] = unit_get(data["lead_unit"])
+    coordinating = _units(data.pop("coordinating_units")) if "coordinating_units" in data else None
+    task = services.task_update(actor=request.auth, task=task, expected_version=version, coordinating_units=coordinating, **data)
+    return _task_out(selectors.task_views([task])[0])
+
+
+@router.post("/tasks/{task_id}/state", response={200: TaskOut, **ERRORS}, summary="Pause, cancel or reopen a task")
+def set_state(request, task_id: int, body: StateIn):
+    task = services.task_set_state(actor=request.auth, task=selectors.task_get(request.auth, task_id), state=body.state,
+                                   note=body.note, expected_version=body.version)
+    return _task_out(selectors.task_views([task])[0])
+
+
+@router.get("/tasks/{task_id}/reports", response={200: list[ReportOut], **ERRORS})
+def list_reports(request, task_id: int):
+    return list(selectors.task_get(request.auth, task_id).reports.prefetch_related("evidence"))
+
+
+@router.post("/tasks/{task_id}/reports", response={201: ReportOut, **ERRORS}, summary="Save or submit the report of a period")
+def save_report(request, task_id: int, body: ReportIn):
+    data = body.dict()
+    version = data.pop("version")
+    report = services.report_save(actor=request.auth, task=selectors.task_get(request.auth, task_id), expected_version=version, **data)
+    return Status(201, report)
+
+
+@router.post("/reports/{report_id}/approve", response={200: ReportOut, **ERRORS})
+def approve_report(request, report_id: int, body: ReviewIn):
+    return services.report_approve(actor=request.auth, report=selectors.report_get(request.auth, report_id),
+                                   expected_version=body.version, comment=body.comment)
+
+
+@router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS})
+def return_report(request, report_id: int, body: ReviewIn):
+    return services.report_return(actor=request.auth, report=selectors.report_get(request.auth, report_id),
+                                  expected_version=body.version, comment=body.comment)
+
+
+@router.post("/reports/{report_id}/evidence", response={201: EvidenceOut, **ERRORS}, summary="Attach an evidence file")
+def add_evidence(request, report_id: int, file: File[UploadedFile]):
+    report = selectors.report_get(request.auth, report_id)
+    return Status(201, services.evidence_add(actor=request.auth, report=report, filename=file.name, content=file.read()))
+
+
+@router.get("/evidence/{evidence_id}", response={200: None, **ERRORS}, summary="Download an evidence file")
+def download_evidence(request, evidence_id: int):
+    from dieuhanh.plans.models import Evidence
+
+    evidence = Evidence.objects.select_related("report").filter(pk=evidence_id).first()
+    if evidence is None:
+        raise NotFound("evidence not found")
+    selectors.report_get(request.auth, evidence.report_id)
+    return FileResponse(services.evidence_file(evidence).open("rb"), as_attachment=True, filename=evidence.filename,
+                        content_type=evidence.content_type)
+
+
+@router.post("/tasks/{task_id}/extensions", response={201: ExtensionOut, **ERRORS}, summary="Request a later deadline")
+def request_extension(request, task_id: int, body: ExtensionIn):
+    task = selectors.task_get(request.auth, task_id)
+    return Status(201, services.extension_request(actor=request.auth, task=task, new_deadline=body.new_deadline, reason=body.reason))
+
+
+@router.post("/extensions/{change_id}/decide", response={200: ExtensionOut, **ERRORS}, summary="Approve or reject an extension")
+def decide_extension(request, change_id: int, body: DecisionIn):
+    change = DeadlineChange.objects.select_related("task").filter(pk=change_id).first()
+    if change is None:
+        raise NotFound("extension request not found")
+    selectors.task_get(request.auth, change.task_id)
+    return services.extension_decide(actor=request.auth, change=change, approve=body.approve, note=body.note)
+
+
+@router.post("/tasks/{task_id}/explanations", response={201: ExplanationOut, **ERRORS}, summary="Request an explanation (giải trình)")
+def request_explanation(request, task_id: int, body: ExplanationIn):
+    task = selectors.task_get(request.auth, task_id)
+    return Status(201, services.explanation_request(actor=request.auth, task=task, message=body.message, due_on=body.due_on))
+
+
+@router.post("/explanations/{explanation_id}/answer", response={200: ExplanationOut, **ERRORS})
+def answer_explanation(request, explanation_id: int, body: AnswerIn):
+    explanation = ExplanationRequest.objects.select_related("task").filter(pk=explanation_id).first()
+    if explanation is None:
+        raise NotFound("explanation request not found")
+    selectors.task_get(request.auth, explanation.task_id)
+    return services.explanation_answer(actor=request.auth, explanation=explanation, response=body.response)
+
+
+@router.get("/plans/{plan_id}/statistics", response={200: StatisticsOut, **ERRORS}, summary="The official split as of a date")
+def plan_statistics(request, plan_id: str, by: str = Query("group", pattern="^(group|unit|key)$"), as_of: dt.date | None = None):
+    plan: Plan = selectors.plan_get(request.auth, plan_id)
+    day = as_of or timezone.localdate()
+    views = selectors.task_views(selectors.task_queryset(request.auth, selectors.TaskFilter(plan=plan)), day)
+    total, rows = selectors.statistics(views, by)
+
+    def out(r):
+        return {"key": r.key, "label": r.label, "total": r.total, "counts": r.counts, "task_ids": r.task_ids}
+
+    return {"as_of": day, "by": by, "total": out(total), "rows": [out(r) for r in rows]}

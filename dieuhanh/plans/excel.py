@@ -1,0 +1,237 @@
+"""Excel round-trip of plans: the appendix (export, preview with unit matching, all-or-nothing import) and the
+progress sheet (download, bulk update keyed by task code). The sheet formats live in the pure cores
+``dieuhanh.core.plan_excel`` and ``dieuhanh.core.progress_excel``; this module maps them to the database."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from dieuhanh.access.actions import action
+from dieuhanh.access.policy import can
+from dieuhanh.core.deadlines import format_deadline
+from dieuhanh.core.periods import period_containing
+from dieuhanh.core.plan_excel import Appendix, AppendixError, AppendixGroup, AppendixTask, read_appendix, write_appendix
+from dieuhanh.core.progress_excel import ProgressSheetError, SheetRow, read_progress_sheet, write_progress_sheet
+from dieuhanh.core.unit_match import Candidate, Match, UnitMatcher
+from dieuhanh.errors import DomainError, Invalid
+from dieuhanh.plans.auth import can_see_task
+from dieuhanh.plans.models import Plan, Task, TaskGroup
+from dieuhanh.plans.services import group_create, report_save, task_create, task_update
+from dieuhanh.units.models import Unit
+
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11, "XII": 12,
+         "XIII": 13, "XIV": 14, "XV": 15, "XVI": 16, "XVII": 17, "XVIII": 18, "XIX": 19, "XX": 20}
+TO_ROMAN = {v: k for k, v in ROMAN.items()}
+
+
+def _row_error(row: int, column: str, code: str, message: str) -> dict:
+    return {"field": f"row {row}" + (f", {column}" if column else ""), "code": code, "message": message, "row": row}
+
+
+# ---------------------------------------------------------------- export
+
+def _tree(tasks: list[Task]) -> list[tuple[Task, int]]:
+    children: dict[int | None, list[Task]] = {}
+    for t in tasks:
+        children.setdefault(t.parent_id, []).append(t)
+    out: list[tuple[Task, int]] = []
+
+    def walk(parent_id, depth):
+        for t in sorted(children.get(parent_id, []), key=lambda t: (t.position, t.pk)):
+            out.append((t, depth))
+            walk(t.pk, depth + 1)
+
+    roots = [t for t in tasks if t.parent_id is None or t.parent_id not in {x.pk for x in tasks}]
+    for t in sorted(roots, key=lambda t: (t.position, t.pk)):
+        out.append((t, 0))
+        walk(t.pk, 1)
+    return out
+
+
+def appendix_of(plan: Plan) -> Appendix:
+    """The plan as its appendix: groups by number, tasks in tree order, deadlines as written."""
+    tasks = list(plan.tasks.select_related("lead_unit").prefetch_related("coordinating_units"))
+    groups = []
+    for group in plan.groups.order_by("number"):
+        rows = []
+        for t, depth in _tree([t for t in tasks if t.group_id == group.pk]):
+            text = t.deadline_text if t.deadline == t.original_deadline and t.deadline_text else (format_deadline(t.deadline) if t.deadline else "")
+            rows.append(AppendixTask(
+                row=0, stt=t.stt, depth=depth, code=t.code, title=t.title, lead=t.lead_unit.name,
+                coordinators=tuple(u.name for u in sorted(t.coordinating_units.all(), key=lambda u: u.code)), product=t.product,
+                deadline_text=text, deadline=t.deadline, key=t.key,
+                budget_million_vnd=(t.budget_planned / Decimal(1_000_000)).normalize() if t.budget_planned is not None else None,
+            ))
+        groups.append(AppendixGroup(row=0, number=TO_ROMAN.get(group.number, str(group.number)), title=group.title, tasks=tuple(rows)))
+    return Appendix(title=f"PHỤ LỤC\nDANH MỤC NHIỆM VỤ {plan.number}\n{plan.title}", groups=tuple(groups))
+
+
+def appendix_xlsx(plan: Plan) -> bytes:
+    buf = io.BytesIO()
+    write_appendix(appendix_of(plan), buf)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- import: preview, then apply
+
+def unit_matcher() -> UnitMatcher:
+    return UnitMatcher(Candidate(u.code, u.name, u.short_name) for u in Unit.objects.filter(valid_to__isnull=True).only("code", "name", "short_name"))
+
+
+@dataclass
+class ImportPreview:
+    appendix: Appendix | None
+    errors: list[dict] = field(default_factory=list)
+    matches: dict[str, Match] = field(default_factory=dict)  # unit text -> match
+
+    @property
+    def uncertain(self) -> dict[str, Match]:
+        return {text: m for text, m in self.matches.items() if not m.certain}
+
+    @property
+    def task_count(self) -> int:
+        return sum(len(g.tasks) for g in self.appendix.groups) if self.appendix else 0
+
+
+def preview_appendix(content: bytes, matcher: UnitMatcher | None = None) -> ImportPreview:
+    """Read the sheet and match every unit named in it. Nothing is written."""
+    try:
+        appendix = read_appendix(io.BytesIO(content))
+    except AppendixError as exc:
+        return ImportPreview(None, [_row_error(e.row, e.column, e.code, e.message) for e in exc.errors])
+    matcher = matcher or unit_matcher()
+    texts = {t.lead for g in appendix.groups for t in g.tasks} | {c for g in appendix.groups for t in g.tasks for c in t.coordinators}
+    return ImportPreview(appendix, [], {text: matcher.match(text) for text in sorted(texts)})
+
+
+def _codes(appendix: Appendix) -> list[tuple[AppendixGroup, AppendixTask, str, str | None]]:
+    """(group, task, code, parent code) for every row; codes from the sheet, or made from group and numbering."""
+    out = []
+    for g in appendix.groups:
+        stack: list[str] = []
+        counter: dict[str, int] = {}
+        group_no = ROMAN.get(g.number.upper().rstrip("."), None) or (int(g.number) if g.number.isdigit() else 1)
+        for t in g.tasks:
+            stack = stack[: t.depth]
+            parent = stack[-1] if stack else None
+            stt = t.stt.strip().rstrip(".)")
+            if not stt or stt in "-+•*–":
+                counter[parent or ""] = counter.get(parent or "", 0) + 1
+                stt = str(counter[parent or ""])
+            if t.code:
+                code = t.code
+            elif parent and not stt.startswith(parent.split(".", 1)[-1] + "."):
+                code = f"{parent}.{stt}"
+            else:
+                code = f"{group_no}.{stt}"
+            out.append((g, t, code, parent))
+            stack.append(code)
+    return out
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+
+
+@action
+def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str] | None = None) -> ImportResult:
+    """Apply an appendix to ``plan``: groups and tasks are created, tasks whose code exists are updated.
+    Every unit name must be matched with certainty or resolved by the reviewer (``resolutions``: text → unit
+    code). Any problem in any row refuses the whole file, listing every row."""
+    preview = preview_appendix(content)
+    if preview.errors:
+        raise Invalid("the appendix has errors", code="import_errors", details=preview.errors)
+    resolutions = resolutions or {}
+    units = {u.code: u for u in Unit.objects.filter(code__in={*resolutions.values(), *(m.code for m in preview.matches.values() if m.code)})}
+    resolved: dict[str, Unit] = {}
+    errors = []
+    for text, m in preview.matches.items():
+        code = resolutions.get(text) or (m.code if m.certain else None)
+        if code and code in units:
+            resolved[text] = units[code]
+    rows = _codes(preview.appendix)
+    for g, t, code, _ in rows:
+        for text in (t.lead, *t.coordinators):
+            if text not in resolved:
+                errors.append(_row_error(t.row, "", "unit_unresolved", f"Chưa xác định được đơn vị “{text}”."))
+    existing = {t.code: t for t in plan.tasks.select_related("lead_unit")}
+    for g, t, code, _ in rows:
+        current = existing.get(code)
+        if current is not None and current.deadline != t.deadline:
+            errors.append(_row_error(t.row, "", "deadline_changed",
+                                     f"Nhiệm vụ {code}: thời hạn khác với thời hạn đang có hiệu lực; thay đổi thời hạn phải qua đề nghị gia hạn."))
+    if errors:
+        raise Invalid("the appendix has errors", code="import_errors", details=errors)
+    groups = {g.number: g for g in plan.groups.all()}
+    result = ImportResult()
+    made: dict[str, Task] = dict(existing)
+    positions: dict[tuple, int] = {}
+    for g, t, code, parent_code in rows:
+        number = ROMAN.get(g.number.upper().rstrip("."), None) or (int(g.number) if g.number.isdigit() else 1)
+        if number not in groups:
+            groups[number] = group_create(actor=actor, plan=plan, number=number, title=g.title or f"Nhóm {number}")
+        group: TaskGroup = groups[number]
+        parent = made.get(parent_code) if parent_code else None
+        position = positions.setdefault((group.pk, parent_code), 0)
+        positions[(group.pk, parent_code)] += 1
+        lead, coordinators = resolved[t.lead], [resolved[c] for c in t.coordinators]
+        budget = t.budget_million_vnd * 1_000_000 if t.budget_million_vnd is not None else None
+        if code in existing:
+            made[code] = task_update(actor=actor, task=existing[code], expected_version=existing[code].version, title=t.title, lead_unit=lead,
+                                     product=t.product, key=t.key, budget_planned=budget, stt=t.stt, deadline_text=t.deadline_text,
+                                     coordinating_units=coordinators)
+            result.updated += 1
+        else:
+            made[code] = task_create(actor=actor, plan=plan, group=group, parent=parent, code=code, stt=t.stt, position=position,
+                                     title=t.title, lead_unit=lead, coordinating_units=coordinators, product=t.product,
+                                     deadline=t.deadline, deadline_text=t.deadline_text, key=t.key, budget_planned=budget,
+                                     start_date=None, source="Excel import")
+            result.created += 1
+    return result
+
+
+# ---------------------------------------------------------------- progress sheet
+
+def progress_sheet_xlsx(actor, plan: Plan) -> bytes:
+    """The actor's open leaf tasks of ``plan`` (those they may report on), ready to fill."""
+    today = timezone.localdate()
+    tasks = [t for t in plan.tasks.filter(state="open", children__isnull=True).select_related("lead_unit").order_by("code")
+             if can(actor, "report_submit", t.lead_unit)]
+    rows = [SheetRow(t.code, t.title, t.lead_unit.name, period_containing(today, plan.reporting_frequency).key, t.progress) for t in tasks]
+    buf = io.BytesIO()
+    write_progress_sheet(rows, buf, title=f"CẬP NHẬT TIẾN ĐỘ NHIỆM VỤ — {plan.number}")
+    return buf.getvalue()
+
+
+@action
+def progress_import(*, actor, plan: Plan, content: bytes) -> int:
+    """Save (and where marked, submit) one report per row. All rows or none: any row error refuses the file."""
+    try:
+        rows = read_progress_sheet(io.BytesIO(content))
+    except ProgressSheetError as exc:
+        raise Invalid("the progress sheet has errors", code="import_errors",
+                      details=[_row_error(e.row, e.column, e.code, e.message) for e in exc.errors]) from None
+    tasks = {t.code: t for t in plan.tasks.select_related("lead_unit", "plan", "plan__issuer").filter(code__in=[r.code for r in rows])}
+    errors, saved = [], 0
+    for r in rows:
+        task = tasks.get(r.code)
+        if task is None or not can_see_task(actor, task):
+            errors.append(_row_error(r.row, "Mã nhiệm vụ", "unknown_task", f"Không có nhiệm vụ mã “{r.code}” trong {plan.number}."))
+            continue
+        try:
+            report_save(actor=actor, task=task, period=r.period, percent=r.percent, done=r.done, difficulties=r.difficulties,
+                        proposals=r.proposals, completed=r.completed, completed_on=r.completed_on, submit=r.submit,
+                        expected_version=task.reports.filter(period=r.period).values_list("version", flat=True).first())
+            saved += 1
+        except DomainError as exc:
+            detail = "; ".join(d.get("message", "") for d in exc.details) or exc.message
+            errors.append(_row_error(r.row, "", exc.code, f"Nhiệm vụ {r.code}: {detail}"))
+    if errors:
+        raise Invalid("the progress sheet has errors", code="import_errors", details=errors)
+    return saved

@@ -1,0 +1,68 @@
+"""Forms for plan and task pages; they shape input, the actions decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class ReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    period = forms.ChoiceField(label=_("Reporting period"))
+    percent = forms.DecimalField(label=_("Progress (%)"), min_value=0, max_value=100, decimal_places=2)
+    done = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    difficulties = forms.CharField(label=_("Difficulties (khó khăn, vướng mắc)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    proposals = forms.CharField(label=_("Proposals (đề xuất)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    completed = forms.BooleanField(label=_("The task is completed"), required=False)
+    completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DATE_WIDGET)
+    evidence = forms.FileField(label=_("Evidence file (PDF, Office, image)"), required=False)
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p.key, p.label_vi) for p in periods]
+
+
+class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ExtensionForm(forms.Form):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExplanationForm(forms.Form):
+    message = forms.CharField(label=_("What should the unit explain?"), widget=forms.Textarea(attrs={"rows": 2}))
+    due_on = forms.DateField(label=_("Answer by"), required=False, widget=DATE_WIDGET)
+
+
+class AnswerForm(forms.Form):
+    response = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ContributionForm(forms.Form):
+    unit = forms.ChoiceField(label=_("Coordinating unit"))
+    period = forms.ChoiceField(label=_("Reporting period"))
+    text = forms.CharField(label=_("Contribution"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, units, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.code, u.name) for u in units]
+        self.fields["period"].choices = [(p.key, p.label_vi) for p in periods]
+
+
+class StateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    state = forms.ChoiceField(label=_("New state"), choices=[("open", _("Open")), ("paused", _("Paused")), ("cancelled", _("Cancelled"))])
+    note = forms.CharField(label=_("Reason"), required=False)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
