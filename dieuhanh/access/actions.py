@@ -50,6 +50,7 @@ def action(fn: F) -> F:
             raise UncheckedAction(f"action {name} has no authorisation function")
         with transaction.atomic():
             check(actor, **kwargs)
+            outer = _audit_count.get()
             counter = [0]
             token = _audit_count.set(counter)
             try:
@@ -58,6 +59,8 @@ def action(fn: F) -> F:
                 _audit_count.reset(token)
             if counter[0] == 0:
                 raise UncheckedAction(f"action {name} recorded no audit event")
+            if outer is not None:  # an action run inside another one audits for both
+                outer[0] += counter[0]
             return result
 
     run.action_name = name  # type: ignore[attr-defined]

@@ -244,7 +244,8 @@ _TASK_STT = re.compile(r"\d+\.?")
 _DOTTED_STT = re.compile(r"\d+(?:\.\d+)+\.?")
 _LETTER_STT = re.compile(r"[a-zđ][).]?|[A-ZĐ]\)")
 _BULLET_STT = re.compile(r"[-+•*–]")
-_FOOTER = re.compile(r"(?:ghi chu|noi nhan|tm\.|kt\.|t/m|k/t|chu tich)")
+# Where the table ends: notes, the distribution list, the signature block ("TM. ỦY BAN NHÂN DÂN").
+_FOOTER = re.compile(r"(?:ghi chu|noi nhan|tm\.|kt\.|t/m|k/t)")
 
 
 def _stt_kind(stt: str) -> str:
@@ -436,7 +437,7 @@ def _spread_merged(ws: Worksheet, grid: list[list[Any]], columns: Sequence[int])
     return spread
 
 
-def _open_sheet(source: str | Path | BinaryIO, sheet: str | None) -> list[Worksheet]:
+def _sheets(source: str | Path | BinaryIO, sheet: str | None) -> list[Worksheet]:
     """The sheet asked for, or every sheet in order (the first with a header row will be read)."""
     try:
         workbook = load_workbook(source, data_only=True)
@@ -452,9 +453,11 @@ def _open_sheet(source: str | Path | BinaryIO, sheet: str | None) -> list[Worksh
 def read_appendix(source: str | Path | BinaryIO, sheet: str | None = None) -> Appendix:
     """Read an appendix sheet (the named ``sheet``, else the first sheet that has a header row).
 
-    Raises ``AppendixError`` listing every problem found, in row order.
+    Raises ``AppendixError`` listing every problem found, in row order: per row ``missing_title``,
+    ``missing_lead``, ``unknown_deadline``, ``bad_budget``, ``bad_key``, ``bad_stt``, ``orphan_subtask``,
+    ``task_before_group``; for the whole file ``not_xlsx``, ``no_sheet``, ``no_header``, ``missing_column``.
     """
-    for ws in _open_sheet(source, sheet):
+    for ws in _sheets(source, sheet):
         grid = [list(row) for row in ws.iter_rows(values_only=True)]
         layout = _find_layout(grid)
         if layout is not None:
@@ -465,6 +468,7 @@ def read_appendix(source: str | Path | BinaryIO, sheet: str | None = None) -> Ap
 
 
 def _read_table(ws: Worksheet, grid: list[list[Any]], layout: _Layout) -> Appendix:
+    """Read title block and body of a sheet whose header row is known."""
     missing = [name for name in _REQUIRED if name not in layout.columns]
     if missing:
         raise AppendixError([RowError(layout.header_row, "", "missing_column",

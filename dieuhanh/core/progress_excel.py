@@ -25,6 +25,7 @@ COLUMNS = [
     ("title", "Nhiệm vụ", 60),
     ("lead", "Cơ quan chủ trì", 28),
     ("period", "Kỳ báo cáo", 12),
+    ("current", "Tiến độ đã duyệt (%)", 12),
     ("percent", "Tiến độ (%)", 12),
     ("done", "Kết quả thực hiện", 45),
     ("difficulties", "Khó khăn, vướng mắc", 35),
@@ -59,7 +60,7 @@ class SheetRow:
     title: str
     lead: str
     period: str
-    percent: Decimal | None = None
+    percent: Decimal | None = None  # the approved progress so far, shown for reference
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def write_progress_sheet(rows: list[SheetRow], target: str | Path | BinaryIO, *,
         cell.fill = PatternFill("solid", fgColor="DDE6F0")
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for r in rows:
-        ws.append([r.code, r.title, r.lead, r.period, float(r.percent) if r.percent is not None else None, "", "", "", "", "", ""])
+        ws.append([r.code, r.title, r.lead, r.period, float(r.percent) if r.percent is not None else None])
     for i, (_, _, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = width
     for row in ws.iter_rows(min_row=3):
@@ -145,7 +146,8 @@ def read_progress_sheet(source: str | Path | BinaryIO) -> list[ProgressRow]:
     result, errors = [], []
     for i, values in enumerate(rows[header_at + 1:], start=header_at + 2):
         cell = {k: values[j] if j < len(values) else None for k, j in columns.items()}
-        if not any(_text(v) for k, v in cell.items() if k not in ("title", "lead")):
+        # Rows the official left as downloaded (code, title, unit, period, approved progress) are not updates.
+        if not any(_text(v) for k, v in cell.items() if k not in ("code", "title", "lead", "period", "current")):
             continue
         code, period = _text(cell.get("code")), _text(cell.get("period"))
         if not code:

@@ -148,7 +148,7 @@ class UnitMatcher:
         self._codes = [tuple(sorted(codes_by_key[key])) for key in self._keys]
         self._index = {key: i for i, key in enumerate(self._keys)}
         self._tokens = [frozenset(key.split()) for key in self._keys]
-        self._trigram_counts = []
+        self._trigram_counts: list[int] = []
         self._by_trigram: dict[str, list[int]] = {}
         for i, key in enumerate(self._keys):
             grams = _trigrams(key)

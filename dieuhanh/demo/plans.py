@@ -39,8 +39,9 @@ def load_plan_4354(*, actor, today: dt.date | None = None, seed: int = 57) -> Pl
 
     def add(group, item, parent=None, position=0):
         budget = item.get("budget_million_vnd")
+        stt = f"{parent.stt}.{position + 1}" if parent else str(position + 1)
         task = task_create(
-            actor=actor, plan=plan, group=group, parent=parent, code=item["code"], stt=item["code"].split(".", 1)[1], position=position,
+            actor=actor, plan=plan, group=group, parent=parent, code=item["code"], stt=stt, position=position,
             title=item["title"], lead_unit=units[item["lead"]], coordinating_units=[units[c] for c in item.get("coordinators", [])],
             product=item.get("product", ""), start_date=_date(item.get("start")), deadline=_date(item.get("deadline")),
             deadline_text=item.get("deadline_text", ""), phase=item.get("phase", ""), key=item.get("key", False),

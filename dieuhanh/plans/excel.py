@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dieuhanh.access.actions import action
 from dieuhanh.access.policy import can
-from dieuhanh.core.deadlines import format_deadline
+from dieuhanh.core.deadlines import format_deadline, parse_deadline
 from dieuhanh.core.periods import period_containing
 from dieuhanh.core.plan_excel import Appendix, AppendixError, AppendixGroup, AppendixTask, read_appendix, write_appendix
 from dieuhanh.core.progress_excel import ProgressSheetError, SheetRow, read_progress_sheet, write_progress_sheet
@@ -34,21 +34,21 @@ def _row_error(row: int, column: str, code: str, message: str) -> dict:
 
 # ---------------------------------------------------------------- export
 
-def _tree(tasks: list[Task]) -> list[tuple[Task, int]]:
+def _tree(tasks: list[Task]) -> list[tuple[Task, int, str]]:
+    """(task, depth, numbering) in appendix order; tasks without a written number get one from their place."""
     children: dict[int | None, list[Task]] = {}
+    ids = {t.pk for t in tasks}
     for t in tasks:
-        children.setdefault(t.parent_id, []).append(t)
-    out: list[tuple[Task, int]] = []
+        children.setdefault(t.parent_id if t.parent_id in ids else None, []).append(t)
+    out: list[tuple[Task, int, str]] = []
 
-    def walk(parent_id, depth):
-        for t in sorted(children.get(parent_id, []), key=lambda t: (t.position, t.pk)):
-            out.append((t, depth))
-            walk(t.pk, depth + 1)
+    def walk(parent_id, depth, prefix):
+        for i, t in enumerate(sorted(children.get(parent_id, []), key=lambda t: (t.position, t.pk)), start=1):
+            stt = t.stt or (f"{prefix}.{i}" if prefix else str(i))
+            out.append((t, depth, stt))
+            walk(t.pk, depth + 1, stt)
 
-    roots = [t for t in tasks if t.parent_id is None or t.parent_id not in {x.pk for x in tasks}]
-    for t in sorted(roots, key=lambda t: (t.position, t.pk)):
-        out.append((t, 0))
-        walk(t.pk, 1)
+    walk(None, 0, "")
     return out
 
 
@@ -58,10 +58,12 @@ def appendix_of(plan: Plan) -> Appendix:
     groups = []
     for group in plan.groups.order_by("number"):
         rows = []
-        for t, depth in _tree([t for t in tasks if t.group_id == group.pk]):
-            text = t.deadline_text if t.deadline == t.original_deadline and t.deadline_text else (format_deadline(t.deadline) if t.deadline else "")
+        for t, depth, stt in _tree([t for t in tasks if t.group_id == group.pk]):
+            # The deadline as written when it still says the deadline in force; otherwise the date itself.
+            written = t.deadline_text and parse_deadline(t.deadline_text).date == t.deadline
+            text = t.deadline_text if written else (format_deadline(t.deadline) if t.deadline else "")
             rows.append(AppendixTask(
-                row=0, stt=t.stt, depth=depth, code=t.code, title=t.title, lead=t.lead_unit.name,
+                row=0, stt=stt, depth=depth, code=t.code, title=t.title, lead=t.lead_unit.name,
                 coordinators=tuple(u.name for u in sorted(t.coordinating_units.all(), key=lambda u: u.code)), product=t.product,
                 deadline_text=text, deadline=t.deadline, key=t.key,
                 budget_million_vnd=(t.budget_planned / Decimal(1_000_000)).normalize() if t.budget_planned is not None else None,
