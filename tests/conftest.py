@@ -1,12 +1,16 @@
-"""Shared fixtures: a real HCMC unit tree in the real database, and people holding roles on it."""
+"""Shared fixtures: a real HCMC unit tree in the real database, people holding roles on it, and a small plan."""
 
 from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from dieuhanh.access.models import Role
 from dieuhanh.access.policy import SystemActor
 from dieuhanh.accounts.services import user_create
+from dieuhanh.plans.services import group_create, plan_create, task_create
 from dieuhanh.units.models import Unit
 from dieuhanh.units.official import hcmc_body_rows, national_rows
 from dieuhanh.units.services import units_load_official
@@ -44,3 +48,27 @@ def make_user(hcmc):
         return user_create(actor=SYSTEM, username=username, password=PASSWORD, unit=hcmc[unit_code], role=str(role), **extra)
 
     return make
+
+
+D = dt.date
+
+
+@pytest.fixture
+def plan(hcmc):
+    """Kế hoạch 4354 in small: two groups; tasks led by departments and by Phường Bến Thành; one with sub-tasks."""
+    p = plan_create(actor=SYSTEM, issuer=hcmc["79"], number="4354/KH-UBND", title="Kế hoạch thực hiện Nghị quyết 57",
+                    issued_on=D(2025, 3, 1), period_start=D(2025, 1, 1), period_end=D(2030, 12, 31))
+    g1 = group_create(actor=SYSTEM, plan=p, number=1, title="Lãnh đạo, chỉ đạo")
+    g4 = group_create(actor=SYSTEM, plan=p, number=4, title="Hạ tầng số, nền tảng và dịch vụ số")
+    task_create(actor=SYSTEM, plan=p, group=g1, code="1.1", title="Ban hành khung quản trị thực hiện Nghị quyết 57",
+                lead_unit=hcmc["79.SKHCN"], coordinating_units=[hcmc["79.SNV"], hcmc["79.STC"]], product="Quyết định ban hành",
+                start_date=D(2025, 3, 1), deadline=D(2025, 12, 31), key=True, budget_planned=Decimal("1500000000"))
+    fund = task_create(actor=SYSTEM, plan=p, group=g4, code="4.1", title="Thành lập Quỹ đầu tư mạo hiểm",
+                       lead_unit=hcmc["79.STC"], product="Quỹ hoạt động", start_date=D(2025, 6, 1), deadline=D(2026, 3, 31), key=True)
+    task_create(actor=SYSTEM, plan=p, group=g4, parent=fund, code="4.1.1", title="Xây dựng điều lệ quỹ", lead_unit=hcmc["79.STC"],
+                start_date=D(2025, 6, 1), deadline=D(2025, 12, 31), weight=Decimal(1))
+    task_create(actor=SYSTEM, plan=p, group=g4, parent=fund, code="4.1.2", title="Góp vốn và vận hành quỹ", lead_unit=hcmc["79.STC"],
+                start_date=D(2026, 1, 1), deadline=D(2026, 3, 31), weight=Decimal(3))
+    task_create(actor=SYSTEM, plan=p, group=g4, code="4.2", title="Phổ cập kỹ năng số cho người dân phường",
+                lead_unit=hcmc["26743"], coordinating_units=[hcmc["79.SKHCN"]], start_date=D(2025, 7, 1), deadline=D(2026, 12, 31))
+    return p

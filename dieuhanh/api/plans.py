@@ -76,6 +76,10 @@ class TaskIn(Schema):
 
 
 class TaskPatch(Schema):
+    """Editable fields only: an unknown field (the deadline, say) is refused, not ignored."""
+
+    model_config = {"extra": "forbid"}
+
     version: int
     title: str | None = None
     description: str | None = None

@@ -45,6 +45,8 @@ class UnitCreateIn(Schema):
 
 
 class UnitPatchIn(Schema):
+    model_config = {"extra": "forbid"}
+
     version: int = Field(..., description="The version you read; a stale one gets 409 stale_version.")
     name: str | None = Field(None, min_length=1, max_length=255)
     short_name: str | None = Field(None, max_length=120)

@@ -42,3 +42,41 @@ def test_the_console_command_wraps_the_management_commands():
     result = subprocess.run([sys.executable, "-m", "dieuhanh", "help", "demo"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Ho Chi Minh City demo" in result.stdout
+
+
+@pytest.mark.django_db
+def test_demo_includes_plan_4354_with_its_ten_groups_and_a_history():
+    from dieuhanh.plans.models import Plan, ProgressReport
+
+    call_command("demo", stdout=StringIO(), stderr=StringIO())
+    plan = Plan.objects.get(number="4354/KH-UBND")
+    assert list(plan.groups.values_list("number", flat=True)) == list(range(1, 11))
+    assert plan.tasks.filter(lead_unit__code="26743").exists()  # a ward user has something to report
+    assert ProgressReport.objects.filter(task__plan=plan, status="approved").count() > 100
+    assert plan.tasks.filter(source__startswith="synthetic").count() < plan.tasks.count() / 4  # mostly sourced tasks
+
+
+@pytest.mark.django_db
+def test_the_generator_builds_a_labelled_synthetic_plan_over_every_unit():
+    from dieuhanh.plans.models import Plan, ProgressReport
+
+    call_command("load_units", "--province", "79", stdout=StringIO(), stderr=StringIO())
+    out = StringIO()
+    call_command("generate_tasks", tasks=200, months=6, stdout=out, stderr=StringIO())
+    plan = Plan.objects.get(number="DEMO-TH/2025")
+    assert "GIẢ LẬP" in plan.title and plan.tasks.count() == 200
+    leaders = Unit.objects.filter(parent__code="79", kind__in=["commune", "department"]).count()
+    assert leaders == 187  # 168 wards, communes and the special zone + 19 departments and boards
+    assert plan.tasks.values("lead_unit").distinct().count() == leaders
+    assert ProgressReport.objects.filter(task__plan=plan).count() > 200
+    assert "200 tasks" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_send_reminders_command_runs_daily_without_duplicates():
+    call_command("demo", stdout=StringIO(), stderr=StringIO())
+    first, second = StringIO(), StringIO()
+    call_command("send_reminders", "--date", "01/12/2026", stdout=first)
+    call_command("send_reminders", "--date", "01/12/2026", stdout=second)
+    assert "reminders:" in first.getvalue()
+    assert second.getvalue().strip() == "reminders: 0 due soon, 0 overdue, 0 digests"

@@ -1,0 +1,120 @@
+"""Plans and tasks over HTTP: the API (scoping, conflicts, evidence) and the pages (scoping, as-of, drill-down)."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from dieuhanh.accounts.services import token_create
+from dieuhanh.plans.models import Evidence, ProgressReport, Task
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def api(make_user):
+    def make(username, unit, role):
+        user = make_user(username, unit, role)
+        _, secret = token_create(actor=user, user=user, name="t")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    return make
+
+
+@pytest.fixture
+def web(make_user):
+    def make(username, unit, role):
+        make_user(username, unit, role)
+        client = Client()
+        assert client.login(username=username, password=PASSWORD)
+        return client
+
+    return make
+
+
+def post(client, path, body):
+    return client.post(path, data=json.dumps(body), content_type="application/json")
+
+
+def tid(code):
+    return Task.objects.get(code=code).pk
+
+
+def test_a_ward_reporter_sees_only_the_tasks_of_its_ward(plan, api):
+    client = api("canbo.benthanh", "26743", "reporter")
+    body = client.get("/api/tasks").json()
+    assert [t["code"] for t in body["items"]] == ["4.2"]
+    assert client.get(f"/api/tasks/{tid('4.1')}").status_code == 404
+    assert post(client, f"/api/tasks/{tid('4.1')}/reports", {"period": "2026-01", "percent": 10}).status_code == 404
+
+
+def test_report_flow_over_the_api_with_evidence_and_conflict(plan, api, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    reporter = api("canbo.benthanh", "26743", "reporter")
+    approver = api("lanhdao.benthanh", "26743", "approver")
+    created = post(reporter, f"/api/tasks/{tid('4.2')}/reports", {"period": "2026-10", "percent": 55, "done": "Mở 12 lớp"})
+    assert created.status_code == 201
+    report = created.json()
+    upload = reporter.post(f"/api/reports/{report['id']}/evidence", {"file": _file("danh-sach.pdf", b"%PDF-1.7 ok")})
+    assert upload.status_code == 201 and upload.json()["kind"] == "pdf"
+    disguised = reporter.post(f"/api/reports/{report['id']}/evidence", {"file": _file("virus.pdf", b"MZ\x90")})
+    assert disguised.status_code == 422 and disguised.json()["error"]["code"] == "file_disguised"
+    stale = post(reporter, f"/api/tasks/{tid('4.2')}/reports", {"period": "2026-10", "percent": 60, "version": report["version"] - 1 or 99})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_version"
+    submitted = post(reporter, f"/api/tasks/{tid('4.2')}/reports", {"period": "2026-10", "percent": 60, "submit": True, "version": report["version"]})
+    assert submitted.status_code == 201 and submitted.json()["status"] == "submitted"
+    assert post(reporter, f"/api/reports/{report['id']}/approve", {}).status_code == 403
+    approved = post(approver, f"/api/reports/{report['id']}/approve", {"comment": "Đạt"})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert reporter.get(f"/api/tasks/{tid('4.2')}").json()["progress"] == "60.00"
+    evidence = Evidence.objects.get()
+    assert reporter.get(f"/api/evidence/{evidence.pk}").status_code == 200
+    outsider = api("canbo.saigon", "26740", "reporter")
+    assert outsider.get(f"/api/evidence/{evidence.pk}").status_code == 404
+
+
+def _file(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def test_statistics_endpoint_gives_the_official_split_with_task_ids(plan, api):
+    client = api("bcd", "79", "steering")
+    body = client.get(f"/api/plans/{plan.pk}/statistics", {"as_of": "2026-06-30", "by": "group"}).json()
+    assert body["total"]["counts"] == {"completed_on_time": 0, "completed_late": 0, "within_deadline": 1, "overdue": 2}
+    assert sorted(body["total"]["task_ids"]["overdue"]) == sorted([tid("1.1"), tid("4.1")])
+
+
+def test_the_deadline_cannot_be_patched(plan, api):
+    client = api("bcd", "79", "steering")
+    t = Task.objects.get(code="1.1")
+    response = client.patch(f"/api/tasks/{t.pk}", data=json.dumps({"version": t.version, "deadline": "2030-01-01"}), content_type="application/json")
+    assert response.status_code == 422
+    assert [(d["field"], d["code"]) for d in response.json()["error"]["details"]] == [("deadline", "extra_forbidden")]
+    assert Task.objects.get(pk=t.pk).deadline == t.deadline
+
+
+def test_pages_scope_tasks_and_answer_404_outside_reach(plan, web):
+    ward = web("canbo.benthanh", "26743", "reporter")
+    assert ward.get(f"/tasks/{tid('4.2')}/").status_code == 200
+    assert ward.get(f"/tasks/{tid('4.1')}/").status_code == 404
+    listing = ward.get("/tasks/").content.decode()
+    assert "Phổ cập kỹ năng số" in listing and "Quỹ đầu tư mạo hiểm" not in listing
+    assert ward.post(f"/tasks/{tid('4.1')}/report/", {"period": "2026-10", "percent": "10"}).status_code == 404
+    assert not ProgressReport.objects.exists()
+
+
+def test_statistics_page_numbers_link_to_the_tasks_behind_them(plan, web):
+    city = web("bcd", "79", "steering")
+    html = city.get(f"/plans/{plan.pk}/statistics/", {"as_of": "30/06/2026", "since": "31/12/2025"}).content.decode()
+    assert f"/tasks/?plan={plan.pk}&amp;official=overdue&amp;as_of=30/06/2026&amp;group=1" in html
+    drill = city.get("/tasks/", {"plan": plan.pk, "official": "overdue", "as_of": "30/06/2026", "group": "1"}).content.decode()
+    assert "Ban hành khung quản trị" in drill and "Quỹ đầu tư" not in drill
+    assert "Ban hành khung quản trị" in html  # listed among the tasks newly overdue since 31/12/2025
+
+
+def test_excel_downloads(plan, web):
+    city = web("bcd", "79", "steering")
+    export = city.get(f"/plans/{plan.pk}/export.xlsx")
+    assert export.status_code == 200 and export.content.startswith(b"PK")
+    assert "phu-luc-4354-KH-UBND.xlsx" in export["Content-Disposition"]
