@@ -110,16 +110,16 @@ def facts_for(tasks: Iterable[Task], day: dt.date) -> dict[int, TaskFacts]:
     tasks = list(tasks)
     ids = [t.pk for t in tasks]
     states: dict[int, list] = defaultdict(list)
-    for c in TaskStateChange.objects.filter(task_id__in=ids, recorded_on__lte=day).only("task_id", "state", "effective_on"):
-        states[c.task_id].append((c.effective_on, State(c.state)))
+    for task_id, state, effective in TaskStateChange.objects.filter(task_id__in=ids, recorded_on__lte=day).values_list("task_id", "state", "effective_on"):
+        states[task_id].append((effective, State(state)))
     deadlines: dict[int, list] = defaultdict(list)
-    for c in DeadlineChange.objects.filter(task_id__in=ids, status=ExtensionStatus.APPROVED, effective_on__lte=day).only("task_id", "effective_on", "new_deadline"):
-        deadlines[c.task_id].append((c.effective_on, c.new_deadline))
+    for task_id, effective, new in DeadlineChange.objects.filter(task_id__in=ids, status=ExtensionStatus.APPROVED, effective_on__lte=day).values_list("task_id", "effective_on", "new_deadline"):
+        deadlines[task_id].append((effective, new))
     progress: dict[int, list] = defaultdict(list)
-    for r in ProgressReport.objects.filter(task_id__in=ids, status=ReportStatus.APPROVED).only("task_id", "percent", "reviewed_at"):
-        approved = timezone.localdate(r.reviewed_at)
-        if approved <= day:
-            progress[r.task_id].append((approved, float(r.percent)))
+    day_end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    tz = timezone.get_current_timezone()
+    for task_id, percent, reviewed in ProgressReport.objects.filter(task_id__in=ids, status=ReportStatus.APPROVED, reviewed_at__lt=day_end).values_list("task_id", "percent", "reviewed_at"):
+        progress[task_id].append((reviewed.astimezone(tz).date(), float(percent)))
     return {
         t.pk: TaskFacts(assigned_on=t.assigned_on, deadline=t.original_deadline, deadline_changes=deadlines[t.pk],
                         state_changes=states[t.pk], progress=progress[t.pk])
