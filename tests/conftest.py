@@ -34,6 +34,35 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def api_client(make_user):
+    """``api_client("name", "26743", "reporter")`` → an HTTP client sending that new person's bearer token."""
+    from django.test import Client
+
+    from dieuhanh.accounts.services import token_create
+
+    def make(username: str, unit_code: str, role: str):
+        user = make_user(username, unit_code, role)
+        _, secret = token_create(actor=user, user=user, name="tests")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    return make
+
+
+@pytest.fixture
+def web_client(make_user):
+    """``web_client("name", "26743", "reporter")`` → a browser-like client signed in as that new person."""
+    from django.test import Client
+
+    def make(username: str, unit_code: str, role: str):
+        make_user(username, unit_code, role)
+        client = Client()
+        assert client.login(username=username, password=PASSWORD)
+        return client
+
+    return make
+
+
+@pytest.fixture
 def hcmc(db) -> dict[str, Unit]:
     """Viet Nam, Ho Chi Minh City with its 168 commune-level units, and the city's departments and bodies."""
     units_load_official(actor=SYSTEM, rows=national_rows({CITY}) + hcmc_body_rows())

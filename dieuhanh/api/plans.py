@@ -31,6 +31,19 @@ class PlanIn(Schema):
     warning_rule: dict | None = None
 
 
+class PlanPatch(Schema):
+    """The plan's settings; ``warning_rule`` holds ``green_gap``, ``red_gap`` (percentage points behind the
+    time-elapsed expectation) and ``due_soon_days``."""
+
+    model_config = {"extra": "forbid"}
+
+    version: int
+    title: str | None = None
+    reporting_frequency: str | None = Field(None, pattern="^(monthly|quarterly|half_yearly)$")
+    rollup_rule: str | None = Field(None, pattern="^(weighted|mean)$")
+    warning_rule: dict | None = None
+
+
 class PlanOut(Schema):
     id: int
     number: str
@@ -258,6 +271,14 @@ def create_plan(request, body: PlanIn):
 @router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="One plan (by id or document number)")
 def get_plan(request, plan_id: str):
     return selectors.plan_get(request.auth, plan_id)
+
+
+@router.patch("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="Change a plan's settings (warning thresholds, roll-up rule…)")
+def patch_plan(request, plan_id: str, body: PlanPatch):
+    plan = selectors.plan_get(request.auth, plan_id)
+    data = body.dict(exclude_unset=True)
+    version = data.pop("version")
+    return services.plan_update(actor=request.auth, plan=plan, expected_version=version, **data)
 
 
 @router.get("/plans/{plan_id}/groups", response={200: list[GroupOut], **ERRORS})

@@ -56,6 +56,13 @@ def require_plan_visible(actor, plan) -> None:
         raise NotFound("plan not found")
 
 
+def require_on_plan(actor, permission: str, plan) -> None:
+    """NotFound when the plan is out of sight; Forbidden when visible but ``permission`` is lacking on its issuer."""
+    require_plan_visible(actor, plan)
+    if not is_system(actor) and not can(actor, permission, plan.issuer):
+        raise Forbidden(f"permission {permission} denied on unit {plan.issuer.code}")
+
+
 @authorizes
 def plan_create(actor, *, issuer, **_):
     require(actor, "plan_manage", issuer)
@@ -63,17 +70,17 @@ def plan_create(actor, *, issuer, **_):
 
 @authorizes
 def plan_update(actor, *, plan, **_):
-    require(actor, "plan_manage", plan.issuer)
+    require_on_plan(actor, "plan_manage", plan)
 
 
 @authorizes
 def group_create(actor, *, plan, **_):
-    require(actor, "plan_manage", plan.issuer)
+    require_on_plan(actor, "plan_manage", plan)
 
 
 @authorizes
 def task_create(actor, *, plan, **_):
-    require(actor, "plan_manage", plan.issuer)
+    require_on_plan(actor, "plan_manage", plan)
 
 
 @authorizes
@@ -137,7 +144,7 @@ def explanation_answer(actor, *, explanation, **_):
 
 @authorizes
 def plan_import(actor, *, plan, **_):
-    require(actor, "plan_manage", plan.issuer)
+    require_on_plan(actor, "plan_manage", plan)
 
 
 @authorizes

@@ -14,6 +14,7 @@ from django.utils import timezone
 from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.access.policy import is_system
 from dieuhanh.audit.services import actor_label, diff, record, snapshot
+from dieuhanh.concurrency import check_version, lock_version
 from dieuhanh.core.files import RejectedFile, identify
 from dieuhanh.core.periods import parse_period
 from dieuhanh.core.rollup import Child, RollupRule, rollup
@@ -64,21 +65,6 @@ def _user(actor):
     return None if is_system(actor) else actor
 
 
-def _check_version(obj, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
-        raise Conflict(
-            f"{obj._meta.model_name} changed since version {expected_version} (now {obj.version})",
-            code="stale_version",
-            details=[_problem("version", "stale", f"current version is {obj.version}")],
-        )
-
-
-def _lock(model, obj, expected_version: int | None):
-    current = model.objects.select_for_update().get(pk=obj.pk)
-    _check_version(current, expected_version)
-    return current
-
-
 def _task_snapshot(task: Task) -> dict:
     data = snapshot(task, TASK_FIELDS)
     if task.pk:
@@ -124,7 +110,7 @@ def plan_update(*, actor, plan: Plan, expected_version: int, **changes) -> Plan:
     unknown = set(changes) - set(PLAN_EDITABLE)
     if unknown:
         raise Invalid("unknown fields", details=[_problem(f, "not_editable", "not an editable field") for f in sorted(unknown)])
-    current = _lock(Plan, plan, expected_version)
+    current = lock_version(plan, expected_version)
     before = snapshot(current, PLAN_FIELDS)
     if "warning_rule" in changes:
         try:
@@ -217,7 +203,7 @@ def task_update(*, actor, task: Task, expected_version: int, coordinating_units=
     unknown = set(changes) - set(TASK_EDITABLE)
     if unknown:
         raise Invalid("not editable", details=[_problem(f, "not_editable", "use an extension request for the deadline" if f == "deadline" else "not editable") for f in sorted(unknown)])
-    current = _lock(Task, task, expected_version)
+    current = lock_version(task, expected_version)
     before = _task_snapshot(current)
     for field, value in changes.items():
         setattr(current, field, normalise_name(value) if field in ("title", "product", "stt", "deadline_text") else value)
@@ -269,7 +255,7 @@ def task_set_state(*, actor, task: Task, state: str, note: str = "", effective_o
         raise Invalid(f"unknown state {state!r}", code="unknown_state") from None
     if new is State.COMPLETED:
         raise Invalid("a task is completed by approving its report", code="complete_by_report")
-    current = _lock(Task, task, expected_version)
+    current = lock_version(task, expected_version)
     if current.state == new.value:
         raise Conflict(f"task {current.code} is already {new.value}", code="same_state")
     if new is not State.OPEN and not note.strip():
@@ -333,7 +319,7 @@ def report_save(*, actor, task: Task, period: str, percent: Decimal, done: str =
         report = ProgressReport(task=task, period=p.key, period_end=p.end, created_by=_user(actor), **values)
         before = {}
     else:
-        _check_version(report, expected_version)
+        check_version(report, expected_version)
         if report.status == ReportStatus.APPROVED:
             raise Conflict("an approved report is locked", code="report_locked")
         before = snapshot(report, REPORT_FIELDS)
@@ -387,7 +373,7 @@ def report_approve(*, actor, report: ProgressReport, expected_version: int | Non
                    approved_on: dt.date | None = None) -> ProgressReport:
     """Approve a submitted report: it is locked, the task's progress becomes the reported percent and, if it
     reports completion, the task is completed on the reported date."""
-    current = _lock(ProgressReport, report, expected_version)
+    current = lock_version(report, expected_version)
     if current.status != ReportStatus.SUBMITTED:
         raise Conflict(f"only a submitted report can be approved (this one is {current.status})", code="not_submitted")
     day = _today(actor, approved_on)
@@ -417,7 +403,7 @@ def report_approve(*, actor, report: ProgressReport, expected_version: int | Non
 def report_return(*, actor, report: ProgressReport, comment: str, expected_version: int | None = None) -> ProgressReport:
     if not comment.strip():
         raise Invalid("say what to revise", details=[_problem("comment", "required", "a comment is required to return a report")])
-    current = _lock(ProgressReport, report, expected_version)
+    current = lock_version(report, expected_version)
     if current.status != ReportStatus.SUBMITTED:
         raise Conflict(f"only a submitted report can be returned (this one is {current.status})", code="not_submitted")
     before = snapshot(current, REPORT_FIELDS)
@@ -445,7 +431,7 @@ def contribution_save(*, actor, task: Task, unit, period: str, text: str, expect
         contribution = Contribution.objects.create(task=task, unit=unit, period=p.key, text=text.strip(), submitted_by=_user(actor))
         before = {}
     else:
-        _check_version(existing, expected_version)
+        check_version(existing, expected_version)
         before = {"text": existing.text}
         existing.text = text.strip()
         existing.submitted_by = _user(actor)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.audit.services import diff, new_event, record, record_many, snapshot
+from dieuhanh.concurrency import lock_version
 from dieuhanh.core.text import fold, normalise_name
 from dieuhanh.errors import Conflict, Invalid
 from dieuhanh.units import auth  # noqa: F401  (registers the authorisation functions)
@@ -76,17 +77,6 @@ def unit_create(
     return unit
 
 
-def _locked(unit: Unit, expected_version: int) -> Unit:
-    current = Unit.objects.select_for_update().get(pk=unit.pk)
-    if current.version != expected_version:
-        raise Conflict(
-            f"unit {unit.code} changed since version {expected_version} (now {current.version})",
-            code="stale_version",
-            details=[{"field": "version", "code": "stale", "message": f"current version is {current.version}"}],
-        )
-    return current
-
-
 @action
 def unit_update(*, actor, unit: Unit, expected_version: int, **changes) -> Unit:
     """Edit a unit's editable fields. ``expected_version`` is the version the editor read: if someone
@@ -94,7 +84,7 @@ def unit_update(*, actor, unit: Unit, expected_version: int, **changes) -> Unit:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise Invalid("unknown fields", details=[{"field": f, "code": "not_editable", "message": "not an editable field"} for f in sorted(unknown)])
-    current = _locked(unit, expected_version)
+    current = lock_version(unit, expected_version)
     before = snapshot(current, AUDITED_FIELDS)
     for field, value in changes.items():
         setattr(current, field, normalise_name(value) if field in ("name", "short_name", "division_type") else value)
@@ -113,7 +103,7 @@ def unit_update(*, actor, unit: Unit, expected_version: int, **changes) -> Unit:
 @action
 def unit_close(*, actor, unit: Unit, valid_to: dt.date, expected_version: int) -> Unit:
     """Mark a unit as ceasing to exist after ``valid_to`` (a merger, a dissolution). Its past stays."""
-    current = _locked(unit, expected_version)
+    current = lock_version(unit, expected_version)
     open_children = current.children.filter(valid_to__isnull=True).count()
     if open_children:
         raise Invalid(

@@ -2,25 +2,11 @@
 
 import json
 
-import pytest
 from django.test import Client
 
-from dieuhanh.accounts.services import token_create
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.units.models import Unit
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def as_user(make_user):
-    """``as_user("name", "26743", "reporter")`` → a client sending that person's bearer token."""
-
-    def make(username, unit_code, role):
-        user = make_user(username, unit_code, role)
-        _, secret = token_create(actor=user, user=user, name="tests")
-        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-
-    return make
 
 
 def send(client, method, path, body=None, raw=None):
@@ -50,21 +36,21 @@ def test_a_password_buys_a_token_that_identifies_the_user(hcmc, make_user):
     assert wrong.status_code == 401 and error_of(wrong)["code"] == "bad_credentials"
 
 
-def test_diacritic_free_search(as_user):
-    client = as_user("xem", "79", "viewer")
+def test_diacritic_free_search(api_client):
+    client = api_client("xem", "79", "viewer")
     body = client.get("/api/units", {"q": "phuong ben thanh"}).json()
     assert body["count"] == 1 and body["items"][0]["code"] == "26743" and body["items"][0]["parent_code"] == "79"
     children = client.get("/api/units/79/children").json()
     assert sum(1 for u in children if u["kind"] == "commune") == 168
 
 
-def test_unknown_unit_is_404_in_the_envelope(as_user):
-    response = as_user("xem", "79", "viewer").get("/api/units/99999")
+def test_unknown_unit_is_404_in_the_envelope(api_client):
+    response = api_client("xem", "79", "viewer").get("/api/units/99999")
     assert response.status_code == 404 and error_of(response)["code"] == "not_found"
 
 
-def test_malformed_json_is_400_and_a_wrong_shape_is_422_with_field_details(as_user):
-    client = as_user("admin", "79", "administrator")
+def test_malformed_json_is_400_and_a_wrong_shape_is_422_with_field_details(api_client):
+    client = api_client("admin", "79", "administrator")
     broken = send(client, "post", "/api/units", raw='{"code": ')
     assert broken.status_code == 400 and error_of(broken)["code"] == "malformed_request"
     wrong = send(client, "post", "/api/units", {"parent_code": "79", "code": "79.X", "kind": "ministry"})
@@ -74,8 +60,8 @@ def test_malformed_json_is_400_and_a_wrong_shape_is_422_with_field_details(as_us
     assert not Unit.objects.filter(code="79.X").exists()
 
 
-def test_a_ward_reporter_gets_403_on_their_ward_and_404_on_another(as_user):
-    client = as_user("canbo", "26743", "reporter")
+def test_a_ward_reporter_gets_403_on_their_ward_and_404_on_another(api_client):
+    client = api_client("canbo", "26743", "reporter")
     own = send(client, "patch", "/api/units/26743", {"version": 1, "short_name": "x"})
     other = send(client, "patch", "/api/units/26740", {"version": 1, "short_name": "x"})
     assert own.status_code == 403 and error_of(own)["code"] == "forbidden"
@@ -84,8 +70,8 @@ def test_a_ward_reporter_gets_403_on_their_ward_and_404_on_another(as_user):
     assert members.status_code == 404
 
 
-def test_a_stale_version_is_409_and_the_first_edit_survives(as_user):
-    client = as_user("admin", "79", "administrator")
+def test_a_stale_version_is_409_and_the_first_edit_survives(api_client):
+    client = api_client("admin", "79", "administrator")
     first = send(client, "patch", "/api/units/26743", {"version": 1, "short_name": "A"})
     assert first.status_code == 200 and first.json()["version"] == 2
     second = send(client, "patch", "/api/units/26743", {"version": 1, "short_name": "B"})
@@ -93,8 +79,8 @@ def test_a_stale_version_is_409_and_the_first_edit_survives(as_user):
     assert Unit.objects.get(code="26743").short_name == "A"
 
 
-def test_creating_users_and_granting_roles_through_the_api(as_user):
-    admin = as_user("admin.benthanh", "26743", "administrator")
+def test_creating_users_and_granting_roles_through_the_api(api_client):
+    admin = api_client("admin.benthanh", "26743", "administrator")
     created = send(admin, "post", "/api/users", {"username": "moi", "password": PASSWORD, "unit_code": "26743", "role": "reporter"})
     assert created.status_code == 201
     duplicate = send(admin, "post", "/api/users", {"username": "MOI", "password": PASSWORD, "unit_code": "26743", "role": "reporter"})

@@ -2,33 +2,8 @@
 
 import json
 
-import pytest
-from django.test import Client
 
-from dieuhanh.accounts.services import token_create
 from dieuhanh.plans.models import Evidence, ProgressReport, Task
-from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def api(make_user):
-    def make(username, unit, role):
-        user = make_user(username, unit, role)
-        _, secret = token_create(actor=user, user=user, name="t")
-        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-
-    return make
-
-
-@pytest.fixture
-def web(make_user):
-    def make(username, unit, role):
-        make_user(username, unit, role)
-        client = Client()
-        assert client.login(username=username, password=PASSWORD)
-        return client
-
-    return make
 
 
 def post(client, path, body):
@@ -39,18 +14,18 @@ def tid(code):
     return Task.objects.get(code=code).pk
 
 
-def test_a_ward_reporter_sees_only_the_tasks_of_its_ward(plan, api):
-    client = api("canbo.benthanh", "26743", "reporter")
+def test_a_ward_reporter_sees_only_the_tasks_of_its_ward(plan, api_client):
+    client = api_client("canbo.benthanh", "26743", "reporter")
     body = client.get("/api/tasks").json()
     assert [t["code"] for t in body["items"]] == ["4.2"]
     assert client.get(f"/api/tasks/{tid('4.1')}").status_code == 404
     assert post(client, f"/api/tasks/{tid('4.1')}/reports", {"period": "2026-01", "percent": 10}).status_code == 404
 
 
-def test_report_flow_over_the_api_with_evidence_and_conflict(plan, api, settings, tmp_path):
+def test_report_flow_over_the_api_with_evidence_and_conflict(plan, api_client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    reporter = api("canbo.benthanh", "26743", "reporter")
-    approver = api("lanhdao.benthanh", "26743", "approver")
+    reporter = api_client("canbo.benthanh", "26743", "reporter")
+    approver = api_client("lanhdao.benthanh", "26743", "approver")
     created = post(reporter, f"/api/tasks/{tid('4.2')}/reports", {"period": "2026-10", "percent": 55, "done": "Mở 12 lớp"})
     assert created.status_code == 201
     report = created.json()
@@ -68,7 +43,7 @@ def test_report_flow_over_the_api_with_evidence_and_conflict(plan, api, settings
     assert reporter.get(f"/api/tasks/{tid('4.2')}").json()["progress"] == "60.00"
     evidence = Evidence.objects.get()
     assert reporter.get(f"/api/evidence/{evidence.pk}").status_code == 200
-    outsider = api("canbo.saigon", "26740", "reporter")
+    outsider = api_client("canbo.saigon", "26740", "reporter")
     assert outsider.get(f"/api/evidence/{evidence.pk}").status_code == 404
 
 
@@ -78,15 +53,15 @@ def _file(name, content):
     return SimpleUploadedFile(name, content)
 
 
-def test_statistics_endpoint_gives_the_official_split_with_task_ids(plan, api):
-    client = api("bcd", "79", "steering")
+def test_statistics_endpoint_gives_the_official_split_with_task_ids(plan, api_client):
+    client = api_client("bcd", "79", "steering")
     body = client.get(f"/api/plans/{plan.pk}/statistics", {"as_of": "2026-06-30", "by": "group"}).json()
     assert body["total"]["counts"] == {"completed_on_time": 0, "completed_late": 0, "within_deadline": 1, "overdue": 2}
     assert sorted(body["total"]["task_ids"]["overdue"]) == sorted([tid("1.1"), tid("4.1")])
 
 
-def test_the_deadline_cannot_be_patched(plan, api):
-    client = api("bcd", "79", "steering")
+def test_the_deadline_cannot_be_patched(plan, api_client):
+    client = api_client("bcd", "79", "steering")
     t = Task.objects.get(code="1.1")
     response = client.patch(f"/api/tasks/{t.pk}", data=json.dumps({"version": t.version, "deadline": "2030-01-01"}), content_type="application/json")
     assert response.status_code == 422
@@ -94,8 +69,8 @@ def test_the_deadline_cannot_be_patched(plan, api):
     assert Task.objects.get(pk=t.pk).deadline == t.deadline
 
 
-def test_pages_scope_tasks_and_answer_404_outside_reach(plan, web):
-    ward = web("canbo.benthanh", "26743", "reporter")
+def test_pages_scope_tasks_and_answer_404_outside_reach(plan, web_client):
+    ward = web_client("canbo.benthanh", "26743", "reporter")
     assert ward.get(f"/tasks/{tid('4.2')}/").status_code == 200
     assert ward.get(f"/tasks/{tid('4.1')}/").status_code == 404
     listing = ward.get("/tasks/").content.decode()
@@ -104,8 +79,8 @@ def test_pages_scope_tasks_and_answer_404_outside_reach(plan, web):
     assert not ProgressReport.objects.exists()
 
 
-def test_statistics_page_numbers_link_to_the_tasks_behind_them(plan, web):
-    city = web("bcd", "79", "steering")
+def test_statistics_page_numbers_link_to_the_tasks_behind_them(plan, web_client):
+    city = web_client("bcd", "79", "steering")
     html = city.get(f"/plans/{plan.pk}/statistics/", {"as_of": "30/06/2026", "since": "31/12/2025"}).content.decode()
     assert f"/tasks/?plan={plan.pk}&amp;official=overdue&amp;as_of=30/06/2026&amp;group=1" in html
     drill = city.get("/tasks/", {"plan": plan.pk, "official": "overdue", "as_of": "30/06/2026", "group": "1"}).content.decode()
@@ -113,8 +88,40 @@ def test_statistics_page_numbers_link_to_the_tasks_behind_them(plan, web):
     assert "Ban hành khung quản trị" in html  # listed among the tasks newly overdue since 31/12/2025
 
 
-def test_excel_downloads(plan, web):
-    city = web("bcd", "79", "steering")
+def test_excel_downloads(plan, web_client):
+    city = web_client("bcd", "79", "steering")
     export = city.get(f"/plans/{plan.pk}/export.xlsx")
     assert export.status_code == 200 and export.content.startswith(b"PK")
     assert "phu-luc-4354-KH-UBND.xlsx" in export["Content-Disposition"]
+
+
+def test_warning_thresholds_are_configured_per_plan_and_change_the_colours(plan, api_client):
+    from dieuhanh.plans.services import report_approve, report_save
+    from tests.conftest import SYSTEM
+
+    r = report_save(actor=SYSTEM, task=Task.objects.get(code="4.2"), period="2026-10", percent=60, submit=True)
+    report_approve(actor=SYSTEM, report=r)
+    city = api_client("bcd", "79", "steering")
+    # 4.2 runs 01/07/2025 → 31/12/2026; approved today (late November 2026), when over 90 % of the time has
+    # passed: 60 % is more than 25 points behind.
+    body = city.get(f"/api/tasks/{tid('4.2')}").json()
+    assert body["colour"] == "red" and body["progress"] == "60.00"
+    patched = city.patch(f"/api/plans/{plan.pk}", data=json.dumps({"version": plan.version, "warning_rule": {"green_gap": 35, "red_gap": 50}}),
+                         content_type="application/json")
+    assert patched.status_code == 200 and patched.json()["warning_rule"]["green_gap"] == 35
+    assert city.get(f"/api/tasks/{tid('4.2')}").json()["colour"] == "green"
+    bad = city.patch(f"/api/plans/{plan.pk}", data=json.dumps({"version": plan.version + 1, "warning_rule": {"green_gap": 60, "red_gap": 10}}),
+                     content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["error"]["details"][0]["field"] == "warning_rule"
+    ward = api_client("lanhdao.benthanh", "26743", "approver")
+    refused = ward.patch(f"/api/plans/{plan.pk}", data=json.dumps({"version": plan.version + 1, "rollup_rule": "mean"}), content_type="application/json")
+    assert refused.status_code == 403
+
+
+def test_two_people_editing_the_same_task_the_second_gets_409(plan, api_client):
+    city = api_client("bcd", "79", "steering")
+    t = Task.objects.get(code="4.1")
+    first = city.patch(f"/api/tasks/{t.pk}", data=json.dumps({"version": t.version, "product": "Quỹ được thành lập"}), content_type="application/json")
+    second = city.patch(f"/api/tasks/{t.pk}", data=json.dumps({"version": t.version, "product": "Khác"}), content_type="application/json")
+    assert first.status_code == 200 and second.status_code == 409 and second.json()["error"]["code"] == "stale_version"
+    assert Task.objects.get(pk=t.pk).product == "Quỹ được thành lập"
