@@ -1,7 +1,7 @@
 """Reporting periods: one type for months, quarters and half-years.
 
-Keys read the way officials say them: ``2026-06`` (tháng 6/2026), ``2026-Q2`` (quý II/2026),
-``2026-H1`` (6 tháng đầu năm 2026). A period knows its first and last day.
+Keys read the way officials say them: ``2026`` (năm 2026), ``2026-06`` (tháng 6/2026), ``2026-Q2``
+(quý II/2026), ``2026-H1`` (6 tháng đầu năm 2026). A period knows its first and last day.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-FREQUENCIES = ("monthly", "quarterly", "half_yearly")
-_KEY = re.compile(r"^(\d{4})-(?:(\d{2})|Q([1-4])|H([12]))$")
+FREQUENCIES = ("monthly", "quarterly", "half_yearly", "yearly")
+_KEY = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -24,6 +24,8 @@ class Period:
 
     @property
     def label_vi(self) -> str:
+        if "-" not in self.key:
+            return f"Năm {self.key}"
         year, rest = self.key.split("-")
         if rest.startswith("Q"):
             return f"Quý {_ROMAN[int(rest[1])]}/{year}"
@@ -43,13 +45,15 @@ def frequency_of(key: str) -> str:
     m = _KEY.match(key)
     if not m:
         raise ValueError(f"not a period key: {key!r}")
-    return "monthly" if m.group(2) else "quarterly" if m.group(3) else "half_yearly"
+    if m.group(2):
+        return "monthly"
+    return "quarterly" if m.group(3) else "half_yearly" if m.group(4) else "yearly"
 
 
 def parse_period(key: str) -> Period:
     m = _KEY.match(key.strip())
     if not m:
-        raise ValueError(f"not a period key: {key!r} (expected 2026-06, 2026-Q2 or 2026-H1)")
+        raise ValueError(f"not a period key: {key!r} (expected 2026, 2026-06, 2026-Q2 or 2026-H1)")
     year = int(m.group(1))
     if m.group(2):
         month = int(m.group(2))
@@ -59,8 +63,10 @@ def parse_period(key: str) -> Period:
     if m.group(3):
         q = int(m.group(3))
         return Period(dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q), f"{year}-Q{q}")
-    h = int(m.group(4))
-    return Period(dt.date(year, 6 * h - 5, 1), _month_end(year, 6 * h), f"{year}-H{h}")
+    if m.group(4):
+        h = int(m.group(4))
+        return Period(dt.date(year, 6 * h - 5, 1), _month_end(year, 6 * h), f"{year}-H{h}")
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))
 
 
 def period_containing(day: dt.date, frequency: str) -> Period:
@@ -70,6 +76,8 @@ def period_containing(day: dt.date, frequency: str) -> Period:
         return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
     if frequency == "half_yearly":
         return parse_period(f"{day.year}-H{1 if day.month <= 6 else 2}")
+    if frequency == "yearly":
+        return parse_period(str(day.year))
     raise ValueError(f"unknown frequency {frequency!r}")
 
 

@@ -12,7 +12,13 @@ def test_months_quarters_and_halves_know_their_days_and_vietnamese_labels():
     assert parse_period("2026-H2").label_vi == "6 tháng cuối năm 2026"
 
 
-@pytest.mark.parametrize("bad", ["2026-13", "2026-Q5", "26-06", "2026/06", ""])
+def test_years_are_periods_too():
+    y = parse_period("2026")
+    assert (y.start, y.end, y.label_vi) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31), "Năm 2026")
+    assert period_containing(dt.date(2026, 11, 22), "yearly").key == "2026"
+
+
+@pytest.mark.parametrize("bad", ["2026-13", "2026-Q5", "26-06", "2026/06", "", "2026-"])
 def test_bad_keys_are_refused(bad):
     with pytest.raises(ValueError):
         parse_period(bad)
