@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dieuhanh.access",
     "dieuhanh.audit",
     "dieuhanh.plans",
+    "dieuhanh.indicators",
     "dieuhanh.web",
     "dieuhanh.demo",
 ]

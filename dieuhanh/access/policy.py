@@ -45,6 +45,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "extension_decide": frozenset({Role.APPROVER, Role.STEERING}),  # on the issuer
     "explanation_request": frozenset({Role.STEERING}),  # on the lead unit (steering holds it from above)
     "explanation_answer": frozenset({Role.REPORTER, Role.APPROVER}),  # on the lead unit
+    # Indicators. "on the owner" = the unit that owns the indicator; "on the unit" = the unit the value is for.
+    "indicator_manage": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the owner: definition, targets, rules
+    "value_enter": frozenset({Role.REPORTER, Role.APPROVER}),  # on the unit: enter values, submit the period
+    "value_approve": frozenset({Role.APPROVER}),  # on the unit: approve or return the period
+    "value_unapprove": frozenset({Role.APPROVER, Role.STEERING}),  # on the unit or above, with a reason
 }
 
 

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.access.policy import is_system
 from dieuhanh.audit.services import actor_label, diff, record, snapshot
+from dieuhanh import evidence
 from dieuhanh.concurrency import check_version, lock_version
-from dieuhanh.core.files import RejectedFile, identify
 from dieuhanh.core.periods import parse_period
 from dieuhanh.core.rollup import Child, RollupRule, rollup
 from dieuhanh.core.task_status import State
@@ -337,35 +335,21 @@ def report_save(*, actor, task: Task, period: str, percent: Decimal, done: str =
     return report
 
 
-def _evidence_path(sha256: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "evidence" / sha256[:2] / sha256
-
-
 @action
 def evidence_add(*, actor, report: ProgressReport, filename: str, content: bytes) -> Evidence:
     if report.status == ReportStatus.APPROVED:
         raise Conflict("an approved report is locked", code="report_locked")
-    try:
-        kind = identify(filename, content, max_bytes=settings.DIEUHANH_EVIDENCE_MAX_BYTES)
-    except RejectedFile as exc:
-        raise Invalid(str(exc), code=f"file_{exc.code}", details=[_problem("file", exc.code, str(exc))]) from None
-    sha = hashlib.sha256(content).hexdigest()
-    path = _evidence_path(sha)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(content)
-        tmp.replace(path)
-    name = normalise_name(Path(filename).name)[:255]
-    evidence = Evidence.objects.create(report=report, filename=name, kind=kind.extension, content_type=kind.content_type,
-                                       size=len(content), sha256=sha, uploaded_by=_user(actor))
-    record(actor=actor, action="evidence_add", obj=evidence, unit=report.task.lead_unit, object_type="evidence",
-           changes={"filename": [None, name], "sha256": [None, sha], "size": [None, len(content)]}, note=f"{report.task.code} {report.period}")
-    return evidence
+    stored = evidence.store(filename, content)
+    ev = Evidence.objects.create(report=report, filename=stored.filename, kind=stored.kind, content_type=stored.content_type,
+                                 size=stored.size, sha256=stored.sha256, uploaded_by=_user(actor))
+    record(actor=actor, action="evidence_add", obj=ev, unit=report.task.lead_unit, object_type="evidence",
+           changes={"filename": [None, stored.filename], "sha256": [None, stored.sha256], "size": [None, stored.size]},
+           note=f"{report.task.code} {report.period}")
+    return ev
 
 
-def evidence_file(evidence: Evidence) -> Path:
-    return _evidence_path(evidence.sha256)
+def evidence_file(ev: Evidence) -> Path:
+    return evidence.path_of(ev.sha256)
 
 
 @action

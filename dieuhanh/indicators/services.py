@@ -1,0 +1,332 @@
+"""Writing indicators, targets, rules and values, and the approval of a unit's data for a period."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+
+from dieuhanh import evidence
+from dieuhanh.access.actions import action, nothing_changed
+from dieuhanh.access.policy import is_system
+from dieuhanh.audit.services import diff, record, snapshot
+from dieuhanh.concurrency import check_version, lock_version
+from dieuhanh.core.aggregate import Aggregation
+from dieuhanh.core.formula import FormulaError, check_definitions
+from dieuhanh.core.indicator_excel import ValuesSheetError, read_values_sheet
+from dieuhanh.core.periods import frequency_of, parse_period
+from dieuhanh.core.text import normalise_name
+from dieuhanh.core.validation import check_rule_definition
+from dieuhanh.errors import Conflict, DomainError, Invalid
+from dieuhanh.indicators import auth  # noqa: F401  (registers the authorisation functions)
+from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, PeriodType, Target, ValidationRule, Value, ValueStatus, ValueType
+
+INDICATOR_FIELDS = ("code", "name", "name_en", "kind", "measure", "value_type", "higher_is_better", "period_type", "aggregation",
+                    "weight_indicator", "owner", "communes_of", "formula", "decimals", "source", "methodology", "active")
+EDITABLE = ("name", "name_en", "kind", "measure", "higher_is_better", "aggregation", "weight_indicator", "communes_of", "formula",
+            "decimals", "source", "methodology", "active")
+VALUE_FIELDS = ("value", "status", "comment", "source", "evidence_sha256")
+
+
+def _problem(field: str, code: str, message: str) -> dict:
+    return {"field": field, "code": code, "message": message}
+
+
+def _user(actor):
+    return None if is_system(actor) else actor
+
+
+def _check_formula(code: str, formula: str) -> None:
+    """Parse every formula of the registry with this one in place: unknown references and cycles are refused now."""
+    formulas = dict(Indicator.objects.exclude(formula="").exclude(code=code).values_list("code", "formula"))
+    if formula.strip():
+        formulas[code] = formula
+    known = set(Indicator.objects.values_list("code", flat=True)) | {code}
+    try:
+        check_definitions(formulas, known)
+    except FormulaError as exc:
+        raise Invalid(exc.message, code=f"formula_{exc.code}", details=[_problem("formula", exc.code, exc.message)]) from None
+
+
+def _validate_indicator(*, aggregation: str, weight_indicator, period_type: str) -> None:
+    problems = []
+    if aggregation not in {a.value for a in Aggregation}:
+        problems.append(_problem("aggregation", "unknown", f"one of {', '.join(a.value for a in Aggregation)}"))
+    if aggregation == Aggregation.WEIGHTED_MEAN and weight_indicator is None:
+        problems.append(_problem("weight_indicator", "required", "a weighted mean needs the indicator that weighs the units"))
+    if period_type not in PeriodType.values:
+        problems.append(_problem("period_type", "unknown", f"one of {', '.join(PeriodType.values)}"))
+    if problems:
+        raise Invalid("invalid indicator", details=problems)
+
+
+@action
+def indicator_create(*, actor, owner, code: str, name: str, kind: str, period_type: str = "yearly", value_type: str = "number",
+                     measure: str = "", higher_is_better: bool | None = None, aggregation: str = "sum", weight_indicator=None,
+                     formula: str = "", reporting_units=(), communes_of=None, decimals: int = 1, source: str = "",
+                     methodology: str = "", name_en: str = "", tasks=()) -> Indicator:
+    code, name = code.strip(), normalise_name(name)
+    if not code or not name:
+        raise Invalid("invalid indicator", details=[_problem("code" if not code else "name", "required", "required")])
+    if Indicator.objects.filter(code__iexact=code).exists():
+        raise Conflict(f"indicator {code} exists", code="indicator_exists")
+    _validate_indicator(aggregation=aggregation, weight_indicator=weight_indicator, period_type=period_type)
+    _check_formula(code, formula)
+    indicator = Indicator.objects.create(
+        owner=owner, code=code, name=name, name_en=normalise_name(name_en), kind=kind, period_type=period_type, value_type=value_type,
+        measure=measure, higher_is_better=(value_type != ValueType.RANK) if higher_is_better is None else higher_is_better,
+        aggregation=aggregation, weight_indicator=weight_indicator, formula=formula.strip(), communes_of=communes_of,
+        decimals=decimals, source=source, methodology=methodology,
+    )
+    indicator.reporting_units.set(reporting_units)
+    indicator.tasks.set(tasks)
+    record(actor=actor, action="indicator_create", obj=indicator, unit=owner, object_type="indicator",
+           changes=diff({}, {**snapshot(indicator, INDICATOR_FIELDS), "reporting_units": sorted(u.code for u in reporting_units)}))
+    return indicator
+
+
+@action
+def indicator_update(*, actor, indicator: Indicator, expected_version: int, reporting_units=None, tasks=None, **changes) -> Indicator:
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise Invalid("not editable", details=[_problem(f, "not_editable", "not editable") for f in sorted(unknown)])
+    current = lock_version(indicator, expected_version)
+    before = snapshot(current, INDICATOR_FIELDS)
+    before["reporting_units"] = sorted(current.reporting_units.values_list("code", flat=True))
+    for field, value in changes.items():
+        setattr(current, field, value)
+    _validate_indicator(aggregation=current.aggregation, weight_indicator=current.weight_indicator, period_type=current.period_type)
+    if "formula" in changes:
+        _check_formula(current.code, current.formula)
+    current.save()
+    if reporting_units is not None:
+        current.reporting_units.set(reporting_units)
+    if tasks is not None:
+        current.tasks.set(tasks)
+    after = snapshot(current, INDICATOR_FIELDS)
+    after["reporting_units"] = sorted(current.reporting_units.values_list("code", flat=True))
+    changed = diff(before, after)
+    if not changed:
+        nothing_changed()
+        return current
+    current.version += 1
+    current.save(update_fields=["version"])
+    record(actor=actor, action="indicator_update", obj=current, unit=current.owner, object_type="indicator", changes=changed)
+    return current
+
+
+@action
+def target_set(*, actor, indicator: Indicator, unit, year: int, value: Decimal, kind: str = "target", value_high: Decimal | None = None,
+               label: str = "", source: str = "") -> Target:
+    if value_high is not None and value_high < value:
+        raise Invalid("invalid range", details=[_problem("value_high", "below_low", "the upper end is below the lower end")])
+    if not 1900 <= int(year) <= 2100:
+        raise Invalid("invalid year", details=[_problem("year", "out_of_range", "a year between 1900 and 2100")])
+    target, created = Target.objects.get_or_create(indicator=indicator, unit=unit, kind=kind, year=year,
+                                                   defaults={"value": value, "value_high": value_high, "label": label, "source": source})
+    before = {} if created else snapshot(target, ("value", "value_high", "label", "source"))
+    if not created:
+        target.value, target.value_high, target.label, target.source = value, value_high, label, source
+        target.save()
+    changed = diff(before, snapshot(target, ("value", "value_high", "label", "source")))
+    if not changed:
+        nothing_changed()
+        return target
+    record(actor=actor, action="target_set", obj=target, unit=unit, object_type="target", changes=changed,
+           note=f"{indicator.code} {kind} {year}")
+    return target
+
+
+@action
+def rule_create(*, actor, indicator: Indicator, kind: str, params: dict, severity: str = "block", message: str = "") -> ValidationRule:
+    try:
+        check_rule_definition(kind, params, set(Indicator.objects.values_list("code", flat=True)))
+    except (ValueError, TypeError) as exc:
+        raise Invalid(str(exc), code="invalid_rule", details=[_problem("params", "invalid", getattr(exc, "message", str(exc)))]) from None
+    rule = ValidationRule.objects.create(indicator=indicator, kind=kind, params=params, severity=severity, message=message)
+    record(actor=actor, action="rule_create", obj=rule, unit=indicator.owner, object_type="validation_rule",
+           changes={"kind": [None, kind], "params": [None, params], "severity": [None, severity]}, note=indicator.code)
+    return rule
+
+
+# ---------------------------------------------------------------- values
+
+def reports_here(indicator: Indicator, unit) -> bool:
+    """Does ``unit`` report ``indicator``? Listed reporting units, communes of ``communes_of``, or the owner itself."""
+    if indicator.reporting_units.filter(pk=unit.pk).exists():
+        return True
+    if indicator.communes_of_id and unit.kind == "commune" and unit.path.startswith(indicator.communes_of.path):
+        return True
+    return not indicator.reporting_units.exists() and not indicator.communes_of_id and unit.pk == indicator.owner_id
+
+
+def approval_of(unit, period: str, *, lock: bool = False) -> Approval:
+    qs = Approval.objects.select_for_update() if lock else Approval.objects
+    approval, _ = qs.get_or_create(unit=unit, period=period)
+    return approval
+
+
+@action
+def value_set(*, actor, indicator: Indicator, unit, period: str, value: Decimal | None, status: str = "final", comment: str = "",
+              source: str = "", expected_version: int | None = None, evidence_file: tuple[str, bytes] | None = None) -> Value:
+    """Enter or correct one value. Refused when the indicator is a formula, the period does not match the
+    indicator's period type, the unit does not report it, a percent is outside 0–100, or the unit's data for the
+    period is submitted or approved (locked). An edit of a value changed meanwhile is a conflict."""
+    problems = []
+    if indicator.is_formula:
+        problems.append(_problem("indicator", "formula", f"{indicator.code} is computed from other indicators"))
+    try:
+        p = parse_period(period)
+        if frequency_of(p.key) != indicator.period_type:
+            problems.append(_problem("period", "wrong_period_type", f"{indicator.code} is reported per {indicator.period_type}, not {frequency_of(p.key)}"))
+    except ValueError as exc:
+        problems.append(_problem("period", "bad_format", str(exc)))
+        p = None
+    if not reports_here(indicator, unit):
+        problems.append(_problem("unit", "not_reporting", f"{unit.code} does not report {indicator.code}"))
+    if value is not None:
+        value = Decimal(str(value))
+        if indicator.value_type == ValueType.PERCENT and not Decimal(0) <= value <= Decimal(100):
+            problems.append(_problem("value", "out_of_range", "a percent lies between 0 and 100"))
+        if indicator.value_type in (ValueType.COUNT, ValueType.RANK) and (value < 0 or value != value.to_integral_value()):
+            problems.append(_problem("value", "not_whole", "a count or a rank is a whole number ≥ 0"))
+        if abs(value) >= Decimal(10) ** 16:
+            problems.append(_problem("value", "too_large", "the value is too large"))
+    if status not in ValueStatus.values:
+        problems.append(_problem("status", "unknown", f"one of {', '.join(ValueStatus.values)}"))
+    if problems:
+        raise Invalid("invalid value", details=problems)
+    approval = approval_of(unit, p.key, lock=True)
+    if approval.status != ApprovalStatus.OPEN:
+        raise Conflict(f"the data of {unit.code} for {p.key} is {approval.status}: locked", code="period_locked")
+    stored = evidence.store(*evidence_file) if evidence_file else None
+    current = Value.objects.select_for_update().filter(indicator=indicator, unit=unit, period=p.key).first()
+    if current is None:
+        if expected_version not in (None, 0):
+            raise Conflict("the value was removed meanwhile", code="stale_version")
+        current = Value(indicator=indicator, unit=unit, period=p.key, period_end=p.end)
+        before = {}
+    else:
+        check_version(current, expected_version)
+        before = snapshot(current, VALUE_FIELDS)
+        current.version += 1
+    current.value, current.status, current.comment, current.source = value, status, comment.strip(), source.strip()
+    if stored:
+        current.evidence_sha256, current.evidence_name = stored.sha256, stored.filename
+    current.entered_by = _user(actor)
+    changed = diff(before, snapshot(current, VALUE_FIELDS))
+    if before and not changed:
+        nothing_changed()
+        return current
+    current.save()
+    record(actor=actor, action="value_set", obj=current, unit=unit, object_type="indicator_value", changes=changed,
+           note=f"{indicator.code} {unit.code} {p.key}")
+    return current
+
+
+def _violations(unit, period: str):
+    from dieuhanh.indicators.selectors import violations_for
+
+    return violations_for(unit, period)
+
+
+def _enforce_rules(unit, period: str) -> None:
+    problems = []
+    comments = dict(Value.objects.filter(unit=unit, period=period).values_list("indicator__code", "comment"))
+    for v in _violations(unit, period):
+        if v.severity == "block":
+            problems.append(_problem(v.indicator, v.code, v.message))
+        elif not comments.get(v.indicator):
+            problems.append(_problem(v.indicator, "comment_required", f"{v.message} Cần ghi chú giải thích."))
+    if problems:
+        raise Invalid("validation rules are violated", code="validation_failed", details=problems)
+
+
+def _move(actor, unit, period: str, *, frm: tuple[str, ...], to: str, action_name: str, note: str = "", expected_version: int | None = None) -> Approval:
+    try:
+        parse_period(period)
+    except ValueError as exc:
+        raise Invalid(str(exc), details=[_problem("period", "bad_format", str(exc))]) from None
+    approval = approval_of(unit, period, lock=True)
+    check_version(approval, expected_version)
+    if approval.status not in frm:
+        raise Conflict(f"the data of {unit.code} for {period} is {approval.status}", code=f"not_{frm[0]}")
+    before = approval.status
+    approval.status = to
+    now = timezone.now()
+    if to == ApprovalStatus.SUBMITTED:
+        approval.submitted_by, approval.submitted_at = _user(actor), now
+    if to == ApprovalStatus.APPROVED:
+        approval.approved_by, approval.approved_at = _user(actor), now
+    approval.note = note
+    approval.version += 1
+    approval.save()
+    record(actor=actor, action=action_name, obj=approval, unit=unit, object_type="indicator_approval",
+           changes={"status": [before, to]}, note=f"{unit.code} {period}" + (f": {note}" if note else ""))
+    return approval
+
+
+@action
+def values_submit(*, actor, unit, period: str, expected_version: int | None = None) -> Approval:
+    if not Value.objects.filter(unit=unit, period=period).exists():
+        raise Invalid("nothing to submit", code="no_values", details=[_problem("period", "no_values", "no value entered for this period")])
+    _enforce_rules(unit, period)
+    return _move(actor, unit, period, frm=(ApprovalStatus.OPEN,), to=ApprovalStatus.SUBMITTED, action_name="values_submit",
+                 expected_version=expected_version)
+
+
+@action
+def values_approve(*, actor, unit, period: str, expected_version: int | None = None) -> Approval:
+    _enforce_rules(unit, period)
+    return _move(actor, unit, period, frm=(ApprovalStatus.SUBMITTED,), to=ApprovalStatus.APPROVED, action_name="values_approve",
+                 expected_version=expected_version)
+
+
+@action
+def values_return(*, actor, unit, period: str, note: str, expected_version: int | None = None) -> Approval:
+    if not note.strip():
+        raise Invalid("say why", details=[_problem("note", "required", "a reason is required to return data")])
+    return _move(actor, unit, period, frm=(ApprovalStatus.SUBMITTED,), to=ApprovalStatus.OPEN, action_name="values_return",
+                 note=note.strip(), expected_version=expected_version)
+
+
+@action
+def values_unapprove(*, actor, unit, period: str, reason: str, expected_version: int | None = None) -> Approval:
+    if not reason.strip():
+        raise Invalid("say why", details=[_problem("reason", "required", "a reason is required to unapprove")])
+    return _move(actor, unit, period, frm=(ApprovalStatus.APPROVED,), to=ApprovalStatus.OPEN, action_name="values_unapprove",
+                 note=reason.strip(), expected_version=expected_version)
+
+
+@action
+def values_import(*, actor, content: bytes, expected_unit: str | None = None, expected_period: str | None = None) -> int:
+    """Every row of a values sheet becomes a value (each authorised on its unit); any bad row refuses the file."""
+    from dieuhanh.units.models import Unit
+
+    try:
+        rows = read_values_sheet(io.BytesIO(content), expected_unit=expected_unit, expected_period=expected_period)
+    except ValuesSheetError as exc:
+        raise Invalid("the sheet has errors", code="import_errors",
+                      details=[{"field": f"row {e.row}", "code": e.code, "message": e.message, "row": e.row} for e in exc.errors]) from None
+    units = {u.code: u for u in Unit.objects.filter(code__in={r.unit_code for r in rows})}
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in={r.indicator_code for r in rows}).select_related("communes_of")}
+    errors, saved = [], 0
+    for r in rows:
+        unit, indicator = units.get(r.unit_code), indicators.get(r.indicator_code)
+        if unit is None or indicator is None:
+            what = f"đơn vị “{r.unit_code}”" if unit is None else f"chỉ tiêu “{r.indicator_code}”"
+            errors.append({"field": f"row {r.row}", "code": "unknown_unit" if unit is None else "unknown_indicator", "row": r.row,
+                           "message": f"Dòng {r.row}: không có {what}."})
+            continue
+        try:
+            existing = Value.objects.filter(indicator=indicator, unit=unit, period=r.period).values_list("version", flat=True).first()
+            value_set(actor=actor, indicator=indicator, unit=unit, period=r.period, value=r.value, status=r.status, comment=r.comment,
+                      source=r.source, expected_version=existing)
+            saved += 1
+        except DomainError as exc:
+            detail = "; ".join(d.get("message", "") for d in exc.details) or exc.message
+            errors.append({"field": f"row {r.row}", "code": exc.code, "row": r.row, "message": f"Dòng {r.row}: {detail}"})
+    if errors:
+        raise Invalid("the sheet has errors", code="import_errors", details=errors)
+    return saved
