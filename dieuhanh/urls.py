@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dieuhanh.plans.urls")),
+    path("", include("dieuhanh.indicators.urls")),
     path("", include("dieuhanh.web.urls")),
 ]

@@ -82,9 +82,11 @@ def _unexpected(request, exc):
 
 
 from dieuhanh.api import accounts as _accounts  # noqa: E402
+from dieuhanh.api import indicators as _indicators  # noqa: E402
 from dieuhanh.api import plans as _plans  # noqa: E402
 from dieuhanh.api import units as _units  # noqa: E402
 
 api.add_router("/units", _units.router)
 api.add_router("", _accounts.router)
 api.add_router("", _plans.router)
+api.add_router("", _indicators.router)

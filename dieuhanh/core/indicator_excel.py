@@ -37,7 +37,7 @@ _VIETNAMESE = re.compile(r"(?P<whole>[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[0-9]+)(?:,(
 # A dot that cannot be grouping is a decimal point, as typed on an English keyboard: "1234.5", "0.125", "1.23".
 _DOT_DECIMAL = re.compile(r"(?P<whole>[0-9]+)\.(?P<fraction>[0-9]+)")
 _NO_VALUE = {"", "-", "–", "—"}
-_MINUS = "-−"  # ASCII hyphen-minus and U+2212, which word processors put in front of negative numbers
+_MINUS = ("-", "−")  # ASCII hyphen-minus and U+2212, which word processors put in front of negative numbers
 
 
 def parse_number(value: object) -> Decimal | None:
@@ -79,7 +79,7 @@ def _parse_text(text: str) -> Decimal | None:
     if written.endswith("%"):
         written = written[:-1].rstrip()
     sign = ""
-    if written[:1] in tuple(_MINUS):
+    if written[:1] in _MINUS:
         sign, written = "-", written[1:]
     elif written[:1] == "+":
         written = written[1:]
@@ -139,6 +139,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("source", "Nguồn", 25),
 )
 _LABELS = {name: label for name, label, _width in COLUMNS}
+_POSITIONS = {name: position for position, (name, _label, _width) in enumerate(COLUMNS, start=1)}
 _HEADERS = {fold(label): name for name, label, _width in COLUMNS}
 _REQUIRED = ("unit_code", "indicator_code", "period", "value")
 # What the official fills; a row with none of these is as it was downloaded and is not a report.
@@ -272,15 +273,16 @@ def write_values_sheet(rows: list[TemplateRow], target: str | Path | BinaryIO, *
             elif name in _TEXT_COLUMNS:
                 cell.number_format = "@"
     _add_status_list(ws)
-    ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=[name for name, _l, _w in COLUMNS].index("indicator_name") + 2)
+    # Codes and indicator names stay in view while the official scrolls right to the value columns.
+    ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=_POSITIONS["indicator_name"] + 1)
     wb.save(target)
 
 
 def _add_status_list(ws: Worksheet) -> None:
     """A drop-down of the three statuses on the whole status column below the header, rows added later too."""
-    letter = get_column_letter([name for name, _l, _w in COLUMNS].index("status") + 1)
+    letter = get_column_letter(_POSITIONS["status"])
     validation = DataValidation(
-        type="list", formula1=f'"{",".join(STATUS_LABELS[s] for s in ("final", "provisional", "estimated"))}"',
+        type="list", formula1=f'"{",".join(STATUS_LABELS.values())}"',
         allow_blank=True, showErrorMessage=True, errorTitle="Tình trạng số liệu",
         error="Chọn “chính thức”, “sơ bộ” hoặc “ước tính”; để trống là chính thức.",
     )
@@ -348,14 +350,15 @@ def _open(source: str | Path | BinaryIO) -> tuple[Worksheet, int, dict[str, int]
     try:
         wb = load_workbook(source, data_only=True)
     except Exception:  # openpyxl raises many kinds of error on damaged or foreign files
-        raise ValuesSheetError([RowError(0, "", "not_xlsx", "Không đọc được tệp: tệp phải là bảng tính Excel (.xlsx).")]) from None
+        raise ValuesSheetError([RowError(0, "", "not_xlsx",
+                                         "Không đọc được tệp: tệp phải là bảng tính Excel (.xlsx).")]) from None
     for ws in wb.worksheets:
         found = _find_header(ws)
         if found is not None:
             return ws, *found
     labels = ", ".join(f"“{_LABELS[name]}”" for name in _REQUIRED)
-    raise ValuesSheetError([RowError(0, "", "no_header",
-                                     f"Không tìm thấy dòng tiêu đề trong {_HEADER_SEARCH_ROWS} dòng đầu (cần có các cột {labels}).")])
+    raise ValuesSheetError([RowError(
+        0, "", "no_header", f"Không tìm thấy dòng tiêu đề trong {_HEADER_SEARCH_ROWS} dòng đầu (cần có các cột {labels}).")])
 
 
 def read_values_sheet(source: str | Path | BinaryIO, *, expected_unit: str | None = None,
@@ -374,8 +377,7 @@ def read_values_sheet(source: str | Path | BinaryIO, *, expected_unit: str | Non
     errors: list[RowError] = []
     first_seen: dict[tuple[str, str, str], int] = {}
     for row_number, cells in enumerate(ws.iter_rows(min_row=header_row + 1), start=header_row + 1):
-        cell = {name: cells[position] for name, position in columns.items() if position < len(cells)}
-        raw = {name: cell[name].value if name in cell else None for name in _LABELS}
+        raw = {name: cells[columns[name]].value if name in columns else None for name in _LABELS}
         if not any(_text(raw[name]) for name in _FILLED):
             continue
         found: list[RowError] = []
@@ -388,7 +390,8 @@ def read_values_sheet(source: str | Path | BinaryIO, *, expected_unit: str | Non
             problem("unit_code", "missing_unit", "Thiếu mã đơn vị.")
         elif expected_unit is not None and unit != expected_unit:
             problem("unit_code", "wrong_unit",
-                    f"Mã đơn vị “{unit}” khác đơn vị của biểu mẫu (“{expected_unit}”); biểu mẫu này chỉ nhận số liệu của một đơn vị.")
+                    f"Mã đơn vị “{unit}” khác đơn vị của biểu mẫu (“{expected_unit}”); "
+                    "biểu mẫu này chỉ nhận số liệu của một đơn vị.")
         if not indicator:
             problem("indicator_code", "missing_indicator", "Thiếu mã chỉ tiêu.")
         period = ""
@@ -403,11 +406,11 @@ def read_values_sheet(source: str | Path | BinaryIO, *, expected_unit: str | Non
                         f"Kỳ {parsed.key} ({parsed.label_vi}) khác kỳ của biểu mẫu: {expected.key} ({expected.label_vi}).")
         value = None
         try:
-            value = _cell_number(cell["value"]) if "value" in cell else None
+            value = _cell_number(cells[columns["value"]])
         except ValueError as exc:
             problem("value", "not_a_number", f"Giá trị {exc}")
-        status = _STATUSES.get(fold(_text(raw["status"])))
-        if status is None:
+        status = _STATUSES.get(fold(_text(raw["status"])), "")
+        if not status:
             problem("status", "bad_status",
                     f"Tình trạng số liệu “{_text(raw['status'])}” không hợp lệ; ghi “chính thức”, “sơ bộ” hoặc “ước tính”.")
         if unit and indicator and period:
@@ -419,7 +422,7 @@ def read_values_sheet(source: str | Path | BinaryIO, *, expected_unit: str | Non
             errors.extend(found)
         else:
             result.append(ValueRow(row=row_number, unit_code=unit, indicator_code=indicator, period=period, value=value,
-                                   status=status or "final", comment=_note(raw["comment"]), source=_note(raw["source"])))
+                                   status=status, comment=_note(raw["comment"]), source=_note(raw["source"])))
     if errors:
         raise ValuesSheetError(errors)
     return result

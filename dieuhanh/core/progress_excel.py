@@ -8,6 +8,7 @@ or none.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -131,7 +132,7 @@ def read_progress_sheet(source: str | Path | BinaryIO) -> list[ProgressRow]:
     """Rows with any content after the header; raises ``ProgressSheetError`` listing every problem."""
     try:
         wb = load_workbook(source, data_only=True, read_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise ProgressSheetError([RowError(0, "", "not_xlsx", f"Không đọc được tệp Excel (.xlsx): {exc}")]) from None
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))

@@ -10,6 +10,7 @@ from dieuhanh.access.policy import SystemActor
 from dieuhanh.accounts.models import User
 from dieuhanh.accounts.services import role_grant, user_create
 from dieuhanh.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
+from dieuhanh.demo.indicators import load_indicators
 from dieuhanh.demo.plans import load_plan_4354
 from dieuhanh.units.selectors import unit_get
 
@@ -37,6 +38,9 @@ class Command(BaseCommand):
         plan = load_plan_4354(actor=actor)
         if plan is not None:
             self.stdout.write(f"plan {plan.number}: {plan.tasks.count()} tasks with a synthetic reporting history")
+        indicators = load_indicators(actor=actor)
+        if indicators:
+            self.stdout.write(f"indicators: {indicators} with targets, city values and synthetic ward values")
         if options["synthetic"]:
             call_command("generate_tasks", tasks=options["synthetic"], stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(self.style.SUCCESS("Demo ready."))

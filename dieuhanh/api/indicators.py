@@ -1,0 +1,266 @@
+"""Indicators: the registry, targets, values per (unit, period), approval, roll-up and on-track assessment."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from dieuhanh.access.policy import require
+from dieuhanh.api.schemas import ERRORS
+from dieuhanh.indicators import selectors, services
+from dieuhanh.indicators.models import Approval, Value
+from dieuhanh.plans.models import Task
+from dieuhanh.units.selectors import unit_get
+
+router = Router(tags=["indicators"])
+
+
+class IndicatorIn(Schema):
+    code: str = Field(..., max_length=40, pattern=r"^[A-Za-z][A-Za-z0-9_.]*$")
+    name: str = Field(..., max_length=300)
+    name_en: str = ""
+    kind: str = Field(..., pattern="^(strategic|operational)$")
+    owner: str = Field(..., description="unit code of the owner")
+    measure: str = ""
+    value_type: str = Field("number", pattern="^(number|percent|money_vnd|money_usd|count|rank)$")
+    higher_is_better: bool | None = None
+    period_type: str = Field("yearly", pattern="^(yearly|half_yearly|quarterly|monthly)$")
+    aggregation: str = Field("sum", pattern="^(sum|mean|weighted_mean|min|max|none)$")
+    weight_indicator: str | None = None
+    formula: str = ""
+    reporting_units: list[str] = []
+    communes_of: str | None = None
+    decimals: int = Field(1, ge=0, le=6)
+    source: str = ""
+    methodology: str = ""
+    tasks: list[int] = []
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    kind: str
+    owner: str
+    measure: str
+    value_type: str
+    higher_is_better: bool
+    period_type: str
+    aggregation: str
+    formula: str
+    source: str
+    methodology: str
+    version: int
+
+
+class TargetIn(Schema):
+    unit: str
+    year: int
+    value: Decimal
+    value_high: Decimal | None = None
+    kind: str = Field("target", pattern="^(target|baseline)$")
+    label: str = ""
+    source: str = ""
+
+
+class TargetOut(Schema):
+    unit: str
+    kind: str
+    year: int
+    value: Decimal
+    value_high: Decimal | None
+    label: str
+
+
+class ValueIn(Schema):
+    unit: str
+    period: str
+    value: Decimal | None
+    status: str = Field("final", pattern="^(estimated|provisional|final)$")
+    comment: str = ""
+    source: str = ""
+    version: int | None = None
+
+
+class ValueOut(Schema):
+    indicator: str
+    unit: str
+    period: str
+    value: Decimal | None
+    status: str
+    comment: str
+    source: str
+    version: int
+
+
+class CellOut(Schema):
+    period: str
+    value: float | None
+    source: str
+    official: bool
+    reason: str | None
+    reporting: int | None
+    missing: int | None
+
+
+class OnTrackOut(Schema):
+    colour: str
+    reason: str
+    met: bool
+    expected_share: float | None
+    achieved_share: float | None
+    gap: float | None
+    projected: float | None
+    projected_meets: bool | None
+    baseline: TargetOut | None
+    target: TargetOut | None
+
+
+class ApprovalIn(Schema):
+    unit: str
+    period: str
+    version: int | None = None
+    note: str = ""
+
+
+class ApprovalOut(Schema):
+    unit: str
+    period: str
+    status: str
+    note: str
+    version: int
+
+
+def _indicator_out(i) -> dict:
+    return {**{f: getattr(i, f) for f in ("code", "name", "name_en", "kind", "measure", "value_type", "higher_is_better", "period_type",
+                                           "aggregation", "formula", "source", "methodology", "version")}, "owner": i.owner.code}
+
+
+def _target_out(t):
+    return None if t is None else {"unit": t.unit.code, "kind": t.kind, "year": t.year, "value": t.value, "value_high": t.value_high, "label": t.label}
+
+
+def _value_out(v: Value) -> dict:
+    return {"indicator": v.indicator.code, "unit": v.unit.code, "period": v.period, "value": v.value, "status": v.status,
+            "comment": v.comment, "source": v.source, "version": v.version}
+
+
+def _approval_out(a: Approval) -> dict:
+    return {"unit": a.unit.code, "period": a.period, "status": a.status, "note": a.note, "version": a.version}
+
+
+@router.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, summary="The indicator catalogue")
+def list_indicators(request, kind: str | None = None, q: str = ""):
+    qs = selectors.Indicator.objects.filter(active=True).select_related("owner")
+    if kind:
+        qs = qs.filter(kind=kind)
+    for term in q.split():
+        qs = qs.filter(name__icontains=term) | qs.filter(code__icontains=term)
+    return [_indicator_out(i) for i in qs]
+
+
+@router.post("/indicators", response={201: IndicatorOut, **ERRORS}, summary="Register an indicator")
+def create_indicator(request, body: IndicatorIn):
+    data = body.dict()
+    owner = unit_get(data.pop("owner"))
+    data["reporting_units"] = [unit_get(c) for c in data.pop("reporting_units")]
+    data["communes_of"] = unit_get(data["communes_of"]) if data["communes_of"] else None
+    data["weight_indicator"] = selectors.indicator_get(data["weight_indicator"]) if data["weight_indicator"] else None
+    data["tasks"] = list(Task.objects.filter(pk__in=data.pop("tasks")))
+    return Status(201, _indicator_out(services.indicator_create(actor=request.auth, owner=owner, **data)))
+
+
+@router.get("/indicators/{code}", response={200: IndicatorOut, **ERRORS})
+def get_indicator(request, code: str):
+    return _indicator_out(selectors.indicator_get(code))
+
+
+@router.get("/indicators/{code}/targets", response={200: list[TargetOut], **ERRORS})
+def list_targets(request, code: str):
+    return [_target_out(t) for t in selectors.indicator_get(code).targets.select_related("unit")]
+
+
+@router.post("/indicators/{code}/targets", response={201: TargetOut, **ERRORS}, summary="Set a target or a baseline")
+def set_target(request, code: str, body: TargetIn):
+    data = body.dict()
+    target = services.target_set(actor=request.auth, indicator=selectors.indicator_get(code), unit=unit_get(data.pop("unit")), **data)
+    return Status(201, _target_out(target))
+
+
+@router.post("/indicators/{code}/values", response={201: ValueOut, **ERRORS}, summary="Enter or correct a value")
+def set_value(request, code: str, body: ValueIn):
+    data = body.dict()
+    version = data.pop("version")
+    value = services.value_set(actor=request.auth, indicator=selectors.indicator_get(code), unit=unit_get(data.pop("unit")),
+                               expected_version=version, **data)
+    return Status(201, _value_out(value))
+
+
+@router.get("/indicators/{code}/series", response={200: list[CellOut], **ERRORS}, summary="Values over time for a unit")
+def get_series(request, code: str, unit: str, official: bool = False):
+    u = unit_get(unit)
+    if not official:
+        require(request.auth, "unit_data_view", u)
+    return [{"period": p, **c.__dict__} for p, c in selectors.series(selectors.indicator_get(code), u, official_only=official)]
+
+
+@router.get("/indicators/{code}/on-track", response={200: OnTrackOut, **ERRORS}, summary="On-track assessment for a unit")
+def get_on_track(request, code: str, unit: str):
+    a, base, goal = selectors.on_track(selectors.indicator_get(code), unit_get(unit), official_only=True)
+    return {"colour": a.colour.value, "reason": a.reason, "met": a.met, "expected_share": a.expected_share, "achieved_share": a.achieved_share,
+            "gap": a.gap, "projected": a.projected, "projected_meets": a.projected_meets, "baseline": _target_out(base), "target": _target_out(goal)}
+
+
+def _approval_action(request, body: ApprovalIn, fn, **extra):
+    return _approval_out(fn(actor=request.auth, unit=unit_get(body.unit), period=body.period, expected_version=body.version, **extra))
+
+
+@router.post("/indicator-data/submit", response={200: ApprovalOut, **ERRORS}, summary="Submit a unit's data for a period")
+def submit(request, body: ApprovalIn):
+    return _approval_action(request, body, services.values_submit)
+
+
+@router.post("/indicator-data/approve", response={200: ApprovalOut, **ERRORS}, summary="Approve (lock) a unit's data for a period")
+def approve(request, body: ApprovalIn):
+    return _approval_action(request, body, services.values_approve)
+
+
+@router.post("/indicator-data/return", response={200: ApprovalOut, **ERRORS}, summary="Return submitted data to the unit")
+def return_(request, body: ApprovalIn):
+    return _approval_action(request, body, services.values_return, note=body.note)
+
+
+@router.post("/indicator-data/unapprove", response={200: ApprovalOut, **ERRORS}, summary="Unapprove with a reason")
+def unapprove(request, body: ApprovalIn):
+    return _approval_action(request, body, services.values_unapprove, reason=body.note)
+
+
+@router.post("/indicator-data/import", response={200: dict, **ERRORS}, summary="Import a values sheet (all rows or none)")
+def import_values(request, file: File[UploadedFile], unit: str | None = None, period: str | None = None):
+    saved = services.values_import(actor=request.auth, content=file.read(), expected_unit=unit, expected_period=period)
+    return {"saved": saved}
+
+
+@router.get("/indicator-data/due", response={200: list[dict], **ERRORS}, summary="Due and missing values of a reporting round")
+def due(request, period: str, unit: str | None = None):
+    units = None
+    if unit:
+        u = unit_get(unit)
+        require(request.auth, "unit_data_view", u)
+        units = selectors.Unit.objects.filter(path__startswith=u.path)
+    return [{"indicator": d.indicator.code, "unit": d.unit.code, "period": d.period, "entered": d.value is not None,
+             "value": None if d.value is None or d.value.value is None else float(d.value.value), "approval": d.approval}
+            for d in selectors.due_and_missing(period=period, units=units)]
+
+
+@router.get("/indicator-data/history", response={200: list[dict], **ERRORS}, summary="Changes to one value")
+def value_history(request, indicator: str, unit: str, period: str):
+    from dieuhanh.audit.selectors import history_for
+
+    u = unit_get(unit)
+    value = Value.objects.filter(indicator__code=indicator, unit=u, period=period).first()
+    if value is None:
+        return []
+    return [{"at": e.at.isoformat(), "actor": e.actor_label, "changes": e.changes} for e in history_for(actor=request.auth, object_type="indicator_value", object_id=str(value.pk), unit=u)]
