@@ -10,6 +10,7 @@ import pytest
 from dieuhanh.access.models import Role
 from dieuhanh.access.policy import SystemActor
 from dieuhanh.accounts.services import user_create
+from dieuhanh.indicators.services import indicator_create, rule_create, target_set
 from dieuhanh.plans.services import group_create, plan_create, task_create
 from dieuhanh.units.models import Unit
 from dieuhanh.units.official import hcmc_body_rows, national_rows
@@ -101,3 +102,22 @@ def plan(hcmc):
     task_create(actor=SYSTEM, plan=p, group=g4, code="4.2", title="Phổ cập kỹ năng số cho người dân phường",
                 lead_unit=hcmc["26743"], coordinating_units=[hcmc["79.SKHCN"]], start_date=D(2025, 7, 1), deadline=D(2026, 12, 31))
     return p
+
+
+@pytest.fixture
+def registry(hcmc):
+    """A small indicator registry: ward dossier counts and rates, a formula, the start-up ecosystem rank."""
+    office, city = hcmc["79.VP"], hcmc["79"]
+    common = {"actor": SYSTEM, "owner": office, "kind": "operational", "period_type": "yearly", "communes_of": city}
+    received = indicator_create(code="HS_TIEPNHAN", name="Số hồ sơ tiếp nhận", value_type="count", aggregation="sum", **common)
+    online = indicator_create(code="HS_TRUCTUYEN", name="Số hồ sơ trực tuyến", value_type="count", aggregation="sum", **common)
+    indicator_create(code="HS_DUNGHAN", name="Tỷ lệ đúng hạn", value_type="percent", aggregation="weighted_mean", weight_indicator=received, **common)
+    indicator_create(code="TYLE_TT", name="Tỷ lệ trực tuyến", value_type="percent", aggregation="none",
+                     formula="HS_TRUCTUYEN / HS_TIEPNHAN * 100", **common)
+    rank = indicator_create(actor=SYSTEM, owner=hcmc["79.SKHCN"], code="XH_KN", name="Xếp hạng hệ sinh thái khởi nghiệp", kind="strategic",
+                            value_type="rank", aggregation="none", reporting_units=[city])
+    rule_create(actor=SYSTEM, indicator=online, kind="compare", params={"op": "<=", "expression": "HS_TIEPNHAN"})
+    rule_create(actor=SYSTEM, indicator=received, kind="jump", params={"max_change": 0.5}, severity="comment")
+    target_set(actor=SYSTEM, indicator=rank, unit=city, year=2025, value=Decimal(110), kind="baseline")
+    target_set(actor=SYSTEM, indicator=rank, unit=city, year=2030, value=Decimal(100), label="Top 100")
+    return hcmc

@@ -21,7 +21,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return str(value)
+        # 1200.0000 read back from the database and 1200 typed by a person are the same number.
+        return format(value.normalize(), "f")
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_plain(v) for v in value]
     return value

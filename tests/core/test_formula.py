@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import operator
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -225,8 +227,6 @@ def test_non_finite_results_are_overflow():
 
 
 def test_values_may_be_integers_or_decimals():
-    from decimal import Decimal
-
     assert evaluate(parse("A / B"), {"A": Decimal("12705"), "B": 4}) == Result(3176.25, None)
 
 
@@ -315,7 +315,10 @@ def test_evaluate_all_follows_the_dependencies():
 def test_evaluate_all_prefers_computed_values_and_passes_on_missing_ones():
     formulas = {"C": parse("B * 2"), "B": parse("A / Z")}
     assert evaluate_all(formulas, {"A": 4, "Z": 2, "B": 100})["C"] == Result(4.0)
-    assert evaluate_all(formulas, {"A": 4, "Z": 0}) == {"B": Result(None, "division_by_zero"), "C": Result(None, "missing:B")}
+    assert evaluate_all(formulas, {"A": 4, "Z": 0}) == {
+        "B": Result(None, "division_by_zero"),
+        "C": Result(None, "missing:B"),
+    }
 
 
 def test_evaluate_all_refuses_a_cycle():
@@ -334,9 +337,14 @@ def test_a_long_chain_of_formulas():
 
 CODES = ("A", "B_1", "DVC.TT", "x2")
 PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 
 numbers = st.one_of(st.sampled_from([0.0, 1.0, 2.0, 0.5, 100.0]), st.floats(0, 1e6))
 leaves = st.one_of(numbers.map(lambda v: ("num", v)), st.sampled_from(CODES).map(lambda c: ("ref", c)))
+
+
+def argument_lists(children):
+    return st.lists(children, min_size=1, max_size=3).map(tuple)
 
 
 def _extend(children):
@@ -344,13 +352,14 @@ def _extend(children):
         children.map(lambda t: ("neg", t)),
         st.tuples(st.just("bin"), st.sampled_from("+-*/"), children, children),
         st.tuples(st.just("pow"), children, st.integers(0, 3)),
-        st.tuples(st.just("call"), st.sampled_from(["min", "max"]), st.lists(children, min_size=1, max_size=3).map(tuple)),
+        st.tuples(st.just("call"), st.sampled_from(["min", "max"]), argument_lists(children)),
         children.map(lambda t: ("call", "abs", (t,))),
     )
 
 
 trees = st.recursive(leaves, _extend, max_leaves=24)
-environments = st.fixed_dictionaries({code: st.one_of(st.sampled_from([0.0, 1.0, -1.0]), st.floats(-1e6, 1e6)) for code in CODES})
+code_values = st.one_of(st.sampled_from([0.0, 1.0, -1.0]), st.floats(-1e6, 1e6))
+environments = st.fixed_dictionaries({code: code_values for code in CODES})
 
 
 def full(tree) -> str:
@@ -411,7 +420,7 @@ def compute(tree, env) -> float:
         left, right = compute(tree[2], env), compute(tree[3], env)
         if tree[1] == "/" and right == 0:
             raise NoValue("division_by_zero")
-        result = {"+": left + right, "-": left - right, "*": left * right}[tree[1]] if tree[1] != "/" else left / right
+        result = OPERATORS[tree[1]](left, right)
         if not math.isfinite(result):
             raise NoValue("overflow")
         return result

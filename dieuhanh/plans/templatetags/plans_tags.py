@@ -32,6 +32,10 @@ LABELS = {
     "rejected": _("Rejected"),
     "open": _("Open"),
     "completed": _("Completed"),
+    "reported": _("reported by the unit"),
+    "formula": _("computed by the formula"),
+    "rollup": _("rolled up from the units below"),
+    "none": _("no data"),
 }
 
 
