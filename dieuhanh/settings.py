@@ -137,6 +137,12 @@ MEDIA_ROOT = Path(os.environ.get("DIEUHANH_MEDIA_ROOT", VAR_DIR / "media"))
 # Evidence files: at most this many bytes each (default 20 MB).
 DIEUHANH_EVIDENCE_MAX_BYTES = int(os.environ.get("DIEUHANH_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 
+# On-track colours of indicators: percentage points behind the straight path (same scale as task warnings).
+DIEUHANH_ON_TRACK_RULE = {
+    "green_gap": float(os.environ.get("DIEUHANH_ON_TRACK_GREEN_GAP", 10)),
+    "red_gap": float(os.environ.get("DIEUHANH_ON_TRACK_RED_GAP", 25)),
+}
+
 EMAIL_BACKEND = os.environ.get("DIEUHANH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DIEUHANH_FROM_EMAIL", "dieuhanh@localhost")
 

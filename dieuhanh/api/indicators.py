@@ -198,6 +198,20 @@ def set_value(request, code: str, body: ValueIn):
     return Status(201, _value_out(value))
 
 
+@router.post("/indicators/{code}/evidence", response={201: ValueOut, **ERRORS}, summary="Attach an evidence file to a value")
+def add_evidence(request, code: str, unit: str, period: str, file: File[UploadedFile]):
+    indicator, u = selectors.indicator_get(code), unit_get(unit)
+    current = Value.objects.filter(indicator=indicator, unit=u, period=period).first()
+    if current is None:
+        from dieuhanh.errors import NotFound
+
+        raise NotFound("enter the value before attaching evidence", code="value_not_found")
+    value = services.value_set(actor=request.auth, indicator=indicator, unit=u, period=period, value=current.value, status=current.status,
+                               comment=current.comment, source=current.source, expected_version=current.version,
+                               evidence_file=(file.name, file.read()))
+    return Status(201, _value_out(value))
+
+
 @router.get("/indicators/{code}/series", response={200: list[CellOut], **ERRORS}, summary="Values over time for a unit")
 def get_series(request, code: str, unit: str, official: bool = False):
     u = unit_get(unit)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from dieuhanh.core.aggregate import Aggregation, Rolled, aggregate
@@ -113,7 +114,8 @@ def series(indicator: Indicator, unit: Unit, *, official_only: bool = False, per
     return [(p, cell(indicator, unit, p, official_only=official_only)) for p in periods]
 
 
-def on_track(indicator: Indicator, unit: Unit, *, rule: WarningRule = WarningRule(), official_only: bool = False) -> tuple[Assessment, Target | None, Target | None]:
+def on_track(indicator: Indicator, unit: Unit, *, rule: WarningRule | None = None, official_only: bool = False) -> tuple[Assessment, Target | None, Target | None]:
+    rule = rule or WarningRule.from_dict(settings.DIEUHANH_ON_TRACK_RULE)
     targets = list(Target.objects.filter(indicator=indicator, unit=unit).order_by("year"))
     baselines = [t for t in targets if t.kind == TargetKind.BASELINE]
     goals = [t for t in targets if t.kind == TargetKind.TARGET]

@@ -5,6 +5,7 @@ from dieuhanh.indicators import views
 urlpatterns = [
     path("indicators/", views.catalogue, name="indicator_catalogue"),
     path("indicators/entry/", views.my_entry, name="indicator_my_entry"),
+    path("indicators/due/", views.due_page, name="indicator_due"),
     path("indicators/<str:code>/", views.indicator_page, name="indicator_page"),
     path("units/<str:code>/scorecard/", views.scorecard, name="indicator_scorecard"),
     path("units/<str:code>/data/<str:period>/", views.entry, name="indicator_entry"),

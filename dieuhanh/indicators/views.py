@@ -193,3 +193,27 @@ def my_entry(request: HttpRequest) -> HttpResponse:
         raise Http404
     year = timezone.localdate().year
     return redirect("indicator_entry", code=assignment.unit.code, period=str(year))
+
+
+@login_required
+def due_page(request: HttpRequest) -> HttpResponse:
+    """The reporting round's checklist: per unit in the person's reach, how many values are due, entered, approved."""
+    period = request.GET.get("period") or str(timezone.localdate().year)
+    try:
+        p = parse_period(period)
+    except ValueError:
+        raise Http404 from None
+    unit = _unit(request.GET.get("unit") or "79")
+    if not can(request.user, "unit_data_view", unit):
+        raise Http404
+    rows: dict[int, dict] = {}
+    for d in selectors.due_and_missing(period=p.key, units=selectors.Unit.objects.filter(path__startswith=unit.path)):
+        r = rows.setdefault(d.unit.pk, {"unit": d.unit, "due": 0, "entered": 0, "approval": d.approval, "missing": []})
+        r["due"] += 1
+        if d.value is not None:
+            r["entered"] += 1
+        else:
+            r["missing"].append(d.indicator.code)
+    ordered = sorted(rows.values(), key=lambda r: (r["entered"] - r["due"], r["unit"].name))
+    return render(request, "indicators/due.html", {"period": p, "unit": unit, "rows": ordered,
+                                                   "complete": sum(1 for r in ordered if not r["missing"])})

@@ -100,3 +100,34 @@ def test_indicator_page_shows_only_approved_numbers_to_outsiders(registry, web_c
     assert "4321" not in outsider.get("/indicators/HS_TIEPNHAN/", {"unit": "26743"}).content.decode()
     insider = web_client("canbo", "26743", "reporter")
     assert "4321" in insider.get("/indicators/HS_TIEPNHAN/", {"unit": "26743"}).content.decode().replace(".", "")
+
+
+def test_due_page_and_reminders_for_missing_values(registry, web_client, make_user, django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.core.management import call_command
+
+    from tests.conftest import SYSTEM
+
+    make_user("canbo.saigon", "26740", "reporter", email="canbo@saigon.gov.vn")
+    value_set(actor=SYSTEM, indicator=Indicator.objects.get(code="HS_TIEPNHAN"), unit=registry["26743"], period="2025", value=Decimal(10))
+    city = web_client("bcd", "79", "steering")
+    html = city.get("/indicators/due/", {"period": "2025", "unit": "79"}).content.decode()
+    assert "0 / 3" in html and "1 / 3" in html and "Phường Sài Gòn" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_indicator_reminders", "--period", "2025", stdout=io.StringIO())
+    assert [m.to for m in mail.outbox] == [["canbo@saigon.gov.vn"]]
+    assert "HS_TIEPNHAN" in mail.outbox[0].body and "Phường Sài Gòn" in mail.outbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_indicator_reminders", "--period", "2025", stdout=io.StringIO())
+    assert len(mail.outbox) == 1  # once a day
+
+
+def test_evidence_attaches_to_a_value_over_the_api(registry, api_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    reporter = api_client("canbo", "26743", "reporter")
+    reporter.post("/api/indicators/HS_TIEPNHAN/values", data=json.dumps({"unit": "26743", "period": "2025", "value": 1200}), content_type="application/json")
+    response = reporter.post("/api/indicators/HS_TIEPNHAN/evidence?unit=26743&period=2025", {"file": SimpleUploadedFile("so-lieu.pdf", b"%PDF-1.7 x")})
+    assert response.status_code == 201 and response.json()["version"] == 2
+    assert Value.objects.get().evidence_name == "so-lieu.pdf"
