@@ -80,3 +80,19 @@ def test_send_reminders_command_runs_daily_without_duplicates():
     call_command("send_reminders", "--date", "01/12/2026", stdout=second)
     assert "reminders:" in first.getvalue()
     assert second.getvalue().strip() == "reminders: 0 due soon, 0 overdue, 0 digests"
+
+
+@pytest.mark.django_db
+def test_demo_indicators_carry_the_programme_figures_with_sources_and_labelled_synthetic_ward_values():
+    from dieuhanh.indicators.models import Indicator, Value
+    from dieuhanh.indicators.selectors import cell
+
+    call_command("demo", stdout=StringIO(), stderr=StringIO())
+    city = Unit.objects.get(code="79")
+    tfp = Value.objects.get(indicator__code="TFP_GRDP", unit=city, period="2025")
+    assert tfp.value == 59 and "Seed 000" in tfp.source
+    share = cell(Indicator.objects.get(code="NS_KHCN_TYLE_DT"), city, "2026", official_only=True)
+    assert share.source == "formula" and round(share.value, 2) == 4.16  # 12.705 ÷ 305.606 × 100
+    wards = Value.objects.filter(indicator__code="HS_DUNGHAN_XA", period="2025")
+    assert wards.count() == 168 and all(v.comment == "DỮ LIỆU GIẢ LẬP" for v in wards)
+    assert Indicator.objects.get(code="XH_KHOINGHIEP").targets.filter(year=2030, value=100).exists()
