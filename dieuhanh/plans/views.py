@@ -37,7 +37,7 @@ from dieuhanh.plans.forms import (
 from dieuhanh.plans.models import DeadlineChange, Evidence, ExplanationRequest, ReportStatus
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import unit_get
-from dieuhanh.web.messages import error_text
+from dieuhanh.web.messages import error_text, run_for_page
 
 
 def _or_404(fn, *args):
@@ -46,18 +46,6 @@ def _or_404(fn, *args):
     except NotFound:
         raise Http404 from None
 
-
-def _run(request, action, success: str, **kwargs):
-    """Run an action: a message on success or on a domain error; forbidden and missing become 404."""
-    try:
-        result = action(**kwargs)
-    except (Forbidden, NotFound):
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, error_text(exc))
-        return None
-    messages.success(request, success)
-    return result
 
 
 def _date_param(request, name: str) -> dt.date | None:
@@ -217,10 +205,10 @@ def report_review(request: HttpRequest, report_id: int, decision: str) -> HttpRe
     form = ReviewForm(request.POST)
     if form.is_valid():
         if decision == "approve":
-            _run(request, services.report_approve, _("Report approved."), actor=request.user, report=report,
+            run_for_page(request, services.report_approve, _("Report approved."), actor=request.user, report=report,
                  expected_version=form.cleaned_data["version"], comment=form.cleaned_data["comment"])
         else:
-            _run(request, services.report_return, _("Report returned to the unit."), actor=request.user, report=report,
+            run_for_page(request, services.report_return, _("Report returned to the unit."), actor=request.user, report=report,
                  expected_version=form.cleaned_data["version"], comment=form.cleaned_data["comment"])
     return redirect("task_detail", task_id=report.task_id)
 
@@ -240,7 +228,7 @@ def extension_request(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _or_404(selectors.task_get, request.user, task_id)
     form = ExtensionForm(request.POST)
     if form.is_valid():
-        _run(request, services.extension_request, _("Extension requested."), actor=request.user, task=task, **form.cleaned_data)
+        run_for_page(request, services.extension_request, _("Extension requested."), actor=request.user, task=task, **form.cleaned_data)
     else:
         messages.error(request, _("Please correct the highlighted fields: %(fields)s") % {"fields": ", ".join(form.errors)})
     return redirect("task_detail", task_id=task.pk)
@@ -256,7 +244,7 @@ def extension_decide(request: HttpRequest, change_id: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     form.is_valid()
     approve = request.POST.get("decision") == "approve"
-    _run(request, services.extension_decide, _("Extension approved.") if approve else _("Extension rejected."), actor=request.user,
+    run_for_page(request, services.extension_decide, _("Extension approved.") if approve else _("Extension rejected."), actor=request.user,
          change=change, approve=approve, note=form.cleaned_data.get("note", ""))
     return redirect("task_detail", task_id=change.task_id)
 
@@ -267,7 +255,7 @@ def explanation_request(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _or_404(selectors.task_get, request.user, task_id)
     form = ExplanationForm(request.POST)
     if form.is_valid():
-        _run(request, services.explanation_request, _("Explanation requested; the unit was notified."), actor=request.user, task=task, **form.cleaned_data)
+        run_for_page(request, services.explanation_request, _("Explanation requested; the unit was notified."), actor=request.user, task=task, **form.cleaned_data)
     return redirect("task_detail", task_id=task.pk)
 
 
@@ -280,7 +268,7 @@ def explanation_answer(request: HttpRequest, explanation_id: int) -> HttpRespons
     _or_404(selectors.task_get, request.user, explanation.task_id)
     form = AnswerForm(request.POST)
     if form.is_valid():
-        _run(request, services.explanation_answer, _("Explanation sent."), actor=request.user, explanation=explanation, **form.cleaned_data)
+        run_for_page(request, services.explanation_answer, _("Explanation sent."), actor=request.user, explanation=explanation, **form.cleaned_data)
     return redirect("task_detail", task_id=explanation.task_id)
 
 
@@ -291,7 +279,7 @@ def contribution_save(request: HttpRequest, task_id: int) -> HttpResponse:
     units = list(task.coordinating_units.all())
     form = ContributionForm(request.POST, units=units, periods=_report_periods(task))
     if form.is_valid():
-        _run(request, services.contribution_save, _("Contribution saved."), actor=request.user, task=task,
+        run_for_page(request, services.contribution_save, _("Contribution saved."), actor=request.user, task=task,
              unit=unit_get(form.cleaned_data["unit"]), period=form.cleaned_data["period"], text=form.cleaned_data["text"])
     return redirect("task_detail", task_id=task.pk)
 
@@ -302,7 +290,7 @@ def task_state(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _or_404(selectors.task_get, request.user, task_id)
     form = StateForm(request.POST)
     if form.is_valid():
-        _run(request, services.task_set_state, _("State changed."), actor=request.user, task=task, state=form.cleaned_data["state"],
+        run_for_page(request, services.task_set_state, _("State changed."), actor=request.user, task=task, state=form.cleaned_data["state"],
              note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"])
     return redirect("task_detail", task_id=task.pk)
 

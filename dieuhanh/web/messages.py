@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dieuhanh.errors import DomainError
+from dieuhanh.errors import DomainError, Forbidden, NotFound
 
 
 def error_text(exc: DomainError) -> str:
@@ -23,3 +25,17 @@ def error_text(exc: DomainError) -> str:
     if exc.details:
         text += " (" + "; ".join(f"{d.get('field') or ''}: {d.get('message', '')}" for d in exc.details) + ")"
     return text
+
+
+def run_for_page(request, action, success: str, **kwargs):
+    """Run an action for a page: a success or a Vietnamese error message; forbidden and missing become 404.
+    Returns the action's result, or None when it was refused."""
+    try:
+        result = action(**kwargs)
+    except (Forbidden, NotFound):
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return None
+    messages.success(request, success)
+    return result

@@ -16,12 +16,12 @@ from dieuhanh.accounts.models import User
 from dieuhanh.accounts.selectors import roles_of, unit_members
 from dieuhanh.accounts.services import role_grant, role_revoke
 from dieuhanh.audit.selectors import history_of_unit_data
-from dieuhanh.errors import DomainError, Forbidden, NotFound
+from dieuhanh.errors import NotFound
 from dieuhanh.units import selectors
 from dieuhanh.units.models import UnitKind
 from dieuhanh.units.services import unit_update
 from dieuhanh.web.forms import RoleGrantForm, UnitEditForm
-from dieuhanh.web.messages import error_text
+from dieuhanh.web.messages import run_for_page
 
 HOME_UNIT = "79"
 
@@ -38,17 +38,6 @@ def composition(unit) -> list[dict]:
         totals[label] = totals.get(label, 0) + row["n"]
     return [{"label": k, "n": v} for k, v in sorted(totals.items(), key=lambda kv: -kv[1])]
 
-
-def _run(request: HttpRequest, action, success: str, **kwargs) -> None:
-    """Run an action for a page: success or a Vietnamese error as a message; forbidden and missing are 404."""
-    try:
-        action(**kwargs)
-    except (Forbidden, NotFound):
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, success)
 
 
 def _unit_or_404(code: str):
@@ -130,7 +119,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        _run(request, unit_update, _("Saved."), actor=request.user, unit=unit, expected_version=version, **data)
+        run_for_page(request, unit_update, _("Saved."), actor=request.user, unit=unit, expected_version=version, **data)
     else:
         messages.error(request, _("Please correct the highlighted fields: %(fields)s") % {"fields": ", ".join(form.errors)})
     return redirect("unit_detail", code=unit.code)
@@ -148,7 +137,7 @@ def role_grant_view(request: HttpRequest, code: str) -> HttpResponse:
     if user is None:
         messages.error(request, _("No account with that username."))
         return redirect("unit_detail", code=unit.code)
-    _run(request, role_grant, _("Role granted."), actor=request.user, user=user, unit=unit, role=form.cleaned_data["role"])
+    run_for_page(request, role_grant, _("Role granted."), actor=request.user, user=user, unit=unit, role=form.cleaned_data["role"])
     return redirect("unit_detail", code=unit.code)
 
 
@@ -158,5 +147,5 @@ def role_revoke_view(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = RoleAssignment.objects.select_related("unit", "user").filter(pk=assignment_id).first()
     if assignment is None:
         raise Http404
-    _run(request, role_revoke, _("Role revoked."), actor=request.user, assignment=assignment)
+    run_for_page(request, role_revoke, _("Role revoked."), actor=request.user, assignment=assignment)
     return redirect("unit_detail", code=assignment.unit.code)
