@@ -44,7 +44,7 @@ def test_one_bad_row_saves_nothing_and_the_page_lists_the_rows(registry, web_cli
     assert response.status_code == 422 and "“nhiều” không phải là số" in response.content.decode()
     out_of_range = fill(template, {"HS_TIEPNHAN": "1.250", "HS_DUNGHAN": "140"})
     response = client.post("/units/26743/data/2025/upload/", {"file": _upload(out_of_range)})
-    assert response.status_code == 422 and "a percent lies between 0 and 100" in response.content.decode()
+    assert response.status_code == 422 and "tỷ lệ phần trăm phải từ 0 đến 100" in response.content.decode()
     assert not Value.objects.exists()
 
 

@@ -64,3 +64,28 @@ def vnd(value) -> str:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+# Row problems of imports whose detail comes from the services (English there): said in Vietnamese here.
+ROW_PROBLEMS = {
+    "out_of_range": _("the value is outside its allowed range (a percent lies between 0 and 100)"),
+    "not_whole": _("a count or a rank must be a whole number"),
+    "wrong_period_type": _("the period does not match the indicator's period type"),
+    "not_reporting": _("this unit does not report this indicator"),
+    "formula": _("this indicator is computed by a formula and cannot be entered"),
+    "period_locked": _("the data of this unit and period is submitted or approved: it is locked"),
+    "stale_version": _("someone else changed this value meanwhile; download the sheet again"),
+    "forbidden": _("you may not enter data for this unit"),
+    "not_found": _("this unit or task is not within your reach"),
+    "completed_needs_100": _("a completed task is at 100 %"),
+    "report_locked": _("the report of this period is approved: it is locked"),
+}
+
+
+@register.filter
+def row_problem(error: dict) -> str:
+    """The Vietnamese sentence for an import row problem: the sheet's own message, or the service's code said plainly."""
+    text = ROW_PROBLEMS.get(error.get("code"))
+    if text is None:
+        return error.get("message", "")
+    return f"{_('Row')} {error.get('row')}: {text}" if error.get("row") else str(text)
