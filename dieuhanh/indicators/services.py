@@ -326,7 +326,7 @@ def values_import(*, actor, content: bytes, expected_unit: str | None = None, ex
             saved += 1
         except DomainError as exc:
             detail = "; ".join(d.get("message", "") for d in exc.details) or exc.message
-            errors.append({"field": f"row {r.row}", "code": exc.code, "row": r.row, "message": f"Dòng {r.row}: {detail}"})
+            errors.append({"field": f"row {r.row}", "code": exc.details[0].get("code", exc.code) if exc.details else exc.code, "row": r.row, "message": f"Dòng {r.row}: {detail}"})
     if errors:
         raise Invalid("the sheet has errors", code="import_errors", details=errors)
     return saved

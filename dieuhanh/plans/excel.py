@@ -233,7 +233,7 @@ def progress_import(*, actor, plan: Plan, content: bytes) -> int:
             saved += 1
         except DomainError as exc:
             detail = "; ".join(d.get("message", "") for d in exc.details) or exc.message
-            errors.append(_row_error(r.row, "", exc.code, f"Nhiệm vụ {r.code}: {detail}"))
+            errors.append(_row_error(r.row, "", exc.details[0].get("code", exc.code) if exc.details else exc.code, f"Nhiệm vụ {r.code}: {detail}"))
     if errors:
         raise Invalid("the progress sheet has errors", code="import_errors", details=errors)
     return saved
