@@ -16,7 +16,7 @@ from dieuhanh.audit.services import record
 from dieuhanh.errors import Forbidden
 from dieuhanh.indicators.selectors import due_and_missing
 from dieuhanh.plans.models import ReminderLog
-from dieuhanh.plans.reminders import _holders
+from dieuhanh.plans.reminders import unit_role_holders
 
 
 @authorizes
@@ -35,7 +35,7 @@ def indicator_reminders_send(*, actor, period: str) -> int:  # noqa: F811  (the 
         if d.value is None and d.approval == "open":
             missing[d.unit.pk].append(d.indicator)
             units[d.unit.pk] = d.unit
-    people = _holders(list(missing), (Role.REPORTER, Role.APPROVER))
+    people = unit_role_holders(list(missing), (Role.REPORTER, Role.APPROVER))
     already = set(ReminderLog.objects.filter(kind="indicators", sent_on=today).values_list("recipient_id", flat=True))
     logs, outbox = [], []
     for unit_id, indicators in missing.items():

@@ -25,7 +25,7 @@ from dieuhanh.plans.selectors import task_views
 RESPONSIBLE = (Role.REPORTER, Role.APPROVER)
 
 
-def _holders(unit_ids, roles) -> dict[int, list]:
+def unit_role_holders(unit_ids, roles) -> dict[int, list]:
     """Active people with an e-mail holding one of ``roles`` directly on each unit."""
     holders: dict[int, list] = defaultdict(list)
     for a in RoleAssignment.objects.filter(unit_id__in=unit_ids, role__in=roles, revoked_at__isnull=True,
@@ -52,8 +52,8 @@ def reminders_send(*, actor, day: dt.date | None = None) -> ReminderResult:
     day = day or timezone.localdate()
     tasks = list(Task.objects.filter(state=State.OPEN.value).select_related("plan", "lead_unit", "group"))
     views = task_views(tasks, day)
-    holders = _holders({t.lead_unit_id for t in tasks}, RESPONSIBLE)
-    leaders = _holders({t.lead_unit_id for t in tasks}, (Role.APPROVER,))
+    holders = unit_role_holders({t.lead_unit_id for t in tasks}, RESPONSIBLE)
+    leaders = unit_role_holders({t.lead_unit_id for t in tasks}, (Role.APPROVER,))
     already = set(ReminderLog.objects.filter(sent_on=day).values_list("kind", "task_id", "recipient_id"))
     logs, outbox, result = [], [], ReminderResult()
     digest: dict[int, list] = defaultdict(list)
@@ -96,6 +96,6 @@ def reminders_send(*, actor, day: dt.date | None = None) -> ReminderResult:
 
 def notify_explanation_requested(request_id: int) -> None:
     request = ExplanationRequest.objects.select_related("task", "task__lead_unit").get(pk=request_id)
-    for person in _holders([request.task.lead_unit_id], RESPONSIBLE).get(request.task.lead_unit_id, []):
+    for person in unit_role_holders([request.task.lead_unit_id], RESPONSIBLE).get(request.task.lead_unit_id, []):
         _mail(f"[dieuhanh] Yêu cầu giải trình: {request.task.code}", "plans/mail/explanation.txt",
               {"request": request, "task": request.task, "person": person}, person.email)
