@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from ninja import Field, Router, Schema, Status
 
 from dieuhanh.access.models import Role, RoleAssignment
+from dieuhanh.access.policy import reach_filter, require
 from dieuhanh.accounts import selectors, services
 from dieuhanh.accounts.models import User
 from dieuhanh.api.schemas import ERRORS
@@ -78,7 +79,10 @@ def me(request):
 @router.get("/users/{username}", response={200: MeOut, **ERRORS}, summary="A user in my reach, with their roles")
 def get_user(request, username: str):
     user = selectors.user_get_visible(actor=request.auth, username=username)
-    return {**_user_out(user), "roles": list(selectors.roles_of(user))}
+    roles = selectors.roles_of(user)
+    if user.pk != request.auth.pk:  # only the roles on units the caller may see
+        roles = roles.filter(reach_filter(request.auth, "unit_data_view", "unit__"))
+    return {**_user_out(user), "roles": list(roles)}
 
 
 @router.post("/users", response={201: UserOut, **ERRORS}, summary="Create a user with a first role")
@@ -91,8 +95,9 @@ def create_user(request, body: UserCreateIn):
 
 @router.post("/roles", response={201: RoleOut, **ERRORS}, summary="Grant a role on a unit")
 def grant_role(request, body: RoleGrantIn):
-    user = _any_user(body.username)
-    return Status(201, services.role_grant(actor=request.auth, user=user, unit=unit_get(body.unit_code), role=body.role))
+    unit = unit_get(body.unit_code)
+    require(request.auth, "role_grant", unit)  # before looking the account up: no probing of usernames
+    return Status(201, services.role_grant(actor=request.auth, user=_any_user(body.username), unit=unit, role=body.role))
 
 
 def _any_user(username: str):

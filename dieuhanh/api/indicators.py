@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from dieuhanh.access.policy import require
+from dieuhanh.access.policy import require, units_in_reach
 from dieuhanh.api.schemas import ERRORS
 from dieuhanh.indicators import selectors, services
 from dieuhanh.indicators.models import Approval, Value
@@ -201,6 +201,7 @@ def set_value(request, code: str, body: ValueIn):
 @router.post("/indicators/{code}/evidence", response={201: ValueOut, **ERRORS}, summary="Attach an evidence file to a value")
 def add_evidence(request, code: str, unit: str, period: str, file: File[UploadedFile]):
     indicator, u = selectors.indicator_get(code), unit_get(unit)
+    require(request.auth, "value_enter", u)
     current = Value.objects.filter(indicator=indicator, unit=u, period=period).first()
     if current is None:
         from dieuhanh.errors import NotFound
@@ -253,17 +254,22 @@ def unapprove(request, body: ApprovalIn):
 
 @router.post("/indicator-data/import", response={200: dict, **ERRORS}, summary="Import a values sheet (all rows or none)")
 def import_values(request, file: File[UploadedFile], unit: str | None = None, period: str | None = None):
+    if file.size > 20 * 1024 * 1024:
+        from dieuhanh.errors import Invalid
+
+        raise Invalid("the file is too large", code="file_too_large", details=[{"field": "file", "code": "too_large", "message": "at most 20 MB"}])
     saved = services.values_import(actor=request.auth, content=file.read(), expected_unit=unit, expected_period=period)
     return {"saved": saved}
 
 
 @router.get("/indicator-data/due", response={200: list[dict], **ERRORS}, summary="Due and missing values of a reporting round")
 def due(request, period: str, unit: str | None = None):
-    units = None
     if unit:
         u = unit_get(unit)
         require(request.auth, "unit_data_view", u)
         units = selectors.Unit.objects.filter(path__startswith=u.path)
+    else:
+        units = units_in_reach(request.auth)
     return [{"indicator": d.indicator.code, "unit": d.unit.code, "period": d.period, "entered": d.value is not None,
              "value": None if d.value is None or d.value.value is None else float(d.value.value), "approval": d.approval}
             for d in selectors.due_and_missing(period=period, units=units)]
@@ -274,6 +280,7 @@ def value_history(request, indicator: str, unit: str, period: str):
     from dieuhanh.audit.selectors import history_for
 
     u = unit_get(unit)
+    require(request.auth, "unit_history_view", u)
     value = Value.objects.filter(indicator__code=indicator, unit=u, period=period).first()
     if value is None:
         return []

@@ -111,7 +111,10 @@ def series(indicator: Indicator, unit: Unit, *, official_only: bool = False, per
             below = reporting_units(indicator).filter(path__startswith=unit.path)
             periods = sorted(set(Value.objects.filter(indicator=indicator, unit__in=below).values_list("period", flat=True)),
                              key=lambda k: parse_period(k).end)
-    return [(p, cell(indicator, unit, p, official_only=official_only)) for p in periods]
+    cells = [(p, cell(indicator, unit, p, official_only=official_only)) for p in periods]
+    if official_only:  # do not even reveal that unapproved periods exist
+        cells = [(p, c) for p, c in cells if c.value is not None or c.official]
+    return cells
 
 
 def on_track(indicator: Indicator, unit: Unit, *, rule: WarningRule | None = None, official_only: bool = False) -> tuple[Assessment, Target | None, Target | None]:

@@ -309,6 +309,8 @@ def values_import(*, actor, content: bytes, expected_unit: str | None = None, ex
     except ValuesSheetError as exc:
         raise Invalid("the sheet has errors", code="import_errors",
                       details=[{"field": f"row {e.row}", "code": e.code, "message": e.message, "row": e.row} for e in exc.errors]) from None
+    if not rows:
+        raise Invalid("the sheet holds no value", code="empty_sheet", details=[{"field": "file", "code": "empty_sheet", "message": "Biểu mẫu chưa có giá trị nào."}])
     units = {u.code: u for u in Unit.objects.filter(code__in={r.unit_code for r in rows})}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in={r.indicator_code for r in rows}).select_related("communes_of")}
     errors, saved = [], 0

@@ -23,6 +23,9 @@ from dieuhanh.units.selectors import unit_get
 from dieuhanh.web.messages import error_text
 
 
+MAX_SHEET_BYTES = 10 * 1024 * 1024  # a unit's sheet is kilobytes; refuse anything that could be a zip bomb
+
+
 def _unit(code: str):
     try:
         return unit_get(code)
@@ -106,7 +109,7 @@ def entry(request: HttpRequest, code: str, period: str) -> HttpResponse:
                     except ValueError as exc:
                         raise Invalid(str(exc), details=[{"field": d.indicator.code, "code": "not_a_number", "message": f"{d.indicator.code}: {exc}"}]) from None
                     services.value_set(actor=request.user, indicator=d.indicator, unit=unit, period=p.key, value=number, status=status_value,
-                                       comment=comment, expected_version=int(version) if version else None)
+                                       comment=comment, expected_version=int(version) if version and version.isdigit() else None)
                 if "submit" in request.POST:
                     services.values_submit(actor=request.user, unit=unit, period=p.key)
         except (Forbidden, NotFound):
@@ -155,7 +158,10 @@ def template_download(request: HttpRequest, code: str, period: str) -> HttpRespo
     unit = _unit(code)
     if not can(request.user, "unit_data_view", unit):
         raise Http404
-    p = parse_period(period)
+    try:
+        p = parse_period(period)
+    except ValueError:
+        raise Http404 from None
     rows = []
     for d in _due_for(unit, p.key):
         target = Target.objects.filter(indicator=d.indicator, unit=unit, kind="target", year__gte=p.end.year).order_by("year").first()
@@ -173,8 +179,11 @@ def template_download(request: HttpRequest, code: str, period: str) -> HttpRespo
 @login_required
 def template_upload(request: HttpRequest, code: str, period: str) -> HttpResponse:
     unit = _unit(code)
-    if request.method != "POST" or "file" not in request.FILES:
+    if request.method != "POST" or "file" not in request.FILES or not can(request.user, "value_enter", unit):
         raise Http404
+    if request.FILES["file"].size > MAX_SHEET_BYTES:
+        messages.error(request, _("The file is too large."))
+        return redirect("indicator_entry", code=unit.code, period=period)
     try:
         saved = services.values_import(actor=request.user, content=request.FILES["file"].read(), expected_unit=unit.code, expected_period=period)
     except DomainError as exc:

@@ -18,7 +18,7 @@ from dieuhanh.core.plan_excel import Appendix, AppendixError, AppendixGroup, App
 from dieuhanh.core.progress_excel import ProgressSheetError, SheetRow, read_progress_sheet, write_progress_sheet
 from dieuhanh.core.unit_match import Candidate, Match, UnitMatcher
 from dieuhanh.errors import DomainError, Invalid
-from dieuhanh.plans.auth import can_see_task
+from dieuhanh.plans.auth import can_see_task, visible_tasks_q
 from dieuhanh.plans.models import Plan, Task, TaskGroup
 from dieuhanh.plans.services import group_create, report_save, task_create, task_update
 from dieuhanh.units.models import Unit
@@ -52,9 +52,11 @@ def _tree(tasks: list[Task]) -> list[tuple[Task, int, str]]:
     return out
 
 
-def appendix_of(plan: Plan) -> Appendix:
-    """The plan as its appendix: groups by number, tasks in tree order, deadlines as written."""
-    tasks = list(plan.tasks.select_related("lead_unit").prefetch_related("coordinating_units"))
+def appendix_of(plan: Plan, actor=None) -> Appendix:
+    """The plan as its appendix: groups by number, tasks in tree order, deadlines as written. With ``actor``,
+    only the tasks that person may see (a ward's reporter exports its own tasks, not the whole plan)."""
+    tasks = plan.tasks.all() if actor is None else plan.tasks.filter(visible_tasks_q(actor)).distinct()
+    tasks = list(tasks.select_related("lead_unit").prefetch_related("coordinating_units"))
     groups = []
     for group in plan.groups.order_by("number"):
         rows = []
@@ -72,9 +74,9 @@ def appendix_of(plan: Plan) -> Appendix:
     return Appendix(title=f"PHỤ LỤC\nDANH MỤC NHIỆM VỤ {plan.number}\n{plan.title}", groups=tuple(groups))
 
 
-def appendix_xlsx(plan: Plan) -> bytes:
+def appendix_xlsx(plan: Plan, actor=None) -> bytes:
     buf = io.BytesIO()
-    write_appendix(appendix_of(plan), buf)
+    write_appendix(appendix_of(plan, actor), buf)
     return buf.getvalue()
 
 
@@ -149,6 +151,8 @@ def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str
     preview = preview_appendix(content)
     if preview.errors:
         raise Invalid("the appendix has errors", code="import_errors", details=preview.errors)
+    if preview.task_count == 0:
+        raise Invalid("the appendix lists no task", code="empty_sheet", details=[_row_error(0, "", "empty_sheet", "Phụ lục không có nhiệm vụ nào.")])
     resolutions = resolutions or {}
     units = {u.code: u for u in Unit.objects.filter(code__in={*resolutions.values(), *(m.code for m in preview.matches.values() if m.code)})}
     resolved: dict[str, Unit] = {}
@@ -219,6 +223,8 @@ def progress_import(*, actor, plan: Plan, content: bytes) -> int:
     except ProgressSheetError as exc:
         raise Invalid("the progress sheet has errors", code="import_errors",
                       details=[_row_error(e.row, e.column, e.code, e.message) for e in exc.errors]) from None
+    if not rows:
+        raise Invalid("the sheet holds no update", code="empty_sheet", details=[_row_error(0, "", "empty_sheet", "Biểu tiến độ chưa có dòng nào được cập nhật.")])
     tasks = {t.code: t for t in plan.tasks.select_related("lead_unit", "plan", "plan__issuer").filter(code__in=[r.code for r in rows])}
     errors, saved = [], 0
     for r in rows:

@@ -66,3 +66,11 @@ class StateForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    MAX_BYTES = 20 * 1024 * 1024  # an appendix or a progress sheet is well under a megabyte
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        return upload

@@ -22,7 +22,7 @@ from dieuhanh.audit.models import AuditEvent
 from dieuhanh.core.periods import period_containing, periods_between
 from dieuhanh.errors import DomainError, Forbidden, NotFound
 from dieuhanh.plans import excel, selectors, services
-from dieuhanh.plans.auth import can_see_task
+from dieuhanh.plans.auth import can_see_task, visible_tasks_q
 from dieuhanh.plans.forms import (
     AnswerForm,
     ContributionForm,
@@ -146,7 +146,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     context = {
         "task": task, "view": view,
         "reports": task.reports.prefetch_related("evidence").select_related("created_by", "reviewed_by"),
-        "children": selectors.task_views(task.children.select_related("lead_unit", "plan", "group")),
+        "children": selectors.task_views(task.children.filter(visible_tasks_q(user)).distinct().select_related("lead_unit", "plan", "group")),
         "coordinating": coordinating,
         "deadline_changes": task.deadline_changes.select_related("requested_by", "decided_by"),
         "state_changes": task.state_changes.all(),
@@ -315,7 +315,7 @@ def _safe_name(plan) -> str:
 @login_required
 def plan_export(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _or_404(selectors.plan_get, request.user, plan_id)
-    return _xlsx_response(excel.appendix_xlsx(plan), f"phu-luc-{_safe_name(plan)}.xlsx")
+    return _xlsx_response(excel.appendix_xlsx(plan, request.user), f"phu-luc-{_safe_name(plan)}.xlsx")
 
 
 @login_required
@@ -349,6 +349,7 @@ def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
         except (Forbidden, NotFound):
             raise Http404 from None
         except DomainError as exc:
+            path.unlink(missing_ok=True)  # the official corrects the sheet and uploads it again
             context["row_errors"] = exc.details
             messages.error(request, _("Nothing was imported: correct the rows below and upload again."))
             return render(request, "plans/import.html", context)

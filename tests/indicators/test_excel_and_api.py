@@ -131,3 +131,19 @@ def test_evidence_attaches_to_a_value_over_the_api(registry, api_client, setting
     response = reporter.post("/api/indicators/HS_TIEPNHAN/evidence?unit=26743&period=2025", {"file": SimpleUploadedFile("so-lieu.pdf", b"%PDF-1.7 x")})
     assert response.status_code == 201 and response.json()["version"] == 2
     assert Value.objects.get().evidence_name == "so-lieu.pdf"
+
+
+def test_the_due_list_without_a_unit_covers_only_the_callers_reach(registry, api_client):
+    from tests.conftest import SYSTEM
+
+    value_set(actor=SYSTEM, indicator=Indicator.objects.get(code="HS_TIEPNHAN"), unit=registry["26740"], period="2025", value=Decimal(77))
+    ward = api_client("canbo", "26743", "reporter")
+    due = ward.get("/api/indicator-data/due", {"period": "2025"}).json()
+    assert {d["unit"] for d in due} == {"26743"}
+
+
+def test_an_untouched_template_is_refused_as_empty(registry, web_client):
+    client = web_client("canbo", "26743", "reporter")
+    template = client.get("/units/26743/data/2025/template.xlsx").content
+    response = client.post("/units/26743/data/2025/upload/", {"file": _upload(template)})
+    assert response.status_code == 422 and "Biểu mẫu chưa có giá trị nào" in response.content.decode()

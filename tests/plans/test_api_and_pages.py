@@ -125,3 +125,25 @@ def test_two_people_editing_the_same_task_the_second_gets_409(plan, api_client):
     second = city.patch(f"/api/tasks/{t.pk}", data=json.dumps({"version": t.version, "product": "Khác"}), content_type="application/json")
     assert first.status_code == 200 and second.status_code == 409 and second.json()["error"]["code"] == "stale_version"
     assert Task.objects.get(pk=t.pk).product == "Quỹ được thành lập"
+
+
+def test_a_ward_exports_only_the_tasks_it_may_see(plan, web_client):
+    import io
+
+    from dieuhanh.core.plan_excel import read_appendix
+
+    ward = web_client("canbo.benthanh", "26743", "reporter")
+    appendix = read_appendix(io.BytesIO(ward.get(f"/plans/{plan.pk}/export.xlsx").content))
+    assert [t.code for g in appendix.groups for t in g.tasks] == ["4.2"]
+
+
+def test_another_users_roles_outside_my_reach_are_not_shown(plan, api_client, make_user):
+    from dieuhanh.accounts.models import User
+    from dieuhanh.accounts.services import role_grant
+    from tests.conftest import SYSTEM
+
+    shared = make_user("chung", "26743", "viewer")
+    role_grant(actor=SYSTEM, user=shared, unit=User.objects.get(pk=shared.pk).role_assignments.get().unit.parent, role="viewer")
+    ward = api_client("lanhdao.benthanh", "26743", "approver")
+    roles = ward.get("/api/users/chung").json()["roles"]
+    assert [r["unit_code"] for r in roles] == ["26743"]
