@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dieuhanh.audit",
     "dieuhanh.plans",
     "dieuhanh.indicators",
+    "dieuhanh.dossiers",
     "dieuhanh.web",
     "dieuhanh.demo",
 ]
@@ -133,6 +134,8 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Dossier logs for Decision 766 analytics: an embedded DuckDB file beside the database.
+DIEUHANH_DUCKDB_PATH = Path(os.environ.get("DIEUHANH_DUCKDB_PATH", VAR_DIR / "dossiers.duckdb"))
 MEDIA_ROOT = Path(os.environ.get("DIEUHANH_MEDIA_ROOT", VAR_DIR / "media"))
 # Evidence files: at most this many bytes each (default 20 MB).
 DIEUHANH_EVIDENCE_MAX_BYTES = int(os.environ.get("DIEUHANH_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))

@@ -1,0 +1,544 @@
+"""Loading dossier files (CSV, Parquet, XLSX) into the ``dossiers`` table of a DuckDB database, each file all or
+nothing.
+
+This module owns the ``dossiers`` table (``create_schema``), the reading of the three formats, the row checks and
+the upsert. A file is staged by DuckDB into a temporary table (CSV and Parquet read by DuckDB itself, XLSX
+streamed through openpyxl into a temporary Parquet file), checked by SQL over that table and, only when no row
+has a problem, upserted by ``dossier_id``; otherwise nothing of it is kept and its problems are reported row by
+row. Rows never pass through Python one by one (except XLSX cells on their way to Parquet), so a file of
+several gigabytes streams from disk instead of filling memory.
+
+How values are read:
+
+- Headers: schema names or their aliases (``schema.canonical_column``); other columns are ignored. A column the
+  file lacks is left untouched on re-import (an update sets only the columns the file has) and empty on insert.
+- Text: trimmed; an empty cell is no value.
+- Timestamps: ISO ("2026-03-05 14:20:00", "2026-03-05T14:20", "2026-03-05") or Vietnamese day-first
+  ("05/03/2026 14:20", "05/03/2026"); a date alone is midnight. Times are Ho Chi Minh City time: one written
+  with an offset ("2026-03-05T07:20:00Z", "…+07:00") or typed in Parquet with a time zone is converted to it.
+- Numbers: "1234.5", or Vietnamese writing ("1.234.567", "12,5"; one dot followed by exactly three digits groups
+  thousands, as in ``indicator_excel.parse_number``). Not negative; counts are whole numbers.
+- Booleans: 1/0, true/false, có/không, x (yes) or empty. Ratings: satisfied/neutral/dissatisfied or hài lòng /
+  bình thường / không hài lòng, stored in English.
+- Row numbers: data rows from 1 (the first row after the header; blank CSV lines are not counted), Excel row
+  numbers for XLSX (whose empty rows are skipped, not refused).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from openpyxl import load_workbook
+
+from dieuhanh.core.d766.schema import DOSSIER_COLUMNS, REQUIRED, canonical_column
+
+TABLE = "dossiers"
+ERROR_CAP = 1_000
+UPSERT_ROWS = 1_000_000  # rows per upsert statement: progress is reported between statements
+XLSX_BATCH_ROWS = 50_000
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+_STAGE = "_d766_stage"
+_PARSED = "_d766_parsed"
+_DUPLICATES = "_d766_duplicates"
+_KNOWN = "_d766_known_agencies"
+_EXCEL_ROW = "__excel_row"
+
+_CHANNELS = (1, 2, 3)
+_PAID_ONLINE = (0, 1, 2)
+_TIMESTAMPS = ("received_at", "due_at", "finished_at")
+_COUNTS = ("supplement_requests",)
+_AMOUNTS = ("supplement_hours", "statutory_days", "fee_total")
+_BOOLEANS = tuple(name for name, (kind, _) in DOSSIER_COLUMNS.items() if kind == "BOOLEAN")
+_TEXT = tuple(name for name, (kind, _) in DOSSIER_COLUMNS.items() if kind == "VARCHAR" and name != "rating")
+# Day-first and minute-precision forms that a plain cast to TIMESTAMP does not read.
+_TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+_TRUE = ("1", "true", "co", "x")
+_FALSE = ("0", "false", "khong")
+_RATING_WORDS = {
+    "satisfied": "satisfied", "hai long": "satisfied",
+    "neutral": "neutral", "binh thuong": "neutral",
+    "dissatisfied": "dissatisfied", "khong hai long": "dissatisfied",
+}
+_NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                  "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE")  # and DECIMAL(p, s)
+_TIMESTAMP_TYPES = ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATE")
+# Spaces, tabs, line breaks and the no-break space that spreadsheets leave around values in XLSX cells.
+_BLANKS = " \t\r\n\u00a0"
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # data row (Excel row for XLSX); 0 for a problem with the file as a whole
+    column: str  # schema name, or "" when no single column is at fault
+    code: str
+    message: str  # Vietnamese, for the official who fixes the file
+
+
+@dataclass
+class FileReport:
+    path: Path
+    rows: int  # data rows read; 0 when the file was refused before its rows were read
+    errors: list[RowError]
+    more_errors: int = 0  # errors beyond the first ERROR_CAP, counted but not listed
+
+
+@dataclass
+class IngestResult:
+    inserted: int = 0
+    updated: int = 0
+    rejected_files: list[FileReport] = field(default_factory=list)
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the ``dossiers`` table (the schema's columns and types, key ``dossier_id``) if it does not exist."""
+    columns = ", ".join(f'"{name}" {kind}' for name, (kind, _) in DOSSIER_COLUMNS.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} ({columns}, PRIMARY KEY (dossier_id))")
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[Path],
+    *,
+    known_agencies: set[str],
+    progress: Callable[[int], None] | None = None,
+) -> IngestResult:
+    """Load ``paths`` in order into ``dossiers`` (created if missing), each file in its own transaction.
+
+    A file with any problem keeps nothing and is listed in ``rejected_files``; the others are upserted by
+    ``dossier_id`` (``inserted`` new dossiers, ``updated`` existing ones). ``progress`` is called with the number
+    of rows handled so far over all files, during long reads and writes. The connection must not be inside a
+    transaction: each file commits or rolls back its own.
+    """
+    create_schema(con)
+    result = IngestResult()
+    handled = 0  # rows of the files done
+    in_file = 0  # rows of the current file read (XLSX) or written so far
+
+    def report(rows: int) -> None:
+        nonlocal in_file
+        # An XLSX file reports its rows as they are read and again as they are written; count each row once.
+        if rows > in_file:
+            in_file = rows
+            if progress is not None:
+                progress(handled + in_file)
+
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_KNOWN} (code VARCHAR PRIMARY KEY)")
+    try:
+        if known_agencies:
+            con.execute(f"INSERT INTO {_KNOWN} SELECT UNNEST(?::VARCHAR[])", [sorted(known_agencies)])
+        for path in paths:
+            path = Path(path)
+            outcome = _ingest_file(con, path, report)
+            if isinstance(outcome, FileReport):
+                result.rejected_files.append(outcome)
+                report(outcome.rows)
+            else:
+                result.inserted += outcome[0]
+                result.updated += outcome[1]
+            handled += in_file
+            in_file = 0
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {_KNOWN}")
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# One file
+
+
+class _Refused(Exception):
+    """The file as a whole cannot be read (format, headers, encoding); carries the errors to report."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(errors[0].message)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class _Stage:
+    columns: dict[str, str]  # schema name -> DuckDB type of the file's column
+    rows: int
+
+
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection, path: Path, report: Callable[[int], None]
+) -> FileReport | tuple[int, int]:
+    """The file's report if it is refused, else how many dossiers it inserted and updated."""
+    con.begin()
+    try:
+        try:
+            stage = _stage_file(con, path, report)
+        except _Refused as refused:
+            con.rollback()
+            return FileReport(path, 0, refused.errors)
+        errors, more = _check(con, stage)
+        if errors:
+            con.rollback()
+            return FileReport(path, stage.rows, errors, more)
+        inserted, updated = _upsert(con, stage, report)
+        con.execute(f"DROP VIEW {_PARSED}")
+        con.execute(f"DROP TABLE {_STAGE}")
+        con.execute(f"DROP TABLE {_DUPLICATES}")
+        con.commit()
+        return inserted, updated
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, report: Callable[[int], None]) -> _Stage:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _stage_source(con, f"read_csv({_literal(path)}, header = true, all_varchar = true)", row=None)
+    if suffix in (".parquet", ".pq"):
+        return _stage_source(con, f"read_parquet({_literal(path)}, file_row_number = true)", row="file_row_number + 1")
+    if suffix == ".xlsx":
+        with tempfile.TemporaryDirectory(prefix="d766-") as folder:
+            converted = Path(folder) / "sheet.parquet"
+            _xlsx_to_parquet(path, converted, report)
+            return _stage_source(con, f"read_parquet({_literal(converted)})", row=f'"{_EXCEL_ROW}"')
+    message = f"Chỉ nhận tệp CSV, Parquet hoặc Excel (.xlsx); tệp «{path.name}» không thuộc các loại này."
+    raise _Refused([RowError(0, "", "unsupported_format", message)])
+
+
+def _stage_source(con: duckdb.DuckDBPyConnection, source: str, *, row: str | None) -> _Stage:
+    """Stage ``source`` (a DuckDB table expression) and define the view that parses it.
+
+    ``row`` is the SQL for the data-row number in the source; None numbers the rows in file order by the staged
+    table's rowid (DuckDB keeps insertion order, and read_csv has no row number of its own). Only raw values are
+    stored; the view parses them once per statement that reads it (the checks, then the upsert), which costs
+    less than keeping a parsed copy of a large file.
+    """
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    except duckdb.Error as error:
+        raise _Refused([_unreadable(error)]) from error
+    kinds = {name: kind for name, kind, *_ in described if name not in ("file_row_number", _EXCEL_ROW)}
+    mapping = _map_headers(list(kinds))
+    # Text columns are staged as text whatever the file's type (an agency code stored as a number is "26743").
+    columns = {name: "VARCHAR" if DOSSIER_COLUMNS[name][0] == "VARCHAR" else kinds[header]
+               for name, header in mapping.items()}
+    staged = [f"{row} AS _row"] if row else []
+    for name, header in mapping.items():
+        value = f'"{_identifier(header)}"'
+        if columns[name] == "VARCHAR":
+            text = value if kinds[header] == "VARCHAR" else f"CAST({value} AS VARCHAR)"
+            # trim() without a character list: the general form is three times slower on a large CSV.
+            value = f"NULLIF(trim({text}), '')"
+        staged.append(f'{value} AS "r_{name}"')
+    parsed = [f'{_parse(name, f"s.r_{name}", kind)} AS "p_{name}"' for name, kind in columns.items() if name not in _TEXT]
+    try:
+        con.execute(f"CREATE TEMP TABLE {_STAGE} AS SELECT {', '.join(staged)} FROM {source}")
+        rows, first_rowid = con.execute(f"SELECT count(*), min(rowid) FROM {_STAGE}").fetchall()[0]
+        # Inside a transaction DuckDB numbers new rows from a large offset, in order all the same.
+        number = "s._row" if row else f"s.rowid - {first_rowid or 0} + 1"
+        con.execute(f"CREATE TEMP VIEW {_PARSED} AS SELECT s.*, {', '.join(parsed)}, {number} AS row FROM {_STAGE} s")
+    except duckdb.Error as error:
+        raise _Refused([_unreadable(error)]) from error
+    return _Stage(columns, rows)
+
+
+def _map_headers(headers: list[str]) -> dict[str, str]:
+    """Schema name -> the file's header for it; refuses duplicated and missing required columns."""
+    mapping: dict[str, str] = {}
+    errors: list[RowError] = []
+    for header in headers:
+        name = canonical_column(header)
+        if name is None:
+            continue
+        if name in mapping:
+            errors.append(RowError(0, name, "duplicate_column",
+                                   f"Cột {_label(name)} xuất hiện hai lần («{mapping[name]}» và «{header}»)."))
+            continue
+        mapping[name] = header
+    errors += [RowError(0, name, "missing_column", f"Tệp thiếu cột bắt buộc {_label(name)}.")
+               for name in REQUIRED if name not in mapping]
+    if errors:
+        raise _Refused(errors)
+    return mapping
+
+
+# ---------------------------------------------------------------------------------------------------
+# Parsing, in SQL
+
+
+def _parse(name: str, value: str, kind: str) -> str:
+    """SQL for ``value`` (SQL of DuckDB type ``kind``, the file's type) as the schema reads it: NULL when empty
+    or unreadable (the checks tell the two apart by the raw value)."""
+    text = value if kind == "VARCHAR" else f"CAST({value} AS VARCHAR)"
+    if name in _TIMESTAMPS:
+        if kind in _TIMESTAMP_TYPES:
+            return f"CAST({value} AS TIMESTAMP)"
+        if kind == "TIMESTAMP WITH TIME ZONE":
+            return f"timezone('{TIME_ZONE}', {value})"
+        formats = ", ".join(f"'{f}'" for f in _TIMESTAMP_FORMATS)
+        # A plain cast to TIMESTAMP would drop a written offset ("…Z", "…+07:00") and keep the clock time.
+        zoned = f"(contains({text}, '+') OR ends_with({text}, 'Z'))"
+        return (f"CASE WHEN {zoned} THEN timezone('{TIME_ZONE}', TRY_CAST({text} AS TIMESTAMPTZ)) "
+                f"ELSE coalesce(TRY_CAST({text} AS TIMESTAMP), try_strptime({text}, [{formats}])) END")
+    if name in _BOOLEANS:
+        if kind == "BOOLEAN":
+            return value
+        key = f"lower(strip_accents({text}))"
+        return f"CASE WHEN {key} IN ({_list(_TRUE)}) THEN true WHEN {key} IN ({_list(_FALSE)}) THEN false END"
+    if name == "rating":
+        key = f"regexp_replace(lower(strip_accents({text})), '\\s+', ' ', 'g')"
+        cases = " ".join(f"WHEN {key} = '{word}' THEN '{rating}'" for word, rating in _RATING_WORDS.items())
+        return f"CASE {cases} END"
+    if kind in _NUMERIC_TYPES or kind.startswith("DECIMAL"):
+        return f"CAST({value} AS DOUBLE)"
+    return _number(text)
+
+
+def _number(text: str) -> str:
+    """SQL reading ``text`` as a plain or Vietnamese-written number; letters (inf, nan) make it unreadable."""
+    return (
+        f"CASE WHEN NOT regexp_full_match({text}, '-?[0-9][0-9.,]*([eE][-+]?[0-9]+)?') THEN NULL "
+        f"WHEN regexp_full_match({text}, '-?[1-9][0-9]{{0,2}}(\\.[0-9]{{3}})+(,[0-9]+)?') "
+        f"THEN TRY_CAST(replace(replace({text}, '.', ''), ',', '.') AS DOUBLE) "
+        f"WHEN contains({text}, ',') THEN TRY_CAST(replace({text}, ',', '.') AS DOUBLE) "
+        f"ELSE TRY_CAST({text} AS DOUBLE) END"
+    )
+
+
+def _list(values: Sequence[object]) -> str:
+    return ", ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in values)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Checks
+
+
+@dataclass(frozen=True)
+class _Check:
+    column: str
+    code: str
+    condition: str  # SQL over the parsed row ``v``, its duplicate ``d`` and its known agency ``k``
+    other: str = "NULL"  # SQL for a second value the message needs
+
+
+def _checks(stage: _Stage) -> list[_Check]:
+    present = stage.columns
+    raw = {name: f'v."r_{name}"' for name in present}
+    parsed = {name: f'v."p_{name}"' for name in present}
+    checks = [_Check(name, "missing_value", f"{raw[name]} IS NULL") for name in REQUIRED]
+    checks.append(_Check("dossier_id", "duplicate_id", "v.row > d.first_row", "CAST(d.first_row AS VARCHAR)"))
+    checks.append(_Check("agency_code", "unknown_agency", f"{raw['agency_code']} IS NOT NULL AND k.code IS NULL"))
+    checks.append(_Check("channel", "bad_channel",
+                         f"{raw['channel']} IS NOT NULL AND {_outside(parsed['channel'], _CHANNELS)}"))
+    if "paid_online" in present:
+        checks.append(_Check("paid_online", "bad_paid_online",
+                             f"{raw['paid_online']} IS NOT NULL AND {_outside(parsed['paid_online'], _PAID_ONLINE)}"))
+    for name in _TIMESTAMPS:
+        if name in present:
+            checks.append(_Check(name, "bad_timestamp", f"{raw[name]} IS NOT NULL AND {parsed[name]} IS NULL"))
+    if "finished_at" in present:
+        checks.append(_Check("finished_at", "finish_before_receipt", f"{parsed['finished_at']} < {parsed['received_at']}",
+                             f"strftime({parsed['received_at']}, '%d/%m/%Y %H:%M')"))
+    for name in _COUNTS + _AMOUNTS:
+        if name in present:
+            unreadable = f"{parsed[name]} IS NULL"
+            if name in _COUNTS:
+                unreadable += f" OR {parsed[name]} <> floor({parsed[name]}) OR {parsed[name]} > 32767"
+            checks.append(_Check(name, "bad_number", f"{raw[name]} IS NOT NULL AND ({unreadable})"))
+            checks.append(_Check(name, "negative_number", f"{parsed[name]} < 0"))
+    for name in _BOOLEANS + ("rating",):
+        if name in present:
+            code = "bad_rating" if name == "rating" else "bad_boolean"
+            checks.append(_Check(name, code, f"{raw[name]} IS NOT NULL AND {parsed[name]} IS NULL"))
+    return checks
+
+
+def _outside(value: str, allowed: Sequence[int]) -> str:
+    return f"({value} IS NULL OR {value} NOT IN ({_list(allowed)}))"
+
+
+def _check(con: duckdb.DuckDBPyConnection, stage: _Stage) -> tuple[list[RowError], int]:
+    """The first ERROR_CAP problems in row order, and how many more there are."""
+    con.execute(f"""
+        CREATE TEMP TABLE {_DUPLICATES} AS
+        SELECT v.r_dossier_id AS dossier_id, min(v.row) AS first_row FROM {_PARSED} v
+        WHERE v.r_dossier_id IS NOT NULL GROUP BY ALL HAVING count(*) > 1
+    """)
+    checks = _checks(stage)
+    conditions = [f"coalesce({c.condition}, false)" for c in checks]
+    joined = (f"{_PARSED} v LEFT JOIN {_DUPLICATES} d ON v.r_dossier_id = d.dossier_id "
+              f"LEFT JOIN {_KNOWN} k ON v.r_agency_code = k.code")
+    # Counting is cheap and almost always zero; the rows themselves are fetched only when something is wrong.
+    counted = " + ".join(f"{c}::INTEGER" for c in conditions)
+    total = con.execute(f"SELECT coalesce(sum({counted}), 0) FROM {joined}").fetchall()[0][0]
+    if total == 0:
+        return [], 0
+    found = ", ".join(
+        f"CASE WHEN {condition} THEN "
+        f"{{'check': {i}, 'value': CAST(v.\"r_{c.column}\" AS VARCHAR), 'other': {c.other}}} END"
+        for i, (c, condition) in enumerate(zip(checks, conditions))
+    )
+    listed = con.execute(f"""
+        SELECT v.row, list_filter([{found}], lambda x: x IS NOT NULL) FROM {joined}
+        WHERE {' OR '.join(conditions)} ORDER BY v.row LIMIT {ERROR_CAP}
+    """).fetchall()
+    errors = [
+        RowError(row, checks[item["check"]].column, checks[item["check"]].code,
+                 _message(checks[item["check"]], item["value"], item["other"]))
+        for row, items in listed for item in items
+    ][:ERROR_CAP]
+    return errors, int(total) - len(errors)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Writing
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, stage: _Stage, report: Callable[[int], None]) -> tuple[int, int]:
+    """Insert new dossiers and update existing ones by ``dossier_id``, ``UPSERT_ROWS`` rows per statement.
+
+    An update sets only the columns the file has. Counted by the table's size before and after: the file has
+    no duplicate ids (checked), so every staged row either added a dossier or updated one.
+    """
+    names = list(stage.columns)
+    targets = ", ".join(f'"{name}"' for name in names)
+    values = ", ".join(f'CAST(v."{"r" if name in _TEXT else "p"}_{name}" AS {DOSSIER_COLUMNS[name][0]})'
+                       for name in names)
+    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name != "dossier_id")
+    before = con.execute(f"SELECT count(*) FROM {TABLE}").fetchall()[0][0]
+    first, last = con.execute(f"SELECT min(v.row), max(v.row) FROM {_PARSED} v").fetchall()[0]
+    if first is not None:
+        for low in range(first, last + 1, UPSERT_ROWS):
+            con.execute(f"""
+                INSERT INTO {TABLE} ({targets})
+                SELECT {values} FROM {_PARSED} v WHERE v.row >= {low} AND v.row < {low + UPSERT_ROWS}
+                ON CONFLICT (dossier_id) DO UPDATE SET {updates}
+            """)
+            report(min(low + UPSERT_ROWS - first, stage.rows))
+    inserted = con.execute(f"SELECT count(*) FROM {TABLE}").fetchall()[0][0] - before
+    return inserted, stage.rows - inserted
+
+
+# ---------------------------------------------------------------------------------------------------
+# XLSX
+
+
+def _xlsx_to_parquet(path: Path, target: Path, report: Callable[[int], None]) -> None:
+    """Stream the first sheet into Parquet, every cell as text, with its Excel row number in ``__excel_row``."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged or disguised workbook
+        raise _Refused([_unreadable(error)]) from error
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, ())
+        headers = [str(h).strip() if h is not None else "" for h in header]
+        mapping = _map_headers(headers)
+        positions = {name: headers.index(header) for name, header in mapping.items()}
+        schema = pa.schema([pa.field(_EXCEL_ROW, pa.int64())] + [pa.field(h, pa.string()) for h in mapping.values()])
+        with pq.ParquetWriter(target, schema) as writer:
+            read = 0
+            for batch in _xlsx_batches(rows, positions):
+                writer.write_table(pa.Table.from_pydict(
+                    {_EXCEL_ROW: batch[_EXCEL_ROW], **{mapping[name]: batch[name] for name in mapping}}, schema=schema))
+                read += len(batch[_EXCEL_ROW])
+                report(read)
+    finally:
+        workbook.close()
+
+
+def _xlsx_batches(rows: Iterator[tuple[object, ...]], positions: dict[str, int]) -> Iterator[dict[str, list]]:
+    def empty() -> dict[str, list]:
+        return {_EXCEL_ROW: [], **{name: [] for name in positions}}
+
+    batch = empty()
+    for number, cells in enumerate(rows, start=2):  # the header is Excel row 1
+        values = {name: _cell_text(cells[i]) if i < len(cells) else None for name, i in positions.items()}
+        if all(v is None for v in values.values()):
+            continue
+        batch[_EXCEL_ROW].append(number)
+        for name, value in values.items():
+            batch[name].append(value)
+        if len(batch[_EXCEL_ROW]) >= XLSX_BATCH_ROWS:
+            yield batch
+            batch = empty()
+    if batch[_EXCEL_ROW]:
+        yield batch
+
+
+def _cell_text(value: object) -> str | None:
+    """An Excel cell as the text the SQL parsing reads."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        text = repr(value)
+        # Written with a decimal comma: "1.234" would read as 1234 (a thousands group in Vietnamese writing).
+        return text if "e" in text else text.replace(".", ",")
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip(_BLANKS) or None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Messages
+
+
+def _label(name: str) -> str:
+    """«Vietnamese header» for a schema column: its first alias that is words rather than a portal field name."""
+    aliases = DOSSIER_COLUMNS[name][1]
+    return f"«{next((a for a in aliases if ' ' in a), name)}»"
+
+
+def _message(check: _Check, value: str | None, other: str | None) -> str:
+    label, code = _label(check.column), check.code
+    if code == "missing_value":
+        return f"Thiếu {label}."
+    if code == "duplicate_id":
+        return f"Mã hồ sơ «{value}» trùng với dòng {other}."
+    if code == "unknown_agency":
+        return f"Mã cơ quan «{value}» không có trong danh sách cơ quan, đơn vị."
+    if code == "bad_channel":
+        return (f"Kênh thực hiện «{value}» không hợp lệ: chỉ nhận 1 (trực tiếp), 2 (trực tuyến) "
+                "hoặc 3 (bưu chính công ích).")
+    if code == "bad_paid_online":
+        return (f"Thanh toán trực tuyến «{value}» không hợp lệ: chỉ nhận 0 (không), 1 (Cổng Dịch vụ công quốc gia), "
+                "2 (cổng thanh toán của Thành phố) hoặc để trống.")
+    if code == "bad_timestamp":
+        return f"{label} «{value}» không phải ngày giờ hợp lệ (ví dụ 05/03/2026 14:20 hoặc 2026-03-05 14:20:00)."
+    if code == "finish_before_receipt":
+        return f"Ngày kết thúc xử lý «{value}» trước ngày tiếp nhận ({other})."
+    if code == "bad_number":
+        kind = "số nguyên" if check.column in _COUNTS else "số"
+        return f"{label} «{value}» không phải {kind} hợp lệ."
+    if code == "negative_number":
+        return f"{label} «{value}» không được là số âm."
+    if code == "bad_boolean":
+        return f"{label} «{value}» không hợp lệ: chỉ nhận 1/0, true/false, có/không, x hoặc để trống."
+    if code == "bad_rating":
+        return (f"Đánh giá «{value}» không hợp lệ: chỉ nhận hài lòng, bình thường, không hài lòng "
+                "(satisfied, neutral, dissatisfied) hoặc để trống.")
+    raise ValueError(f"no message for {code}")
+
+
+def _unreadable(error: Exception) -> RowError:
+    return RowError(0, "", "unreadable_file", f"Không đọc được tệp (sai định dạng hoặc không phải UTF-8): {error}")
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return name.replace('"', '""')
