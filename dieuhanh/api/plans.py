@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from dieuhanh.api.schemas import ERRORS
 from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.plans import selectors, services
-from dieuhanh.plans.models import DeadlineChange, ExplanationRequest, Plan, TaskGroup
+from dieuhanh.plans.models import Plan, TaskGroup
 from dieuhanh.units.selectors import unit_get
 
 router = Router(tags=["plans and tasks"])
@@ -397,10 +397,7 @@ def request_extension(request, task_id: int, body: ExtensionIn):
 
 @router.post("/extensions/{change_id}/decide", response={200: ExtensionOut, **ERRORS}, summary="Approve or reject an extension")
 def decide_extension(request, change_id: int, body: DecisionIn):
-    change = DeadlineChange.objects.select_related("task").filter(pk=change_id).first()
-    if change is None:
-        raise NotFound("extension request not found")
-    selectors.task_get(request.auth, change.task_id)
+    change = selectors.extension_get(request.auth, change_id)
     return services.extension_decide(actor=request.auth, change=change, approve=body.approve, note=body.note)
 
 
@@ -412,10 +409,7 @@ def request_explanation(request, task_id: int, body: ExplanationIn):
 
 @router.post("/explanations/{explanation_id}/answer", response={200: ExplanationOut, **ERRORS})
 def answer_explanation(request, explanation_id: int, body: AnswerIn):
-    explanation = ExplanationRequest.objects.select_related("task").filter(pk=explanation_id).first()
-    if explanation is None:
-        raise NotFound("explanation request not found")
-    selectors.task_get(request.auth, explanation.task_id)
+    explanation = selectors.explanation_get(request.auth, explanation_id)
     return services.explanation_answer(actor=request.auth, explanation=explanation, response=body.response)
 
 

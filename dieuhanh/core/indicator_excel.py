@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dieuhanh.core.periods import parse_period
 from dieuhanh.core.text import fold, normalise_name
+from dieuhanh.core.sheets import RowError  # noqa: F401  (re-exported: callers import it from here)
 
 # ---------------------------------------------------------------------------------------------------
 # Numbers written the Vietnamese way
@@ -189,17 +190,6 @@ class ValueRow:
     status: str
     comment: str
     source: str
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem in the sheet: Excel row (0 for the whole file), column header ("" for the whole row), a
-    stable English code and a Vietnamese message for the official who filled the sheet."""
-
-    row: int
-    column: str
-    code: str
-    message: str
 
 
 class ValuesSheetError(Exception):

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dieuhanh.core.deadlines import format_deadline, parse_deadline
 from dieuhanh.core.text import fold, normalise_name
 from dieuhanh.core.unit_match import split_units
+from dieuhanh.core.sheets import RowError  # noqa: F401  (re-exported: callers import it from here)
 
 # What ``write_appendix`` puts between coordinating units: ``split_units`` always splits on ";".
 COORDINATOR_JOINER = "; "
@@ -65,17 +66,6 @@ class Appendix:
 
     title: str
     groups: tuple[AppendixGroup, ...]
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem in the sheet: Excel row (0 for the whole file), column letter ("" for the whole row),
-    a stable English code and a Vietnamese message for the official who filled the sheet."""
-
-    row: int
-    column: str
-    code: str
-    message: str
 
 
 class AppendixError(Exception):

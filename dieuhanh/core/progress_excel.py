@@ -20,6 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from dieuhanh.core.periods import parse_period
 from dieuhanh.core.text import fold
+from dieuhanh.core.sheets import RowError  # noqa: F401  (re-exported: callers import it from here)
 
 COLUMNS = [
     ("code", "Mã nhiệm vụ", 14),
@@ -62,14 +63,6 @@ class SheetRow:
     lead: str
     period: str
     percent: Decimal | None = None  # the approved progress so far, shown for reference
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    code: str
-    message: str
 
 
 class ProgressSheetError(Exception):

@@ -48,6 +48,22 @@ def report_get(actor, report_id: int) -> ProgressReport:
     return report
 
 
+def extension_get(actor, change_id: int) -> DeadlineChange:
+    change = DeadlineChange.objects.select_related("task").filter(pk=change_id).first()
+    if change is None or not can_see_task(actor, change.task):
+        raise NotFound("extension request not found")
+    return change
+
+
+def explanation_get(actor, explanation_id: int):
+    from dieuhanh.plans.models import ExplanationRequest
+
+    explanation = ExplanationRequest.objects.select_related("task").filter(pk=explanation_id).first()
+    if explanation is None or not can_see_task(actor, explanation.task):
+        raise NotFound("explanation request not found")
+    return explanation
+
+
 @dataclass
 class TaskFilter:
     plan: Plan | None = None

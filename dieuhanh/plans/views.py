@@ -34,7 +34,7 @@ from dieuhanh.plans.forms import (
     StateForm,
     UploadForm,
 )
-from dieuhanh.plans.models import DeadlineChange, Evidence, ExplanationRequest, ReportStatus
+from dieuhanh.plans.models import Evidence, ReportStatus
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import unit_get
 from dieuhanh.web.messages import error_text, run_for_page
@@ -237,10 +237,7 @@ def extension_request(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def extension_decide(request: HttpRequest, change_id: int) -> HttpResponse:
-    change = DeadlineChange.objects.select_related("task").filter(pk=change_id).first()
-    if change is None:
-        raise Http404
-    _or_404(selectors.task_get, request.user, change.task_id)
+    change = _or_404(selectors.extension_get, request.user, change_id)
     form = DecisionForm(request.POST)
     form.is_valid()
     approve = request.POST.get("decision") == "approve"
@@ -262,10 +259,7 @@ def explanation_request(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def explanation_answer(request: HttpRequest, explanation_id: int) -> HttpResponse:
-    explanation = ExplanationRequest.objects.select_related("task").filter(pk=explanation_id).first()
-    if explanation is None:
-        raise Http404
-    _or_404(selectors.task_get, request.user, explanation.task_id)
+    explanation = _or_404(selectors.explanation_get, request.user, explanation_id)
     form = AnswerForm(request.POST)
     if form.is_valid():
         run_for_page(request, services.explanation_answer, _("Explanation sent."), actor=request.user, explanation=explanation, **form.cleaned_data)
