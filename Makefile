@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dieuhanh
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test install install-test assets chromium postgres serve clean
+.PHONY: demo test install install-test assets chromium java postgres serve clean
 
 ## demo: install, migrate an embedded SQLite database, load the HCMC demo, serve it
 demo: install
@@ -18,7 +18,7 @@ demo: install
 	env -u DATABASE_URL $(BIN)/dieuhanh serve $(DEMO_ADDR)
 
 ## test: install what tests need (Python deps, npm assets, Chromium), make sure PostgreSQL is up, run the suite
-test: install-test chromium postgres
+test: install-test chromium java postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true DIEUHANH_CHROMIUM=$(CHROMIUM) \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -49,6 +49,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 ## chromium: Debian's Chromium for the Playwright tests (Playwright cannot download browsers here)
 chromium:
 	@command -v $(CHROMIUM) >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-core; }
+
+## java: a Java 17 runtime for PySpark in local mode (the Decision 766 DuckDB/Spark parity test); slim Debian
+## images lack the man directory the JRE's post-install links into
+java:
+	@command -v java >/dev/null || { $(SUDO) mkdir -p /usr/share/man/man1 && $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; }
 
 ## postgres: start the local cluster if it is down, and wait until it answers
 postgres:

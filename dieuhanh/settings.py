@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dieuhanh.audit",
     "dieuhanh.plans",
     "dieuhanh.indicators",
+    "dieuhanh.indices",
     "dieuhanh.dossiers",
     "dieuhanh.web",
     "dieuhanh.demo",
@@ -136,9 +137,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Dossier logs for Decision 766 analytics: an embedded DuckDB file beside the database.
 DIEUHANH_DUCKDB_PATH = Path(os.environ.get("DIEUHANH_DUCKDB_PATH", VAR_DIR / "dossiers.duckdb"))
+# Seconds a writer (an import) waits for the pages' read-only connections to release the store (then: store_busy).
+DIEUHANH_DUCKDB_LOCK_WAIT = float(os.environ.get("DIEUHANH_DUCKDB_LOCK_WAIT", "30"))
+# How many synthetic dossiers `dieuhanh demo` generates (a year of the 168 wards and the departments).
+DIEUHANH_DEMO_DOSSIERS = int(os.environ.get("DIEUHANH_DEMO_DOSSIERS", "400000"))
+# Tasks of the labelled synthetic plan `dieuhanh demo` generates over every HCMC unit (0: none).
+DIEUHANH_DEMO_TASKS = int(os.environ.get("DIEUHANH_DEMO_TASKS", "340"))
 MEDIA_ROOT = Path(os.environ.get("DIEUHANH_MEDIA_ROOT", VAR_DIR / "media"))
 # Evidence files: at most this many bytes each (default 20 MB).
 DIEUHANH_EVIDENCE_MAX_BYTES = int(os.environ.get("DIEUHANH_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+# Composite-index uploads (iMeta/iData CSV or XLSX): at most this many bytes each (default 20 MB).
+DIEUHANH_INDEX_UPLOAD_MAX_BYTES = int(os.environ.get("DIEUHANH_INDEX_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 
 # On-track colours of indicators: percentage points behind the straight path (same scale as task warnings).
 DIEUHANH_ON_TRACK_RULE = {

@@ -7,5 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dieuhanh.plans.urls")),
     path("", include("dieuhanh.indicators.urls")),
+    path("", include("dieuhanh.indices.urls")),
+    path("", include("dieuhanh.dossiers.urls")),
     path("", include("dieuhanh.web.urls")),
 ]

@@ -29,6 +29,15 @@ CON_DAO = "26732"  # Đặc khu Côn Đảo
 
 
 @pytest.fixture(autouse=True)
+def _private_dossier_store(settings, tmp_path_factory):
+    """Each test gets its own DuckDB dossier store (never var/dossiers.duckdb, which a developer's demo may hold
+    open), and the demo generates a small synthetic log and no synthetic plan."""
+    settings.DIEUHANH_DUCKDB_PATH = tmp_path_factory.mktemp("store") / "dossiers.duckdb"
+    settings.DIEUHANH_DEMO_DOSSIERS = 20_000
+    settings.DIEUHANH_DEMO_TASKS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing strength is Django's business, not what these tests check; keep the suite fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -50,6 +50,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "value_enter": frozenset({Role.REPORTER, Role.APPROVER}),  # on the unit: enter values, submit the period
     "value_approve": frozenset({Role.APPROVER}),  # on the unit: approve or return the period
     "value_unapprove": frozenset({Role.APPROVER, Role.STEERING}),  # on the unit or above, with a reason
+    # Composite indices. "on the owner" = the unit that owns the index framework.
+    "index_manage": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the owner: framework, data sets, methodologies
+    "index_run": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the owner: compute the index, uncertainty runs
 }
 
 

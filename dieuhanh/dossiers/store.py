@@ -3,23 +3,58 @@
 Dossier-scale analytics (millions of rows) stay out of PostgreSQL: DuckDB scans them in columnar form; the
 metric definitions (``core/d766/metrics.py``) are Ibis expressions, so a national deployment can point the same
 code at Spark or Trino instead.
+
+One process writes at a time, and not while another reads: DuckDB locks the file. The pages read through
+short-lived read-only connections, so a writer (an import) waits for them: ``connect(read_only=False)`` retries
+with backoff for ``DIEUHANH_DUCKDB_LOCK_WAIT`` seconds (30 by default) before raising ``StoreBusy``
+(``store_busy``).
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import duckdb
 from django.conf import settings
 
 from dieuhanh.core.d766.ingest import create_schema
+from dieuhanh.errors import DomainError
 from dieuhanh.units.models import Unit
 
 
-def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+class StoreBusy(DomainError):
+    """Another connection holds the store's lock for longer than the writer waits."""
+
+    code = "store_busy"
+    http_status = 503
+
+
+def _held_elsewhere(exc: duckdb.Error) -> bool:
+    """The file is locked by another process, or opened in this one with another mode (read-only vs read-write)."""
+    text = str(exc)
+    return "Could not set lock" in text or "different configuration" in text
+
+
+def connect(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection to the store; a writing one waits up to ``wait`` seconds (default ``DIEUHANH_DUCKDB_LOCK_WAIT``)
+    for the readers holding the file, then raises ``StoreBusy``. A read-only one never waits."""
     path = Path(path or settings.DIEUHANH_DUCKDB_PATH)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    wait = float(getattr(settings, "DIEUHANH_DUCKDB_LOCK_WAIT", 30) if wait is None else wait)
+    deadline, pause = time.monotonic() + wait, 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if read_only or not _held_elsewhere(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreBusy(f"the dossier store is busy: {path} is held by another connection "
+                                f"(waited {wait:g} s): {exc}") from None
+            time.sleep(min(pause, max(deadline - time.monotonic(), 0.0)))
+            pause = min(pause * 2, 1.0)
     if not read_only:
         create_schema(con)
     return con

@@ -116,11 +116,15 @@ def test_read_permissions(scene, make_user, permission, role, position):
 
 def test_every_permission_in_the_table_is_covered_by_a_matrix():
     from tests.indicators.test_permission_matrix import ACTIONS as INDICATOR_ACTIONS
+    from tests.indices.test_permission_matrix import ACTIONS as INDEX_ACTIONS
     from tests.plans.test_permission_matrix import ACTIONS as TASK_ACTIONS
 
     task_permissions = {p for p, _ in TASK_ACTIONS.values()} | {"task_view"}
     indicator_permissions = {p for p, _ in INDICATOR_ACTIONS.values()}
-    assert set(PERMISSIONS) == set(WRITE_ACTIONS) | set(READERS) | task_permissions | indicator_permissions
+    index_permissions = {p for p, _ in INDEX_ACTIONS.values()}
+    assert set(PERMISSIONS) == (
+        set(WRITE_ACTIONS) | set(READERS) | task_permissions | indicator_permissions | index_permissions
+    )
 
 
 def test_a_revoked_role_grants_nothing(scene, make_user):

@@ -358,3 +358,98 @@ def test_generated_file_ingests_without_errors(generated, con):
     assert seen[-1] == 50_000
     assert con.execute("SELECT count(*), count(finished_at), count(rating) FROM dossiers").fetchall() == \
         duckdb.execute(f"SELECT count(*), count(finished_at), count(rating) FROM '{path}'").fetchall()
+
+
+# --- the procedure catalogue and feedback (PAKN) ---------------------------------------------------------------------
+
+from dieuhanh.core.d766.ingest import FEEDBACK, PROCEDURES  # noqa: E402
+
+
+def test_catalogue_with_vietnamese_headers_imports_and_reimport_updates(con, tmp_path):
+    header = ["Mã thủ tục", "Tên thủ tục", "Cấp thực hiện", "Có phí, lệ phí", "Mức độ dịch vụ công trực tuyến",
+              "Ngày có hiệu lực", "Ngày công bố", "Ngày công khai trên CSDLQG", "Số thành phần công khai",
+              "Kết nối CSDLQG về dân cư", "Thủ tục chứng thực"]
+    first = tmp_path / "thu_tuc.csv"
+    with first.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerow(["1.001234", "Đăng ký khai sinh", "Cấp xã", "không", "Toàn trình", "01/07/2025", "20/06/2025",
+                         "2025-06-25", "7", "có", "không"])
+        writer.writerow(["1.009999", "Chứng thực bản sao", "Cấp xã", "có", "một phần", "", "", "", "6", "", "x"])
+    result = ingest(con, [first], known_agencies=set(), spec=PROCEDURES)
+    assert (result.inserted, result.updated, result.rejected_files) == (2, 0, [])
+    rows = table(con, "SELECT * FROM procedures ORDER BY procedure_code")
+    assert rows[0]["online_level"] == "full" and rows[1]["online_level"] == "partial"
+    assert (rows[0]["effective_at"], rows[0]["announced_at"], rows[0]["published_at"]) == (
+        dt.date(2025, 7, 1), dt.date(2025, 6, 20), dt.date(2025, 6, 25))
+    assert (rows[0]["elements_published"], rows[0]["population_db"], rows[1]["certification"]) == (7, True, True)
+    again = write_csv(tmp_path / "again.csv", [{"procedure_code": "1.001234", "name": "Đăng ký khai sinh (sửa)"}],
+                      header=["procedure_code", "name"])
+    result = ingest(con, [again], known_agencies=set(), spec=PROCEDURES)
+    assert (result.inserted, result.updated) == (0, 1)
+    assert table(con, "SELECT name, elements_published FROM procedures WHERE procedure_code = '1.001234'") == [
+        {"name": "Đăng ký khai sinh (sửa)", "elements_published": 7}]
+
+
+def test_bad_catalogue_rows_are_reported(con, tmp_path):
+    bad = write_csv(tmp_path / "bad.csv", [
+        {"procedure_code": "1.1", "name": "A", "online_level": "trực tiếp", "elements_published": "8"},
+        {"procedure_code": "1.1", "name": "", "online_level": "none", "elements_published": "7"},
+    ], header=["procedure_code", "name", "online_level", "elements_published"])
+    report = ingest(con, [bad], known_agencies=set(), spec=PROCEDURES).rejected_files[0]
+    assert codes(report) == [(1, "elements_published", "bad_number"), (1, "online_level", "bad_value"),
+                             (2, "name", "missing_value"), (2, "procedure_code", "duplicate_id")]
+    assert table(con, "SELECT * FROM procedures") == []
+
+
+def test_feedback_imports_and_bad_rows_are_refused(con, tmp_path):
+    header = ["feedback_id", "agency_code", "received_at", "rejected_at", "info_requested_at", "handled_at",
+              "satisfaction"]
+    good = write_csv(tmp_path / "pakn.csv", [
+        {"feedback_id": "PA-1", "agency_code": "26743", "received_at": "05/01/2026 09:00",
+         "handled_at": "07/01/2026 10:00", "satisfaction": "Không hài lòng"},
+    ], header=header)
+    assert ingest(con, [good], known_agencies=KNOWN, spec=FEEDBACK).inserted == 1
+    assert table(con, "SELECT feedback_id, handled_at, satisfaction FROM feedback") == [
+        {"feedback_id": "PA-1", "handled_at": dt.datetime(2026, 1, 7, 10), "satisfaction": "dissatisfied"}]
+    bad = write_csv(tmp_path / "bad.csv", [
+        {"feedback_id": "PA-2", "agency_code": "99999", "received_at": "05/01/2026 09:00"},
+        {"feedback_id": "PA-3", "agency_code": "26743", "received_at": "05/01/2026 09:00",
+         "rejected_at": "04/01/2026 09:00", "satisfaction": "tốt"},
+    ], header=header)
+    report = ingest(con, [bad], known_agencies=KNOWN, spec=FEEDBACK).rejected_files[0]
+    assert codes(report) == [(1, "agency_code", "unknown_agency"), (2, "rejected_at", "before_receipt"),
+                             (2, "satisfaction", "bad_rating")]
+    assert "trước ngày tiếp nhận (05/01/2026 09:00)" in report.errors[1].message
+    assert table(con, "SELECT count(*) AS n FROM feedback") == [{"n": 1}]
+
+
+def test_catalogue_publication_record_is_plausible():
+    catalogue = procedure_catalogue(seed=7)
+    rows = catalogue.to_pylist()
+    announced_early = [r["announced_at"] < r["effective_at"] for r in rows]
+    assert 0.85 < sum(announced_early) / 2000 < 0.97
+    assert 0.9 < sum(r["elements_published"] == 7 for r in rows) / 2000 < 0.99
+    assert all(r["certification"] == r["name"].startswith("Chứng thực") for r in rows)
+    assert not any(r["fee_integrated"] and not r["fee_bearing"] for r in rows)
+
+
+def test_generated_catalogue_dossiers_and_feedback_ingest_and_score_every_indicator(generated, con, tmp_path):
+    from dieuhanh.core.d766.generate import write_catalogue, write_feedback
+    from dieuhanh.core.d766.metrics import compute
+
+    path, _ = generated
+    catalogue = write_catalogue(tmp_path / "thu_tuc.parquet", seed=42)
+    pakn = write_feedback(tmp_path / "pakn.parquet", rows=2_000, agencies=AGENCIES, start=dt.date(2025, 7, 1),
+                          end=dt.date(2025, 12, 31), seed=42)
+    assert pq.read_schema(pakn).metadata[b"dieuhanh.synthetic"].decode() == SYNTHETIC_LABEL
+    for files, spec in (([catalogue], PROCEDURES), ([path], None), ([pakn], FEEDBACK)):
+        kw = {"spec": spec} if spec else {}
+        result = ingest(con, files, known_agencies=set(AGENCIES), **kw)
+        assert result.rejected_files == [], [e for r in result.rejected_files for e in r.errors[:5]]
+    card = compute(con, "dossiers", start=dt.date(2025, 7, 1), end=dt.date(2025, 12, 31))
+    assert len(card) == len(AGENCIES)
+    busy = card[card.n_received >= 100]
+    assert (busy.max_points == 100).mean() > 0.9  # every indicator has data nearly everywhere
+    assert 0.8 < busy.r_1_1.median() < 1 and 0.85 < busy.r_5_2.median() <= 1
+    assert 0.85 < busy.r_2_1.median() <= 1

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dieuhanh.core.d766.metrics import compute, period_spans, scorecard
+from dieuhanh.core.d766.metrics import KEYS, compute, period_spans, scorecard
 from dieuhanh.core.d766.reference import scorecard_pandas
 from dieuhanh.core.d766.rules import DEFAULT, Band, Indicator, Scoring
 from dieuhanh.core.d766.schema import DOSSIER_COLUMNS
@@ -115,16 +115,40 @@ def test_time_waiting_for_supplements_is_subtracted():
     assert row.r_2_1 == 0.5
 
 
-def test_without_a_due_date_the_statutory_limit_counts_calendar_days_of_24_hours():
+def test_without_a_due_date_the_statutory_limit_counts_working_days():
+    # Thursday 2 January 08:00 + 5 working days of 24 h: 16 h of Thursday, Friday, Monday–Wednesday, 8 h of Thursday.
     row = one(
         [
-            dossier(statutory_days=5, finished_at=T("2025-01-07 08:00")),  # exactly 5 × 24 h after 2 Jan 08:00
-            dossier(statutory_days=5, finished_at=T("2025-01-07 08:01")),
-            dossier(statutory_days=5, finished_at=T("2025-01-08 08:00"), supplement_requests=1, supplement_hours=24),
+            dossier(statutory_days=5, finished_at=T("2025-01-09 08:00")),
+            dossier(statutory_days=5, finished_at=T("2025-01-09 08:01")),
+            dossier(statutory_days=5, finished_at=T("2025-01-10 08:00"), supplement_requests=1, supplement_hours=24),
             dossier(statutory_days=0.5, finished_at=T("2025-01-02 20:00")),
         ]
     )
     assert row.r_2_1 == 0.75
+
+
+def test_a_dossier_received_on_a_day_off_starts_its_clock_at_the_next_working_day():
+    saturday = T("2025-01-04 10:00")
+    row = one(
+        [
+            dossier(received_at=saturday, statutory_days=1, finished_at=T("2025-01-06 23:59")),  # Monday: on time
+            dossier(received_at=saturday, statutory_days=1, finished_at=T("2025-01-07 00:01")),
+        ]
+    )
+    assert row.r_2_1 == 0.5
+
+
+def test_tet_holidays_stop_the_clock():
+    # Friday 24/01/2025 08:00, 3 working days: Tết Ất Tỵ (27–31/01) and two weekends are off, so the limit runs
+    # out on Wednesday 05/02/2025 08:00 (16 h of the Friday, Monday 3 and Tuesday 4 February, 8 h of the 5th).
+    friday = T("2025-01-24 08:00")
+    rows = [
+        dossier(received_at=friday, statutory_days=3, finished_at=T("2025-02-05 08:00")),
+        dossier(received_at=friday, statutory_days=3, finished_at=T("2025-02-05 08:01")),
+    ]
+    row = one(rows, start=D(2025, 2, 1), end=D(2025, 2, 28))
+    assert (row.n_in_2_1, row.r_2_1) == (2, 0.5)
 
 
 def test_the_due_date_wins_over_the_statutory_limit():
@@ -152,9 +176,10 @@ def test_open_at_the_period_end_is_within_deadline_while_the_period_end_is_not_p
 def test_open_without_a_due_date_measures_to_the_period_end_less_supplement_time():
     row = one(
         [
-            dossier(received_at=T("2025-01-27"), statutory_days=5),  # 5 days to 1 Feb 00:00: within
-            dossier(received_at=T("2025-01-27"), statutory_days=4, supplement_hours=24),  # 5 days − 24 h: within
-            dossier(received_at=T("2025-01-27"), statutory_days=4),  # overdue
+            # Received Monday 20 January: five working days to Saturday 1 February 00:00
+            dossier(received_at=T("2025-01-20"), statutory_days=5),  # within
+            dossier(received_at=T("2025-01-20"), statutory_days=4, supplement_hours=24),  # 5 days − 24 h: within
+            dossier(received_at=T("2025-01-20"), statutory_days=4),  # overdue
         ]
     )
     assert row.r_2_1 == pytest.approx(2 / 3)
@@ -472,3 +497,194 @@ def test_ibis_on_duckdb_equals_the_pandas_reference(drawn, start_offset, length,
     con = load([_materialise(d) for d in drawn])
     ours = compute(con, "dossiers", **kw)
     assert_same(ours, scorecard_pandas(con.execute("SELECT * FROM dossiers").df(), **kw))
+
+
+# --- drill-down keys -----------------------------------------------------------------------------------------------
+
+
+def test_drill_down_by_procedure_and_by_channel_keeps_the_key_columns_first():
+    rows = [
+        dossier(procedure_code="P1", channel=2, synced=True),
+        dossier(procedure_code="P1", channel=1),
+        dossier(procedure_code="P2", channel=2, synced=True),
+    ]
+    by_procedure = score(rows, keys=("agency_code", "procedure_code"))
+    assert list(by_procedure.columns[:4]) == ["agency_code", "procedure_code", "period_start", "period_end"]
+    assert [(r.procedure_code, r.n_received, r.r_1_4) for r in by_procedure.itertuples()] == [
+        ("P1", 2, 0.5), ("P2", 1, 1.0),
+    ]
+    by_channel = score(rows, keys=("agency_code", "channel"))
+    assert [(r.channel, r.n_received, r.r_1_4) for r in by_channel.itertuples()] == [(1, 1, 0.0), (2, 2, 1.0)]
+    with pytest.raises(ValueError):
+        scorecard(ibis.memtable(pd.DataFrame(rows)), keys=("procedure_code",), **JAN)
+
+
+# --- the procedure catalogue and feedback (PAKN) ---------------------------------------------------------------------
+
+PROCEDURE_FIELDS = ("procedure_code", "name", "level", "fee_bearing", "fee_integrated", "online_level", "statutory_days",
+                    "fee", "effective_at", "announced_at", "published_at", "elements_published", "population_db",
+                    "certification")
+FEEDBACK_FIELDS = ("feedback_id", "agency_code", "procedure_code", "received_at", "rejected_at", "info_requested_at",
+                   "handled_at", "satisfaction")
+
+
+def procedure(code, **fields):
+    return {"procedure_code": code, "name": f"Thủ tục {code}", **fields}
+
+
+def feedback(**fields):
+    return {"feedback_id": f"F{next(_ids)}", "agency_code": "A", "received_at": T("2025-01-06 09:00"), **fields}
+
+
+def load_all(rows, procedures=(), feedbacks=()) -> duckdb.DuckDBPyConnection:
+    from dieuhanh.core.d766.ingest import FEEDBACK, PROCEDURES, create_schema
+
+    con = load(rows)
+    for spec, records, fields in ((PROCEDURES, procedures, PROCEDURE_FIELDS), (FEEDBACK, feedbacks, FEEDBACK_FIELDS)):
+        create_schema(con, spec)
+        if records:
+            con.register("incoming", pd.DataFrame(list(records), columns=list(fields)).astype(object))
+            con.execute(f"INSERT INTO {spec.table} BY NAME SELECT * FROM incoming")
+            con.unregister("incoming")
+    return con
+
+
+def score_all(rows, procedures=(), feedbacks=(), **kw) -> pd.DataFrame:
+    kw = {**JAN, **kw}
+    con = load_all(rows, procedures, feedbacks)
+    ours = compute(con, "dossiers", **kw)
+    table = {name: con.execute(f"SELECT * FROM {name}").df() for name in ("dossiers", "procedures", "feedback")}
+    reference = scorecard_pandas(table["dossiers"], procedures=table["procedures"], feedback=table["feedback"], **kw)
+    assert_same(ours, reference)
+    return ours
+
+
+CATALOGUE = [
+    # effective Monday 10/02/2025; announced Friday 31/01 (Tết 27–31/01 off: 0 working days before? see below)
+    procedure("P1", effective_at=D(2025, 2, 10), announced_at=D(2025, 2, 3), published_at=D(2025, 2, 10),
+              elements_published=7, fee_bearing=True, fee_integrated=True, population_db=True, certification=True),
+    procedure("P2", effective_at=D(2025, 2, 10), announced_at=D(2025, 2, 4), published_at=D(2025, 2, 12),
+              elements_published=6, fee_bearing=True, fee_integrated=False, population_db=False),
+    procedure("P3", effective_at=None, announced_at=None, elements_published=7, fee_bearing=False),
+    procedure("P4", effective_at=D(2025, 2, 10), announced_at=D(2025, 1, 2), elements_published=7),  # no dossier
+]
+
+
+def test_catalogue_indicators_count_the_procedures_the_agency_received_dossiers_of():
+    rows = [
+        dossier(procedure_code="P1", fee_total=10_000, paid_online=1, e_result=True),
+        dossier(procedure_code="P1", fee_total=10_000, paid_online=0, e_result=False),
+        dossier(procedure_code="P2", fee_total=20_000, paid_online=0),
+        dossier(procedure_code="P3"),
+        dossier(procedure_code="P9"),  # not in the catalogue: left out of the catalogue indicators
+    ]
+    row = score_all(rows, CATALOGUE).iloc[0]
+    assert row.n_procedures == 3  # P1, P2, P3; P4 had no dossier here, P9 is not listed
+    # 1.1: P1 announced 3/2, 5 working days before 10/2 (3, 4, 5, 6, 7): on time; P2 4/2, only 4: late;
+    # P3 has no effective date and is left out.
+    assert row.r_1_1 == 0.5
+    # 1.2: P1 public 5 working days after its announcement (3/2 → 10/2): on time; P2 6 (4/2 → 12/2): late.
+    assert row.r_1_2 == 0.5
+    assert row.r_1_3 == pytest.approx(2 / 3)  # P1 and P3 publish all 7 elements
+    assert (row.r_3_5, row.r_3_5b) == (0.5, 0.5)  # of the fee-bearing P1, P2: P1 integrated and paid online
+    assert row.r_4_2b == 0.5  # P1 is a certification procedure: one of its two dossiers had an e-result
+    assert row.r_4_5b == pytest.approx(1 / 3)
+    assert row.p_1_1 == 3.0 and row.p_3_5 == pytest.approx(2 * 0.5 / 0.8)
+
+
+def test_feedback_handled_on_time_uses_working_days_for_each_step():
+    monday = T("2025-01-06 09:00")
+    feedbacks = [
+        feedback(received_at=monday, rejected_at=T("2025-01-08 09:00")),  # refused after exactly 2 working days
+        feedback(received_at=monday, rejected_at=T("2025-01-08 09:01")),  # late
+        feedback(received_at=monday, info_requested_at=T("2025-01-13 09:00"), handled_at=T("2025-01-20")),  # 5 wd
+        feedback(received_at=monday, info_requested_at=T("2025-01-13 09:01"), handled_at=T("2025-01-20")),  # late ask
+        # 15 working days from Thursday 2/1 09:00 end on Thursday 23/1 09:00
+        feedback(received_at=T("2025-01-02 09:00"), handled_at=T("2025-01-23 09:00"), satisfaction="satisfied"),
+        feedback(received_at=T("2025-01-02 09:00"), handled_at=T("2025-01-23 09:01"), satisfaction="dissatisfied"),
+        feedback(received_at=T("2025-01-30 10:00")),  # open at the end of January, received during Tết: within
+        feedback(received_at=T("2025-02-03 09:00")),  # February: another period
+    ]
+    result = score_all([dossier()], feedbacks=feedbacks, start=D(2025, 1, 1), end=D(2025, 2, 28), by="month")
+    jan, feb = result.itertuples()
+    assert jan.n_feedback == 7
+    assert jan.r_5_2 == pytest.approx(4 / 7)
+    assert jan.r_5_3 == 0.5  # of the two rated
+    # A row for feedback alone; still unanswered at the end of February, 20 working days after receipt: late.
+    assert (feb.n_received, feb.n_feedback, feb.r_5_2) == (0, 1, 0.0)
+    assert pd.isna(feb.r_5_3)
+
+
+def test_catalogue_and_feedback_enter_the_total():
+    rows = [dossier(procedure_code="P1", due_at=T("2025-01-10"), finished_at=T("2025-01-05"), synced=True, channel=2,
+                    e_result=True, digitised_components=True, reused_data=True, personal_store=True,
+                    vneid_verified=True, fee_total=5_000, paid_online=2)]
+    row = score_all(rows, CATALOGUE[:1], [feedback(handled_at=T("2025-01-07"), satisfaction="satisfied")]).iloc[0]
+    assert row.max_points == 100.0  # every indicator has a rate
+    assert (row.total, row.band) == (100.0, "excellent")
+    assert row.g_transparency == 18.0 and row.g_satisfaction == 18.0
+
+
+# property test over every input: dossiers, the catalogue and feedback, any key
+
+random_procedure = st.fixed_dictionaries(
+    {
+        "procedure_code": st.sampled_from(["P1", "P2", "P3", "P4"]),
+        "effective_at": st.none() | st.integers(0, 60).map(lambda k: D(2025, 1, 1) + dt.timedelta(days=k)),
+        "announced_at": st.none() | st.integers(0, 60).map(lambda k: D(2024, 12, 20) + dt.timedelta(days=k)),
+        "published_at": st.none() | st.integers(0, 60).map(lambda k: D(2025, 1, 1) + dt.timedelta(days=k)),
+        "elements_published": st.none() | st.integers(0, 7),
+        "fee_bearing": maybe, "fee_integrated": maybe, "population_db": maybe, "certification": maybe,
+    }
+)
+random_feedback = st.fixed_dictionaries(
+    {
+        "agency_code": st.sampled_from(["A", "B", "C"]),
+        "procedure_code": st.sampled_from([None, "P1", "P2"]),
+        "received": st.tuples(st.integers(-10, 300), nudge).map(lambda x: BASE + x[0] * SIX_HOURS + x[1]),
+        "rejected": st.none() | st.integers(0, 40).map(lambda k: k * SIX_HOURS),
+        "asked": st.none() | st.integers(0, 60).map(lambda k: k * SIX_HOURS),
+        "handled": st.none() | st.integers(0, 120).map(lambda k: k * SIX_HOURS),
+        "satisfaction": st.sampled_from([None, "satisfied", "neutral", "dissatisfied"]),
+    }
+)
+
+
+def _feedback_row(drawn: dict) -> dict:
+    received = drawn["received"]
+    return feedback(
+        agency_code=drawn["agency_code"], procedure_code=drawn["procedure_code"], received_at=received,
+        satisfaction=drawn["satisfaction"],
+        **{f"{name}_at": None if drawn[key] is None else received + drawn[key]
+           for name, key in (("rejected", "rejected"), ("info_requested", "asked"), ("handled", "handled"))},
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(random_dossier.map(lambda d: {**d, "procedure_code": None}), max_size=30),
+    st.lists(st.sampled_from(["P1", "P2", "P3", "P5"]), min_size=30, max_size=30),
+    st.lists(random_procedure, max_size=4, unique_by=lambda p: p["procedure_code"]),
+    st.lists(random_feedback, max_size=15),
+    st.integers(0, 45),
+    st.integers(0, 80),
+    st.sampled_from([None, "month", "quarter"]),
+    st.sampled_from(KEYS),
+)
+def test_ibis_equals_the_pandas_reference_with_catalogue_feedback_and_keys(
+    drawn, codes, catalogue, feedbacks, start_offset, length, by, keys
+):
+    start = D(2025, 1, 1) + dt.timedelta(days=start_offset)
+    rows = [_materialise({**d, "procedure_code": code}) for d, code in zip(drawn, codes)]
+    score_all(rows, [procedure(p.pop("procedure_code"), **p) for p in map(dict, catalogue)], [_feedback_row(f) for f in feedbacks],
+              start=start, end=start + dt.timedelta(days=length), by=by, keys=keys)
+
+
+def test_feedback_and_publication_deadlines_are_data():
+    monday = T("2025-01-06 09:00")
+    late_refusal = [feedback(received_at=monday, rejected_at=T("2025-01-09 09:00"))]  # 3 working days
+    assert score_all([dossier()], feedbacks=late_refusal).iloc[0].r_5_2 == 0.0
+    lenient = Scoring.from_dict({"deadlines": {"feedback_reject": 3, "announce_before_effective": 4}})
+    assert lenient.deadlines.feedback_handle == 15  # the deadlines not named keep their defaults
+    row = score_all([dossier(procedure_code="P2")], CATALOGUE, late_refusal, scoring=lenient).iloc[0]
+    assert (row.r_5_2, row.r_1_1) == (1.0, 1.0)  # P2 was announced 4 working days ahead

@@ -42,6 +42,7 @@ Each step writes a data set named after it (``Denominated``, ``Imputed``, ``Scre
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,10 +126,13 @@ class Result:
         return self.datasets["Aggregated"]
 
 
-def load_pipeline(path_or_dict) -> list[Step]:
-    """Steps from a YAML/JSON file path, YAML text, a dict ``{"steps": [...]}``, a list of dicts or of Steps."""
-    spec = path_or_dict
-    if isinstance(spec, Path) or (isinstance(spec, str) and "\n" not in spec and ":" not in spec):
+def load_pipeline(spec) -> list[Step]:
+    """Steps from a pipeline file (a ``pathlib.Path``: the command line), YAML text (a ``str``), a dict
+    ``{"steps": [...]}``, or a list of dicts or of Steps.
+
+    Only a ``Path`` is ever read from disk: a ``str`` is always the YAML text itself, never a file name, so a
+    pipeline that came from a user (an upload, the API) cannot make the engine read a file."""
+    if isinstance(spec, os.PathLike):
         path = Path(spec)
         if not path.is_file():
             raise FrameworkError("missing_file", f"Pipeline file {path} does not exist.", str(path))
@@ -282,7 +286,8 @@ def run(framework: Framework, data: UnitData, steps: list[Step]) -> Result:
             prev = x
             x = S.normalise_array(x, d, method=method, low=float(o.get("low", 0.0)), high=float(o.get("high", 100.0)),
                                   mean=float(o.get("mean", 0.0)), sd=float(o.get("sd", 1.0)),
-                                  cap=bool(o.get("cap", True)), target=target, goal_low=lo, goal_high=up)
+                                  cap=bool(o.get("cap", True)), target=target, goal_low=lo, goal_high=up,
+                                  names=cols)
             lost = np.isnan(x).all(axis=0) & ~np.isnan(prev).all(axis=0)
             log.append(f"{tag}: {method}" + (f" to {o.get('low', 0)}–{o.get('high', 100)}"
                                                if method in ("minmax", "percentile", "target", "goalposts") else "")
@@ -341,7 +346,7 @@ def cli_run(idata_path, imeta_path, pipeline_path, out_dir) -> Result:
     """
     framework = Framework.from_imeta(imeta_path)
     data = read_idata(idata_path, framework)
-    steps = load_pipeline(pipeline_path)
+    steps = load_pipeline(Path(pipeline_path))  # a file name here (the command line), read as a file
     result = run(framework, data, steps)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -431,8 +431,11 @@ def normalise(values: pd.DataFrame, framework: Framework, *, method: str = "minm
       constant indicator gives missing values.
     - ``rank``: rank of the value, 1 = lowest, ties share the lowest number (``n_rank``).
     - ``percentile``: ``(rank − 1)/(n − 1)`` scaled to ``low``–``high`` (``n_prank`` on 0–1).
-    - ``target``: distance to the framework's ``Target``: ``1 − (t − x)/(t − min)``, at most 1 when ``cap``
+    - ``target``: distance to the framework's ``Target``: ``1 − (t − x)/(t − min) = (x − min)/(t − min)``
       (``n_dist2targ``), scaled to ``low``–``high``; an indicator without a target raises ``missing_target``.
+      With ``cap`` (COINr ``cap_max``) a value at or past the target scores 1 — also when every unit is already
+      past it (``t ≤ min``), where the bare formula would turn negative (COINr only warns there). Without
+      ``cap`` such an indicator has no distance to measure and raises ``target_reached`` naming it.
     - ``goalposts``: ``(x − l)/(u − l)`` truncated to 0–1 (``n_goalposts``), scaled to ``low``–``high``;
       ``goalposts`` maps each indicator to ``[l, u]`` in its own units, for a "less is better" indicator
       ``(u − x)/(u − l)``.
@@ -446,7 +449,7 @@ def normalise(values: pd.DataFrame, framework: Framework, *, method: str = "minm
     elif method == "goalposts":
         lo_a, up_a = goalpost_vectors(cols, goalposts)
     y = normalise_array(values.to_numpy(dtype=float), d, method=method, low=low, high=high, mean=mean, sd=sd,
-                        cap=cap, target=target, goal_low=lo_a, goal_high=up_a)
+                        cap=cap, target=target, goal_low=lo_a, goal_high=up_a, names=cols)
     return pd.DataFrame(y, index=values.index, columns=cols)
 
 
@@ -485,8 +488,10 @@ def goalpost_vectors(cols: Sequence[str], goalposts: Mapping[str, Sequence[float
 
 def normalise_array(x: np.ndarray, d: np.ndarray, *, method: str = "minmax", low: float = 0.0, high: float = 100.0,
                     mean: float = 0.0, sd: float = 1.0, cap: bool = True, target: np.ndarray | None = None,
-                    goal_low: np.ndarray | None = None, goal_high: np.ndarray | None = None) -> np.ndarray:
-    """:func:`normalise` over an n × m array with directions ``d`` (±1 per column)."""
+                    goal_low: np.ndarray | None = None, goal_high: np.ndarray | None = None,
+                    names: Sequence[str] | None = None) -> np.ndarray:
+    """:func:`normalise` over an n × m array with directions ``d`` (±1 per column); ``names`` (the columns'
+    iCodes) only serve to name an indicator in an error."""
     if method not in NORMALISE_METHODS:
         raise FrameworkError("bad_option", f"normalise: method must be one of {', '.join(NORMALISE_METHODS)}, "
                              f"not {method!r}.", "normalise")
@@ -516,10 +521,17 @@ def normalise_array(x: np.ndarray, d: np.ndarray, *, method: str = "minmax", low
         if method == "target":
             t = target * d
             mn = np.nanmin(x, axis=0)
-            y = 1 - (t - x) / (t - mn)
-            if cap:
-                y = np.minimum(y, 1.0)
-            return y * span + low
+            if not cap:
+                reached = t <= mn  # every unit at or past the target: no distance left to scale by
+                if reached.any():
+                    j = int(np.flatnonzero(reached)[0])
+                    code = names[j] if names is not None else f"column {j + 1}"
+                    raise FrameworkError("target_reached", f"normalise: every unit has already reached the target "
+                                         f"of {code} ({target[j]:g}); distance to target needs cap or a target "
+                                         "beyond the data.", code)
+                return (1 - (t - x) / (t - mn)) * span + low
+            # x ≥ t scores 1 (cap_max); the formula only below the target, where t > x ≥ min keeps t − min > 0
+            return np.where(x >= t, 1.0, 1 - (t - x) / (t - mn)) * span + low
         # goalposts, on the raw values: (x − l)/(u − l), or (u − x)/(u − l) when less is better
         y = np.where(d > 0, (raw - goal_low) / (goal_high - goal_low), (goal_high - raw) / (goal_high - goal_low))
         return np.clip(y, 0, 1) * span + low

@@ -771,7 +771,7 @@ def cli_uncertainty(idata_path, imeta_path, pipeline_path, out_dir, *, n: int = 
 
     framework = Framework.from_imeta(imeta_path)
     data = read_idata(idata_path, framework)
-    steps = load_pipeline(pipeline_path)
+    steps = load_pipeline(Path(pipeline_path))
     opts = UncertaintyOptions.load(options)
     model = UncertaintyModel(framework, data, steps, opts)
     ua = uncertainty_analysis(model, n=n, seed=seed)

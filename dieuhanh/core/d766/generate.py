@@ -1,5 +1,5 @@
-"""Synthetic dossier logs for development, demonstrations and load trials: a made-up procedure catalogue and
-seeded Parquet files in the dossier schema.
+"""Synthetic dossier logs for development, demonstrations and load trials: a made-up procedure catalogue,
+seeded Parquet files in the dossier schema, and feedback (PAKN) records to go with them.
 
 Every row this module writes is synthetic (``SYNTHETIC_LABEL``, also stored in the Parquet file's metadata):
 no dossier, applicant or timing in it comes from a real log. The shares below are chosen to look like public
@@ -18,8 +18,8 @@ Columns as written (types are the schema's, see ``schema.DOSSIER_COLUMNS``):
 - ``received_at``: between ``start`` and ``end`` (both days included), weekdays busier than Saturdays and
   Sundays; counters work 07:30–17:00, online submissions come at any hour with a daytime peak.
 - ``statutory_days``: the procedure's time limit in working days (0.5 = half a day); always present.
-- ``due_at``: the receipt plus the time limit in working days (Saturdays and Sundays skipped, public holidays
-  not), plus the hours spent waiting for supplements; empty for about 3 % of dossiers.
+- ``due_at``: the receipt plus the time limit in working days (weekends and the public holidays of
+  ``calendar.py`` skipped), plus the hours spent waiting for supplements; empty for about 3 % of dossiers.
 - ``finished_at``: on time for about 99.4 % of dossiers at wards and 93 % at departments (about 96 % overall with
   the default mix); empty when the dossier was still open at the end of ``end`` and for 0.1 % stalled ones.
 - ``supplement_requests`` / ``supplement_hours``: about 4 % with one request, 0.4 % with two or three;
@@ -31,6 +31,16 @@ Columns as written (types are the schema's, see ``schema.DOSSIER_COLUMNS``):
 - ``rating``: empty for about 88 %; of the rest mostly satisfied, dissatisfied mainly after late results.
 - the digital-service flags (``e_result``, ``digitised_components``, ``reused_data``, ``personal_store``,
   ``vneid_verified``, ``synced``) and ``has_feedback``: fixed shares, higher online or after late results.
+
+The catalogue (``procedure_catalogue``, written by ``write_catalogue``) has the columns of
+``schema.PROCEDURE_COLUMNS``, its code under ``code`` (an accepted alias): the legal text takes effect between
+2019 and 2025; about 90 % of procedures are announced at least 5 working days before that and about 93 % made
+public in the national database within 5 working days of the announcement; 95 % publish all 7 elements; 85 % of
+fee-bearing procedures have their fee data integrated; 70 % are connected to the population database;
+certification (chứng thực) procedures are flagged. Feedback (``feedback_records``, ``write_feedback``): about one
+record per 200 dossiers, at the same agencies and in the same dates; 8 % refused (most within 2 working days),
+20 % with a request for more information (most within 5), the others answered, about 92 % within 15 working
+days, 4 % still open; 60 % rated, mostly satisfied.
 
 The same arguments give the same file, byte for byte; a different ``chunk`` gives different (equally valid)
 rows, since each chunk draws from its own seeded stream.
@@ -48,7 +58,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from vietnam_provinces import Ward
 
-from dieuhanh.core.d766.schema import DOSSIER_COLUMNS, RATINGS
+from dieuhanh.core.d766.calendar import default_calendar
+from dieuhanh.core.d766.schema import DOSSIER_COLUMNS, FEEDBACK_COLUMNS, RATINGS, REQUIRED_ELEMENTS
 
 SYNTHETIC_LABEL = "Dữ liệu giả lập (synthetic): sinh bởi dieuhanh.core.d766.generate, không phải hồ sơ thật"
 HCMC_PROVINCE_CODE = 79
@@ -129,8 +140,10 @@ def procedure_catalogue(n: int = 2000, seed: int = 0) -> pa.Table:
     """A synthetic catalogue of ``n`` administrative procedures (all made up, see the module note).
 
     Columns: ``code`` ("1.00xxxx", unique), ``name`` (Vietnamese), ``level`` ("province" or "commune"),
-    ``fee_bearing``, ``online_level`` ("full", "partial" or "none"), ``statutory_days`` (working days) and
-    ``fee`` (VND, empty unless fee-bearing).
+    ``fee_bearing``, ``online_level`` ("full", "partial" or "none"), ``statutory_days`` (working days), ``fee``
+    (VND, empty unless fee-bearing), then the publication record: ``fee_integrated``, ``effective_at``,
+    ``announced_at``, ``published_at`` (dates), ``elements_published`` (0–7), ``population_db`` and
+    ``certification`` (see the module note).
     """
     if not 0 < n <= 10_000:
         raise ValueError("n must be between 1 and 10000 (codes are 1.00 followed by four digits)")
@@ -149,6 +162,16 @@ def procedure_catalogue(n: int = 2000, seed: int = 0) -> pa.Table:
     # Commune fees are small charges (thousands of dong); province fees run to hundreds of thousands and more.
     fee = np.where(commune, rng.integers(2, 40, n) * 5_000, rng.integers(1, 100, n) * 50_000).astype(np.float64)
     online = rng.choice(len(_ONLINE_LEVELS), size=n, p=_ONLINE_LEVEL_SHARES)
+    # The publication record draws from its own stream, so the columns above stay as they were.
+    pub = np.random.default_rng([seed, 766, 3])
+    calendar = default_calendar()
+    effective = np.datetime64("2019-01-01") + pub.integers(0, 7 * 365, n).astype("timedelta64[D]")
+    lead = np.where(pub.random(n) < 0.90, pub.integers(5, 30, n), pub.integers(-10, 5, n))
+    announced = calendar.shift(effective, -lead)
+    delay = np.where(pub.random(n) < 0.93, pub.integers(0, 6, n), pub.integers(6, 30, n))
+    published = calendar.shift(announced, delay)
+    not_public = pub.random(n) < 0.02
+    elements = np.where(pub.random(n) < 0.95, REQUIRED_ELEMENTS, pub.integers(4, REQUIRED_ELEMENTS, n))
     return pa.table({
         "code": pa.array([f"1.00{c:04d}" for c in codes], pa.string()),
         "name": pa.array(names, pa.string()),
@@ -157,6 +180,13 @@ def procedure_catalogue(n: int = 2000, seed: int = 0) -> pa.Table:
         "online_level": pa.array([_ONLINE_LEVELS[k] for k in online], pa.string()),
         "statutory_days": pa.array(days),
         "fee": pa.array(fee, mask=~fee_bearing),
+        "fee_integrated": pa.array(fee_bearing & (pub.random(n) < 0.85)),
+        "effective_at": pa.array(effective),
+        "announced_at": pa.array(announced),
+        "published_at": pa.array(published, mask=not_public),
+        "elements_published": pa.array(elements.astype(np.int16)),
+        "population_db": pa.array(pub.random(n) < 0.70),
+        "certification": pa.array([name.startswith("Chứng thực") for name in names]),
     })
 
 
@@ -203,6 +233,7 @@ class _Plan:
         online_level = catalogue["online_level"].to_pylist()
         self.online_p = _ONLINE_SHARE_BY_LEVEL[[_ONLINE_LEVELS.index(v) for v in online_level]]
 
+        self.calendar = default_calendar()
         self.days = np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + 1)
         weekday = (self.days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
         day_weight = np.select([weekday < 5, weekday == 5], [1.0, 0.3], 0.05)
@@ -246,7 +277,7 @@ def _chunk(plan: _Plan, rng: np.random.Generator, first_row: int, n: int) -> pa.
     # so the portal moves the due date on by that time.
     statutory = plan.statutory_days[procedure]
     whole_days = np.floor(statutory).astype(np.int64)
-    due_day = np.busday_offset(day, whole_days, roll="forward")
+    due_day = plan.calendar.shift(day, whole_days)
     due = (due_day.astype("datetime64[s]") + second_of_day.astype("timedelta64[s]")
            + ((statutory - whole_days) * _SECONDS_PER_WORKING_DAY).astype("timedelta64[s]")
            + (supplement_hours * 3600).astype(np.int64).astype("timedelta64[s]"))
@@ -346,3 +377,70 @@ def generate(
             if progress is not None:
                 progress(first_row + n)
     return path
+
+
+def write_catalogue(path: Path, *, n: int = 2000, seed: int = 0) -> Path:
+    """Write ``procedure_catalogue(n, seed)`` to a Parquet file at ``path``, labelled synthetic."""
+    table = procedure_catalogue(n, seed)
+    pq.write_table(table.replace_schema_metadata({"dieuhanh.synthetic": SYNTHETIC_LABEL}), path)
+    return Path(path)
+
+
+FEEDBACK_SCHEMA = pa.schema(
+    [pa.field(name, _ARROW_TYPES[kind]) for name, (kind, _) in FEEDBACK_COLUMNS.items()],
+    metadata={"dieuhanh.synthetic": SYNTHETIC_LABEL},
+)
+
+
+def feedback_records(*, rows: int, agencies: Sequence[str], start: date, end: date, seed: int) -> pa.Table:
+    """``rows`` synthetic feedback (PAKN) records at ``agencies``, received between ``start`` and ``end``."""
+    if end < start:
+        raise ValueError("end is before start")
+    plan = _Plan(agencies, start, end, seed)
+    rng = np.random.default_rng([seed, 766, 4])
+    n = rows
+    agency = rng.choice(len(plan.agency_p), size=n, p=plan.agency_p)
+    at_ward = plan.agency_is_ward[agency]
+    procedure = np.where(
+        at_ward,
+        plan.ward_procedures[rng.choice(len(plan.ward_procedures), size=n, p=plan.ward_procedure_p)],
+        plan.department_procedures[rng.choice(len(plan.department_procedures), size=n, p=plan.department_procedure_p)],
+    )
+    day = rng.choice(plan.days, size=n, p=plan.day_p)
+    second = rng.integers(7 * 3600, 22 * 3600, n)
+    received = day.astype("datetime64[s]") + second.astype("timedelta64[s]")
+
+    def after(working_days: np.ndarray) -> np.ndarray:
+        """A moment ``working_days`` working days after the day of receipt, in office hours."""
+        moment = plan.calendar.shift(day, working_days).astype("datetime64[s]")
+        moment = moment + rng.integers(8 * 3600, 17 * 3600, n).astype("timedelta64[s]")
+        return np.maximum(moment, received + np.timedelta64(60, "s"))
+
+    outcome = rng.choice(3, size=n, p=[0.08, 0.20, 0.72])  # refused, asked for information, answered directly
+    refused = outcome == 0
+    asked = outcome == 1
+    rejected_at = after(np.where(rng.random(n) < 0.9, rng.integers(0, 2, n), rng.integers(2, 5, n)))
+    asked_at = after(np.where(rng.random(n) < 0.9, rng.integers(1, 5, n), rng.integers(5, 9, n)))
+    handled_at = after(np.where(rng.random(n) < 0.92, rng.integers(2, 15, n), rng.integers(15, 30, n)))
+    open_ = (handled_at >= plan.snapshot) | (rng.random(n) < 0.04)
+    rated = ~refused & ~open_ & (rng.random(n) < 0.6)
+    satisfaction = rng.choice(3, size=n, p=[0.80, 0.12, 0.08])
+    ids = pc.binary_join_element_wise(
+        pa.array(np.full(n, "PAKN"), pa.string()),
+        pc.utf8_lpad(pc.cast(pa.array(np.arange(n)), pa.string()), 9, "0"), "-")
+    return pa.table({
+        "feedback_id": ids,
+        "agency_code": plan.agencies.take(pa.array(agency)),
+        "procedure_code": plan.procedure_codes.take(pa.array(procedure)),
+        "received_at": pa.array(received.astype("datetime64[us]")),
+        "rejected_at": pa.array(rejected_at.astype("datetime64[us]"), mask=~refused | (rejected_at >= plan.snapshot)),
+        "info_requested_at": pa.array(asked_at.astype("datetime64[us]"), mask=~asked | (asked_at >= plan.snapshot)),
+        "handled_at": pa.array(handled_at.astype("datetime64[us]"), mask=refused | open_),
+        "satisfaction": pa.array(np.array(RATINGS, dtype=object)[satisfaction], pa.string(), mask=~rated),
+    }, schema=FEEDBACK_SCHEMA)
+
+
+def write_feedback(path: Path, *, rows: int, agencies: Sequence[str], start: date, end: date, seed: int) -> Path:
+    """Write ``feedback_records(...)`` to a Parquet file at ``path``."""
+    pq.write_table(feedback_records(rows=rows, agencies=agencies, start=start, end=end, seed=seed), path)
+    return Path(path)

@@ -1,8 +1,8 @@
-"""Loading dossier files (CSV, Parquet, XLSX) into the ``dossiers`` table of a DuckDB database, each file all or
-nothing.
+"""Loading dossier, procedure-catalogue and feedback files (CSV, Parquet, XLSX) into the ``dossiers``,
+``procedures`` and ``feedback`` tables of a DuckDB database, each file all or nothing.
 
-This module owns the ``dossiers`` table (``create_schema``), the reading of the three formats, the row checks and
-the upsert. A file is staged by DuckDB into a temporary table (CSV and Parquet read by DuckDB itself, XLSX
+This module owns those tables (``create_schema``; one ``TableSpec`` each: ``DOSSIERS``, ``PROCEDURES``,
+``FEEDBACK``), the reading of the three formats, the row checks and the upsert by the table's key. A file is staged by DuckDB into a temporary table (CSV and Parquet read by DuckDB itself, XLSX
 streamed through openpyxl into a temporary Parquet file), checked by SQL over that table and, only when no row
 has a problem, upserted by ``dossier_id``; otherwise nothing of it is kept and its problems are reported row by
 row. Rows never pass through Python one by one (except XLSX cells on their way to Parquet), so a file of
@@ -18,8 +18,10 @@ How values are read:
   with an offset ("2026-03-05T07:20:00Z", "…+07:00") or typed in Parquet with a time zone is converted to it.
 - Numbers: "1234.5", or Vietnamese writing ("1.234.567", "12,5"; one dot followed by exactly three digits groups
   thousands, as in ``indicator_excel.parse_number``). Not negative; counts are whole numbers.
-- Booleans: 1/0, true/false, có/không, x (yes) or empty. Ratings: satisfied/neutral/dissatisfied or hài lòng /
-  bình thường / không hài lòng, stored in English.
+- Booleans: 1/0, true/false, có/không, x (yes) or empty. Ratings (dossier ``rating``, feedback
+  ``satisfaction``): satisfied/neutral/dissatisfied or hài lòng / bình thường / không hài lòng, stored in English.
+  Online level (catalogue): full/partial/none or toàn trình / một phần / không.
+- Dates (catalogue): as timestamps, the time of day dropped.
 - Row numbers: data rows from 1 (the first row after the header; blank CSV lines are not counted), Excel row
   numbers for XLSX (whose empty rows are skipped, not refused).
 """
@@ -37,7 +39,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import load_workbook
 
-from dieuhanh.core.d766.schema import DOSSIER_COLUMNS, REQUIRED, canonical_column
+from dieuhanh.core.d766.schema import (
+    DOSSIER_COLUMNS,
+    FEEDBACK_COLUMNS,
+    FEEDBACK_REQUIRED,
+    PROCEDURE_COLUMNS,
+    PROCEDURE_REQUIRED,
+    REQUIRED,
+    REQUIRED_ELEMENTS,
+    canonical_column,
+)
 
 TABLE = "dossiers"
 ERROR_CAP = 1_000
@@ -53,11 +64,6 @@ _EXCEL_ROW = "__excel_row"
 
 _CHANNELS = (1, 2, 3)
 _PAID_ONLINE = (0, 1, 2)
-_TIMESTAMPS = ("received_at", "due_at", "finished_at")
-_COUNTS = ("supplement_requests",)
-_AMOUNTS = ("supplement_hours", "statutory_days", "fee_total")
-_BOOLEANS = tuple(name for name, (kind, _) in DOSSIER_COLUMNS.items() if kind == "BOOLEAN")
-_TEXT = tuple(name for name, (kind, _) in DOSSIER_COLUMNS.items() if kind == "VARCHAR" and name != "rating")
 # Day-first and minute-precision forms that a plain cast to TIMESTAMP does not read.
 _TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
 _TRUE = ("1", "true", "co", "x")
@@ -67,11 +73,66 @@ _RATING_WORDS = {
     "neutral": "neutral", "binh thuong": "neutral",
     "dissatisfied": "dissatisfied", "khong hai long": "dissatisfied",
 }
+_ONLINE_WORDS = {
+    "full": "full", "toan trinh": "full", "partial": "partial", "mot phan": "partial", "none": "none", "khong": "none",
+}
 _NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
                   "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE")  # and DECIMAL(p, s)
 _TIMESTAMP_TYPES = ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATE")
 # Spaces, tabs, line breaks and the no-break space that spreadsheets leave around values in XLSX cells.
 _BLANKS = " \t\r\n\u00a0"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What a table holds and how its files are checked."""
+
+    table: str
+    key: str
+    columns: dict[str, tuple[str, tuple[str, ...]]]
+    required: tuple[str, ...]
+    record_vi: str  # what one row is, for messages: "hồ sơ"
+    words: dict[str, dict[str, str]] = field(default_factory=dict)  # column -> folded word -> stored value
+    codes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # column -> allowed codes
+    counts: dict[str, int] = field(default_factory=dict)  # whole-number column -> its largest value
+    after_receipt: tuple[str, ...] = ()  # timestamps that may not precede received_at
+    known_agency: bool = True  # agency_code must be a known agency
+
+    def of_kind(self, *kinds: str) -> tuple[str, ...]:
+        return tuple(name for name, (kind, _) in self.columns.items() if kind in kinds)
+
+    @property
+    def timestamps(self) -> tuple[str, ...]:
+        return self.of_kind("TIMESTAMP", "DATE")
+
+    @property
+    def booleans(self) -> tuple[str, ...]:
+        return self.of_kind("BOOLEAN")
+
+    @property
+    def text(self) -> tuple[str, ...]:
+        """Text stored as written (trimmed): the VARCHAR columns that are not read as words."""
+        return tuple(name for name in self.of_kind("VARCHAR") if name not in self.words)
+
+    @property
+    def amounts(self) -> tuple[str, ...]:
+        return tuple(name for name in self.of_kind("DOUBLE", "SMALLINT") if name not in self.counts)
+
+
+DOSSIERS = TableSpec(
+    "dossiers", "dossier_id", DOSSIER_COLUMNS, REQUIRED, "hồ sơ",
+    words={"rating": _RATING_WORDS}, codes={"channel": _CHANNELS, "paid_online": _PAID_ONLINE},
+    counts={"supplement_requests": 32767}, after_receipt=("finished_at",),
+)
+PROCEDURES = TableSpec(
+    "procedures", "procedure_code", PROCEDURE_COLUMNS, PROCEDURE_REQUIRED, "thủ tục",
+    words={"online_level": _ONLINE_WORDS}, counts={"elements_published": REQUIRED_ELEMENTS}, known_agency=False,
+)
+FEEDBACK = TableSpec(
+    "feedback", "feedback_id", FEEDBACK_COLUMNS, FEEDBACK_REQUIRED, "phản ánh, kiến nghị",
+    words={"satisfaction": _RATING_WORDS}, after_receipt=("rejected_at", "info_requested_at", "handled_at"),
+)
+SPECS = {spec.table: spec for spec in (DOSSIERS, PROCEDURES, FEEDBACK)}
 
 
 @dataclass(frozen=True)
@@ -97,10 +158,10 @@ class IngestResult:
     rejected_files: list[FileReport] = field(default_factory=list)
 
 
-def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the ``dossiers`` table (the schema's columns and types, key ``dossier_id``) if it does not exist."""
-    columns = ", ".join(f'"{name}" {kind}' for name, (kind, _) in DOSSIER_COLUMNS.items())
-    con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} ({columns}, PRIMARY KEY (dossier_id))")
+def create_schema(con: duckdb.DuckDBPyConnection, spec: TableSpec = DOSSIERS) -> None:
+    """Create ``spec``'s table (the schema's columns and types, primary key ``spec.key``) if it does not exist."""
+    columns = ", ".join(f'"{name}" {kind}' for name, (kind, _) in spec.columns.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} ({columns}, PRIMARY KEY ({spec.key}))")
 
 
 def ingest(
@@ -109,15 +170,17 @@ def ingest(
     *,
     known_agencies: set[str],
     progress: Callable[[int], None] | None = None,
+    spec: TableSpec = DOSSIERS,
 ) -> IngestResult:
-    """Load ``paths`` in order into ``dossiers`` (created if missing), each file in its own transaction.
+    """Load ``paths`` in order into ``spec``'s table (``dossiers`` unless told; created if missing), each file in
+    its own transaction.
 
-    A file with any problem keeps nothing and is listed in ``rejected_files``; the others are upserted by
-    ``dossier_id`` (``inserted`` new dossiers, ``updated`` existing ones). ``progress`` is called with the number
+    A file with any problem keeps nothing and is listed in ``rejected_files``; the others are upserted by the
+    table's key (``inserted`` new rows, ``updated`` existing ones). ``progress`` is called with the number
     of rows handled so far over all files, during long reads and writes. The connection must not be inside a
     transaction: each file commits or rolls back its own.
     """
-    create_schema(con)
+    create_schema(con, spec)
     result = IngestResult()
     handled = 0  # rows of the files done
     in_file = 0  # rows of the current file read (XLSX) or written so far
@@ -136,7 +199,7 @@ def ingest(
             con.execute(f"INSERT INTO {_KNOWN} SELECT UNNEST(?::VARCHAR[])", [sorted(known_agencies)])
         for path in paths:
             path = Path(path)
-            outcome = _ingest_file(con, path, report)
+            outcome = _ingest_file(con, spec, path, report)
             if isinstance(outcome, FileReport):
                 result.rejected_files.append(outcome)
                 report(outcome.rows)
@@ -164,18 +227,19 @@ class _Refused(Exception):
 
 @dataclass(frozen=True)
 class _Stage:
+    spec: TableSpec
     columns: dict[str, str]  # schema name -> DuckDB type of the file's column
     rows: int
 
 
 def _ingest_file(
-    con: duckdb.DuckDBPyConnection, path: Path, report: Callable[[int], None]
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, report: Callable[[int], None]
 ) -> FileReport | tuple[int, int]:
     """The file's report if it is refused, else how many dossiers it inserted and updated."""
     con.begin()
     try:
         try:
-            stage = _stage_file(con, path, report)
+            stage = _stage_file(con, spec, path, report)
         except _Refused as refused:
             con.rollback()
             return FileReport(path, 0, refused.errors)
@@ -194,22 +258,23 @@ def _ingest_file(
         raise
 
 
-def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, report: Callable[[int], None]) -> _Stage:
+def _stage_file(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, report: Callable[[int], None]) -> _Stage:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _stage_source(con, f"read_csv({_literal(path)}, header = true, all_varchar = true)", row=None)
+        return _stage_source(con, spec, f"read_csv({_literal(path)}, header = true, all_varchar = true)", row=None)
     if suffix in (".parquet", ".pq"):
-        return _stage_source(con, f"read_parquet({_literal(path)}, file_row_number = true)", row="file_row_number + 1")
+        return _stage_source(con, spec, f"read_parquet({_literal(path)}, file_row_number = true)",
+                             row="file_row_number + 1")
     if suffix == ".xlsx":
         with tempfile.TemporaryDirectory(prefix="d766-") as folder:
             converted = Path(folder) / "sheet.parquet"
-            _xlsx_to_parquet(path, converted, report)
-            return _stage_source(con, f"read_parquet({_literal(converted)})", row=f'"{_EXCEL_ROW}"')
+            _xlsx_to_parquet(spec, path, converted, report)
+            return _stage_source(con, spec, f"read_parquet({_literal(converted)})", row=f'"{_EXCEL_ROW}"')
     message = f"Chỉ nhận tệp CSV, Parquet hoặc Excel (.xlsx); tệp «{path.name}» không thuộc các loại này."
     raise _Refused([RowError(0, "", "unsupported_format", message)])
 
 
-def _stage_source(con: duckdb.DuckDBPyConnection, source: str, *, row: str | None) -> _Stage:
+def _stage_source(con: duckdb.DuckDBPyConnection, spec: TableSpec, source: str, *, row: str | None) -> _Stage:
     """Stage ``source`` (a DuckDB table expression) and define the view that parses it.
 
     ``row`` is the SQL for the data-row number in the source; None numbers the rows in file order by the staged
@@ -222,9 +287,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, source: str, *, row: str | Non
     except duckdb.Error as error:
         raise _Refused([_unreadable(error)]) from error
     kinds = {name: kind for name, kind, *_ in described if name not in ("file_row_number", _EXCEL_ROW)}
-    mapping = _map_headers(list(kinds))
+    mapping = _map_headers(spec, list(kinds))
     # Text columns are staged as text whatever the file's type (an agency code stored as a number is "26743").
-    columns = {name: "VARCHAR" if DOSSIER_COLUMNS[name][0] == "VARCHAR" else kinds[header]
+    columns = {name: "VARCHAR" if spec.columns[name][0] == "VARCHAR" else kinds[header]
                for name, header in mapping.items()}
     staged = [f"{row} AS _row"] if row else []
     for name, header in mapping.items():
@@ -234,33 +299,35 @@ def _stage_source(con: duckdb.DuckDBPyConnection, source: str, *, row: str | Non
             # trim() without a character list: the general form is three times slower on a large CSV.
             value = f"NULLIF(trim({text}), '')"
         staged.append(f'{value} AS "r_{name}"')
-    parsed = [f'{_parse(name, f"s.r_{name}", kind)} AS "p_{name}"' for name, kind in columns.items() if name not in _TEXT]
+    parsed = [f'{_parse(spec, name, f"s.r_{name}", kind)} AS "p_{name}"'
+              for name, kind in columns.items() if name not in spec.text]
     try:
         con.execute(f"CREATE TEMP TABLE {_STAGE} AS SELECT {', '.join(staged)} FROM {source}")
         rows, first_rowid = con.execute(f"SELECT count(*), min(rowid) FROM {_STAGE}").fetchall()[0]
         # Inside a transaction DuckDB numbers new rows from a large offset, in order all the same.
         number = "s._row" if row else f"s.rowid - {first_rowid or 0} + 1"
-        con.execute(f"CREATE TEMP VIEW {_PARSED} AS SELECT s.*, {', '.join(parsed)}, {number} AS row FROM {_STAGE} s")
+        selected = ", ".join(["s.*", *parsed, f"{number} AS row"])  # a file of text columns only parses nothing
+        con.execute(f"CREATE TEMP VIEW {_PARSED} AS SELECT {selected} FROM {_STAGE} s")
     except duckdb.Error as error:
         raise _Refused([_unreadable(error)]) from error
-    return _Stage(columns, rows)
+    return _Stage(spec, columns, rows)
 
 
-def _map_headers(headers: list[str]) -> dict[str, str]:
+def _map_headers(spec: TableSpec, headers: list[str]) -> dict[str, str]:
     """Schema name -> the file's header for it; refuses duplicated and missing required columns."""
     mapping: dict[str, str] = {}
     errors: list[RowError] = []
     for header in headers:
-        name = canonical_column(header)
+        name = canonical_column(header, spec.columns)
         if name is None:
             continue
         if name in mapping:
             errors.append(RowError(0, name, "duplicate_column",
-                                   f"Cột {_label(name)} xuất hiện hai lần («{mapping[name]}» và «{header}»)."))
+                                   f"Cột {_label(spec, name)} xuất hiện hai lần («{mapping[name]}» và «{header}»)."))
             continue
         mapping[name] = header
-    errors += [RowError(0, name, "missing_column", f"Tệp thiếu cột bắt buộc {_label(name)}.")
-               for name in REQUIRED if name not in mapping]
+    errors += [RowError(0, name, "missing_column", f"Tệp thiếu cột bắt buộc {_label(spec, name)}.")
+               for name in spec.required if name not in mapping]
     if errors:
         raise _Refused(errors)
     return mapping
@@ -270,11 +337,11 @@ def _map_headers(headers: list[str]) -> dict[str, str]:
 # Parsing, in SQL
 
 
-def _parse(name: str, value: str, kind: str) -> str:
+def _parse(spec: TableSpec, name: str, value: str, kind: str) -> str:
     """SQL for ``value`` (SQL of DuckDB type ``kind``, the file's type) as the schema reads it: NULL when empty
     or unreadable (the checks tell the two apart by the raw value)."""
     text = value if kind == "VARCHAR" else f"CAST({value} AS VARCHAR)"
-    if name in _TIMESTAMPS:
+    if name in spec.timestamps:
         if kind in _TIMESTAMP_TYPES:
             return f"CAST({value} AS TIMESTAMP)"
         if kind == "TIMESTAMP WITH TIME ZONE":
@@ -284,14 +351,14 @@ def _parse(name: str, value: str, kind: str) -> str:
         zoned = f"(contains({text}, '+') OR ends_with({text}, 'Z'))"
         return (f"CASE WHEN {zoned} THEN timezone('{TIME_ZONE}', TRY_CAST({text} AS TIMESTAMPTZ)) "
                 f"ELSE coalesce(TRY_CAST({text} AS TIMESTAMP), try_strptime({text}, [{formats}])) END")
-    if name in _BOOLEANS:
+    if name in spec.booleans:
         if kind == "BOOLEAN":
             return value
         key = f"lower(strip_accents({text}))"
         return f"CASE WHEN {key} IN ({_list(_TRUE)}) THEN true WHEN {key} IN ({_list(_FALSE)}) THEN false END"
-    if name == "rating":
+    if name in spec.words:
         key = f"regexp_replace(lower(strip_accents({text})), '\\s+', ' ', 'g')"
-        cases = " ".join(f"WHEN {key} = '{word}' THEN '{rating}'" for word, rating in _RATING_WORDS.items())
+        cases = " ".join(f"WHEN {key} = '{word}' THEN '{value}'" for word, value in spec.words[name].items())
         return f"CASE {cases} END"
     if kind in _NUMERIC_TYPES or kind.startswith("DECIMAL"):
         return f"CAST({value} AS DOUBLE)"
@@ -326,33 +393,37 @@ class _Check:
 
 
 def _checks(stage: _Stage) -> list[_Check]:
-    present = stage.columns
+    spec, present = stage.spec, stage.columns
     raw = {name: f'v."r_{name}"' for name in present}
     parsed = {name: f'v."p_{name}"' for name in present}
-    checks = [_Check(name, "missing_value", f"{raw[name]} IS NULL") for name in REQUIRED]
-    checks.append(_Check("dossier_id", "duplicate_id", "v.row > d.first_row", "CAST(d.first_row AS VARCHAR)"))
-    checks.append(_Check("agency_code", "unknown_agency", f"{raw['agency_code']} IS NOT NULL AND k.code IS NULL"))
-    checks.append(_Check("channel", "bad_channel",
-                         f"{raw['channel']} IS NOT NULL AND {_outside(parsed['channel'], _CHANNELS)}"))
-    if "paid_online" in present:
-        checks.append(_Check("paid_online", "bad_paid_online",
-                             f"{raw['paid_online']} IS NOT NULL AND {_outside(parsed['paid_online'], _PAID_ONLINE)}"))
-    for name in _TIMESTAMPS:
+    checks = [_Check(name, "missing_value", f"{raw[name]} IS NULL") for name in spec.required]
+    checks.append(_Check(spec.key, "duplicate_id", "v.row > d.first_row", "CAST(d.first_row AS VARCHAR)"))
+    if spec.known_agency and "agency_code" in present:
+        checks.append(_Check("agency_code", "unknown_agency", f"{raw['agency_code']} IS NOT NULL AND k.code IS NULL"))
+    for name, allowed in spec.codes.items():
+        if name in present:
+            checks.append(_Check(name, f"bad_{name}", f"{raw[name]} IS NOT NULL AND {_outside(parsed[name], allowed)}"))
+    for name in spec.timestamps:
         if name in present:
             checks.append(_Check(name, "bad_timestamp", f"{raw[name]} IS NOT NULL AND {parsed[name]} IS NULL"))
-    if "finished_at" in present:
-        checks.append(_Check("finished_at", "finish_before_receipt", f"{parsed['finished_at']} < {parsed['received_at']}",
-                             f"strftime({parsed['received_at']}, '%d/%m/%Y %H:%M')"))
-    for name in _COUNTS + _AMOUNTS:
+    for name in spec.after_receipt:
+        if name in present:
+            code = "finish_before_receipt" if name == "finished_at" else "before_receipt"
+            checks.append(_Check(name, code, f"{parsed[name]} < {parsed['received_at']}",
+                                 f"strftime({parsed['received_at']}, '%d/%m/%Y %H:%M')"))
+    for name in (*spec.counts, *spec.amounts):
         if name in present:
             unreadable = f"{parsed[name]} IS NULL"
-            if name in _COUNTS:
-                unreadable += f" OR {parsed[name]} <> floor({parsed[name]}) OR {parsed[name]} > 32767"
+            if name in spec.counts:
+                unreadable += f" OR {parsed[name]} <> floor({parsed[name]}) OR {parsed[name]} > {spec.counts[name]}"
             checks.append(_Check(name, "bad_number", f"{raw[name]} IS NOT NULL AND ({unreadable})"))
             checks.append(_Check(name, "negative_number", f"{parsed[name]} < 0"))
-    for name in _BOOLEANS + ("rating",):
+    for name in (*spec.booleans, *spec.words):
         if name in present:
-            code = "bad_rating" if name == "rating" else "bad_boolean"
+            if name in spec.booleans:
+                code = "bad_boolean"
+            else:
+                code = "bad_rating" if spec.words[name] is _RATING_WORDS else "bad_value"
             checks.append(_Check(name, code, f"{raw[name]} IS NOT NULL AND {parsed[name]} IS NULL"))
     return checks
 
@@ -365,13 +436,14 @@ def _check(con: duckdb.DuckDBPyConnection, stage: _Stage) -> tuple[list[RowError
     """The first ERROR_CAP problems in row order, and how many more there are."""
     con.execute(f"""
         CREATE TEMP TABLE {_DUPLICATES} AS
-        SELECT v.r_dossier_id AS dossier_id, min(v.row) AS first_row FROM {_PARSED} v
-        WHERE v.r_dossier_id IS NOT NULL GROUP BY ALL HAVING count(*) > 1
+        SELECT v.r_{stage.spec.key} AS key, min(v.row) AS first_row FROM {_PARSED} v
+        WHERE v.r_{stage.spec.key} IS NOT NULL GROUP BY ALL HAVING count(*) > 1
     """)
     checks = _checks(stage)
     conditions = [f"coalesce({c.condition}, false)" for c in checks]
-    joined = (f"{_PARSED} v LEFT JOIN {_DUPLICATES} d ON v.r_dossier_id = d.dossier_id "
-              f"LEFT JOIN {_KNOWN} k ON v.r_agency_code = k.code")
+    joined = f"{_PARSED} v LEFT JOIN {_DUPLICATES} d ON v.r_{stage.spec.key} = d.key"
+    if "agency_code" in stage.columns:
+        joined += f" LEFT JOIN {_KNOWN} k ON v.r_agency_code = k.code"
     # Counting is cheap and almost always zero; the rows themselves are fetched only when something is wrong.
     counted = " + ".join(f"{c}::INTEGER" for c in conditions)
     total = con.execute(f"SELECT coalesce(sum({counted}), 0) FROM {joined}").fetchall()[0][0]
@@ -388,7 +460,7 @@ def _check(con: duckdb.DuckDBPyConnection, stage: _Stage) -> tuple[list[RowError
     """).fetchall()
     errors = [
         RowError(row, checks[item["check"]].column, checks[item["check"]].code,
-                 _message(checks[item["check"]], item["value"], item["other"]))
+                 _message(stage.spec, checks[item["check"]], item["value"], item["other"]))
         for row, items in listed for item in items
     ][:ERROR_CAP]
     return errors, int(total) - len(errors)
@@ -399,27 +471,29 @@ def _check(con: duckdb.DuckDBPyConnection, stage: _Stage) -> tuple[list[RowError
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, stage: _Stage, report: Callable[[int], None]) -> tuple[int, int]:
-    """Insert new dossiers and update existing ones by ``dossier_id``, ``UPSERT_ROWS`` rows per statement.
+    """Insert new rows and update existing ones by the table's key, ``UPSERT_ROWS`` rows per statement.
 
     An update sets only the columns the file has. Counted by the table's size before and after: the file has
     no duplicate ids (checked), so every staged row either added a dossier or updated one.
     """
+    spec = stage.spec
     names = list(stage.columns)
     targets = ", ".join(f'"{name}"' for name in names)
-    values = ", ".join(f'CAST(v."{"r" if name in _TEXT else "p"}_{name}" AS {DOSSIER_COLUMNS[name][0]})'
+    values = ", ".join(f'CAST(v."{"r" if name in spec.text else "p"}_{name}" AS {spec.columns[name][0]})'
                        for name in names)
-    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name != "dossier_id")
-    before = con.execute(f"SELECT count(*) FROM {TABLE}").fetchall()[0][0]
+    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name != spec.key)
+    conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    before = con.execute(f"SELECT count(*) FROM {spec.table}").fetchall()[0][0]
     first, last = con.execute(f"SELECT min(v.row), max(v.row) FROM {_PARSED} v").fetchall()[0]
     if first is not None:
         for low in range(first, last + 1, UPSERT_ROWS):
             con.execute(f"""
-                INSERT INTO {TABLE} ({targets})
+                INSERT INTO {spec.table} ({targets})
                 SELECT {values} FROM {_PARSED} v WHERE v.row >= {low} AND v.row < {low + UPSERT_ROWS}
-                ON CONFLICT (dossier_id) DO UPDATE SET {updates}
+                ON CONFLICT ({spec.key}) {conflict}
             """)
             report(min(low + UPSERT_ROWS - first, stage.rows))
-    inserted = con.execute(f"SELECT count(*) FROM {TABLE}").fetchall()[0][0] - before
+    inserted = con.execute(f"SELECT count(*) FROM {spec.table}").fetchall()[0][0] - before
     return inserted, stage.rows - inserted
 
 
@@ -427,7 +501,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, stage: _Stage, report: Callable[[int
 # XLSX
 
 
-def _xlsx_to_parquet(path: Path, target: Path, report: Callable[[int], None]) -> None:
+def _xlsx_to_parquet(spec: TableSpec, path: Path, target: Path, report: Callable[[int], None]) -> None:
     """Stream the first sheet into Parquet, every cell as text, with its Excel row number in ``__excel_row``."""
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -437,7 +511,7 @@ def _xlsx_to_parquet(path: Path, target: Path, report: Callable[[int], None]) ->
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = next(rows, ())
         headers = [str(h).strip() if h is not None else "" for h in header]
-        mapping = _map_headers(headers)
+        mapping = _map_headers(spec, headers)
         positions = {name: headers.index(header) for name, header in mapping.items()}
         schema = pa.schema([pa.field(_EXCEL_ROW, pa.int64())] + [pa.field(h, pa.string()) for h in mapping.values()])
         with pq.ParquetWriter(target, schema) as writer:
@@ -495,18 +569,18 @@ def _cell_text(value: object) -> str | None:
 # Messages
 
 
-def _label(name: str) -> str:
+def _label(spec: TableSpec, name: str) -> str:
     """«Vietnamese header» for a schema column: its first alias that is words rather than a portal field name."""
-    aliases = DOSSIER_COLUMNS[name][1]
+    aliases = spec.columns[name][1]
     return f"«{next((a for a in aliases if ' ' in a), name)}»"
 
 
-def _message(check: _Check, value: str | None, other: str | None) -> str:
-    label, code = _label(check.column), check.code
+def _message(spec: TableSpec, check: _Check, value: str | None, other: str | None) -> str:
+    label, code = _label(spec, check.column), check.code
     if code == "missing_value":
         return f"Thiếu {label}."
     if code == "duplicate_id":
-        return f"Mã hồ sơ «{value}» trùng với dòng {other}."
+        return f"Mã {spec.record_vi} «{value}» trùng với dòng {other}."
     if code == "unknown_agency":
         return f"Mã cơ quan «{value}» không có trong danh sách cơ quan, đơn vị."
     if code == "bad_channel":
@@ -519,13 +593,19 @@ def _message(check: _Check, value: str | None, other: str | None) -> str:
         return f"{label} «{value}» không phải ngày giờ hợp lệ (ví dụ 05/03/2026 14:20 hoặc 2026-03-05 14:20:00)."
     if code == "finish_before_receipt":
         return f"Ngày kết thúc xử lý «{value}» trước ngày tiếp nhận ({other})."
+    if code == "before_receipt":
+        return f"{label} «{value}» trước ngày tiếp nhận ({other})."
     if code == "bad_number":
-        kind = "số nguyên" if check.column in _COUNTS else "số"
-        return f"{label} «{value}» không phải {kind} hợp lệ."
+        if check.column in spec.counts:
+            return f"{label} «{value}» không phải số nguyên hợp lệ (từ 0 đến {spec.counts[check.column]})."
+        return f"{label} «{value}» không phải số hợp lệ."
     if code == "negative_number":
         return f"{label} «{value}» không được là số âm."
     if code == "bad_boolean":
         return f"{label} «{value}» không hợp lệ: chỉ nhận 1/0, true/false, có/không, x hoặc để trống."
+    if code == "bad_value":
+        return (f"{label} «{value}» không hợp lệ: chỉ nhận toàn trình, một phần, không (full, partial, none) "
+                "hoặc để trống.")
     if code == "bad_rating":
         return (f"Đánh giá «{value}» không hợp lệ: chỉ nhận hài lòng, bình thường, không hài lòng "
                 "(satisfied, neutral, dissatisfied) hoặc để trống.")

@@ -10,6 +10,13 @@ Rating bands: only "xuất sắc" (90–100) and "yếu" (< 50) are confirmed. T
 ``min_score`` up to the next band's.
 
 Indicator 2.2 (average processing time) is monitoring only: 0 points and no ``full_at``.
+
+Deadlines in working days (``Deadlines``, see ``calendar.py`` for the working-time clock) are data too: feedback
+(PAKN) is refused within 2 working days, a request for more information is sent within 5 and the feedback is
+handled within 15 (official-methods §4); a procedure is announced (công bố) at least 5 working days before the
+legal text takes effect and made public in the national database (công khai trên CSDLQG) within 5 working days
+of the announcement — the provincial time limits of Decree 63/2010/NĐ-CP as amended by Decree 92/2017/NĐ-CP,
+defaults for officials to confirm.
 """
 
 from __future__ import annotations
@@ -45,9 +52,24 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Deadlines:
+    feedback_reject: float = 2
+    feedback_request_info: float = 5
+    feedback_handle: float = 15
+    announce_before_effective: float = 5
+    publish_after_announcement: float = 5
+
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            if value < 0:
+                raise ValueError(f"{name}: a deadline must not be negative")
+
+
+@dataclass(frozen=True)
 class Scoring:
     indicators: tuple[Indicator, ...]
     bands: tuple[Band, ...]
+    deadlines: Deadlines = Deadlines()
 
     def __post_init__(self) -> None:
         ids = [i.id for i in self.indicators]
@@ -62,16 +84,22 @@ class Scoring:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scoring:
-        """Rules from plain data (JSON, a settings row); a missing ``indicators`` or ``bands`` keeps the default."""
+        """Rules from plain data (JSON, a settings row); a missing ``indicators``, ``bands`` or ``deadlines`` keeps
+        the default (a partial ``deadlines`` mapping changes only the deadlines it names)."""
         indicators = data.get("indicators")
         bands = data.get("bands")
         return cls(
             indicators=DEFAULT.indicators if indicators is None else tuple(Indicator(**i) for i in indicators),
             bands=DEFAULT.bands if bands is None else tuple(Band(**b) for b in bands),
+            deadlines=Deadlines(**data.get("deadlines", {})),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"indicators": [asdict(i) for i in self.indicators], "bands": [asdict(b) for b in self.bands]}
+        return {
+            "indicators": [asdict(i) for i in self.indicators],
+            "bands": [asdict(b) for b in self.bands],
+            "deadlines": asdict(self.deadlines),
+        }
 
 
 DEFAULT = Scoring(

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from django.core.management import call_command
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from dieuhanh.access.models import RoleAssignment
 from dieuhanh.access.policy import SystemActor
 from dieuhanh.accounts.models import User
 from dieuhanh.accounts.services import role_grant, user_create
-from dieuhanh.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
+from dieuhanh.demo.dossiers import load_dossiers
 from dieuhanh.demo.indicators import load_indicators
-from dieuhanh.demo.plans import load_plan_4354
+from dieuhanh.demo.indices import load_indices
+from dieuhanh.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
+from dieuhanh.demo.plans import SYNTHETIC_NUMBER, load_plan_4354
+from dieuhanh.plans.models import Plan
 from dieuhanh.units.selectors import unit_get
 
 
@@ -19,8 +23,10 @@ class Command(BaseCommand):
     help = "Create the Ho Chi Minh City demo: national units, HCMC bodies and one demo login per role."
 
     def add_arguments(self, parser):
-        parser.add_argument("--synthetic", type=int, default=0, metavar="N",
-                            help="also generate a labelled synthetic plan of N tasks with 24 months of reports")
+        parser.add_argument("--synthetic", type=int, default=None, metavar="N",
+                            help="the labelled synthetic plan over every HCMC unit: N tasks with 12 months of reports "
+                                 "(default DIEUHANH_DEMO_TASKS, 340: two for each ward and department, so the ward "
+                                 "index has task data; 0: none)")
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -41,8 +47,12 @@ class Command(BaseCommand):
         indicators = load_indicators(actor=actor)
         if indicators:
             self.stdout.write(f"indicators: {indicators} with targets, city values and synthetic ward values")
-        if options["synthetic"]:
-            call_command("generate_tasks", tasks=options["synthetic"], stdout=self.stdout, stderr=self.stderr)
+        load_dossiers(actor=actor, out=self.stdout)
+        synthetic = settings.DIEUHANH_DEMO_TASKS if options["synthetic"] is None else options["synthetic"]
+        if synthetic and not Plan.objects.filter(number=SYNTHETIC_NUMBER).exists():
+            call_command("generate_tasks", tasks=synthetic, months=12, stdout=self.stdout, stderr=self.stderr)
+        for line in load_indices(actor=actor):
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write(logins_text())
 

@@ -1,7 +1,10 @@
-"""``dieuhanh dossiers import PATH…`` and ``dieuhanh dossiers scorecard --from … --to … --by month --out FILE.csv``.
+"""``dieuhanh dossiers import PATH… [--procedures FILE…] [--feedback FILE…]`` and ``dieuhanh dossiers scorecard
+--from … --to … --by month --out FILE.csv``.
 
-Batch use from cron or data pipelines: import dossier logs (CSV, Parquet, XLSX; every file all-or-nothing with a
-row-by-row error report) and write the Decision 766 scorecard, one row per agency and period.
+Batch use from cron or data pipelines: import dossier logs, the procedure catalogue and feedback (PAKN) records
+(CSV, Parquet, XLSX; every file all-or-nothing with a row-by-row error report; the command exits with status 1 when
+any file was refused) and write the Decision 766 scorecard, one row per agency and period, with the catalogue and
+feedback indicators when those tables hold data.
 """
 
 from __future__ import annotations
@@ -10,12 +13,42 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
+from openpyxl import load_workbook
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from dieuhanh.core.d766 import metrics
-from dieuhanh.core.d766.ingest import ingest
+from dieuhanh.core.d766.ingest import DOSSIERS, FEEDBACK, PROCEDURES, TableSpec, ingest
 from dieuhanh.core.progress import ProgressBar
-from dieuhanh.dossiers.store import connect, known_agencies
+from dieuhanh.dossiers.store import StoreBusy, connect, known_agencies
+
+
+def _estimated_rows(paths: list[Path]) -> int:
+    """Rows in the files, for the progress bar: from the metadata of Parquet and XLSX files, estimated for CSV
+    from the size of the file and of its first lines."""
+    total = 0
+    for path in paths:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            try:
+                total += pq.ParquetFile(path).metadata.num_rows
+                continue
+            except Exception:  # not readable as Parquet: ingest reports it; the bar just guesses
+                pass
+        if path.suffix.lower() == ".xlsx":
+            try:
+                workbook = load_workbook(path, read_only=True)
+                total += max((workbook.worksheets[0].max_row or 1) - 1, 1)  # the sheet's declared size
+                workbook.close()
+                continue
+            except Exception:  # not a workbook: ingest reports it
+                pass
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(1 << 20)
+        lines = max(head.count(b"\n"), 1)
+        total += max(int(size / (len(head) / lines)) - 1, 1)
+    return total
 
 
 def _date(value: str) -> dt.date:
@@ -30,8 +63,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
-        imp = sub.add_parser("import", help="import dossier files (CSV, Parquet, XLSX)")
-        imp.add_argument("paths", nargs="+", type=Path)
+        imp = sub.add_parser("import", help="import dossier, procedure and feedback files (CSV, Parquet, XLSX)")
+        imp.add_argument("paths", nargs="*", type=Path, help="dossier files")
+        imp.add_argument("--procedures", nargs="+", type=Path, default=[], help="procedure catalogue files")
+        imp.add_argument("--feedback", nargs="+", type=Path, default=[], help="feedback (PAKN) files")
         imp.add_argument("--db", type=Path, help="DuckDB file (default: DIEUHANH_DUCKDB_PATH)")
         card = sub.add_parser("scorecard", help="write the scorecard as CSV")
         card.add_argument("--from", dest="start", required=True)
@@ -42,34 +77,61 @@ class Command(BaseCommand):
 
     def handle(self, *args, verb, **options):
         if verb == "import":
-            return self._import(options["paths"], options.get("db"))
+            return self._import(
+                [(PROCEDURES, options["procedures"]), (DOSSIERS, options["paths"]), (FEEDBACK, options["feedback"])],
+                options.get("db"),
+            )
         return self._scorecard(_date(options["start"]), _date(options["end"]), options["by"], options["out"], options.get("db"))
 
-    def _import(self, paths: list[Path], db: Path | None) -> None:
-        missing = [p for p in paths if not p.exists()]
+    def _import(self, files: list[tuple[TableSpec, list[Path]]], db: Path | None) -> None:
+        everything = [p for _, paths in files for p in paths]
+        if not everything:
+            raise CommandError("nothing to import: give dossier files, --procedures or --feedback")
+        missing = [p for p in everything if not p.exists()]
         if missing:
             raise CommandError(f"no such file: {', '.join(map(str, missing))}")
-        con = connect(db)
-        bar = ProgressBar(0, "Dossiers", stream=self.stderr._out)
-        result = ingest(con, paths, known_agencies=known_agencies(), progress=bar.update)
-        con.close()
-        self.stdout.write(f"dossiers: {result.inserted} inserted, {result.updated} updated")
-        for report in result.rejected_files:
-            self.stderr.write(f"REJECTED {report.path} ({report.rows} rows): nothing from it was kept")
-            for e in report.errors[:50]:
-                self.stderr.write(f"  row {e.row} {e.column} {e.code}: {e.message}")
-            if len(report.errors) > 50:
-                self.stderr.write(f"  … {len(report.errors) - 50} more")
-        if result.rejected_files:
+        con = _open(db)
+        agencies = known_agencies()
+        rejected = False
+        try:
+            for spec, paths in files:  # the catalogue first: dossiers and feedback refer to it
+                if not paths:
+                    continue
+                bar = ProgressBar(_estimated_rows(paths), spec.table.capitalize(), stream=self.stderr._out)
+                result = ingest(con, paths, known_agencies=agencies, progress=bar.update, spec=spec)
+                bar.finish()
+                self.stdout.write(f"{spec.table}: {result.inserted} inserted, {result.updated} updated")
+                for report in result.rejected_files:
+                    rejected = True
+                    self.stderr.write(f"REJECTED {report.path} ({report.rows} rows): nothing from it was kept")
+                    for e in report.errors[:50]:
+                        self.stderr.write(f"  row {e.row} {e.column} {e.code}: {e.message}")
+                    hidden = len(report.errors) - 50 + report.more_errors
+                    if hidden > 0:
+                        self.stderr.write(f"  … {hidden} more")
+        finally:
+            con.close()
+        if rejected:
             sys.exit(1)
 
     def _scorecard(self, start: dt.date, end: dt.date, by: str | None, out: Path, db: Path | None) -> None:
         if end < start:
             raise CommandError("--to is before --from")
-        con = connect(db)
-        frame = metrics.compute(con, "dossiers", start=start, end=end, by=by)
-        con.close()
+        # Reading only: a read-only connection does not keep an import (or the pages) waiting.
+        existing = Path(db or settings.DIEUHANH_DUCKDB_PATH).exists()
+        con = _open(db, read_only=existing)
+        try:
+            frame = metrics.compute(con, "dossiers", start=start, end=end, by=by)
+        finally:
+            con.close()
         # Ibis columns use "_" (engine-safe); the CSV uses the official ids: r_2.1, p_2.1.
         frame = frame.rename(columns=lambda c: c[:2] + c[2:].replace("_", ".") if c[:2] in ("r_", "p_") and c[2:3].isdigit() else c)
         frame.to_csv(out, index=False)
         self.stdout.write(f"scorecard: {len(frame)} rows → {out}")
+
+
+def _open(db: Path | None, *, read_only: bool = False):
+    try:
+        return connect(db, read_only=read_only)
+    except StoreBusy as exc:
+        raise CommandError(str(exc)) from None

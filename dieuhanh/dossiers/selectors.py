@@ -1,0 +1,589 @@
+"""Reads of the Decision 766 scorecard for the pages, the API, the exports and the indicator feed.
+
+Everything here calls ``core/d766/metrics.compute`` over the ``dossiers`` table of the DuckDB store, opened
+read-only for the length of one call (an import waiting for the store gets it as soon as the call ends); while an
+import holds the store, reads raise ``StoreUnavailable`` (503). Results of the ranking, a unit's scorecard and the
+drill-down are kept in memory until the store changes (its file's time and size are part of the key), since
+compiling and running one scorecard takes about a second; a read refused because the store was busy is never
+kept.
+
+Who may see: the scorecard is public-service performance data that Decision 766 publishes on the national
+portal, so every signed-in user sees every unit (the views only require a login); a public portal can reuse these
+selectors unchanged.
+
+Pooled rows. The city total, the commune-level total and the departments' total are computed by the same
+metric definitions over the *pooled* dossiers of their agencies (``_relabel``: each dossier's ``agency_code``
+becomes the pool's label), so "96 % on time" is the share of the city's dossiers, not a mean of unit rates.
+"Filed outside the applicant's ward" still compares the applicant's ward with the dossier's *receiving agency*,
+and feedback (PAKN) records are pooled the same way. The drill-down by procedure and by channel uses the
+metrics' own ``keys``.
+
+Periods. A span is a calendar period (``2026-03``, ``2026-Q1``, ``2026``) or a date range; its end is clipped to
+today, so a dossier still open is judged against today and not against a future month end. Bad input raises a
+``DomainError`` with a stable code (``bad_period``, ``bad_date``, ``end_before_start``, ``period_in_future``,
+``period_and_range``, ``incomplete_range``; HTTP 400). Dates before 01/01/2000 or after 31/12/2100 are refused as
+``bad_date`` (a period key out there as ``bad_period``): no dossier log reaches them, and a twelve-month trend
+before year 1 does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+from django.conf import settings
+from django.utils import timezone
+
+from dieuhanh.core.d766 import metrics
+from dieuhanh.core.d766.rules import DEFAULT, Scoring
+from dieuhanh.core.d766.schema import CHANNELS
+from dieuhanh.core.indicator_excel import format_number
+from dieuhanh.core.periods import frequency_of, parse_period, period_containing, periods_between
+from dieuhanh.dossiers.store import connect
+from dieuhanh.errors import DomainError
+from dieuhanh.units.models import Unit
+
+TABLE = "dossiers"
+CITY_CODE = "79"
+POOL_CITY = "city"
+POOL_COMMUNES = "communes"
+POOL_DEPARTMENTS = "departments"
+TREND_MONTHS = 12
+DRILL_KEYS = {"procedure": "procedure_code", "channel": "channel"}
+_ELSEWHERE = "~elsewhere"  # no agency or ward code starts with "~"
+
+GROUP_NAMES_VI = {
+    "transparency": "Công khai, minh bạch",
+    "progress": "Tiến độ giải quyết",
+    "online_service": "Dịch vụ công trực tuyến",
+    "online_payment": "Thanh toán trực tuyến",
+    "digitisation": "Số hóa hồ sơ",
+    "satisfaction": "Mức độ hài lòng",
+}
+CHANNEL_NAMES_VI = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
+assert set(CHANNEL_NAMES_VI) == set(CHANNELS)
+
+
+class StoreUnavailable(DomainError):
+    code = "store_unavailable"
+    http_status = 503
+
+
+def _bad(code: str, field_name: str, message: str) -> DomainError:
+    return DomainError(message, code=code, details=[{"field": field_name, "code": code, "message": message}])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Periods
+
+
+@dataclass(frozen=True)
+class Span:
+    start: dt.date
+    end: dt.date  # inclusive, clipped to ``as_of``
+    key: str | None  # the calendar period's key, None for a date range
+    requested_end: dt.date
+
+    @property
+    def clipped(self) -> bool:
+        return self.end < self.requested_end
+
+    @property
+    def label_vi(self) -> str:
+        text = parse_period(self.key).label_vi if self.key else f"{self.start:%d/%m/%Y} – {self.requested_end:%d/%m/%Y}"
+        return f"{text} (đến ngày {self.end:%d/%m/%Y})" if self.clipped else text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "start": self.start, "end": self.end, "requested_end": self.requested_end,
+                "clipped": self.clipped, "label": self.label_vi}
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
+
+
+def check_within_calendar(first: dt.date, last: dt.date, field_name: str, code: str) -> None:
+    """Refuse a span reaching before ``FIRST_DAY`` or after ``LAST_DAY`` (``code``: ``bad_date`` or ``bad_period``)."""
+    if first < FIRST_DAY or last > LAST_DAY:
+        raise _bad(code, field_name, f"{field_name}: dates run from {FIRST_DAY:%d/%m/%Y} to {LAST_DAY:%d/%m/%Y}, "
+                                     f"not {first:%d/%m/%Y} – {last:%d/%m/%Y}")
+
+
+def parse_date(text: str, field_name: str) -> dt.date:
+    """dd/mm/yyyy (as the UI writes it) or yyyy-mm-dd (as machines do)."""
+    text = (text or "").strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise _bad("bad_date", field_name, f"{field_name}: {text!r} is not a date (dd/mm/yyyy or yyyy-mm-dd)")
+
+
+def span_of(period: str | None = None, start: str | None = None, end: str | None = None, *,
+            as_of: dt.date | None = None) -> Span:
+    """The span asked for: a period key, or ``start``/``end`` dates; neither → the latest month with dossiers."""
+    as_of = as_of or today()
+    if period and (start or end):
+        raise _bad("period_and_range", "period", "give either a period or a date range, not both")
+    if start or end:
+        if not (start and end):
+            raise _bad("incomplete_range", "from" if not start else "to", "a date range needs both from and to")
+        first, last = parse_date(start, "from"), parse_date(end, "to")
+        check_within_calendar(first, first, "from", "bad_date")
+        check_within_calendar(last, last, "to", "bad_date")
+        key = None
+    else:
+        if not period:
+            period = latest_month(as_of)
+        try:
+            p = parse_period(period)
+        except ValueError as exc:
+            raise _bad("bad_period", "period", str(exc)) from None
+        check_within_calendar(p.start, p.end, "period", "bad_period")
+        first, last, key = p.start, p.end, p.key
+    if last < first:
+        raise _bad("end_before_start", "to", f"the range ends ({last:%d/%m/%Y}) before it starts ({first:%d/%m/%Y})")
+    if first > as_of:
+        raise _bad("period_in_future", "period", f"the period starts after today ({as_of:%d/%m/%Y})")
+    return Span(first, min(last, as_of), key, last)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The store
+
+
+@contextmanager
+def reader() -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A read-only connection to the store, or None when it holds no dossier table yet."""
+    path = Path(settings.DIEUHANH_DUCKDB_PATH)
+    if not path.exists():
+        yield None
+        return
+    try:
+        con = connect(path, read_only=True)
+    except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        # Another process (an import) holds the write lock, or this one holds a writing connection.
+        raise StoreUnavailable(f"the dossier store cannot be read now: {exc}") from None
+    try:
+        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [TABLE]).fetchone()[0]
+        yield con if found else None
+    finally:
+        con.close()
+
+
+def store_version() -> tuple | None:
+    """What changes whenever the store is written (its file and write-ahead log), None when there is no store."""
+    path = Path(settings.DIEUHANH_DUCKDB_PATH)
+    try:
+        main = path.stat()
+    except FileNotFoundError:
+        return None
+    wal = path.with_name(path.name + ".wal")
+    wal_stamp = (wal.stat().st_mtime_ns, wal.stat().st_size) if wal.exists() else None
+    return (str(path), main.st_mtime_ns, main.st_size, wal_stamp)
+
+
+_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+_CACHE_SIZE = 64
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
+    """Results of the pages' reads, kept until the store changes: the store is written only by imports, and one
+    scorecard over a year of the city takes seconds to compile and run, so a page need not pay for it twice.
+    ``compute`` raises ``StoreUnavailable`` when the store is busy: nothing is kept then."""
+    version = store_version()
+    if version is None:
+        return compute()
+    key = (version, *key)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = compute()
+    with _CACHE_LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def _dossiers(con: duckdb.DuckDBPyConnection) -> ir.Table:
+    return ibis.duckdb.from_connection(con).table(TABLE)
+
+
+def _feedback(con: duckdb.DuckDBPyConnection) -> ir.Table | None:
+    """The feedback (PAKN) records when the store holds them (indicators 5.2 and 5.3)."""
+    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'feedback'").fetchone()[0]
+    return ibis.duckdb.from_connection(con).table("feedback") if found else None
+
+
+def data_range() -> tuple[dt.date, dt.date] | None:
+    """First and last day of receipt in the store (None when empty, or while the store is busy: the period picker
+    then falls back to the current month, and the reads themselves say the store is busy)."""
+    try:
+        return _cached(("data_range",), _data_range)
+    except StoreUnavailable:
+        return None
+
+
+def _data_range() -> tuple[dt.date, dt.date] | None:
+    with reader() as con:
+        if con is None:
+            return None
+        first, last = con.execute(f"SELECT min(received_at), max(received_at) FROM {TABLE}").fetchone()
+    return (first.date(), last.date()) if first else None
+
+
+def latest_month(as_of: dt.date | None = None) -> str:
+    as_of = as_of or today()
+    found = data_range()
+    day = min(found[1], as_of) if found else as_of
+    return period_containing(day, "monthly").key
+
+
+def period_choices(as_of: dt.date | None = None) -> list[tuple[str, str]]:
+    """Months, quarters and years holding dossiers, newest first, as (key, Vietnamese label)."""
+    as_of = as_of or today()
+    found = data_range()
+    if not found:
+        return []
+    first, last = found[0], min(found[1], as_of)
+    choices = []
+    for frequency in ("monthly", "quarterly", "yearly"):
+        choices += [(p.key, p.label_vi) for p in reversed(periods_between(first, last, frequency))]
+    return choices
+
+
+def _relabel(t: ir.Table, label: ir.StringValue) -> ir.Table:
+    """The dossiers of ``t`` with ``agency_code`` replaced by ``label``; the applicant's ward still compares with
+    the receiving agency (equal → the label, different → a marker no label equals, unknown → unknown)."""
+    ward = ibis.cases(
+        (t.applicant_ward_code.isnull(), ibis.null("string")),
+        (t.applicant_ward_code == t.agency_code, label),
+        else_=ibis.literal(_ELSEWHERE),
+    )
+    return t.mutate(agency_code=label, applicant_ward_code=ward)
+
+
+def _union(parts: list[ir.Table]) -> ir.Table | None:
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
+
+
+def _pooled(t: ir.Table, pools: dict[str, Sequence[str]]) -> ir.Table | None:
+    """Each pool (label → agency codes) as one agency holding all their dossiers; a dossier may be in several."""
+    return _union([_relabel(t.filter(t.agency_code.isin(list(codes))), ibis.literal(label))
+                   for label, codes in pools.items() if codes])
+
+
+def _pooled_feedback(f: ir.Table | None, pools: dict[str, Sequence[str]]) -> ir.Table | None:
+    if f is None:
+        return None
+    return _union([f.filter(f.agency_code.isin(list(codes))).mutate(agency_code=ibis.literal(label))
+                   for label, codes in pools.items() if codes])
+
+
+def _compute(con, table: ir.Table, span: Span, *, feedback: ir.Table | None, by: str | None = None,
+             keys: Sequence[str] = ("agency_code",), scoring: Scoring = DEFAULT) -> pd.DataFrame:
+    """``metrics.compute`` over ``table`` with the feedback records that belong to it (never another agency's)."""
+    frame = metrics.compute(con, table, start=span.start, end=span.end, by=by, scoring=scoring, keys=tuple(keys),
+                            feedback=feedback)
+    return frame.astype(object).where(frame.notna(), None)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rows as plain data
+
+
+def score_columns(frame_columns: Sequence[str], scoring: Scoring = DEFAULT) -> list:
+    """The scoring indicators that the computed frame carries (h1's later indicators appear by themselves)."""
+    return [i for i in scoring.indicators if f"r_{metrics.column_key(i.id)}" in frame_columns]
+
+
+def groups_of(scoring: Scoring = DEFAULT) -> list[tuple[str, str, float]]:
+    """(group key, Vietnamese name, maximum points) in the rules' order."""
+    seen: dict[str, float] = {}
+    for i in scoring.indicators:
+        seen[i.group] = seen.get(i.group, 0.0) + i.points
+    return [(g, GROUP_NAMES_VI.get(g, g), pts) for g, pts in seen.items()]
+
+
+def band_name(key: str | None, scoring: Scoring = DEFAULT) -> str | None:
+    return next((b.name_vi for b in scoring.bands if b.key == key), None)
+
+
+def _row(record: dict[str, Any] | None, scoring: Scoring = DEFAULT) -> dict[str, Any]:
+    """A computed scorecard row as the pages and the API show it (rates 0–1, points as computed)."""
+    if record is None:
+        return {"has_data": False, "n_received": 0, "n_in_2_1": 0, "total": None, "band": None, "band_name": None,
+                "r_2_1": None, "r_outside_ward": None, "avg_processing_days": None, "max_points": None, "groups": {}}
+    groups = {g: record.get(f"g_{g}") for g, _, _ in groups_of(scoring)}
+    return {
+        "has_data": bool(record.get("n_received") or record.get("n_in_2_1")),
+        "n_received": int(record.get("n_received") or 0),
+        "n_in_2_1": int(record.get("n_in_2_1") or 0),
+        "total": record.get("total"),
+        "band": record.get("band"),
+        "band_name": band_name(record.get("band"), scoring),
+        "r_2_1": record.get("r_2_1"),
+        "r_outside_ward": record.get("r_outside_ward"),
+        "avg_processing_days": record.get("avg_processing_days"),
+        "max_points": record.get("max_points"),
+        "groups": groups,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Ranking
+
+
+@dataclass
+class Ranking:
+    span: Span
+    city: dict[str, Any]
+    communes_total: dict[str, Any]
+    departments_total: dict[str, Any]
+    communes: list[dict[str, Any]] = field(default_factory=list)
+    departments: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def has_data(self) -> bool:
+        return self.city["has_data"]
+
+
+def city_units() -> tuple[list[Unit], list[Unit]]:
+    """The city's commune-level units (168) and its departments, valid today."""
+    city = Unit.objects.get(code=CITY_CODE)
+    below = Unit.objects.filter(path__startswith=city.path, valid_to__isnull=True).exclude(pk=city.pk)
+    communes = list(below.filter(kind="commune").order_by("name"))
+    departments = list(below.filter(kind="department").order_by("name"))
+    return communes, departments
+
+
+def _ranked(units: list[Unit], records: dict[str, dict], scoring: Scoring) -> list[dict[str, Any]]:
+    rows = [{"code": u.code, "name": u.name, **_row(records.get(u.code), scoring)} for u in units]
+    scored = sorted((r for r in rows if r["total"] is not None), key=lambda r: (-r["total"], -r["n_received"], r["code"]))
+    rank, previous = 0, None
+    for position, r in enumerate(scored, start=1):
+        if previous is None or abs(r["total"] - previous) > 1e-9:
+            rank = position  # competition ranking: equal totals share a rank (1, 2, 2, 4)
+        r["rank"], previous = rank, r["total"]
+    unscored = [dict(r, rank=None) for r in rows if r["total"] is None]
+    return scored + unscored
+
+
+def ranking(span: Span, *, scoring: Scoring = DEFAULT) -> Ranking:
+    return _cached(("ranking", span, scoring), lambda: _ranking(span, scoring))
+
+
+def _ranking(span: Span, scoring: Scoring) -> Ranking:
+    communes, departments = city_units()
+    commune_codes = [u.code for u in communes]
+    department_codes = [u.code for u in departments]
+    empty = Ranking(span, _row(None), _row(None), _row(None), _ranked(communes, {}, scoring), _ranked(departments, {}, scoring))
+    with reader() as con:
+        if con is None:
+            return empty
+        t, f = _dossiers(con), _feedback(con)
+        codes = commune_codes + department_codes
+        pools = {POOL_CITY: codes, POOL_COMMUNES: commune_codes, POOL_DEPARTMENTS: department_codes}
+        # One computation for the units and the pools together: compiling the metrics costs as much as running them.
+        table = _union([t.filter(t.agency_code.isin(codes)), _pooled(t, pools)])
+        feedback = None if f is None else _union([f.filter(f.agency_code.isin(codes)), _pooled_feedback(f, pools)])
+        frame = _compute(con, table, span, scoring=scoring, feedback=feedback)
+    records = {r["agency_code"]: r for r in frame.to_dict("records")}
+    totals = records
+    return Ranking(
+        span,
+        city=_row(totals.get(POOL_CITY), scoring),
+        communes_total=_row(totals.get(POOL_COMMUNES), scoring),
+        departments_total=_row(totals.get(POOL_DEPARTMENTS), scoring),
+        communes=_ranked(communes, records, scoring),
+        departments=_ranked(departments, records, scoring),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# One unit
+
+
+# What a lost point is made of: the indicator's denominator column and the Vietnamese words for the dossiers
+# that fell short. The count is exact: a rate is (dossiers that met it) ÷ denominator.
+_SHORTFALL = {
+    "1.4": ("n_received", "hồ sơ chưa đồng bộ lên Cổng Dịch vụ công quốc gia"),
+    "2.1": ("n_in_2_1", "hồ sơ quá hạn (trong số hồ sơ đang giải quyết trong kỳ)"),
+    "4.1": ("n_received", "hồ sơ chưa có kết quả điện tử"),
+    "4.2": ("n_received", "hồ sơ chưa số hóa thành phần và cấp kết quả điện tử"),
+    "4.3": ("n_received", "hồ sơ không tái sử dụng dữ liệu số hóa"),
+    "4.4": ("n_received", "hồ sơ chưa đồng bộ vào Kho dữ liệu điện tử của cá nhân"),
+    "4.5": ("n_received", "hồ sơ không khai thác dữ liệu dân cư, tài khoản VNeID"),
+    "5.4": ("n_received", "hồ sơ quá hạn hoặc bị phản ánh, không hài lòng (cộng dồn theo công thức)"),
+}
+
+
+def _shortfall(indicator, record: dict[str, Any]) -> tuple[int | None, str]:
+    """How many dossiers keep the indicator below its full-points rate, with the words for them."""
+    rate = record.get(f"r_{metrics.column_key(indicator.id)}")
+    if rate is None:
+        return None, ""
+    if indicator.id == "3.3" and record.get("r_1_4"):
+        # 3.3 = (online ÷ n) × sync rate: count the dossiers not filed online.
+        online = round(rate / record["r_1_4"] * record["n_received"])
+        return record["n_received"] - online, "hồ sơ không nộp trực tuyến (đạt đủ điểm khi 50 % hồ sơ nộp trực tuyến)"
+    if indicator.id in _SHORTFALL:
+        column, words = _SHORTFALL[indicator.id]
+        n = int(record.get(column) or 0)
+        return n - round(rate * n), words
+    return None, (f"tỷ lệ đạt {format_number(Decimal(repr(float(rate) * 100)), 2)} %, "
+                  f"đủ điểm từ {format_number(Decimal(repr(float(indicator.full_at) * 100)), 0)} %")
+
+
+def indicator_rows(record: dict[str, Any] | None, columns: Sequence[str], scoring: Scoring = DEFAULT) -> list[dict[str, Any]]:
+    """Every indicator of the rules: rate, points earned and available, points lost and what drives them."""
+    present = {i.id for i in score_columns(columns, scoring)}
+    rows = []
+    for i in scoring.indicators:
+        key = metrics.column_key(i.id)
+        rate = record.get(f"r_{key}") if record and i.id in present else None
+        earned = record.get(f"p_{key}") if record and i.id in present else None
+        count, words = _shortfall(i, record) if record and rate is not None else (None, "")
+        rows.append({
+            "id": i.id, "name": i.name_vi, "group": i.group, "group_name": GROUP_NAMES_VI.get(i.group, i.group),
+            "rate": rate, "full_at": i.full_at, "points": i.points, "earned": earned,
+            "lost": (i.points - earned) if earned is not None else None,
+            "computed": i.id in present, "monitoring": i.full_at is None,
+            "shortfall": count if earned is not None and i.points - earned > 1e-9 else None,
+            "shortfall_words": words if earned is not None and i.points - earned > 1e-9 else "",
+        })
+    return rows
+
+
+def points_lost(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The indicators that lost points, largest loss first."""
+    return sorted((r for r in rows if r["lost"] and r["lost"] > 1e-9), key=lambda r: (-r["lost"], r["id"]))
+
+
+def trend_span(span: Span) -> Span:
+    """The twelve calendar months ending with the span's last month (clipped like the span)."""
+    last = period_containing(span.end, "monthly")
+    first = last.start
+    for _ in range(TREND_MONTHS - 1):
+        first = period_containing(first - dt.timedelta(days=1), "monthly").start
+    return Span(first, span.end, None, last.end)
+
+
+@dataclass
+class UnitScorecard:
+    unit: Unit
+    span: Span
+    row: dict[str, Any]
+    indicators: list[dict[str, Any]]
+    lost: list[dict[str, Any]]
+    monthly: list[dict[str, Any]]
+
+    @property
+    def has_data(self) -> bool:
+        return self.row["has_data"]
+
+
+def unit_scorecard(unit: Unit, span: Span, *, scoring: Scoring = DEFAULT) -> UnitScorecard:
+    return _cached(("unit", unit.code, span, scoring), lambda: _unit_scorecard(unit, span, scoring))
+
+
+def _unit_scorecard(unit: Unit, span: Span, scoring: Scoring) -> UnitScorecard:
+    trend = trend_span(span)
+    with reader() as con:
+        if con is None:
+            rows = indicator_rows(None, [], scoring)
+            return UnitScorecard(unit, span, _row(None), rows, [], [])
+        t, f = _dossiers(con), _feedback(con)
+        mine = t.filter(t.agency_code == unit.code)
+        feedback = None if f is None else f.filter(f.agency_code == unit.code)
+        months = _compute(con, mine, trend, by="month", scoring=scoring, feedback=feedback)
+        if span.key and frequency_of(span.key) == "monthly":
+            # A month is the trend's last row (same start, same clipped end): no second computation.
+            frame = months[[pd.Timestamp(p) == pd.Timestamp(span.start) for p in months["period_start"]]]
+        else:
+            frame = _compute(con, mine, span, scoring=scoring, feedback=feedback)
+    record = frame.to_dict("records")[0] if len(frame) else None
+    rows = indicator_rows(record, list(frame.columns), scoring)
+    monthly = [{"period": parse_period(f"{r['period_start']:%Y-%m}").key, "start": r["period_start"], "end": r["period_end"],
+                "total": r["total"], "band": r["band"], "r_2_1": r.get("r_2_1"), "p_2_1": r.get("p_2_1"),
+                "n_received": int(r["n_received"] or 0), "n_in_2_1": int(r["n_in_2_1"] or 0)}
+               for r in months.to_dict("records")]
+    return UnitScorecard(unit, span, _row(record, scoring), rows, points_lost(rows), monthly)
+
+
+def drilldown(unit: Unit, span: Span, by: str, *, scoring: Scoring = DEFAULT) -> list[dict[str, Any]]:
+    """The unit's scorecard split by procedure or by channel, the most overdue dossiers first."""
+    if by not in DRILL_KEYS:
+        raise _bad("bad_drilldown", "by", f"drill down by one of {', '.join(DRILL_KEYS)}, not {by!r}")
+    return _cached(("drilldown", unit.code, span, by, scoring), lambda: _drilldown(unit, span, by, scoring))
+
+
+def _drilldown(unit: Unit, span: Span, by: str, scoring: Scoring) -> list[dict[str, Any]]:
+    with reader() as con:
+        if con is None:
+            return []
+        t, f = _dossiers(con), _feedback(con)
+        key_column = DRILL_KEYS[by]
+        feedback = None if f is None or key_column not in f.columns else f.filter(f.agency_code == unit.code)
+        frame = _compute(con, t.filter(t.agency_code == unit.code), span, scoring=scoring, feedback=feedback,
+                         keys=("agency_code", key_column))
+        names = _procedure_names(con) if by == "procedure" else {}
+    rows = []
+    for r in frame.to_dict("records"):
+        key = "—" if r[key_column] is None else str(r[key_column])
+        row = _row(r, scoring)
+        n = row["n_in_2_1"]
+        overdue = n - round(row["r_2_1"] * n) if row["r_2_1"] is not None else 0
+        name = CHANNEL_NAMES_VI.get(int(key), key) if by == "channel" and key.isdigit() else names.get(key, "")
+        rows.append({"key": key, "name": name, "overdue": overdue, "r_3_3": r.get("r_3_3"), **row})
+    return sorted(rows, key=lambda r: (-r["overdue"], -(r["n_received"]), r["key"]))
+
+
+def _procedure_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Procedure names from the catalogue (``procedures``) when the store holds one."""
+    found = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'procedures' "
+                        "AND column_name IN ('procedure_code', 'name')").fetchone()[0]
+    if found < 2:
+        return {}
+    return dict(con.execute("SELECT procedure_code, name FROM procedures").fetchall())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rates for the indicator feed
+
+
+def rates_for_units(units: Sequence[Unit], span: Span, *, scoring: Scoring = DEFAULT) -> dict[str, dict[str, Any]]:
+    """Scorecard rows of ``units``, each pooled over the dossiers of the agencies at or below it (a ward: its own
+    dossiers; the city: all of its agencies'). Units without dossiers in the span are absent."""
+    with reader() as con:
+        if con is None:
+            return {}
+        agencies = [r[0] for r in con.execute(f"SELECT DISTINCT agency_code FROM {TABLE}").fetchall()]
+        paths = dict(Unit.objects.filter(code__in=agencies).values_list("code", "path"))
+        pools = {u.code: [a for a, p in paths.items() if p.startswith(u.path)] for u in units}
+        table = _pooled(_dossiers(con), pools)
+        if table is None:
+            return {}
+        frame = _compute(con, table, span, scoring=scoring, feedback=_pooled_feedback(_feedback(con), pools))
+    return {r["agency_code"]: r for r in frame.to_dict("records")}

@@ -1,0 +1,544 @@
+"""The Decision 766 pages, API and exports over a small, hand-made dossier log whose scores are computed by hand.
+
+March 2026 (every dossier received then unless said otherwise):
+
+- Phường Bến Thành (26743): 4 online dossiers, every digital flag set, no fee; 3 on time, 1 overdue; one applicant
+  from Phường Sài Gòn. Rates: 1.4 = 1, 2.1 = 3/4, 3.3 = 1, 4.1–4.5 = 1, 5.4 = 1 − 1/4 = 0.75 (full at 0.9); 3.6 has
+  no fee-bearing dossier, so it is left out. Points 6 + 15 + 12 + 6 + 4 + 2 + 4 + 2 + 6×0.75/0.9 = 56 of 62
+  → total 56/62 × 100 = 90.32 (xuất sắc). Points lost: 2.1 five (one overdue dossier), 5.4 one.
+  Plus one dossier in February (on time), for the monthly trend.
+- Phường Sài Gòn (26740): 2 dossiers in person, on time, only synced: 6 + 20 + 0 + 0 + 6 = 32 of 62 → 51.61
+  (trung bình).
+- Sở Khoa học và Công nghệ (79.SKHCN): 2 online dossiers with every flag and a fee, one paid online (3.6 = 0.5);
+  one finished on time, one still open at the end of March with a due date in April (within deadline):
+  6 + 20 + 12 + 3 + 18 + 6 = 65 of 68 → 95.59 (xuất sắc). Both applicants live in Phường Bến Thành.
+- Commune level (pooled 26743 + 26740, 6 dossiers): on time 5/6; the city (8 dossiers): on time 7/8, filed outside
+  the applicant's ward 3/8.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from dieuhanh.core.d766.ingest import create_schema
+
+pytestmark = pytest.mark.django_db
+
+BEN_THANH, SAI_GON, SKHCN = "26743", "26740", "79.SKHCN"
+T = dt.datetime
+
+
+def _dossier(dossier_id, agency, received, due, finished, *, channel=2, flags=True, fee=None, paid=None, ward=None,
+             procedure="1.000001"):
+    return {
+        "dossier_id": dossier_id, "procedure_code": procedure, "agency_code": agency, "channel": channel,
+        "received_at": received, "due_at": due, "finished_at": finished, "supplement_requests": 0, "supplement_hours": 0.0,
+        "statutory_days": 3.0, "fee_total": fee, "paid_online": paid, "e_result": flags, "digitised_components": flags,
+        "reused_data": flags, "personal_store": flags, "vneid_verified": flags, "synced": True,
+        "applicant_ward_code": ward or agency, "rating": None, "has_feedback": False,
+    }
+
+
+HAND_MADE = [
+    # Bến Thành, March: three on time, one overdue, one applicant from Sài Gòn; two procedures.
+    _dossier("BT-1", BEN_THANH, T(2026, 3, 2, 8), T(2026, 3, 5, 17), T(2026, 3, 4, 10), procedure="1.000001"),
+    _dossier("BT-2", BEN_THANH, T(2026, 3, 3, 9), T(2026, 3, 6, 17), T(2026, 3, 9, 10), procedure="1.000001"),
+    _dossier("BT-3", BEN_THANH, T(2026, 3, 10, 9), T(2026, 3, 13, 17), T(2026, 3, 12, 9), procedure="1.000002"),
+    _dossier("BT-4", BEN_THANH, T(2026, 3, 16, 9), T(2026, 3, 19, 17), T(2026, 3, 18, 9), procedure="1.000002", ward=SAI_GON),
+    # Bến Thành, February: on time.
+    _dossier("BT-0", BEN_THANH, T(2026, 2, 10, 8), T(2026, 2, 13, 17), T(2026, 2, 12, 8)),
+    # Sài Gòn: in person, on time, only synced.
+    _dossier("SG-1", SAI_GON, T(2026, 3, 4, 8), T(2026, 3, 9, 17), T(2026, 3, 6, 8), channel=1, flags=False),
+    _dossier("SG-2", SAI_GON, T(2026, 3, 5, 8), T(2026, 3, 10, 17), T(2026, 3, 9, 8), channel=1, flags=False),
+    # The department: fee-bearing, one paid online; one still open with a due date in April.
+    _dossier("KH-1", SKHCN, T(2026, 3, 2, 8), T(2026, 3, 20, 17), T(2026, 3, 18, 8), fee=100000.0, paid=1, ward=BEN_THANH),
+    _dossier("KH-2", SKHCN, T(2026, 3, 25, 8), T(2026, 4, 10, 17), None, fee=100000.0, paid=0, ward=BEN_THANH),
+]
+
+BT_TOTAL = (6 + 15 + 12 + 6 + 4 + 2 + 4 + 2 + 6 * 0.75 / 0.9) / 62 * 100  # 90.32
+SG_TOTAL = (6 + 20 + 6) / 62 * 100  # 51.61
+KH_TOTAL = (6 + 20 + 12 + 3 + 18 + 6) / 68 * 100  # 95.59
+
+
+def write_store(path, rows=HAND_MADE) -> None:
+    con = duckdb.connect(str(path))
+    create_schema(con)
+    columns = list(rows[0])
+    con.executemany(f"INSERT INTO dossiers ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                    [[r[c] for c in columns] for r in rows])
+    con.close()
+
+
+@pytest.fixture
+def store(tmp_path, settings):
+    settings.DIEUHANH_DUCKDB_PATH = tmp_path / "dossiers.duckdb"
+    write_store(settings.DIEUHANH_DUCKDB_PATH)
+    return settings.DIEUHANH_DUCKDB_PATH
+
+
+@pytest.fixture
+def viewer(web_client):
+    return web_client("xem.d766", "26743", "viewer")
+
+
+# ----------------------------------------------------------------------------------------------- selectors
+
+
+def test_ranking_scores_each_unit_and_pools_the_city_and_commune_totals(store, hcmc):
+    from dieuhanh.dossiers import selectors
+
+    r = selectors.ranking(selectors.span_of("2026-03"))
+    communes = {row["code"]: row for row in r.communes}
+    assert communes[BEN_THANH]["total"] == pytest.approx(BT_TOTAL)
+    assert communes[BEN_THANH]["band"] == "excellent" and communes[BEN_THANH]["rank"] == 1
+    assert communes[BEN_THANH]["r_2_1"] == pytest.approx(0.75)
+    assert communes[BEN_THANH]["r_outside_ward"] == pytest.approx(0.25)
+    assert communes[SAI_GON]["total"] == pytest.approx(SG_TOTAL) and communes[SAI_GON]["band"] == "average"
+    assert communes[SAI_GON]["rank"] == 2
+    assert len(r.communes) == 168 and r.communes[0]["code"] == BEN_THANH
+    assert sum(1 for row in r.communes if not row["has_data"]) == 166  # listed, as "no data", after the scored ones
+    departments = {row["code"]: row for row in r.departments}
+    assert departments[SKHCN]["total"] == pytest.approx(KH_TOTAL) and departments[SKHCN]["r_2_1"] == 1
+    assert r.communes_total["n_received"] == 6 and r.communes_total["r_2_1"] == pytest.approx(5 / 6)
+    assert r.city["n_received"] == 8 and r.city["r_2_1"] == pytest.approx(7 / 8)
+    assert r.city["r_outside_ward"] == pytest.approx(3 / 8)
+    assert r.departments_total["r_2_1"] == 1
+
+
+def test_unit_scorecard_lists_points_lost_largest_first_with_the_overdue_count(store, hcmc):
+    from dieuhanh.dossiers import selectors
+
+    card = selectors.unit_scorecard(hcmc[BEN_THANH], selectors.span_of("2026-03"))
+    assert card.row["total"] == pytest.approx(BT_TOTAL)
+    assert [(r["id"], round(r["lost"], 6)) for r in card.lost] == [("2.1", 5.0), ("5.4", 1.0)]
+    assert card.lost[0]["shortfall"] == 1 and "quá hạn" in card.lost[0]["shortfall_words"]
+    by_id = {r["id"]: r for r in card.indicators}
+    assert by_id["3.6"]["rate"] is None and by_id["3.6"]["computed"]  # no fee-bearing dossier: left out
+    assert by_id["1.1"]["computed"] is False or by_id["1.1"]["rate"] is None  # needs the procedure catalogue
+    months = {m["period"]: m for m in card.monthly}
+    assert months["2026-02"]["r_2_1"] == 1 and months["2026-03"]["r_2_1"] == pytest.approx(0.75)
+    assert len(card.monthly) == 2  # months without dossiers have no row
+
+
+def test_drilldown_by_procedure_and_by_channel(store, hcmc):
+    from dieuhanh.dossiers import selectors
+
+    span = selectors.span_of("2026-03")
+    procedures = selectors.drilldown(hcmc[BEN_THANH], span, "procedure")
+    assert [(r["key"], r["n_received"], r["overdue"]) for r in procedures] == [("1.000001", 2, 1), ("1.000002", 2, 0)]
+    assert procedures[1]["r_outside_ward"] == pytest.approx(0.5)  # the Sài Gòn applicant, still against Bến Thành
+    channels = selectors.drilldown(hcmc[SAI_GON], span, "channel")
+    assert [(r["key"], r["name"], r["n_received"]) for r in channels] == [("1", "Trực tiếp", 2)]
+
+
+def test_an_open_period_is_clipped_to_today(store, hcmc):
+    from dieuhanh.dossiers import selectors
+
+    span = selectors.span_of("2026-03", as_of=dt.date(2026, 3, 20))
+    assert span.end == dt.date(2026, 3, 20) and span.clipped and "đến ngày 20/03/2026" in span.label_vi
+
+
+# ----------------------------------------------------------------------------------------------- pages
+
+
+def test_ranking_page_shows_bands_totals_and_both_tabs(store, viewer):
+    response = viewer.get("/d766/?period=2026-03")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Tháng 3/2026" in html
+    assert "90,32" in html and "xuất sắc" in html and "51,61" in html and "trung bình" in html and "95,59" in html
+    assert "87,50 %" in html  # the city's on-time rate: 7 of 8 dossiers
+    assert "83,33 %" in html  # commune level: 5 of 6
+    assert 'id="d766-communes"' in html and 'id="d766-departments"' in html
+
+
+def test_ranking_page_with_a_date_range_in_vietnamese_dates(store, viewer):
+    response = viewer.get("/d766/?from=01/03/2026&to=15/03/2026")
+    html = response.content.decode()
+    assert "01/03/2026 – 15/03/2026" in html and "Không có dữ liệu" not in html.split('id="d766-communes"')[0]
+
+
+def test_ranking_page_says_no_data_and_explains_a_bad_date(store, viewer):
+    empty = viewer.get("/d766/?period=2025-06").content.decode()
+    assert 'id="d766-empty"' in empty and "Không có dữ liệu hồ sơ trong kỳ này." in empty
+    bad = viewer.get("/d766/?from=31/02/2026&to=15/03/2026").content.decode()
+    assert "Ngày không hợp lệ" in bad
+
+
+def test_ranking_page_without_any_store_says_no_data(tmp_path, settings, viewer):
+    settings.DIEUHANH_DUCKDB_PATH = tmp_path / "none.duckdb"
+    html = viewer.get("/d766/").content.decode()
+    assert 'id="d766-empty"' in html
+
+
+def test_the_pages_need_a_login(store, client):
+    assert client.get("/d766/").status_code == 302
+    assert client.get(f"/d766/units/{BEN_THANH}/").status_code == 302
+
+
+def test_unit_scorecard_page_lists_indicators_and_points_lost(store, viewer):
+    html = viewer.get(f"/d766/units/{BEN_THANH}/?period=2026-03").content.decode()
+    assert "90,32" in html and "75,00 %" in html
+    lost = html.split('id="d766-lost"')[1].split("</table>")[0]
+    assert lost.index('data-indicator="2.1"') < lost.index('data-indicator="5.4"')
+    assert "5,00" in lost and "1,00" in lost
+    assert 'id="d766-trend-data"' in html and '"2026-02"' in html
+
+
+def test_unit_scorecard_page_of_a_unit_without_dossiers(store, viewer):
+    html = viewer.get("/d766/units/26732/?period=2026-03").content.decode()
+    assert "Không có dữ liệu hồ sơ của đơn vị trong kỳ này." in html
+    assert viewer.get("/d766/units/00000/").status_code == 404
+
+
+def test_drilldown_partial(store, viewer):
+    html = viewer.get(f"/d766/units/{BEN_THANH}/drilldown/?by=procedure&period=2026-03").content.decode()
+    assert 'data-key="1.000001"' in html
+    channel = viewer.get(f"/d766/units/{SAI_GON}/drilldown/?by=channel&period=2026-03").content.decode()
+    assert "Trực tiếp" in channel
+
+
+# ----------------------------------------------------------------------------------------------- exports
+
+
+def _sheet_rows(content: bytes, sheet: int = 0):
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb.worksheets[sheet]
+    header = [c.value for c in ws[3]]
+    return header, [dict(zip(header, [c.value for c in row], strict=False)) for row in ws.iter_rows(min_row=4)]
+
+
+def test_ranking_xlsx_has_vietnamese_headers_and_the_numbers(store, viewer):
+    response = viewer.get("/d766/export.xlsx?period=2026-03")
+    assert response["Content-Disposition"] == 'attachment; filename="d766-xep-hang-2026-03.xlsx"'
+    header, rows = _sheet_rows(response.content)
+    assert "Tổng điểm (thang 100)" in header and "Tỷ lệ đúng hạn, trong hạn" in header
+    bt = next(r for r in rows if r["Mã đơn vị"] == BEN_THANH)
+    assert bt["Tổng điểm (thang 100)"] == pytest.approx(BT_TOTAL) and bt["Xếp loại"] == "xuất sắc" and bt["Hạng"] == 1
+    city = rows[0]
+    assert city["Tên đơn vị"] == "Toàn Thành phố" and city["Tỷ lệ đúng hạn, trong hạn"] == pytest.approx(7 / 8)
+
+
+def test_ranking_csv_uses_machine_names(store, viewer):
+    text = viewer.get("/d766/export.csv?period=2026-03").content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("section,rank,agency_code,name,total,band")
+    assert "r_2.1" in lines[0].split(",")
+    bt = next(line for line in lines if f",{BEN_THANH}," in line)
+    assert bt.startswith("commune,1,26743,") and ",0.75," in bt
+
+
+def test_unit_xlsx_holds_indicators_and_months(store, viewer):
+    response = viewer.get(f"/d766/units/{BEN_THANH}/export.xlsx?period=2026-03")
+    header, rows = _sheet_rows(response.content)
+    assert header[:4] == ["Chỉ tiêu", "Tên chỉ tiêu", "Nhóm", "Tỷ lệ đạt"]
+    on_time = next(r for r in rows if r["Chỉ tiêu"] == "2.1")
+    assert on_time["Điểm đạt"] == pytest.approx(15) and on_time["Điểm bị trừ"] == pytest.approx(5) and on_time["Số hồ sơ làm mất điểm"] == 1
+    total = next(r for r in rows if r["Chỉ tiêu"] == "total")
+    assert total["Điểm đạt"] == pytest.approx(BT_TOTAL)
+    _, months = _sheet_rows(response.content, 1)
+    assert [m["Tháng"] for m in months] == ["02/2026", "03/2026"]  # as officials write months
+
+
+def test_unit_csv_total_row_keeps_the_shortfall_column_for_shortfalls(store, viewer):
+    text = viewer.get(f"/d766/units/{BEN_THANH}/export.csv?period=2026-03").content.decode("utf-8-sig")
+    total = next(row for row in csv.DictReader(io.StringIO(text)) if row["indicator"] == "total")
+    assert total["shortfall"] == ""  # not the 4 dossiers received
+    assert total["shortfall_what"] == "4 hồ sơ tiếp nhận trong kỳ"
+
+
+def test_ranking_csv_names_each_pooled_row_by_its_own_code(store, viewer):
+    text = viewer.get("/d766/export.csv?period=2026-03").content.decode("utf-8-sig")
+    codes = [row["agency_code"] for row in csv.DictReader(io.StringIO(text))]
+    assert codes[:3] == ["city", "communes", "departments"]
+    assert len(codes) == len(set(codes))  # one row per agency_code
+
+
+def test_the_shortfall_words_write_rates_the_vietnamese_way(store, viewer):
+    html = viewer.get(f"/d766/units/{SKHCN}/?period=2026-03").content.decode()
+    lost = html.split('id="d766-lost"')[1].split("</table>")[0]
+    assert "tỷ lệ đạt 50,00 %, đủ điểm từ 100 %" in lost  # 3.6: one of the two fee-bearing dossiers paid online
+    assert "50.00" not in lost
+
+
+def test_export_and_drilldown_links_carry_the_range_urlencoded(store, viewer):
+    from html import unescape
+
+    page = unescape(viewer.get(f"/d766/units/{BEN_THANH}/?from=01/03/2026&to=31/03/2026").content.decode())
+    assert f"/d766/units/{BEN_THANH}/export.csv?from=01%2F03%2F2026&to=31%2F03%2F2026" in page
+    assert "drilldown/?by=channel&from=01%2F03%2F2026&to=31%2F03%2F2026" in page
+
+
+def test_export_of_a_bad_period_is_not_found(store, viewer):
+    assert viewer.get("/d766/export.csv?period=2026-13").status_code == 404
+
+
+BUSY_VI = "Kho dữ liệu hồ sơ đang bận"
+
+
+def test_while_the_store_is_being_written_the_drilldown_says_so_and_exports_answer_503(store, viewer):
+    viewer.raise_request_exception = False
+    writing = duckdb.connect(str(store))  # an import holding the store
+    try:
+        drill = viewer.get(f"/d766/units/{BEN_THANH}/drilldown/?by=procedure&period=2026-03")
+        ranking_xlsx = viewer.get("/d766/export.xlsx?period=2026-03")
+        unit_csv = viewer.get(f"/d766/units/{BEN_THANH}/export.csv?period=2026-03")
+    finally:
+        writing.close()
+    assert drill.status_code == 200 and BUSY_VI in drill.content.decode()
+    for response in (ranking_xlsx, unit_csv):
+        assert response.status_code == 503 and BUSY_VI in response.content.decode()
+    assert viewer.get("/d766/export.xlsx?period=2026-03").status_code == 200  # once the import is done
+
+
+def test_a_read_refused_while_the_store_was_busy_is_not_remembered(store, viewer):
+    from dieuhanh.dossiers import selectors
+
+    before = viewer.get("/d766/").content.decode()
+    assert '<option value="2026-03"' in before
+    selectors._CACHE.clear()
+    writing = duckdb.connect(str(store))
+    try:
+        busy = viewer.get("/d766/").content.decode()
+        assert '<option value="2026-03"' not in busy  # nothing could be read
+    finally:
+        writing.close()
+    after = viewer.get("/d766/").content.decode()  # the store did not change: only a kept answer would differ
+    assert after.count("<option") == before.count("<option") and '<option value="2026-03"' in after
+
+
+@pytest.mark.parametrize("query", ["from=01/01/0001&to=31/01/0001", "from=31/12/1999&to=15/03/2026",
+                                   "from=01/03/2026&to=01/01/2101"])
+def test_pages_refuse_dates_outside_2000_to_2100(store, viewer, query):
+    for url in (f"/d766/units/{BEN_THANH}/?{query}", f"/d766/?{query}"):
+        response = viewer.get(url)
+        assert response.status_code == 200 and "trong khoảng 01/01/2000 – 31/12/2100" in response.content.decode()
+    assert viewer.get(f"/d766/units/{BEN_THANH}/drilldown/?by=channel&{query}").status_code == 200
+    assert viewer.get(f"/d766/units/{BEN_THANH}/export.csv?{query}").status_code == 404
+
+
+# ----------------------------------------------------------------------------------------------- API
+
+
+@pytest.fixture
+def api(api_client):
+    return api_client("api.d766", "26743", "viewer")
+
+
+def test_api_ranking(store, api):
+    body = api.get("/api/d766/ranking?period=2026-03").json()
+    assert body["span"]["key"] == "2026-03" and body["span"]["end"] == "2026-03-31"
+    assert body["city"]["r_2_1"] == pytest.approx(7 / 8) and body["city"]["n_received"] == 8
+    first = body["communes"][0]
+    assert first["code"] == BEN_THANH and first["rank"] == 1 and first["band"] == "excellent" and first["band_name"] == "xuất sắc"
+    assert first["groups"]["progress"] == pytest.approx(15)
+    assert len(body["communes"]) == 168 and body["departments"][0]["code"] == SKHCN
+
+
+def test_api_unit_scorecard_with_monthly_series(store, api):
+    body = api.get(f"/api/d766/units/{BEN_THANH}/scorecard?from=2026-03-01&to=2026-03-31").json()
+    assert body["unit"]["code"] == BEN_THANH and body["span"]["key"] is None
+    assert body["total"]["total"] == pytest.approx(BT_TOTAL)
+    assert [(p["id"], p["lost"]) for p in body["points_lost"]] == [("2.1", pytest.approx(5)), ("5.4", pytest.approx(1))]
+    assert [m["period"] for m in body["monthly"]] == ["2026-02", "2026-03"]
+
+
+def test_api_drilldown(store, api):
+    body = api.get(f"/api/d766/units/{BEN_THANH}/drilldown?by=procedure&period=2026-03").json()
+    assert [(r["key"], r["overdue"]) for r in body["rows"]] == [("1.000001", 1), ("1.000002", 0)]
+
+
+@pytest.mark.parametrize(("query", "code"), [
+    ("period=2026-13", "bad_period"),
+    ("period=March", "bad_period"),
+    ("from=2026-03-31&to=2026-03-01", "end_before_start"),
+    ("from=32/01/2026&to=2026-03-01", "bad_date"),
+    ("from=2026-03-01", "incomplete_range"),
+    ("period=2026-03&from=2026-03-01&to=2026-03-02", "period_and_range"),
+    ("period=2099", "period_in_future"),
+    ("from=0001-01-01&to=0001-01-31", "bad_date"),
+    ("from=1999-12-31&to=2026-03-01", "bad_date"),
+    ("from=2026-03-01&to=2101-01-01", "bad_date"),
+    ("period=0001", "bad_period"),
+    ("period=0001-03", "bad_period"),
+])
+def test_api_bad_periods_are_400_with_stable_codes(store, api, query, code):
+    response = api.get(f"/api/d766/ranking?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == code
+
+
+def test_api_unit_scorecard_refuses_year_one(store, api):
+    response = api.get(f"/api/d766/units/{BEN_THANH}/scorecard?from=0001-01-01&to=0001-01-31")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_date"
+
+
+def test_api_bad_drilldown_key_and_unknown_unit(store, api):
+    assert api.get(f"/api/d766/units/{BEN_THANH}/drilldown?by=colour&period=2026-03").json()["error"]["code"] == "bad_drilldown"
+    assert api.get("/api/d766/units/00000/scorecard?period=2026-03").status_code == 404
+
+
+def test_api_export_xlsx_and_csv(store, api):
+    xlsx = api.get("/api/d766/ranking/export?format=xlsx&period=2026-03")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    _, rows = _sheet_rows(xlsx.content)
+    assert any(r["Mã đơn vị"] == SKHCN and r["Tổng điểm (thang 100)"] == pytest.approx(KH_TOTAL) for r in rows)
+    csv_text = api.get(f"/api/d766/units/{BEN_THANH}/export?format=csv&period=2026-03").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("indicator,name,group,rate")
+
+
+def test_api_is_in_the_openapi_document(store, api):
+    paths = api.get("/api/openapi.json").json()["paths"]
+    assert {"/api/d766/ranking", "/api/d766/units/{code}/scorecard", "/api/d766/units/{code}/drilldown",
+            "/api/d766/ranking/export", "/api/d766/units/{code}/export"} <= set(paths)
+
+
+def test_api_needs_authentication(store, client):
+    assert client.get("/api/d766/ranking?period=2026-03").json()["error"]["code"] == "unauthenticated"
+
+
+def test_a_new_import_is_seen_at_once_although_results_are_kept_between_requests(store, hcmc):
+    from dieuhanh.core.d766.ingest import ingest
+    from dieuhanh.dossiers import selectors
+
+    span = selectors.span_of("2026-03")
+    before = selectors.ranking(span)
+    assert selectors.ranking(span) is before  # the second read is served from memory
+    late = store.parent / "late.csv"
+    late.write_text("dossier_id,procedure_code,agency_code,channel,received_at,due_at,finished_at,applicant_ward_code\n"
+                    "SG-3,1.000003,26740,1,2026-03-20 08:00:00,2026-03-23 17:00:00,2026-03-27 08:00:00,26740\n", encoding="utf-8")
+    con = duckdb.connect(str(store))
+    assert ingest(con, [late], known_agencies={SAI_GON}).inserted == 1
+    con.close()
+    after = selectors.ranking(span)
+    sai_gon = next(r for r in after.communes if r["code"] == SAI_GON)
+    assert sai_gon["n_received"] == 3 and sai_gon["r_2_1"] == pytest.approx(2 / 3)
+
+
+def test_the_period_form_gets_only_the_results_by_htmx(store, viewer):
+    html = viewer.get("/d766/?period=2026-02", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="d766-results").content.decode()
+    assert html.lstrip().startswith('<h2 id="d766-span">Tháng 2/2026</h2>') and "<html" not in html
+
+
+def test_while_the_store_is_being_written_the_pages_say_so(store, viewer, api):
+    writing = duckdb.connect(str(store))  # an import holding the store
+    try:
+        html = viewer.get("/d766/?period=2026-04").content.decode()
+        assert "Kho dữ liệu hồ sơ đang bận" in html
+        response = api.get("/api/d766/ranking?period=2026-04")
+        assert response.status_code == 503 and response.json()["error"]["code"] == "store_unavailable"
+    finally:
+        writing.close()
+    assert "Tháng 4/2026" in viewer.get("/d766/?period=2026-04").content.decode()
+
+
+@pytest.fixture
+def store_with_catalogue_and_feedback(store):
+    """The hand-made store plus a procedure catalogue and one feedback (PAKN) record, handled, at Bến Thành."""
+    from dieuhanh.core.d766.ingest import FEEDBACK, PROCEDURES
+
+    con = duckdb.connect(str(store))
+    create_schema(con, PROCEDURES)
+    create_schema(con, FEEDBACK)
+    con.executemany("INSERT INTO procedures (procedure_code, name) VALUES (?, ?)",
+                    [["1.000001", "Đăng ký khai sinh"], ["1.000002", "Chứng thực bản sao từ bản chính"]])
+    con.execute("INSERT INTO feedback (feedback_id, agency_code, procedure_code, received_at, handled_at, satisfaction) "
+                "VALUES ('PA-1', ?, '1.000001', TIMESTAMP '2026-03-05 09:00:00', TIMESTAMP '2026-03-06 09:00:00', 'satisfied')",
+                [BEN_THANH])
+    con.close()
+    return store
+
+
+def test_feedback_counts_only_for_its_agency_and_is_pooled_into_the_totals(store_with_catalogue_and_feedback, hcmc):
+    from dieuhanh.dossiers import selectors
+
+    span = selectors.span_of("2026-03")
+    ben_thanh = selectors.unit_scorecard(hcmc[BEN_THANH], span)
+    sai_gon = selectors.unit_scorecard(hcmc[SAI_GON], span)
+    assert {row["id"]: row["rate"] for row in ben_thanh.indicators}["5.2"] == 1  # handled the next day
+    assert {row["id"]: row["rate"] for row in sai_gon.indicators}["5.2"] is None  # Bến Thành's feedback is not Sài Gòn's
+    pooled = selectors.rates_for_units([hcmc["79"], hcmc[SKHCN]], span)
+    assert pooled["79"]["r_5_2"] == 1  # the city pool holds its wards' feedback
+    assert pooled[SKHCN]["r_5_2"] is None
+    ranking = selectors.ranking(span)
+    assert next(r for r in ranking.communes if r["code"] == BEN_THANH)["total"] is not None
+
+
+def test_the_drilldown_names_procedures_from_the_catalogue(store_with_catalogue_and_feedback, viewer):
+    html = viewer.get(f"/d766/units/{BEN_THANH}/drilldown/?by=procedure&period=2026-03").content.decode()
+    assert "Đăng ký khai sinh" in html and "Chứng thực bản sao từ bản chính" in html
+
+
+# ----------------------------------------------------------------------------------------------- the store's lock
+
+_HOLD = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SELECT count(*) FROM dossiers").fetchone()
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+"""
+
+
+def _reader_process(path, seconds: float):
+    """Another process (a page being served) holding a read-only connection for ``seconds``."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", _HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "holding"
+    return proc
+
+
+def test_a_writer_waits_for_a_reader_in_another_process(store):
+    import time
+
+    from dieuhanh.dossiers.store import connect
+
+    reader = _reader_process(store, 1.5)
+    started = time.monotonic()
+    try:
+        con = connect(store, wait=20)  # an import: the page's read ends, then the import gets the store
+        waited = time.monotonic() - started
+        assert con.execute("SELECT count(*) FROM dossiers").fetchone()[0] == len(HAND_MADE)
+        con.close()
+    finally:
+        reader.wait(timeout=30)
+    assert 0.5 < waited < 15
+
+
+def test_a_writer_gives_up_with_store_busy_when_the_reader_holds_on(store):
+    import time
+
+    from dieuhanh.dossiers.store import StoreBusy, connect
+
+    reader = _reader_process(store, 5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreBusy) as busy:
+            connect(store, wait=0.6)
+        assert busy.value.code == "store_busy" and busy.value.http_status == 503
+        assert str(busy.value).startswith("the dossier store is busy:") and "waited 0.6 s" in str(busy.value)
+        assert 0.5 < time.monotonic() - started < 4
+    finally:
+        reader.kill()
+        reader.wait(timeout=30)
+
+
+def test_the_wait_is_configurable_and_a_reader_in_this_process_counts_too(store, settings):
+    from dieuhanh.dossiers import selectors
+    from dieuhanh.dossiers.store import StoreBusy, connect
+
+    settings.DIEUHANH_DUCKDB_LOCK_WAIT = 0.2
+    with selectors.reader() as con:
+        assert con is not None
+        with pytest.raises(StoreBusy):
+            connect(store)
+    connect(store).close()  # released as soon as the read ends
