@@ -314,7 +314,7 @@ def _compute(con, table: ir.Table, span: Span, *, feedback: ir.Table | None, by:
 
 
 def score_columns(frame_columns: Sequence[str], scoring: Scoring = DEFAULT) -> list:
-    """The scoring indicators that the computed frame carries (h1's later indicators appear by themselves)."""
+    """The scoring indicators that the computed frame carries (indicators added to the rules appear by themselves)."""
     return [i for i in scoring.indicators if f"r_{metrics.column_key(i.id)}" in frame_columns]
 
 

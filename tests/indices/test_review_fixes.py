@@ -1,4 +1,4 @@
-"""Regression tests of the review of the composite indices (h8): a pipeline never names a server file, codes, years
+"""Regression tests of the review of the composite indices: a pipeline never names a server file, codes, years
 and lengths are checked before they reach an address or a column, uploads are refused by size before they are read,
 index pages show no task-level detail, numbers read the Vietnamese way, and a re-import replaces only when asked."""
 

@@ -1,7 +1,7 @@
 """Composite indices by the JRC/COINr method: framework trees, unit data, the pipeline and its steps.
 
-Pure Python (numpy, pandas), no Django. The contract with the analysis and the web layer is
-``/work/notes/coin-api.md``; everything named there is importable from this package.
+Pure Python (numpy, pandas), no Django. The analysis (``analysis``, ``uncertainty``, ``sensitivity``) and the web
+layer (``dieuhanh/indices/``) use only what this package exports; see docs/ARCHITECTURE.md, "Composite indices".
 """
 
 from .data import UnitData, read_idata, write_idata
@@ -16,7 +16,7 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # coin.cli_uncertainty (coin-api.md) lives with the analysis; imported on first use so that the engine does not
+    # coin.cli_uncertainty lives with the analysis; imported on first use so that the engine does not
     # load the uncertainty and sensitivity modules (and SALib) it does not need
     if name == "cli_uncertainty":
         from .uncertainty import cli_uncertainty
