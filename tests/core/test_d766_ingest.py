@@ -453,3 +453,100 @@ def test_generated_catalogue_dossiers_and_feedback_ingest_and_score_every_indica
     assert (busy.max_points == 100).mean() > 0.9  # every indicator has data nearly everywhere
     assert 0.8 < busy.r_1_1.median() < 1 and 0.85 < busy.r_5_2.median() <= 1
     assert 0.85 < busy.r_2_1.median() <= 1
+
+
+# --- the dossier facts kept at ingest ------------------------------------------------------------------------------
+
+def _facts(con) -> list[dict]:
+    return table(con, "SELECT * FROM dossier_facts ORDER BY dossier_id")
+
+
+def _facts_from_dossiers(con) -> list[dict]:
+    """The facts derived again from the dossiers table as it is now, by the same Ibis definition."""
+    import ibis
+
+    from dieuhanh.core.d766.metrics import dossier_facts
+
+    frame = dossier_facts(ibis.duckdb.from_connection(con).table("dossiers")).order_by("dossier_id").execute()
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _same_rows(kept: list[dict], derived: list[dict]) -> None:
+    assert len(kept) == len(derived)
+    for a, b in zip(kept, derived, strict=True):
+        assert set(a) == set(b)
+        for name in a:
+            x, y = a[name], b[name]
+            if x is None or y is None:
+                assert x is None and y is None, (a["dossier_id"], name, x, y)
+            else:
+                assert x == y or str(x) == str(y), (a["dossier_id"], name, x, y)
+
+
+def test_ingest_keeps_one_fact_row_per_dossier_in_step_with_inserts_updates_and_narrow_files(con, tmp_path):
+    from dieuhanh.core.d766.calendar import default_calendar
+    from dieuhanh.core.d766.metrics import facts_current
+
+    ingest(con, [write_csv(tmp_path / "full.csv", CLEAN)], known_agencies=KNOWN)
+    assert facts_current(con, default_calendar())
+    _same_rows(_facts(con), _facts_from_dossiers(con))
+    hs3 = next(f for f in _facts(con) if f["dossier_id"] == "HS-3")
+    # two supplement requests: never on time, so no open deadline either
+    assert (hs3["_ok_finished"], hs3["_open_due"], hs3["_open_from"], hs3["_disliked"]) == (False, None, None, 1)
+
+    # an update that finishes HS-1 late, a new dossier, and a narrow file that changes HS-2's channel only
+    changed = write_csv(tmp_path / "changed.csv", [row("HS-1", finished_at="2026-03-11 10:00:00"), row("HS-4")])
+    result = ingest(con, [changed], known_agencies=KNOWN)
+    assert (result.inserted, result.updated) == (1, 1)
+    narrow = ["dossier_id", "procedure_code", "agency_code", "channel", "received_at"]
+    ingest(con, [write_csv(tmp_path / "narrow.csv", [row("HS-2", channel="2")], header=narrow)], known_agencies=KNOWN)
+    facts = {f["dossier_id"]: f for f in _facts(con)}
+    assert sorted(facts) == ["HS-1", "HS-2", "HS-3", "HS-4"]
+    assert (facts["HS-1"]["_ok_finished"], facts["HS-1"]["_finished_m"]) == (False, 2026 * 12 + 3)
+    assert (facts["HS-2"]["_online"], facts["HS-2"]["_fee"]) == (1, 1)  # the fee kept from the first file
+    _same_rows(_facts(con), _facts_from_dossiers(con))
+    assert facts_current(con, default_calendar())
+
+
+def test_a_rejected_file_leaves_the_facts_as_they_were(con, tmp_path):
+    ingest(con, [write_csv(tmp_path / "full.csv", CLEAN)], known_agencies=KNOWN)
+    before = _facts(con)
+    bad = write_csv(tmp_path / "bad.csv", [row("HS-1", finished_at="2026-03-12 10:00:00"), row("HS-5", channel="7")])
+    assert ingest(con, [bad], known_agencies=KNOWN).rejected_files
+    assert _facts(con) == before
+
+
+def test_the_scorecard_from_kept_facts_equals_the_one_from_the_dossiers(generated, con, tmp_path):
+    """compute() reads dossier_facts when it is current; the same numbers as deriving them from every dossier,
+    after an initial load and after a day of updates and new dossiers; a write to the dossiers table that does not
+    go through ingest makes compute fall back to the dossiers."""
+    import ibis
+    import pandas as pd
+
+    from dieuhanh.core.d766.calendar import default_calendar
+    from dieuhanh.core.d766.metrics import compute, facts_current, scorecard
+
+    path, _ = generated
+    ingest(con, [path], known_agencies=set(AGENCIES))
+    day = pq.read_table(path).slice(0, 2_000).to_pandas()
+    day["dossier_id"] = [f"NEW-{i}" if i % 2 else d for i, d in enumerate(day["dossier_id"])]  # half new
+    day["finished_at"] = day["received_at"] + pd.Timedelta(days=40)
+    day["supplement_requests"] = 1
+    pq.write_table(pa.Table.from_pandas(day, preserve_index=False), tmp_path / "day.parquet")
+    assert ingest(con, [tmp_path / "day.parquet"], known_agencies=set(AGENCIES)).updated == 1_000
+    assert facts_current(con, default_calendar())
+
+    def from_dossiers(**kw):
+        return scorecard(ibis.duckdb.from_connection(con).table("dossiers"), **kw).execute()
+
+    for kw in ({"by": "month"}, {"by": "quarter"}, {"by": None}, {"by": "month", "keys": ("agency_code", "channel")}):
+        kw |= {"start": dt.date(2025, 8, 10), "end": dt.date(2025, 12, 20)}
+        pd.testing.assert_frame_equal(compute(con, "dossiers", **kw), from_dossiers(**kw), check_exact=False,
+                                      rtol=1e-12)
+    con.execute("UPDATE dossiers SET finished_at = NULL WHERE dossier_id IN "
+                "(SELECT dossier_id FROM dossiers LIMIT 500)")
+    con.execute("INSERT INTO dossiers (dossier_id, agency_code, channel, received_at) "
+                "VALUES ('X', '79.STP', 1, '2025-09-01')")
+    assert not facts_current(con, default_calendar())
+    kw = {"start": dt.date(2025, 7, 1), "end": dt.date(2025, 12, 31), "by": "month"}
+    pd.testing.assert_frame_equal(compute(con, "dossiers", **kw), from_dossiers(**kw), check_exact=False, rtol=1e-12)

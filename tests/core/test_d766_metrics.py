@@ -549,9 +549,16 @@ def load_all(rows, procedures=(), feedbacks=()) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def score_all(rows, procedures=(), feedbacks=(), **kw) -> pd.DataFrame:
+def score_all(rows, procedures=(), feedbacks=(), kept_facts=False, **kw) -> pd.DataFrame:
+    """``compute`` equals the pandas reference; with ``kept_facts``, ``compute`` reads a ``dossier_facts`` table."""
+    from dieuhanh.core.d766.calendar import default_calendar
+    from dieuhanh.core.d766.metrics import facts_current, refresh_facts
+
     kw = {**JAN, **kw}
     con = load_all(rows, procedures, feedbacks)
+    if kept_facts:
+        refresh_facts(con)
+        assert facts_current(con, default_calendar())  # so compute reads the facts, not the dossiers
     ours = compute(con, "dossiers", **kw)
     table = {name: con.execute(f"SELECT * FROM {name}").df() for name in ("dossiers", "procedures", "feedback")}
     reference = scorecard_pandas(table["dossiers"], procedures=table["procedures"], feedback=table["feedback"], **kw)
@@ -660,6 +667,7 @@ def _feedback_row(drawn: dict) -> dict:
     )
 
 
+@pytest.mark.parametrize("kept_facts", [False, True], ids=["from-dossiers", "from-kept-facts"])
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(random_dossier.map(lambda d: {**d, "procedure_code": None}), max_size=30),
@@ -668,16 +676,17 @@ def _feedback_row(drawn: dict) -> dict:
     st.lists(random_feedback, max_size=15),
     st.integers(0, 45),
     st.integers(0, 80),
-    st.sampled_from([None, "month", "quarter"]),
+    st.sampled_from([None, "month", "quarter", "year"]),
     st.sampled_from(KEYS),
 )
 def test_ibis_equals_the_pandas_reference_with_catalogue_feedback_and_keys(
-    drawn, codes, catalogue, feedbacks, start_offset, length, by, keys
+    kept_facts, drawn, codes, catalogue, feedbacks, start_offset, length, by, keys
 ):
+    """From the dossiers and, with ``kept_facts``, from a ``dossier_facts`` table as ``ingest`` keeps it."""
     start = D(2025, 1, 1) + dt.timedelta(days=start_offset)
     rows = [_materialise({**d, "procedure_code": code}) for d, code in zip(drawn, codes)]
     score_all(rows, [procedure(p.pop("procedure_code"), **p) for p in map(dict, catalogue)], [_feedback_row(f) for f in feedbacks],
-              start=start, end=start + dt.timedelta(days=length), by=by, keys=keys)
+              start=start, end=start + dt.timedelta(days=length), by=by, keys=keys, kept_facts=kept_facts)
 
 
 def test_feedback_and_publication_deadlines_are_data():
@@ -688,3 +697,20 @@ def test_feedback_and_publication_deadlines_are_data():
     assert lenient.deadlines.feedback_handle == 15  # the deadlines not named keep their defaults
     row = score_all([dossier(procedure_code="P2")], CATALOGUE, late_refusal, scoring=lenient).iloc[0]
     assert (row.r_5_2, row.r_1_1) == (1.0, 1.0)  # P2 was announced 4 working days ahead
+
+
+# --- the per-dossier facts a database keeps (dossier_facts) --------------------------------------------------------
+
+def test_kept_facts_computed_with_another_calendar_are_not_used():
+    from dieuhanh.core.d766.calendar import WorkingCalendar, default_calendar
+    from dieuhanh.core.d766.metrics import facts_current, refresh_facts
+
+    # received Friday 24/01/2025, no due date, 3 working days: Tết (27–31/01) stops the clock
+    rows = [dossier(received_at=T("2025-01-24 09:00"), finished_at=T("2025-02-05 09:00"), statutory_days=3.0)]
+    con = load(rows)
+    no_holidays = WorkingCalendar([])
+    refresh_facts(con, calendar=no_holidays)
+    assert facts_current(con, no_holidays) and not facts_current(con, default_calendar())
+    assert compute(con, "dossiers", start=D(2025, 1, 1), end=D(2025, 2, 28)).r_2_1.tolist() == [1.0]
+    by_no_holidays = compute(con, "dossiers", start=D(2025, 1, 1), end=D(2025, 2, 28), calendar=no_holidays)
+    assert by_no_holidays.r_2_1.tolist() == [0.0]

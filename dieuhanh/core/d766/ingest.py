@@ -5,7 +5,8 @@ This module owns those tables (``create_schema``; one ``TableSpec`` each: ``DOSS
 ``FEEDBACK``), the reading of the three formats, the row checks and the upsert by the table's key. A file is staged by DuckDB into a temporary table (CSV and Parquet read by DuckDB itself, XLSX
 streamed through openpyxl into a temporary Parquet file), checked by SQL over that table and, only when no row
 has a problem, upserted by ``dossier_id``; otherwise nothing of it is kept and its problems are reported row by
-row. Rows never pass through Python one by one (except XLSX cells on their way to Parquet), so a file of
+row. A dossier file also brings the ``dossier_facts`` table up to date (``metrics.refresh_facts``: the facts
+the scorecard adds up) in the same transaction. Rows never pass through Python one by one (except XLSX cells on their way to Parquet), so a file of
 several gigabytes streams from disk instead of filling memory.
 
 How values are read:
@@ -248,6 +249,8 @@ def _ingest_file(
             con.rollback()
             return FileReport(path, stage.rows, errors, more)
         inserted, updated = _upsert(con, stage, report)
+        if spec is DOSSIERS:
+            _refresh_facts(con, stage, updated)
         con.execute(f"DROP VIEW {_PARSED}")
         con.execute(f"DROP TABLE {_STAGE}")
         con.execute(f"DROP TABLE {_DUPLICATES}")
@@ -479,8 +482,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, stage: _Stage, report: Callable[[int
     spec = stage.spec
     names = list(stage.columns)
     targets = ", ".join(f'"{name}"' for name in names)
-    values = ", ".join(f'CAST(v."{"r" if name in spec.text else "p"}_{name}" AS {spec.columns[name][0]})'
-                       for name in names)
+    values = ", ".join(_value(spec, name) for name in names)
     updates = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name != spec.key)
     conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
     before = con.execute(f"SELECT count(*) FROM {spec.table}").fetchall()[0][0]
@@ -495,6 +497,34 @@ def _upsert(con: duckdb.DuckDBPyConnection, stage: _Stage, report: Callable[[int
             report(min(low + UPSERT_ROWS - first, stage.rows))
     inserted = con.execute(f"SELECT count(*) FROM {spec.table}").fetchall()[0][0] - before
     return inserted, stage.rows - inserted
+
+
+def _value(spec: TableSpec, name: str) -> str:
+    """SQL for the value the upsert writes to column ``name`` from the parsed row ``v``."""
+    return f'CAST(v."{"r" if name in spec.text else "p"}_{name}" AS {spec.columns[name][0]})'
+
+
+def _written(stage: _Stage) -> str:
+    """SQL for the staged rows as the upsert writes them (a column the file lacks is empty): the new dossiers'
+    rows when the file only inserted."""
+    spec = stage.spec
+    return "SELECT " + ", ".join(
+        f'{_value(spec, name)} AS "{name}"' if name in stage.columns else f'CAST(NULL AS {kind}) AS "{name}"'
+        for name, (kind, _) in spec.columns.items()
+    ) + f" FROM {_PARSED} v"
+
+
+def _refresh_facts(con: duckdb.DuckDBPyConnection, stage: _Stage, updated: int) -> None:
+    """Bring ``dossier_facts`` (``metrics.refresh_facts``) up to date with the file's dossiers, in its transaction:
+    computed from the staged rows when they were all new, else from the dossiers table's rows of the file's ids
+    (an update keeps the columns the file lacks)."""
+    from dieuhanh.core.d766 import metrics  # Ibis: imported when a dossier file is written, not before
+
+    if updated:
+        changed = f"SELECT * FROM {DOSSIERS.table} WHERE {DOSSIERS.key} IN (SELECT r_{DOSSIERS.key} FROM {_PARSED})"
+    else:
+        changed = _written(stage)
+    metrics.refresh_facts(con, changed, replace=bool(updated))
 
 
 # ---------------------------------------------------------------------------------------------------
