@@ -52,6 +52,8 @@ def test_the_unit_tree_expands_with_the_keyboard(page, hcmc, make_user):
     make_user("xem", "79", "viewer")
     sign_in(page, "xem")
     page.goto("/units/")
+    # The toggle works through HTMX: wait until the page and its scripts have loaded before pressing it
+    page.wait_for_load_state("networkidle")
     city = page.locator("li[role=treeitem]:has(> a:text-is('Thành phố Hồ Chí Minh'))")
     toggle = city.locator("> button.toggle")
     toggle.focus()
