@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dieuhanh.core.coin import Framework, cli_run, load_pipeline, read_idata, run
+from dieuhanh.core.coin import Framework, load_pipeline, read_idata, run
+from dieuhanh.core.coin.cli import cli_run
 from dieuhanh.core.coin.reference import run_reference
 
 ASEM = Path("/work/shared/datasets/asem")

@@ -5,7 +5,7 @@ For each size, in the same run and on the same data (SYNTHETIC dossiers from ``c
 
 - ``ingest CSV`` / ``ingest Parquet``: ``ingest.ingest`` of the whole file into an empty DuckDB file (staging,
   every row check, upsert by dossier_id, and the ``dossier_facts`` table the scorecard reads, built from it);
-- ``scorecard``: ``metrics.compute`` for 2025 by month, every agency, on the ingested DuckDB file, into a pandas
+- ``scorecard``: ``execute.compute`` for 2025 by month, every agency, on the ingested DuckDB file, into a pandas
   DataFrame (the median of the calls after the first; the first call, which reads the file from disk and compiles
   the Ibis expression, and the CPU time of building and compiling the expression alone are printed beside it);
 - ``pandas``: ``reference.scorecard_pandas`` for the same year by month, on the same dossiers already in a
@@ -17,7 +17,7 @@ For each size, in the same run and on the same data (SYNTHETIC dossiers from ``c
 - ``from dossiers``: the same scorecard derived from every dossier instead of the kept ``dossier_facts`` (what
   ``compute`` does for an expression, or when the facts are missing or stale), one run;
 - ``incremental``: a day's 50,000 new dossiers (received 31/12/2025): ``ingest`` of the day's Parquet file into a
-  copy of the ingested database, then ``metrics.compute`` of the months those dossiers can change (their month
+  copy of the ingested database, then ``execute.compute`` of the months those dossiers can change (their month
   of receipt to the end of the year: December) on the same connection (opening and closing the file are not
   timed). Checked once against a full recompute.
 
@@ -48,9 +48,9 @@ from vietnam_provinces import Ward
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dieuhanh.core.d766 import metrics  # noqa: E402
-from dieuhanh.core.d766.calendar import default_calendar  # noqa: E402
-from dieuhanh.core.d766.generate import HCMC_PROVINCE_CODE, generate  # noqa: E402
+from dieuhanh.core.d766 import execute, metrics  # noqa: E402
+from dieuhanh.core.d766.workdays import default_calendar  # noqa: E402
+from dieuhanh.demo.synthetic_dossiers import HCMC_PROVINCE_CODE, generate  # noqa: E402
 from dieuhanh.core.d766.ingest import TABLE, ingest  # noqa: E402
 from dieuhanh.core.d766.reference import scorecard_pandas  # noqa: E402
 
@@ -136,7 +136,7 @@ def ingest_into(database: Path, source: Path) -> None:
 
 
 def scorecard(con: duckdb.DuckDBPyConnection, start: dt.date = START, end: dt.date = END) -> pd.DataFrame:
-    return metrics.compute(con, TABLE, start=start, end=end, by="month")
+    return execute.compute(con, TABLE, start=start, end=end, by="month")
 
 
 def pandas_scorecard(dossiers: pd.DataFrame) -> pd.DataFrame:
@@ -174,17 +174,17 @@ def bench(rows: int, cache: Path, runs: int, ingest_runs: int, pandas_runs: int,
         print(f"  ingest Parquet  {figures['ingest_parquet']:8.2f} s   (load {load()})", flush=True)
 
     writer = duckdb.connect(str(db))
-    if not metrics.facts_current(writer, default_calendar()):  # a database reused from before dossier_facts
+    if not execute.facts_current(writer, default_calendar()):  # a database reused from before dossier_facts
         started = time.perf_counter()
         writer.begin()
-        metrics.refresh_facts(writer)
+        execute.refresh_facts(writer)
         writer.commit()
         print(f"  dossier_facts   {time.perf_counter() - started:8.2f} s   (built for the reused database;"
               f" load {load()})", flush=True)
     writer.close()
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0] == rows
-    assert metrics.facts_current(con, default_calendar())  # so the scorecard adds up dossier_facts
+    assert execute.facts_current(con, default_calendar())  # so the scorecard adds up dossier_facts
     started = time.perf_counter()
     scorecard(con)  # the first call reads the file from disk and builds and compiles the expression
     figures["first"] = time.perf_counter() - started
@@ -199,7 +199,7 @@ def bench(rows: int, cache: Path, runs: int, ingest_runs: int, pandas_runs: int,
           f" {figures['compile']:.3f} s CPU, paid once per process: compute keeps the SQL;"
           f" load {load()})", flush=True)
     figures["raw"], _ = median_time(
-        lambda: metrics.compute(con, backend.table(TABLE), start=START, end=END, by="month"), 1, name="raw")
+        lambda: execute.compute(con, backend.table(TABLE), start=START, end=END, by="month"), 1, name="raw")
     figures["raw_cpu"] = CPU["raw"]
     print(f"  from dossiers   {figures['raw']:8.3f} s   (CPU {CPU['raw']:.3f} s: facts derived from every dossier,"
           f" expression compiled; load {load()})", flush=True)
@@ -213,7 +213,7 @@ def bench(rows: int, cache: Path, runs: int, ingest_runs: int, pandas_runs: int,
     print(f"  (pandas: {rows:,} dossiers loaded in {time.perf_counter() - started:.1f} s, not counted)", flush=True)
     con.close()
     figures["pandas"], reference = median_time(lambda: pandas_scorecard(dossiers), pandas_runs, name="pandas")
-    del dossiers
+    dossiers = None  # free the frame before the next measurements
     assert_same(ours, reference, "the pandas reference")
     figures["pandas_cpu"] = CPU["pandas"]
     print(f"  pandas          {figures['pandas']:8.2f} s   (CPU {CPU['pandas']:.2f} s; identical to the scorecard;"
@@ -229,7 +229,7 @@ def bench(rows: int, cache: Path, runs: int, ingest_runs: int, pandas_runs: int,
             result = ingest(con, [day], known_agencies=set(AGENCIES))
             assert result.inserted == DAY_ROWS and not result.rejected_files, result
             parts["ingest"].append(time.perf_counter() - started)
-            assert metrics.facts_current(con, default_calendar())  # ingest kept dossier_facts in step
+            assert execute.facts_current(con, default_calendar())  # ingest kept dossier_facts in step
             started = time.perf_counter()
             months = scorecard(con, *affected_months(con, day))
             parts["scorecard"].append(time.perf_counter() - started)

@@ -19,7 +19,7 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dieuhanh.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -27,7 +27,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402  (reset_queries keeps DEBUG runs lean)
 from django.utils import timezone  # noqa: E402
 
-from dieuhanh.core.task_status import State, TaskFacts, status_as_of  # noqa: E402
+from dieuhanh.core.tasks.status import State, TaskFacts, status_as_of  # noqa: E402
 from dieuhanh.demo.plans import SYNTHETIC_NUMBER  # noqa: E402
 from dieuhanh.plans.models import Plan, ProgressReport, Task  # noqa: E402
 from dieuhanh.plans.selectors import statistics as official_split  # noqa: E402

@@ -17,13 +17,13 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dieuhanh.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from dieuhanh.core.text import fold, search_terms  # noqa: E402
+from dieuhanh.core.common.text import fold, search_terms  # noqa: E402
 from dieuhanh.units.models import Unit  # noqa: E402
 from dieuhanh.units.selectors import unit_search  # noqa: E402
 

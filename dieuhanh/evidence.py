@@ -1,4 +1,4 @@
-"""Evidence files on disk: content-checked (``core/files.py``), stored once per SHA-256 under MEDIA_ROOT."""
+"""Evidence files on disk: content-checked (``core/common/files.py``), stored once per SHA-256 under MEDIA_ROOT."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from dieuhanh.core.files import RejectedFile, identify
-from dieuhanh.core.text import normalise_name
+from dieuhanh.core.common.files import RejectedFile, identify
+from dieuhanh.core.common.text import normalise_name
 from dieuhanh.errors import Invalid
 
 

@@ -16,7 +16,7 @@ from dieuhanh.access.policy import forget_roles
 from dieuhanh.accounts import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.accounts.models import User
 from dieuhanh.audit.services import diff, record, snapshot
-from dieuhanh.core.text import normalise_name
+from dieuhanh.core.common.text import normalise_name
 from dieuhanh.errors import Conflict, Invalid
 from dieuhanh.units.models import Unit
 

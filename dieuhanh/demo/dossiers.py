@@ -16,9 +16,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from dieuhanh.core.d766.generate import SYNTHETIC_LABEL, generate
+from dieuhanh.demo.synthetic_dossiers import SYNTHETIC_LABEL, generate
 from dieuhanh.core.d766.ingest import ingest
-from dieuhanh.core.periods import period_containing
+from dieuhanh.core.common.periods import period_containing
 from dieuhanh.dossiers.selectors import city_units, today
 from dieuhanh.dossiers.services import on_time_feed, on_time_indicators
 from dieuhanh.dossiers.store import connect

@@ -18,7 +18,7 @@ from django.utils import timezone
 from dieuhanh.access.actions import action, authorizes
 from dieuhanh.access.policy import is_system
 from dieuhanh.audit.services import actor_label, new_event, record_many
-from dieuhanh.core.periods import periods_between
+from dieuhanh.core.common.periods import periods_between
 from dieuhanh.errors import Forbidden
 from dieuhanh.plans.models import DeadlineChange, ExtensionStatus, ProgressReport, ReportStatus, Task, TaskStateChange
 

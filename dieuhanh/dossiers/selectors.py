@@ -1,6 +1,6 @@
 """Reads of the Decision 766 scorecard for the pages, the API, the exports and the indicator feed.
 
-Everything here calls ``core/d766/metrics.compute`` over the ``dossiers`` table of the DuckDB store, opened
+Everything here calls ``core/d766/execute.compute`` over the ``dossiers`` table of the DuckDB store, opened
 read-only for the length of one call (an import waiting for the store gets it as soon as the call ends); while an
 import holds the store, reads raise ``StoreUnavailable`` (503). Results of the ranking, a unit's scorecard and the
 drill-down are kept in memory until the store changes (its file's time and size are part of the key), since
@@ -45,11 +45,11 @@ import pandas as pd
 from django.conf import settings
 from django.utils import timezone
 
-from dieuhanh.core.d766 import metrics
+from dieuhanh.core.d766 import execute, metrics
 from dieuhanh.core.d766.rules import DEFAULT, Scoring
 from dieuhanh.core.d766.schema import CHANNELS
-from dieuhanh.core.indicator_excel import format_number
-from dieuhanh.core.periods import frequency_of, parse_period, period_containing, periods_between
+from dieuhanh.core.indicators.values_sheet import format_number
+from dieuhanh.core.common.periods import frequency_of, parse_period, period_containing, periods_between
 from dieuhanh.dossiers.store import connect
 from dieuhanh.errors import DomainError
 from dieuhanh.units.models import Unit
@@ -303,8 +303,8 @@ def _pooled_feedback(f: ir.Table | None, pools: dict[str, Sequence[str]]) -> ir.
 
 def _compute(con, table: ir.Table, span: Span, *, feedback: ir.Table | None, by: str | None = None,
              keys: Sequence[str] = ("agency_code",), scoring: Scoring = DEFAULT) -> pd.DataFrame:
-    """``metrics.compute`` over ``table`` with the feedback records that belong to it (never another agency's)."""
-    frame = metrics.compute(con, table, start=span.start, end=span.end, by=by, scoring=scoring, keys=tuple(keys),
+    """``execute.compute`` over ``table`` with the feedback records that belong to it (never another agency's)."""
+    frame = execute.compute(con, table, start=span.start, end=span.end, by=by, scoring=scoring, keys=tuple(keys),
                             feedback=feedback)
     return frame.astype(object).where(frame.notna(), None)
 

@@ -3,8 +3,8 @@
 Dossier-scale analytics (millions of rows) stay out of PostgreSQL: DuckDB scans them in columnar form; the
 metric definitions (``core/d766/metrics.py``) are Ibis expressions, so a national deployment can point the same
 code at Spark or Trino instead. Beside ``dossiers`` the file holds ``dossier_facts``, the per-dossier facts the
-scorecard adds up, which ``ingest`` keeps in step with every dossier file (``metrics.refresh_facts``); write
-dossiers through ``ingest`` only, or ``metrics.compute`` falls back to deriving the facts from every dossier.
+scorecard adds up, which ``ingest`` keeps in step with every dossier file (``execute.refresh_facts``); write
+dossiers through ``ingest`` only, or ``execute.compute`` falls back to deriving the facts from every dossier.
 
 One process writes at a time, and not while another reads: DuckDB locks the file. The pages read through
 short-lived read-only connections, so a writer (an import) waits for them: ``connect(read_only=False)`` retries

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core.aggregate import Aggregation
+from dieuhanh.core.indicators.aggregate import Aggregation
 
 USER = settings.AUTH_USER_MODEL
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from dieuhanh.core.aggregate import Aggregation, Rolled, aggregate
-from dieuhanh.core.formula import evaluate, parse
-from dieuhanh.core.on_track import Assessment, Point, assess
-from dieuhanh.core.periods import frequency_of, parse_period, period_containing
-from dieuhanh.core.validation import Rule, Violation, check
-from dieuhanh.core.warnings import WarningRule
+from dieuhanh.core.indicators.aggregate import Aggregation, Rolled, aggregate
+from dieuhanh.core.indicators.formula import evaluate, parse
+from dieuhanh.core.indicators.on_track import Assessment, Point, assess
+from dieuhanh.core.common.periods import frequency_of, parse_period, period_containing
+from dieuhanh.core.indicators.validation import Rule, Violation, check
+from dieuhanh.core.tasks.colours import WarningRule
 from dieuhanh.errors import NotFound
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, Target, TargetKind, ValidationRule, Value, ValueType
 from dieuhanh.units.models import Unit

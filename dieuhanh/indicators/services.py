@@ -12,12 +12,12 @@ from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.access.policy import is_system
 from dieuhanh.audit.services import diff, record, snapshot
 from dieuhanh.concurrency import check_version, lock_version
-from dieuhanh.core.aggregate import Aggregation
-from dieuhanh.core.formula import FormulaError, check_definitions
-from dieuhanh.core.indicator_excel import ValuesSheetError, read_values_sheet
-from dieuhanh.core.periods import frequency_of, parse_period
-from dieuhanh.core.text import normalise_name
-from dieuhanh.core.validation import check_rule_definition
+from dieuhanh.core.indicators.aggregate import Aggregation
+from dieuhanh.core.indicators.formula import FormulaError, check_definitions
+from dieuhanh.core.indicators.values_sheet import ValuesSheetError, read_values_sheet
+from dieuhanh.core.common.periods import frequency_of, parse_period
+from dieuhanh.core.common.text import normalise_name
+from dieuhanh.core.indicators.validation import check_rule_definition
 from dieuhanh.errors import Conflict, DomainError, Invalid
 from dieuhanh.indicators import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, PeriodType, Target, ValidationRule, Value, ValueStatus, ValueType

@@ -4,7 +4,7 @@ One row per commune-level unit of Ho Chi Minh City (phường, xã, đặc khu) 
 layout, for the indicators of the framework. Where each column comes from is decided by its iCode:
 
 - ``D766_<id>`` → the Decision 766 rate ``r_<id>`` of the ward as receiving agency, over the dossiers received in
-  the year up to the day (``core/d766/metrics.compute`` on the DuckDB store);
+  the year up to the day (``core/d766/execute.compute`` on the DuckDB store);
 - ``TASK_ONTIME`` → of the top-level tasks the ward leads (chủ trì) that were due by the day, the share completed
   on time (completed on time ÷ (on time + late + overdue), %); ``TASK_OVERDUE`` → the share of its counted tasks
   that are not completed and overdue (%); both from ``plans.selectors`` status as of the day;
@@ -54,7 +54,7 @@ def _d766_rates(codes: list[str], units: list[str], start: dt.date, end: dt.date
         notes.append("Decision 766: no dossier store yet; its indicators are empty.")
         return pd.DataFrame(index=units, columns=wanted, dtype=float)
     from dieuhanh.core.d766.ingest import TABLE
-    from dieuhanh.core.d766.metrics import compute
+    from dieuhanh.core.d766.execute import compute
     from dieuhanh.dossiers.store import connect
 
     con = connect(read_only=True)

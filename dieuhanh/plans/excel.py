@@ -1,6 +1,6 @@
 """Excel round-trip of plans: the appendix (export, preview with unit matching, all-or-nothing import) and the
 progress sheet (download, bulk update keyed by task code). The sheet formats live in the pure cores
-``dieuhanh.core.plan_excel`` and ``dieuhanh.core.progress_excel``; this module maps them to the database."""
+``dieuhanh.core.tasks.appendix_sheet`` and ``dieuhanh.core.tasks.progress_sheet``; this module maps them to the database."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from dieuhanh.access.actions import action
 from dieuhanh.access.policy import can
-from dieuhanh.core.deadlines import format_deadline, parse_deadline
-from dieuhanh.core.periods import period_containing
-from dieuhanh.core.plan_excel import Appendix, AppendixError, AppendixGroup, AppendixTask, read_appendix, write_appendix
-from dieuhanh.core.progress_excel import ProgressSheetError, SheetRow, read_progress_sheet, write_progress_sheet
-from dieuhanh.core.unit_match import Candidate, Match, UnitMatcher
+from dieuhanh.core.tasks.deadlines import format_deadline, parse_deadline
+from dieuhanh.core.common.periods import period_containing
+from dieuhanh.core.tasks.appendix_sheet import Appendix, AppendixError, AppendixGroup, AppendixTask, read_appendix, write_appendix
+from dieuhanh.core.tasks.progress_sheet import ProgressSheetError, SheetRow, read_progress_sheet, write_progress_sheet
+from dieuhanh.core.tasks.unit_match import Candidate, Match, UnitMatcher
 from dieuhanh.errors import DomainError, Invalid
 from dieuhanh.plans.auth import can_see_task, visible_tasks_q
 from dieuhanh.plans.models import Plan, Task, TaskGroup
@@ -162,12 +162,12 @@ def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str
         if code and code in units:
             resolved[text] = units[code]
     rows = _codes(preview.appendix)
-    for g, t, code, _ in rows:
+    for _g, t, _code, _ in rows:
         for text in (t.lead, *t.coordinators):
             if text not in resolved:
                 errors.append(_row_error(t.row, "", "unit_unresolved", f"Chưa xác định được đơn vị “{text}”."))
     existing = {t.code: t for t in plan.tasks.select_related("lead_unit")}
-    for g, t, code, _ in rows:
+    for _g, t, code, _ in rows:
         current = existing.get(code)
         if current is not None and current.deadline != t.deadline:
             errors.append(_row_error(t.row, "", "deadline_changed",

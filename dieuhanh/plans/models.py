@@ -3,7 +3,7 @@
 A plan (e.g. Kế hoạch 4354/KH-UBND) is issued by a unit (the assigning level) and holds task groups; a task
 has a lead unit (chủ trì), coordinating units (phối hợp), a product (sản phẩm), a deadline and a budget, and
 may have sub-tasks to any depth. Dated facts — state changes, approved deadline changes, approved reports —
-are kept as rows so a task's status can be re-computed for any past date (``dieuhanh.core.task_status``).
+are kept as rows so a task's status can be re-computed for any past date (``dieuhanh.core.tasks.status``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core.rollup import RollupRule
-from dieuhanh.core.task_status import State
-from dieuhanh.core.warnings import WarningRule
+from dieuhanh.core.tasks.rollup import RollupRule
+from dieuhanh.core.tasks.status import State
+from dieuhanh.core.tasks.colours import WarningRule
 
 USER = settings.AUTH_USER_MODEL
 

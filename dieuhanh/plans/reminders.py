@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.access.models import Role, RoleAssignment
 from dieuhanh.audit.services import record
-from dieuhanh.core.task_status import Official, State
+from dieuhanh.core.tasks.status import Official, State
 from dieuhanh.plans.models import ExplanationRequest, ReminderLog, Task
 from dieuhanh.plans.selectors import task_views
 

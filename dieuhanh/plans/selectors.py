@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dieuhanh.core.task_status import Official, State, Status, StatusAsOf, TaskFacts, status_as_of
-from dieuhanh.core.warnings import Colour, colour
+from dieuhanh.core.tasks.status import Official, State, Status, StatusAsOf, TaskFacts, status_as_of
+from dieuhanh.core.tasks.colours import Colour, colour
 from dieuhanh.errors import NotFound
 from dieuhanh.plans.auth import can_see_task, require_plan_visible, visible_tasks_q
 from dieuhanh.plans.models import DeadlineChange, ExtensionStatus, Plan, ProgressReport, ReportStatus, Task, TaskStateChange
@@ -261,7 +261,7 @@ def inbox(actor, *, day: dt.date | None = None) -> Inbox:
     """What waits for this person: tasks of their units without a report for the current period, reports
     returned to them, reports to approve, overdue tasks, open explanation requests, extensions to decide."""
     from dieuhanh.access.policy import can
-    from dieuhanh.core.periods import period_containing
+    from dieuhanh.core.common.periods import period_containing
     from dieuhanh.plans.models import ExplanationRequest
 
     day = day or timezone.localdate()

@@ -14,11 +14,11 @@ from dieuhanh.access.policy import is_system
 from dieuhanh.audit.services import actor_label, diff, record, snapshot
 from dieuhanh import evidence
 from dieuhanh.concurrency import check_version, lock_version
-from dieuhanh.core.periods import parse_period
-from dieuhanh.core.rollup import Child, RollupRule, rollup
-from dieuhanh.core.task_status import State
-from dieuhanh.core.text import normalise_name
-from dieuhanh.core.warnings import WarningRule
+from dieuhanh.core.common.periods import parse_period
+from dieuhanh.core.tasks.rollup import Child, RollupRule, rollup
+from dieuhanh.core.tasks.status import State
+from dieuhanh.core.common.text import normalise_name
+from dieuhanh.core.tasks.colours import WarningRule
 from dieuhanh.errors import Conflict, Invalid
 from dieuhanh.plans import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.plans.models import (

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can
 from dieuhanh.audit.models import AuditEvent
-from dieuhanh.core.periods import period_containing, periods_between
+from dieuhanh.core.common.periods import period_containing, periods_between
 from dieuhanh.errors import DomainError, Forbidden, NotFound
 from dieuhanh.plans import excel, selectors, services
 from dieuhanh.plans.auth import can_see_task, visible_tasks_q

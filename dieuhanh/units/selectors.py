@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
-from dieuhanh.core.text import search_terms
+from dieuhanh.core.common.text import search_terms
 from dieuhanh.errors import NotFound
 from dieuhanh.units.models import Unit
 

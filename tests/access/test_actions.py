@@ -9,7 +9,7 @@ from tests.conftest import SYSTEM
 
 
 def test_every_registered_action_has_an_authorisation_function_of_the_same_name():
-    import dieuhanh.accounts.services  # noqa: F401
+    import dieuhanh.accounts.services
     import dieuhanh.units.services  # noqa: F401
 
     assert ACTIONS, "no actions registered"

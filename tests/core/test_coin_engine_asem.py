@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dieuhanh.core.coin import Framework, FrameworkError, cli_run, load_pipeline, read_idata, run
+from dieuhanh.core.coin import Framework, FrameworkError, load_pipeline, read_idata, run
+from dieuhanh.core.coin.cli import cli_run
 from dieuhanh.core.coin import reference as R
 
 ASEM = Path("/work/shared/datasets/asem")

@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dieuhanh.core.coin import Element, Framework, FrameworkError, aggregate, load_pipeline, rank, read_idata, run
+from dieuhanh.core.coin.cli import cli_uncertainty
 from dieuhanh.core.coin.data import UnitData
 from dieuhanh.core.coin.sensitivity import coin_sensitivity, pillar_removal, sobol_indices
 from dieuhanh.core.coin.uncertainty import (
     UncertaintyModel,
     UncertaintyOptions,
     aggregate_many,
-    cli_uncertainty,
     rank_rows,
     uncertainty_analysis,
     weight_codes,

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 from vietnam_provinces import Ward
 
-from dieuhanh.core.d766.generate import SYNTHETIC_LABEL, generate, procedure_catalogue
+from dieuhanh.demo.synthetic_dossiers import SYNTHETIC_LABEL, generate, procedure_catalogue
 from dieuhanh.core.d766.ingest import ERROR_CAP, create_schema, ingest
 from dieuhanh.core.d766.schema import DOSSIER_COLUMNS
 
@@ -435,8 +435,8 @@ def test_catalogue_publication_record_is_plausible():
 
 
 def test_generated_catalogue_dossiers_and_feedback_ingest_and_score_every_indicator(generated, con, tmp_path):
-    from dieuhanh.core.d766.generate import write_catalogue, write_feedback
-    from dieuhanh.core.d766.metrics import compute
+    from dieuhanh.demo.synthetic_dossiers import write_catalogue, write_feedback
+    from dieuhanh.core.d766.execute import compute
 
     path, _ = generated
     catalogue = write_catalogue(tmp_path / "thu_tuc.parquet", seed=42)
@@ -484,8 +484,8 @@ def _same_rows(kept: list[dict], derived: list[dict]) -> None:
 
 
 def test_ingest_keeps_one_fact_row_per_dossier_in_step_with_inserts_updates_and_narrow_files(con, tmp_path):
-    from dieuhanh.core.d766.calendar import default_calendar
-    from dieuhanh.core.d766.metrics import facts_current
+    from dieuhanh.core.d766.workdays import default_calendar
+    from dieuhanh.core.d766.execute import facts_current
 
     ingest(con, [write_csv(tmp_path / "full.csv", CLEAN)], known_agencies=KNOWN)
     assert facts_current(con, default_calendar())
@@ -523,8 +523,9 @@ def test_the_scorecard_from_kept_facts_equals_the_one_from_the_dossiers(generate
     import ibis
     import pandas as pd
 
-    from dieuhanh.core.d766.calendar import default_calendar
-    from dieuhanh.core.d766.metrics import compute, facts_current, scorecard
+    from dieuhanh.core.d766.workdays import default_calendar
+    from dieuhanh.core.d766.metrics import scorecard
+    from dieuhanh.core.d766.execute import compute, facts_current
 
     path, _ = generated
     ingest(con, [path], known_agencies=set(AGENCIES))

@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dieuhanh.core.d766.metrics import KEYS, compute, period_spans, scorecard
+from dieuhanh.core.d766.metrics import KEYS, period_spans, scorecard
+from dieuhanh.core.d766.execute import compute
 from dieuhanh.core.d766.reference import scorecard_pandas
 from dieuhanh.core.d766.rules import DEFAULT, Band, Indicator, Scoring
 from dieuhanh.core.d766.schema import DOSSIER_COLUMNS
@@ -551,8 +552,8 @@ def load_all(rows, procedures=(), feedbacks=()) -> duckdb.DuckDBPyConnection:
 
 def score_all(rows, procedures=(), feedbacks=(), kept_facts=False, **kw) -> pd.DataFrame:
     """``compute`` equals the pandas reference; with ``kept_facts``, ``compute`` reads a ``dossier_facts`` table."""
-    from dieuhanh.core.d766.calendar import default_calendar
-    from dieuhanh.core.d766.metrics import facts_current, refresh_facts
+    from dieuhanh.core.d766.workdays import default_calendar
+    from dieuhanh.core.d766.execute import facts_current, refresh_facts
 
     kw = {**JAN, **kw}
     con = load_all(rows, procedures, feedbacks)
@@ -702,8 +703,8 @@ def test_feedback_and_publication_deadlines_are_data():
 # --- the per-dossier facts a database keeps (dossier_facts) --------------------------------------------------------
 
 def test_kept_facts_computed_with_another_calendar_are_not_used():
-    from dieuhanh.core.d766.calendar import WorkingCalendar, default_calendar
-    from dieuhanh.core.d766.metrics import facts_current, refresh_facts
+    from dieuhanh.core.d766.workdays import WorkingCalendar, default_calendar
+    from dieuhanh.core.d766.execute import facts_current, refresh_facts
 
     # received Friday 24/01/2025, no due date, 3 working days: Tết (27–31/01) stops the clock
     rows = [dossier(received_at=T("2025-01-24 09:00"), finished_at=T("2025-02-05 09:00"), statutory_days=3.0)]

@@ -29,7 +29,7 @@ import pytest
 from vietnam_provinces import Ward
 
 from dieuhanh.core.d766 import metrics
-from dieuhanh.core.d766.generate import DOSSIER_SCHEMA, generate
+from dieuhanh.demo.synthetic_dossiers import DOSSIER_SCHEMA, generate
 from dieuhanh.core.d766.reference import scorecard_pandas
 from dieuhanh.core.d766.schema import DOSSIER_COLUMNS, FEEDBACK_COLUMNS, PROCEDURE_COLUMNS, RATINGS
 

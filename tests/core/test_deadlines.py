@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dieuhanh.core.deadlines import ParsedDeadline, format_deadline, parse_deadline
+from dieuhanh.core.tasks.deadlines import ParsedDeadline, format_deadline, parse_deadline
 
 
 @pytest.mark.parametrize(

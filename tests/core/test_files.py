@@ -3,7 +3,7 @@ import zipfile
 
 import pytest
 
-from dieuhanh.core.files import RejectedFile, identify
+from dieuhanh.core.common.files import RejectedFile, identify
 
 MB = 1024 * 1024
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dieuhanh.core.formula import (
+from dieuhanh.core.indicators.formula import (
     MAX_DEPTH,
     MAX_LENGTH,
     FormulaError,

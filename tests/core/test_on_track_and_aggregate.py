@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from dieuhanh.core.aggregate import Aggregation, aggregate
-from dieuhanh.core.on_track import Point, assess, projection
-from dieuhanh.core.warnings import Colour
+from dieuhanh.core.indicators.aggregate import Aggregation, aggregate
+from dieuhanh.core.indicators.on_track import Point, assess, projection
+from dieuhanh.core.tasks.colours import Colour
 
 D = dt.date
 BASE = Point(D(2025, 12, 31), 20.0)  # digital economy share of GRDP, %, (illustrative baseline)

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from dieuhanh.core.periods import parse_period, period_containing, periods_between
+from dieuhanh.core.common.periods import parse_period, period_containing, periods_between
 
 
 def test_months_quarters_and_halves_know_their_days_and_vietnamese_labels():

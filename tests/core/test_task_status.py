@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from dieuhanh.core.task_status import Official, State, Status, TaskFacts, deadline_on, status_as_of
+from dieuhanh.core.tasks.status import Official, State, Status, TaskFacts, deadline_on, status_as_of
 
 D = dt.date
 

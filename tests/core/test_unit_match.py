@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dieuhanh.core.text import fold
-from dieuhanh.core.unit_match import Candidate, Match, UnitMatcher, split_units, unit_key
+from dieuhanh.core.common.text import fold
+from dieuhanh.core.tasks.unit_match import Candidate, Match, UnitMatcher, split_units, unit_key
 
 # A few HCMC departments and wards, written as the unit directory holds them.
 CANDIDATES = (

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from dieuhanh.core.rollup import Child, RollupRule, rollup
-from dieuhanh.core.warnings import Colour, WarningRule, colour, expected_progress
+from dieuhanh.core.tasks.rollup import Child, RollupRule, rollup
+from dieuhanh.core.tasks.colours import Colour, WarningRule, colour, expected_progress
 
 D = dt.date
 START, DEADLINE = D(2026, 1, 1), D(2026, 12, 31)  # 364 days

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from dieuhanh.core.d766.generate import generate
+from dieuhanh.demo.synthetic_dossiers import generate
 
 
 @pytest.fixture

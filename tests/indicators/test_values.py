@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from dieuhanh.audit.models import AuditEvent
-from dieuhanh.core.warnings import Colour
+from dieuhanh.core.tasks.colours import Colour
 from dieuhanh.errors import Conflict, Forbidden, Invalid, NotFound
 from dieuhanh.indicators.models import Indicator, Value
 from dieuhanh.indicators.selectors import cell, on_track

@@ -14,6 +14,7 @@ import pytest
 
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.core import coin
+from dieuhanh.core.coin.cli import cli_run
 from dieuhanh.errors import Conflict, Invalid
 from dieuhanh.indices import selectors, tables
 from dieuhanh.indices.models import DataPoint, Dataset, Element, Framework, Methodology, Run
@@ -57,7 +58,7 @@ def test_the_engine_reads_a_file_only_when_given_a_path(tmp_path):
 
 
 def test_cli_run_still_takes_a_file_name_as_text(tmp_path):
-    result = coin.cli_run(str(ASEM / "ASEM_iData.csv"), str(ASEM / "ASEM_iMeta.csv"), str(ASEM_PIPELINE), tmp_path / "out")
+    result = cli_run(str(ASEM / "ASEM_iData.csv"), str(ASEM / "ASEM_iMeta.csv"), str(ASEM_PIPELINE), tmp_path / "out")
     assert len(result.results) == 51 and (tmp_path / "out" / "results.csv").is_file()
 
 

@@ -130,7 +130,7 @@ def test_two_people_editing_the_same_task_the_second_gets_409(plan, api_client):
 def test_a_ward_exports_only_the_tasks_it_may_see(plan, web_client):
     import io
 
-    from dieuhanh.core.plan_excel import read_appendix
+    from dieuhanh.core.tasks.appendix_sheet import read_appendix
 
     ward = web_client("canbo.benthanh", "26743", "reporter")
     appendix = read_appendix(io.BytesIO(ward.get(f"/plans/{plan.pk}/export.xlsx").content))

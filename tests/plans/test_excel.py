@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from dieuhanh.audit.models import AuditEvent
-from dieuhanh.core.deadlines import format_deadline, parse_deadline
-from dieuhanh.core.plan_excel import Appendix, AppendixGroup, AppendixTask, read_appendix, write_appendix
-from dieuhanh.core.progress_excel import read_progress_sheet
+from dieuhanh.core.tasks.deadlines import format_deadline, parse_deadline
+from dieuhanh.core.tasks.appendix_sheet import Appendix, AppendixGroup, AppendixTask, read_appendix, write_appendix
+from dieuhanh.core.tasks.progress_sheet import read_progress_sheet
 from dieuhanh.errors import Invalid
 from dieuhanh.plans.excel import appendix_of, appendix_xlsx, plan_import, preview_appendix, progress_import, progress_sheet_xlsx
 from dieuhanh.plans.models import ProgressReport, Task
@@ -72,7 +72,10 @@ def order_coordinators(a: Appendix) -> Appendix:
         dataclasses.replace(t, coordinators=tuple(sorted(t.coordinators))) for t in g.tasks)) for g in a.groups))
 
 
-def new_plan(units, n=[0]):
+_PLAN_NUMBERS = [0]
+
+
+def new_plan(units, n=_PLAN_NUMBERS):
     n[0] += 1
     return plan_create(actor=SYSTEM, issuer=units["79"], number=f"{n[0]}/KH-TEST", title="Kế hoạch thử", issued_on=D(2025, 3, 1),
                        period_start=D(2025, 1, 1), period_end=D(2030, 12, 31))

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from dieuhanh.access.policy import SystemActor
-from dieuhanh.core.task_status import Official
+from dieuhanh.core.tasks.status import Official
 from dieuhanh.errors import Conflict, Forbidden, Invalid, NotFound
 from dieuhanh.plans.models import ReminderLog, Task
 from dieuhanh.plans.reminders import reminders_send

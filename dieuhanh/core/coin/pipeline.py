@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from . import steps as S
-from .data import UnitData, read_idata
+from .data import UnitData
 from .framework import Framework, FrameworkError
 
 STEP_OPTIONS: dict[str, set[str]] = {
@@ -335,31 +335,6 @@ def results_table(framework: Framework, aggregated: pd.DataFrame, units: pd.Data
     out.insert(0, "uName", names[sort])
     out.insert(0, "uCode", codes[sort])
     return out
-
-
-def cli_run(idata_path, imeta_path, pipeline_path, out_dir) -> Result:
-    """``dieuhanh index run``: read COINr-format files, run the pipeline file, write the results to ``out_dir``.
-
-    Writes ``results.csv``, one CSV per data set (``raw.csv``, ``denominated.csv``, …, ``aggregated.csv``, with
-    ``uCode`` first), ``treatment.csv`` and ``treated_points.csv`` when a treat step ran, ``excluded_units.csv``,
-    ``pipeline.log`` and ``pipeline.yaml`` (the configuration as run). Touches no database.
-    """
-    framework = Framework.from_imeta(imeta_path)
-    data = read_idata(idata_path, framework)
-    steps = load_pipeline(Path(pipeline_path))  # a file name here (the command line), read as a file
-    result = run(framework, data, steps)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    result.results.to_csv(out / "results.csv", index=False)
-    for name, df in result.datasets.items():
-        df.rename_axis("uCode").reset_index().to_csv(out / f"{name.lower()}.csv", index=False)
-    if result.treatment is not None:
-        result.treatment.to_csv(out / "treatment.csv", index=False)
-        result.treated_points.rename_axis("uCode").reset_index().to_csv(out / "treated_points.csv", index=False)
-    pd.DataFrame({"uCode": result.excluded_units}).to_csv(out / "excluded_units.csv", index=False)
-    (out / "pipeline.log").write_text("\n".join(result.log) + "\n", encoding="utf-8")
-    (out / "pipeline.yaml").write_text(dump_pipeline(result.steps), encoding="utf-8")
-    return result
 
 
 def result_to_json(result: Result) -> dict[str, Any]:

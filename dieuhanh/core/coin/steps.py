@@ -651,7 +651,7 @@ def aggregate_array(x: np.ndarray, plan: AggregationPlan, *, method="arithmetic"
     n, m = x.shape
     table = np.empty((n, len(plan.codes)))
     table[:, :m] = x
-    for (parents, child_pos, wmat, member, children), ppos, m_ in zip(plan.levels, plan.parent_pos, methods):
+    for (_parents, child_pos, wmat, member, children), ppos, m_ in zip(plan.levels, plan.parent_pos, methods):
         v = table[:, child_pos]
         avail = ~np.isnan(v)
         wsum = avail @ wmat

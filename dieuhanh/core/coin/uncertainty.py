@@ -46,9 +46,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .data import UnitData, read_idata
+from .data import UnitData
 from .framework import Framework, FrameworkError
-from .pipeline import Result, Step, load_pipeline, run
+from .pipeline import Result, Step, run
 from .steps import level_methods
 
 DEFAULT_NOISE = 0.25
@@ -735,76 +735,3 @@ def uncertainty(framework: Framework, data: UnitData, steps: Sequence[Step], opt
                 seed: int = 0) -> UncertaintyResult:
     """Build the model and run the uncertainty analysis (see the module docstring)."""
     return uncertainty_analysis(UncertaintyModel(framework, data, steps, options), n=n, seed=seed)
-
-
-# --- command line -----------------------------------------------------------------------------------------------
-
-@dataclass
-class UncertaintyReport:
-    """Everything ``dieuhanh index uncertainty`` writes, as tables."""
-    uncertainty: UncertaintyResult
-    sensitivity: pd.DataFrame
-    removal: pd.DataFrame
-    removal_summary: pd.DataFrame
-    statistics: pd.DataFrame
-    correlations: pd.DataFrame
-    groups: pd.DataFrame
-    effective_weights: pd.DataFrame
-    files: list[Path]
-
-
-def cli_uncertainty(idata_path, imeta_path, pipeline_path, out_dir, *, n: int = 1000, seed: int = 0,
-                    options=None, sensitivity_n: int | None = None, correlation: str = "pearson") -> UncertaintyReport:
-    """The statistical audit, uncertainty and sensitivity analysis of a COINr-format data set and pipeline file.
-
-    Writes to ``out_dir``: ``uncertainty.csv`` (per unit: nominal, median, mean, 5th and 95th percentile rank and
-    score), ``sensitivity.csv`` (first-order ``Si`` and total ``STi`` per uncertain input, with confidence
-    half-widths), ``pillar_removal.csv`` (per unit: rank without each element of ``removal_level``, median and
-    max absolute shift), ``pillar_removal_summary.csv`` (per removed element), ``statistics.csv`` (per indicator,
-    of the data before imputation), ``correlations.csv`` (within and across levels, normalised + aggregated data),
-    ``groups.csv`` (Cronbach's alpha and PCA per aggregate), ``effective_weights.csv`` and ``uncertainty.yaml``
-    (what was varied, n and seed: the run can be repeated exactly).
-    """
-    from .analysis import correlations as correlation_table
-    from .analysis import effective_weights, group_table, scores_frame, statistics_table
-    from .sensitivity import coin_sensitivity, pillar_removal
-
-    framework = Framework.from_imeta(imeta_path)
-    data = read_idata(idata_path, framework)
-    steps = load_pipeline(Path(pipeline_path))
-    opts = UncertaintyOptions.load(options)
-    model = UncertaintyModel(framework, data, steps, opts)
-    ua = uncertainty_analysis(model, n=n, seed=seed)
-    sa = coin_sensitivity(model, n=sensitivity_n or opts.sensitivity_n, seed=seed)
-    agg = model.nominal_aggregation
-    removal, removal_summary = pillar_removal(
-        pd.DataFrame(model.nominal_x, index=model.units, columns=framework.indicators), framework,
-        level=opts.removal_level, method=list(agg.methods), p=agg.p, min_availability=agg.min_availability,
-        weights=model.weight_overrides, target=model.target)
-    ds = model.nominal.datasets
-    before = ds.get("Denominated", ds["Raw"])
-    scores = scores_frame(ds, framework)
-    stats = statistics_table(before, framework, scores=scores, method=correlation)
-    corr = correlation_table(scores, framework, method=correlation)
-    groups = group_table(scores, framework)
-    eff = effective_weights(scores, framework, method=correlation)
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "uncertainty.csv": ua.summary.reset_index(), "sensitivity.csv": sa,
-        "pillar_removal.csv": removal.reset_index(), "pillar_removal_summary.csv": removal_summary.reset_index(),
-        "statistics.csv": stats.reset_index(), "correlations.csv": corr, "groups.csv": groups.reset_index(),
-        "effective_weights.csv": eff.reset_index(),
-    }
-    files = []
-    for name, df in tables.items():
-        path = out / name
-        df.to_csv(path, index=False)
-        files.append(path)
-    record = {"n": n, "seed": seed, "sensitivity_n": sensitivity_n or opts.sensitivity_n,
-              "correlation": correlation, "removal_level": opts.removal_level, **model.settings()}
-    path = out / "uncertainty.yaml"
-    path.write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    files.append(path)
-    return UncertaintyReport(ua, sa, removal, removal_summary, stats, corr, groups, eff, files)

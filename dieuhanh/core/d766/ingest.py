@@ -5,7 +5,7 @@ This module owns those tables (``create_schema``; one ``TableSpec`` each: ``DOSS
 ``FEEDBACK``), the reading of the three formats, the row checks and the upsert by the table's key. A file is staged by DuckDB into a temporary table (CSV and Parquet read by DuckDB itself, XLSX
 streamed through openpyxl into a temporary Parquet file), checked by SQL over that table and, only when no row
 has a problem, upserted by ``dossier_id``; otherwise nothing of it is kept and its problems are reported row by
-row. A dossier file also brings the ``dossier_facts`` table up to date (``metrics.refresh_facts``: the facts
+row. A dossier file also brings the ``dossier_facts`` table up to date (``execute.refresh_facts``: the facts
 the scorecard adds up) in the same transaction. Rows never pass through Python one by one (except XLSX cells on their way to Parquet), so a file of
 several gigabytes streams from disk instead of filling memory.
 
@@ -515,16 +515,16 @@ def _written(stage: _Stage) -> str:
 
 
 def _refresh_facts(con: duckdb.DuckDBPyConnection, stage: _Stage, updated: int) -> None:
-    """Bring ``dossier_facts`` (``metrics.refresh_facts``) up to date with the file's dossiers, in its transaction:
+    """Bring ``dossier_facts`` (``execute.refresh_facts``) up to date with the file's dossiers, in its transaction:
     computed from the staged rows when they were all new, else from the dossiers table's rows of the file's ids
     (an update keeps the columns the file lacks)."""
-    from dieuhanh.core.d766 import metrics  # Ibis: imported when a dossier file is written, not before
+    from dieuhanh.core.d766 import execute  # Ibis: imported when a dossier file is written, not before
 
     if updated:
         changed = f"SELECT * FROM {DOSSIERS.table} WHERE {DOSSIERS.key} IN (SELECT r_{DOSSIERS.key} FROM {_PARSED})"
     else:
         changed = _written(stage)
-    metrics.refresh_facts(con, changed, replace=bool(updated))
+    execute.refresh_facts(con, changed, replace=bool(updated))
 
 
 # ---------------------------------------------------------------------------------------------------

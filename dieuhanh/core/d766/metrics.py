@@ -83,21 +83,18 @@ import datetime as dt
 import functools
 import operator
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import ibis
 import ibis.expr.types as ir
 
-from dieuhanh.core.d766.calendar import WorkingCalendar, default_calendar
+from dieuhanh.core.d766.workdays import WorkingCalendar, default_calendar
 from dieuhanh.core.d766.rules import DEFAULT, Deadlines, Scoring
 from dieuhanh.core.d766.schema import REQUIRED_ELEMENTS
-from dieuhanh.core.periods import periods_between
+from dieuhanh.core.common.periods import periods_between
 
 if TYPE_CHECKING:
-    import duckdb
-    import pandas as pd
-    from ibis.backends.duckdb import Backend
+    pass
 
 By = Literal["month", "quarter", "year"]
 _FREQUENCY: dict[str, str] = {"month": "monthly", "quarter": "quarterly", "year": "yearly"}
@@ -630,164 +627,3 @@ def _score(a: ir.Table, keys: tuple[str, ...], scoring: Scoring, catalogue: bool
         band=band,
     )
     return out.order_by([*keys, "period_start"])
-
-
-FACTS_TABLE = "dossier_facts"
-_FACTS_SOURCE = "_d766_facts_source"
-
-
-def compute(
-    con: duckdb.DuckDBPyConnection | Backend | str | Path,
-    table_name_or_expr: str | ir.Table,
-    **kw: Any,
-) -> pd.DataFrame:
-    """Run ``scorecard(**kw)`` on DuckDB: ``con`` is a DuckDB connection, an Ibis DuckDB backend or a database path.
-
-    The ``procedures`` and ``feedback`` tables of the database are used when they exist and ``kw`` does not name
-    them (pass ``procedures=None`` or ``feedback=None`` to leave one out).
-
-    For a table given by name, the compiled SQL is kept (per table schemas and arguments, see ``_compiled``):
-    building and compiling the Ibis expression costs a few tenths of a second, as much as running it on a
-    million dossiers. For the ``dossiers`` table, when the database keeps ``dossier_facts`` up to date (same
-    row count, computed with the same calendar; ``ingest`` maintains it), the scorecard adds up those facts
-    instead of deriving them from every dossier: the same definitions (``from_facts=True``), a fraction of
-    the work."""
-    import duckdb  # here, not at the top: the metric definitions must import where DuckDB is not installed
-
-    if isinstance(con, duckdb.DuckDBPyConnection):
-        backend = ibis.duckdb.from_connection(con)
-    elif isinstance(con, str | Path):
-        backend = ibis.duckdb.connect(con)
-    else:
-        backend = con
-    # Ibis' list_tables fails on DuckDB 2 (fetch_arrow_table is gone), so ask the catalogue directly.
-    tables = {row[0]: row[1] for row in backend.con.execute(
-        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = current_schema()").fetchall()}
-    tables |= {row[0]: None for row in backend.con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = current_schema()").fetchall()}
-    named = {name: name in tables for name in ("procedures", "feedback") if name not in kw}
-    if isinstance(table_name_or_expr, str) and all(kw.get(n) is None for n in ("procedures", "feedback")):
-        calendar = kw.pop("calendar", None) or default_calendar()
-        source, facts = table_name_or_expr, False
-        if source == "dossiers" and facts_current(backend.con, calendar, tables.get(FACTS_TABLE, "")):
-            source, facts = FACTS_TABLE, True
-        used = tuple(sorted(name for name, present in named.items() if present))
-        schemas = tuple((name, tuple(backend.get_schema(name).items())) for name in (source, *used))
-        kw = {k: v for k, v in kw.items() if k not in ("procedures", "feedback")}
-        kw["keys"] = tuple(kw.get("keys", ("agency_code",)))
-        sql, schema, memtables = _compiled(schemas, facts, calendar, tuple(sorted(kw.items())))
-        for name, data in memtables:
-            backend.con.register(name, data)
-        return _frame(backend.con.sql(sql), schema)
-    dossiers = backend.table(table_name_or_expr) if isinstance(table_name_or_expr, str) else table_name_or_expr
-    for name, present in named.items():
-        if present:
-            kw[name] = backend.table(name)
-    return scorecard(dossiers, **kw).execute()
-
-
-@functools.lru_cache(maxsize=64)
-def _compiled(
-    schemas: tuple[tuple[str, tuple], ...], facts: bool, calendar: WorkingCalendar, kw: tuple[tuple[str, Any], ...]
-) -> tuple[str, ibis.Schema, tuple[tuple[str, Any], ...]]:
-    """DuckDB SQL of the scorecard over the named tables (``schemas``: the source table first, then
-    ``procedures``/``feedback`` when used), its result schema and the in-memory tables it reads (name, Arrow)."""
-    import ibis.expr.operations as ops
-
-    source, *others = (ibis.table(dict(columns), name=name) for name, columns in schemas)
-    extra = {t.get_name(): t for t in others}
-    expr = scorecard(source, calendar=calendar, from_facts=facts, **extra, **dict(kw))
-    memtables = tuple((op.name, op.data.to_pyarrow(op.schema)) for op in expr.op().find(ops.InMemoryTable))
-    return ibis.to_sql(expr, dialect="duckdb"), expr.schema(), memtables
-
-
-def _frame(relation: Any, schema: ibis.Schema) -> pd.DataFrame:
-    """A DuckDB relation's rows as the DataFrame Ibis' ``execute`` gives for an expression of ``schema``."""
-    import pandas as pd
-    import pyarrow.types as pat
-    from ibis.backends.duckdb.converter import DuckDBPandasData
-
-    table = relation.to_arrow_table()
-    df = pd.DataFrame({
-        name: col.to_pylist() if pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count
-        else col.to_pandas()
-        for name, col in zip(table.column_names, table.columns)
-    })
-    return DuckDBPandasData.convert_table(df, schema)
-
-
-# Raise when dossier_facts changes meaning with the same columns: kept tables are then computed again.
-FACTS_VERSION = 1
-
-
-@functools.lru_cache(maxsize=8)
-def facts_digest(calendar: WorkingCalendar) -> str:
-    """What identifies how a ``dossier_facts`` table was computed — the facts' version and columns and the
-    calendar — kept as the table's comment."""
-    import hashlib
-
-    text = "\n".join([str(FACTS_VERSION), ",".join(FACT_COLUMNS),
-                      *(f"{d.date.isoformat()},{d.kind}" for d in calendar.days)])
-    return "d766 facts " + hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def facts_current(con: duckdb.DuckDBPyConnection, calendar: WorkingCalendar, comment: str | None = None) -> bool:
-    """Whether ``dossier_facts`` exists, was computed by this version with ``calendar`` and has a row per
-    dossier (a table written to by other means than ``ingest`` no longer matches, and the scorecard then reads
-    the dossiers)."""
-    if comment is None:
-        found = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = ? AND schema_name = "
-                            "current_schema()", [FACTS_TABLE]).fetchall()
-        comment = found[0][0] if found else ""
-    if comment != facts_digest(calendar):
-        return False
-    counts = f"SELECT (SELECT count(*) FROM dossiers), (SELECT count(*) FROM {FACTS_TABLE})"
-    dossiers, facts = con.execute(counts).fetchall()[0]
-    return dossiers == facts
-
-
-def refresh_facts(con: duckdb.DuckDBPyConnection, changed: str | None = None, *, replace: bool = True,
-                  calendar: WorkingCalendar | None = None) -> None:
-    """Keep ``dossier_facts`` (see ``dossier_facts``) in step with the ``dossiers`` table of a DuckDB database.
-
-    ``changed`` is SQL for the dossier rows (every column of ``dossiers``) that were just inserted or updated;
-    their facts replace the old ones (``replace=False`` when they are all new: nothing to delete). Without
-    ``changed``, when the table is missing or was computed with another calendar or facts version, or when it
-    still lacks a row per dossier afterwards (the dossiers were written by other means too), every dossier's
-    facts are computed again, sorted by ``_open_after_month`` then by receipt (so that a scorecard skips the
-    storage blocks of the dossiers it does not need: those finished in their month of receipt when it looks for
-    the later periods, the other months' when it scores one month). Runs in the caller's transaction."""
-    calendar = calendar or default_calendar()
-    digest = facts_digest(calendar)
-    found = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = ? AND schema_name = "
-                        "current_schema()", [FACTS_TABLE]).fetchall()
-    schema = tuple(ibis.duckdb.from_connection(con).get_schema("dossiers").items())
-    if changed is None or not found or found[0][0] != digest:
-        sql, memtables = _facts_sql(schema, "dossiers", calendar)
-        for name, data in memtables:
-            con.register(name, data)
-        con.execute(f"CREATE OR REPLACE TABLE {FACTS_TABLE} AS SELECT * FROM ({sql}) "
-                    "ORDER BY _open_after_month, received_at")
-        con.execute(f"COMMENT ON TABLE {FACTS_TABLE} IS '{digest}'")
-        return
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {_FACTS_SOURCE} AS {changed}")
-    try:
-        if replace:
-            con.execute(f"DELETE FROM {FACTS_TABLE} WHERE dossier_id IN (SELECT dossier_id FROM {_FACTS_SOURCE})")
-        sql, memtables = _facts_sql(schema, _FACTS_SOURCE, calendar)
-        for name, data in memtables:
-            con.register(name, data)
-        con.execute(f"INSERT INTO {FACTS_TABLE} BY NAME {sql}")
-    finally:
-        con.execute(f"DROP VIEW IF EXISTS {_FACTS_SOURCE}")
-    if not facts_current(con, calendar, digest):  # the dossiers were also written by other means: start again
-        refresh_facts(con, calendar=calendar)
-
-
-@functools.lru_cache(maxsize=8)
-def _facts_sql(schema: tuple, source: str, calendar: WorkingCalendar) -> tuple[str, tuple[tuple[str, Any], ...]]:
-    import ibis.expr.operations as ops
-
-    expr = dossier_facts(ibis.table(dict(schema), name=source), calendar)
-    memtables = tuple((op.name, op.data.to_pyarrow(op.schema)) for op in expr.op().find(ops.InMemoryTable))
-    return ibis.to_sql(expr, dialect="duckdb"), memtables

@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from dieuhanh.core.d766.calendar import EPOCH, WorkingCalendar, default_calendar
+from dieuhanh.core.d766.workdays import EPOCH, WorkingCalendar, default_calendar
 from dieuhanh.core.d766.rules import DEFAULT, Scoring
 from dieuhanh.core.d766.schema import REQUIRED_ELEMENTS
 

@@ -19,7 +19,7 @@ when the answer was given (each empty if that step did not happen); ``satisfacti
 
 from __future__ import annotations
 
-from dieuhanh.core.text import fold
+from dieuhanh.core.common.text import fold
 
 # name -> (duckdb type, aliases)
 DOSSIER_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core.periods import parse_period
+from dieuhanh.core.common.periods import parse_period
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from dieuhanh.access.policy import SystemActor
-from dieuhanh.core.progress import ProgressBar
+from dieuhanh.progress import progress_bar
 from dieuhanh.demo.plans import SYNTHETIC_NUMBER, generate_synthetic_plan
 from dieuhanh.plans.models import Plan, ProgressReport
 
@@ -21,8 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args, tasks, months, seed, **options):
         if Plan.objects.filter(number=SYNTHETIC_NUMBER).exists():
             raise CommandError(f"the synthetic plan {SYNTHETIC_NUMBER} exists already")
-        bar = ProgressBar(tasks, "Synthetic tasks", stream=self.stderr._out)
-        plan = generate_synthetic_plan(actor=SystemActor("generate_tasks"), tasks=tasks, months=months, seed=seed, progress=bar.update)
-        bar.finish()
+        with progress_bar(tasks, "Synthetic tasks", stream=self.stderr._out) as progress:
+            plan = generate_synthetic_plan(actor=SystemActor("generate_tasks"), tasks=tasks, months=months, seed=seed,
+                                           progress=progress)
         reports = ProgressReport.objects.filter(task__plan=plan).count()
         self.stdout.write(f"synthetic plan {plan.number}: {plan.tasks.count()} tasks, {reports} approved reports")

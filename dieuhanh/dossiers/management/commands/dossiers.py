@@ -18,9 +18,9 @@ from openpyxl import load_workbook
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from dieuhanh.core.d766 import metrics
+from dieuhanh.core.d766 import execute
 from dieuhanh.core.d766.ingest import DOSSIERS, FEEDBACK, PROCEDURES, TableSpec, ingest
-from dieuhanh.core.progress import ProgressBar
+from dieuhanh.progress import progress_bar
 from dieuhanh.dossiers.store import StoreBusy, connect, known_agencies
 
 
@@ -97,9 +97,8 @@ class Command(BaseCommand):
             for spec, paths in files:  # the catalogue first: dossiers and feedback refer to it
                 if not paths:
                     continue
-                bar = ProgressBar(_estimated_rows(paths), spec.table.capitalize(), stream=self.stderr._out)
-                result = ingest(con, paths, known_agencies=agencies, progress=bar.update, spec=spec)
-                bar.finish()
+                with progress_bar(_estimated_rows(paths), spec.table.capitalize(), stream=self.stderr._out) as progress:
+                    result = ingest(con, paths, known_agencies=agencies, progress=progress, spec=spec)
                 self.stdout.write(f"{spec.table}: {result.inserted} inserted, {result.updated} updated")
                 for report in result.rejected_files:
                     rejected = True
@@ -121,7 +120,7 @@ class Command(BaseCommand):
         existing = Path(db or settings.DIEUHANH_DUCKDB_PATH).exists()
         con = _open(db, read_only=existing)
         try:
-            frame = metrics.compute(con, "dossiers", start=start, end=end, by=by)
+            frame = execute.compute(con, "dossiers", start=start, end=end, by=by)
         finally:
             con.close()
         # Ibis columns use "_" (engine-safe); the CSV uses the official ids: r_2.1, p_2.1.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from dieuhanh.access.policy import SystemActor
-from dieuhanh.core.periods import parse_period
+from dieuhanh.core.common.periods import parse_period
 from dieuhanh.indicators.reminders import indicator_reminders_send
 
 

@@ -78,21 +78,22 @@ class Command(BaseCommand):
 
     def _run(self, options) -> None:
         from dieuhanh.core import coin
+        from dieuhanh.core.coin import cli as coin_cli
 
         idata, imeta, pipeline, out = self._files(options)
         try:
-            result = coin.cli_run(idata, imeta, pipeline, out)
+            result = coin_cli.cli_run(idata, imeta, pipeline, out)
         except coin.FrameworkError as exc:
             raise CommandError(f"{exc.code} ({exc.element}): {exc}") from None
         self.stdout.write(f"{len(result.results)} units ranked; {len(result.excluded_units)} excluded; results in {out / 'results.csv'}")
 
     def _uncertainty(self, options) -> None:
         from dieuhanh.core import coin
-        from dieuhanh.core.coin import uncertainty
+        from dieuhanh.core.coin import cli as coin_cli
 
         idata, imeta, pipeline, out = self._files(options)
         try:
-            uncertainty.cli_uncertainty(idata, imeta, pipeline, out, n=options["replications"], seed=options["seed"], options=options["options"])
+            coin_cli.cli_uncertainty(idata, imeta, pipeline, out, n=options["replications"], seed=options["seed"], options=options["options"])
         except coin.FrameworkError as exc:
             raise CommandError(f"{exc.code} ({exc.element}): {exc}") from None
         self.stdout.write(f"uncertainty analysis ({options['replications']} replications) written to {out}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from dieuhanh.access.policy import SystemActor
-from dieuhanh.core.progress import ProgressBar
+from dieuhanh.progress import progress_bar
 from dieuhanh.errors import DomainError
 from dieuhanh.units.official import hcmc_body_rows, national_rows
 from dieuhanh.units.services import units_load_official
@@ -23,10 +23,9 @@ class Command(BaseCommand):
         rows = national_rows(set(provinces) if provinces else None)
         if not no_hcmc_bodies and (provinces is None or "79" in provinces):
             rows += hcmc_body_rows()
-        bar = ProgressBar(len(rows), "Units", stream=self.stderr._out)
         try:
-            result = units_load_official(actor=SystemActor("load_units"), rows=rows, progress=bar.update)
+            with progress_bar(len(rows), "Units", stream=self.stderr._out) as progress:
+                result = units_load_official(actor=SystemActor("load_units"), rows=rows, progress=progress)
         except DomainError as exc:
             raise CommandError(f"{exc.code}: {exc.message} {exc.details}") from exc
-        bar.finish()
         self.stdout.write(f"units: {result.created} created, {result.updated} updated, {result.unchanged} unchanged")

@@ -23,10 +23,10 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dieuhanh.core.deadlines import format_deadline, parse_deadline
-from dieuhanh.core.text import fold, normalise_name
-from dieuhanh.core.unit_match import split_units
-from dieuhanh.core.sheets import RowError  # noqa: F401  (re-exported: callers import it from here)
+from dieuhanh.core.tasks.deadlines import format_deadline, parse_deadline
+from dieuhanh.core.common.text import fold, normalise_name
+from dieuhanh.core.tasks.unit_match import split_units
+from dieuhanh.core.common.sheets import RowError
 
 # What ``write_appendix`` puts between coordinating units: ``split_units`` always splits on ";".
 COORDINATOR_JOINER = "; "

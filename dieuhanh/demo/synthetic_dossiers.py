@@ -58,10 +58,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from vietnam_provinces import Ward
 
-from dieuhanh.core.d766.calendar import default_calendar
+from dieuhanh.core.d766.workdays import default_calendar
 from dieuhanh.core.d766.schema import DOSSIER_COLUMNS, FEEDBACK_COLUMNS, RATINGS, REQUIRED_ELEMENTS
 
-SYNTHETIC_LABEL = "Dữ liệu giả lập (synthetic): sinh bởi dieuhanh.core.d766.generate, không phải hồ sơ thật"
+SYNTHETIC_LABEL = "Dữ liệu giả lập (synthetic): sinh bởi dieuhanh.demo.synthetic_dossiers, không phải hồ sơ thật"
 HCMC_PROVINCE_CODE = 79
 
 _ARROW_TYPES = {

@@ -16,7 +16,7 @@ import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from dieuhanh.core.formula import FormulaError, evaluate, parse
+from dieuhanh.core.indicators.formula import FormulaError, evaluate, parse
 
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt, "==": operator.eq}
 

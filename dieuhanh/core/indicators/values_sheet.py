@@ -25,9 +25,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dieuhanh.core.periods import parse_period
-from dieuhanh.core.text import fold, normalise_name
-from dieuhanh.core.sheets import RowError  # noqa: F401  (re-exported: callers import it from here)
+from dieuhanh.core.common.periods import parse_period
+from dieuhanh.core.common.text import fold, normalise_name
+from dieuhanh.core.common.sheets import RowError
 
 # ---------------------------------------------------------------------------------------------------
 # Numbers written the Vietnamese way
@@ -372,7 +372,7 @@ def read_values_sheet(source: str | Path | BinaryIO, *, expected_unit: str | Non
             continue
         found: list[RowError] = []
 
-        def problem(name: str, code: str, message: str) -> None:
+        def problem(name: str, code: str, message: str, found=found, row_number=row_number) -> None:
             found.append(RowError(row_number, _LABELS.get(name, ""), code, message))
 
         unit, indicator, period_text = _text(raw["unit_code"]), _text(raw["indicator_code"]), _period_text(raw["period"])

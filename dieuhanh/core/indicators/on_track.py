@@ -8,7 +8,7 @@ has moved from the baseline toward the target:
     expected % = 100 × (t − baseline date) ÷ (target date − baseline date)   works because both differences flip)
     gap        = expected % − achieved %
 
-The colour uses the same scale as task warnings (``core/warnings.py``): green when the gap is at most
+The colour uses the same scale as task warnings (``core/tasks/colours.py``): green when the gap is at most
 ``green_gap`` points, orange up to ``red_gap``, red beyond; green as soon as the target is met; grey without a
 baseline, a target or a value. A range target ("30–40 %") is met at its near end (30 for "higher is better").
 The projection fits a least-squares line through the values so far and reads it at the target date; it is
@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dieuhanh.core.warnings import Colour, WarningRule
+from dieuhanh.core.tasks.colours import Colour, WarningRule
 
 
 @dataclass(frozen=True)

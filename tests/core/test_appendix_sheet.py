@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from dieuhanh.core.deadlines import format_deadline, parse_deadline
-from dieuhanh.core.plan_excel import (
+from dieuhanh.core.tasks.deadlines import format_deadline, parse_deadline
+from dieuhanh.core.tasks.appendix_sheet import (
     COLUMNS,
     Appendix,
     AppendixError,
@@ -22,7 +22,7 @@ from dieuhanh.core.plan_excel import (
     read_appendix,
     write_appendix,
 )
-from dieuhanh.core.text import fold
+from dieuhanh.core.common.text import fold
 
 HEADER = ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm", "Thời gian hoàn thành"]
 
@@ -333,7 +333,7 @@ def test_appendix_without_groups_is_written_without_group_row(tmp_path):
 
 def test_cores_do_not_import_django():
     """These modules are framework-free cores; checked in a fresh interpreter (pytest-django imports Django)."""
-    code = ("import sys, dieuhanh.core.plan_excel, dieuhanh.core.unit_match, dieuhanh.core.deadlines; "
+    code = ("import sys, dieuhanh.core.tasks.appendix_sheet, dieuhanh.core.tasks.unit_match, dieuhanh.core.tasks.deadlines; "
             "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
 

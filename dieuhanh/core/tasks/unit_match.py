@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from dieuhanh.core.text import fold, normalise_name
+from dieuhanh.core.common.text import fold, normalise_name
 
 # Below this similarity a best guess is not worth suggesting.
 SUGGESTION_THRESHOLD = 0.6

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from dieuhanh.core.indicator_excel import (
+from dieuhanh.core.indicators.values_sheet import (
     COLUMNS,
     TemplateRow,
     ValueRow,
@@ -420,6 +420,6 @@ def test_files_that_are_not_xlsx(tmp_path):
 
 def test_core_does_not_import_django():
     """A framework-free core; checked in a fresh interpreter (pytest-django imports Django)."""
-    code = ("import sys, dieuhanh.core.indicator_excel; "
+    code = ("import sys, dieuhanh.core.indicators.values_sheet; "
             "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dieuhanh.core.text import fold
+from dieuhanh.core.common.text import fold
 
 
 @dataclass(frozen=True)

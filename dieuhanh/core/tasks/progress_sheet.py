@@ -18,9 +18,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
-from dieuhanh.core.periods import parse_period
-from dieuhanh.core.text import fold
-from dieuhanh.core.sheets import RowError  # noqa: F401  (re-exported: callers import it from here)
+from dieuhanh.core.common.periods import parse_period
+from dieuhanh.core.common.text import fold
+from dieuhanh.core.common.sheets import RowError
 
 COLUMNS = [
     ("code", "Mã nhiệm vụ", 14),

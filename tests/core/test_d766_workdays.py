@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from dieuhanh.core.d766.calendar import (
+from dieuhanh.core.d766.workdays import (
     CalendarDay,
     WorkingCalendar,
     default_calendar,

@@ -1,0 +1,1 @@
+"""common cores (no Django)."""

@@ -1,0 +1,1 @@
+"""indicators cores (no Django)."""
