@@ -7,6 +7,8 @@ Variables:
   the demo generates one into ``var/`` (never committed).
 - ``DIEUHANH_DEBUG`` (0/1), ``DIEUHANH_ALLOWED_HOSTS`` (comma separated), ``DIEUHANH_VAR_DIR``,
   ``DIEUHANH_EMAIL_BACKEND``.
+- ``DIEUHANH_CACHE_URL``: ``redis://127.0.0.1:6379/1`` for one cache shared by every worker (production);
+  default: local memory (the demo).
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "dieuhanh.dossiers",
     "dieuhanh.web",
     "dieuhanh.demo",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -70,10 +73,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dieuhanh.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dieuhanh.middleware.InputSanityMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "dieuhanh.web.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "dieuhanh.urls"
@@ -163,10 +169,25 @@ SESSION_COOKIE_SECURE = _flag("DIEUHANH_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# Every unexpected page or API error is logged with its traceback, DEBUG or not (Django's default sends
+# django.request errors to the console only when DEBUG is on).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"dieuhanh": {"handlers": ["console"], "level": os.environ.get("DIEUHANH_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "dieuhanh": {"handlers": ["console"], "level": os.environ.get("DIEUHANH_LOG_LEVEL", "INFO")},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}
+
+# One cache for every worker: Redis in production (DIEUHANH_CACHE_URL=redis://127.0.0.1:6379/1), local memory in
+# the zero-setup demo. Computed results (Decision 766 scorecards) are kept here, keyed by what they depend on.
+_CACHE_URL = os.environ.get("DIEUHANH_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "TIMEOUT": 24 * 3600}
+    if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")) else
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dieuhanh", "TIMEOUT": 24 * 3600,
+     "OPTIONS": {"MAX_ENTRIES": 2000}},
 }

@@ -11,3 +11,5 @@ urlpatterns = [
     path("", include("dieuhanh.dossiers.urls")),
     path("", include("dieuhanh.web.urls")),
 ]
+
+handler400 = "dieuhanh.web.errors.bad_request"

@@ -10,12 +10,15 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, HttpRequest
+from django.utils import translation
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from dieuhanh.accounts.services import user_for_token
+from dieuhanh.core.common.errors import CoreError
 from dieuhanh.errors import DomainError
+from dieuhanh.messages import MESSAGES, render
 
 log = logging.getLogger("dieuhanh.api")
 
@@ -38,13 +41,25 @@ api = NinjaAPI(
 )
 
 
-def _envelope(request, status: int, code: str, message: str, details=None):
-    return api.create_response(request, {"error": {"code": code, "message": message, "details": details or []}}, status=status)
+# API errors are English: the catalogue's msgids, whatever language the caller's cookie asks for.
+def _envelope(request, status: int, code: str, params=None, details=None, default: str | None = None):
+    with translation.override("en"):
+        message = render(code, params, default=default)
+        shown = [{"field": d.get("field"), "code": d.get("code", "invalid"),
+                  "message": render(d["code"], d.get("params"), default=d.get("message", "")) if d.get("code") else d.get("message", "")}
+                 for d in details or []]
+    return api.create_response(request, {"error": {"code": code, "message": message, "details": shown}}, status=status)
 
 
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
-    return _envelope(request, exc.http_status, exc.code, exc.message, exc.details)
+    return _envelope(request, exc.http_status, exc.code, exc.params, exc.details, default=exc.log_message)
+
+
+@api.exception_handler(CoreError)
+def _core_error(request, exc: CoreError):
+    """A computation core's error that no service converted: the input could not be read."""
+    return _envelope(request, 400, exc.code, exc.params, default=str(exc))
 
 
 def _field_of(loc) -> str | None:
@@ -54,31 +69,53 @@ def _field_of(loc) -> str | None:
     return ".".join(parts) or None
 
 
+# pydantic's error types → our stable codes (the rest keep pydantic's type as their code)
+_PYDANTIC_CODES = {
+    "string_too_long": "too_long", "too_long": "too_long", "greater_than": "out_of_range",
+    "greater_than_equal": "out_of_range", "less_than": "out_of_range", "less_than_equal": "out_of_range",
+    "decimal_max_digits": "out_of_range", "decimal_max_places": "out_of_range",
+    "decimal_whole_digits": "out_of_range", "finite_number": "out_of_range",
+}
+
+
+def _detail(e: dict) -> dict:
+    code = _PYDANTIC_CODES.get(e.get("type", ""), e.get("type", "invalid"))
+    ctx = e.get("ctx") or {}
+    params = {k: v for k, v in ctx.items() if isinstance(v, int | float | str)}
+    if isinstance(ctx.get("error"), CoreError):  # a date or period read by the one parser (api/fields.py)
+        code, params = ctx["error"].code, ctx["error"].params
+    if code in MESSAGES:
+        return {"field": _field_of(e.get("loc", ())), "code": code, "params": params}
+    return {"field": _field_of(e.get("loc", ())), "code": code, "message": e.get("msg", "")}
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
-    details = [{"field": _field_of(e.get("loc", ())), "code": e.get("type", "invalid"), "message": e.get("msg", "")} for e in exc.errors]
-    return _envelope(request, 422, "invalid", "the request body or parameters are malformed", details)
+    """Request shapes that break the schema (types, lengths, ranges, decimal sizes derived from the model
+    fields): 400 with every field named."""
+    return _envelope(request, 400, "invalid", details=[_detail(e) for e in exc.errors])
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return _envelope(request, 401, "unauthenticated", "sign in or send a valid bearer token")
+    return _envelope(request, 401, "unauthenticated")
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return _envelope(request, 404, "not_found", "not found")
+    return _envelope(request, 404, "not_found")
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return _envelope(request, exc.status_code, {400: "malformed_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error"), str(exc))
+    code = {400: "malformed_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
+    return _envelope(request, exc.status_code, code, default=str(exc))
 
 
 @api.exception_handler(Exception)
 def _unexpected(request, exc):
     log.exception("unhandled API error on %s %s", request.method, request.path)
-    return _envelope(request, 500, "internal_error", "an unexpected error happened; it was logged")
+    return _envelope(request, 500, "internal_error")
 
 
 from dieuhanh.api import accounts as _accounts  # noqa: E402

@@ -1,41 +1,33 @@
-"""Vietnamese (or English) sentences for domain error codes, shown in the UI."""
+"""Page-side helpers for domain errors: the sentence a person reads, and running an action for a page.
+
+Errors become responses in one place, ``dieuhanh.web.middleware.DomainErrorMiddleware``; views do not catch
+``NotFound``/``Forbidden``/``Invalid``/``Conflict`` themselves (except to re-render a form with a row-by-row
+report, e.g. an import's errors).
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
-from django.utils.translation import gettext as _
 
-from dieuhanh.errors import DomainError, Forbidden, NotFound
+from dieuhanh.errors import DomainError
+from dieuhanh.messages import render
 
 
 def error_text(exc: DomainError) -> str:
-    texts = {
-        "stale_version": _("Someone else saved this record after you opened it. Your change was not saved: reload the page to see their version, then edit again."),
-        "unit_code_taken": _("A unit with this code already exists."),
-        "role_exists": _("This person already holds that role on this unit."),
-        "already_revoked": _("This role was already revoked."),
-        "user_exists": _("An account with this username already exists."),
-        "email_taken": _("This e-mail address is already used by another account."),
-        "user_inactive": _("This account is deactivated."),
-        "open_children": _("Units below this one are still valid: close them first."),
-        "invalid": _("Some values are not valid."),
-    }
-    text = texts.get(exc.code, _("The request could not be carried out."))
+    """The error's sentence in the active language, followed by its per-field problems."""
+    text = render(exc.code, exc.params)
     if exc.details:
-        text += " (" + "; ".join(f"{d.get('field') or ''}: {d.get('message', '')}" for d in exc.details) + ")"
+        parts = []
+        for d in exc.details:
+            sentence = render(d["code"], d.get("params"), default=d.get("message", "")) if d.get("code") else d.get("message", "")
+            parts.append(f"{d.get('field')}: {sentence}" if d.get("field") else sentence)
+        text += " (" + "; ".join(parts) + ")"
     return text
 
 
 def run_for_page(request, action, success: str, **kwargs):
-    """Run an action for a page: a success or a Vietnamese error message; forbidden and missing become 404.
-    Returns the action's result, or None when it was refused."""
-    try:
-        result = action(**kwargs)
-    except (Forbidden, NotFound):
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, error_text(exc))
-        return None
+    """Run an action for a page and say ``success``. Domain errors propagate to the middleware (a 404 page for
+    forbidden/missing, the form again with the message for invalid input and conflicts)."""
+    result = action(**kwargs)
     messages.success(request, success)
     return result
