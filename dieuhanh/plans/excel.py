@@ -32,7 +32,7 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 
 TO_ROMAN = {v: k for k, v in ROMAN.items()}
 
 
-def _row_error(row: int, column: str, code: str, **params) -> dict:
+def _row_error(row: int, column: str, code: str, /, **params) -> dict:
     """One line of an import's row-by-row report, its sentence rendered from the catalogue in the active language."""
     return {"field": f"row {row}" + (f", {column}" if column else ""), "code": code, "message": render(code, params),
             "params": params, "row": row}

@@ -340,9 +340,9 @@ def report_save(*, actor, task: Task, period: str, percent: Decimal, done: str =
         report = ProgressReport(task=task, period=p.key, period_end=p.end, created_by=_user(actor), **values)
         before = {}
     else:
-        check_version(report, expected_version)
-        if report.status == ReportStatus.APPROVED:
+        if report.status == ReportStatus.APPROVED:  # locked whatever version was read
             raise Conflict("an approved report is locked", code="report_locked")
+        check_version(report, expected_version)
         before = snapshot(report, REPORT_FIELDS)
         for k, v in values.items():
             setattr(report, k, v)
@@ -428,6 +428,8 @@ def report_return(*, actor, report: ProgressReport, comment: str, expected_versi
 
 @action
 def contribution_save(*, actor, task: Task, unit, period: str, text: str, expected_version: int | None = None) -> Contribution:
+    """Write a coordinating unit's contribution for ``period``: the first needs no version, a change needs the
+    version read."""
     try:
         p = parse_period(period)
     except ValueError as exc:
@@ -436,7 +438,7 @@ def contribution_save(*, actor, task: Task, unit, period: str, text: str, expect
         raise Invalid("empty contribution", details=[_problem("text", "required", "describe the contribution")])
     existing = Contribution.objects.select_for_update().filter(task=task, unit=unit, period=p.key).first()
     if existing is None:
-        contribution = Contribution.objects.create(task=task, unit=unit, period=p.key, text=text.strip(), submitted_by=_user(actor))
+        contribution = insert_unique(Contribution(task=task, unit=unit, period=p.key, text=text.strip(), submitted_by=_user(actor)))
         before = {}
     else:
         check_version(existing, expected_version)

@@ -145,11 +145,18 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "explanation_form": ExplanationForm(),
         "can_answer": can(user, "explanation_answer", task.lead_unit),
         "answer_form": AnswerForm(),
-        "contribution_form": ContributionForm(units=my_coordinating, periods=periods) if my_coordinating else None,
+        "contribution_form": ContributionForm(units=my_coordinating, periods=periods, initial=_contribution_initial(page, my_coordinating, periods))
+                             if my_coordinating else None,
         "can_manage": can(user, "plan_manage", task.plan.issuer),
         "state_form": StateForm(initial={"version": task.version}),
     }
     return render(request, "plans/task_detail.html", context)
+
+
+def _contribution_initial(page, units, periods) -> dict:
+    """The form starts on the first unit and the latest period: with that contribution's text and version if any."""
+    first = next((c for c in page.contributions if c.unit_id == units[0].pk and c.period == periods[0].key), None) if periods else None
+    return {"version": first.version, "text": first.text} if first else {}
 
 
 @login_required
@@ -255,7 +262,8 @@ def contribution_save(request: HttpRequest, task_id: int) -> HttpResponse:
     form = ContributionForm(request.POST, units=units, periods=_report_periods(task))
     if form.is_valid():
         run_for_page(request, services.contribution_save, _("Contribution saved."), actor=request.user, task=task,
-             unit=unit_get(form.cleaned_data["unit"]), period=form.cleaned_data["period"], text=form.cleaned_data["text"])
+             unit=unit_get(form.cleaned_data["unit"]), period=form.cleaned_data["period"], text=form.cleaned_data["text"],
+                     expected_version=form.cleaned_data["version"])
     return redirect("task_detail", task_id=task.pk)
 
 

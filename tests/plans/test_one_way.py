@@ -298,3 +298,28 @@ def test_import_problems_are_rendered_from_codes_in_the_active_language(plan):
         with translation.override(language), pytest.raises(Invalid) as refused:
             progress_import(actor=SYSTEM, plan=plan, content=buf.getvalue())
         assert [d["message"] for d in refused.value.details][1] == expected
+
+
+def test_a_contribution_is_changed_only_with_the_version_the_page_showed(plan, web_client):
+    from dieuhanh.plans.models import Contribution
+
+    department = web_client("canbo.skhcn", "79.SKHCN", "reporter")
+    task_id = tid("4.2")
+    period = department.get(f"/tasks/{task_id}/").context["contribution_form"].fields["period"].choices[0][0]
+    first = department.post(f"/tasks/{task_id}/contribution/", {"unit": "79.SKHCN", "period": period, "text": "Cử giảng viên"})
+    assert first.status_code == 302 and Contribution.objects.get().text == "Cử giảng viên"
+    form = department.get(f"/tasks/{task_id}/").context["contribution_form"]
+    assert form.initial == {"version": 1, "text": "Cử giảng viên"}
+    without = department.post(f"/tasks/{task_id}/contribution/", {"unit": "79.SKHCN", "period": period, "text": "Khác"}, follow=True)
+    assert without.redirect_chain[-1][0] == f"/tasks/{task_id}/" and Contribution.objects.get().text == "Cử giảng viên"
+    changed = department.post(f"/tasks/{task_id}/contribution/", {"unit": "79.SKHCN", "period": period, "text": "Cử 3 giảng viên", "version": "1"})
+    assert changed.status_code == 302 and Contribution.objects.get().text == "Cử 3 giảng viên"
+
+
+def test_an_expired_import_upload_returns_to_the_import_page_with_the_message(plan, web_client):
+    city = web_client("bcd", "79", "steering")
+    response = city.post(f"/plans/{plan.pk}/import/", {"token": "abc123"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/plans/{plan.pk}/import/"
+    assert "Tệp đã tải lên không còn hiệu lực" in response.content.decode()
+    outsider = web_client("canbo.benthanh", "26743", "reporter")
+    assert outsider.get(f"/plans/{plan.pk}/import/").status_code == 404
