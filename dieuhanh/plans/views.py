@@ -227,7 +227,7 @@ def extension_decide(request: HttpRequest, change_id: int) -> HttpResponse:
     form.is_valid()
     approve = request.POST.get("decision") == "approve"
     run_for_page(request, services.extension_decide, _("Extension approved.") if approve else _("Extension rejected."), actor=request.user,
-         change=change, approve=approve, note=form.cleaned_data.get("note", ""))
+                 change=change, approve=approve, note=form.cleaned_data.get("note", ""))
     return redirect("task_detail", task_id=change.task_id)
 
 
@@ -262,7 +262,7 @@ def contribution_save(request: HttpRequest, task_id: int) -> HttpResponse:
     form = ContributionForm(request.POST, units=units, periods=_report_periods(task))
     if form.is_valid():
         run_for_page(request, services.contribution_save, _("Contribution saved."), actor=request.user, task=task,
-             unit=unit_get(form.cleaned_data["unit"]), period=form.cleaned_data["period"], text=form.cleaned_data["text"],
+                     unit=unit_get(form.cleaned_data["unit"]), period=form.cleaned_data["period"], text=form.cleaned_data["text"],
                      expected_version=form.cleaned_data["version"])
     return redirect("task_detail", task_id=task.pk)
 
@@ -275,7 +275,7 @@ def task_state(request: HttpRequest, task_id: int) -> HttpResponse:
     form = StateForm(request.POST)
     if form.is_valid():
         run_for_page(request, services.task_set_state, _("State changed."), actor=request.user, task=task, state=form.cleaned_data["state"],
-             note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"])
+                     note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"])
     return redirect("task_detail", task_id=task.pk)
 
 

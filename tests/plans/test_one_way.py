@@ -323,3 +323,23 @@ def test_an_expired_import_upload_returns_to_the_import_page_with_the_message(pl
     assert "Tệp đã tải lên không còn hiệu lực" in response.content.decode()
     outsider = web_client("canbo.benthanh", "26743", "reporter")
     assert outsider.get(f"/plans/{plan.pk}/import/").status_code == 404
+
+
+def test_plan_settings_need_the_version_and_fit_their_columns(plan, api_client):
+    city = api_client("bcd", "79", "steering")
+    no_version = patch(city, f"/api/plans/{plan.pk}", {"rollup_rule": "mean"})
+    assert no_version.status_code == 400 and fields_of(no_version) == ["version"]
+    too_long = patch(city, f"/api/plans/{plan.pk}", {"version": plan.version, "title": "t" * 501})
+    assert too_long.status_code == 400 and fields_of(too_long) == ["title"]
+    created = post(city, "/api/plans", {"number": "n" * 61, "title": "Kế hoạch", "issuer_code": "79", "issued_on": "2026-01-01",
+                                        "period_start": "0", "period_end": "2026-12-31"})
+    assert created.status_code == 400 and set(fields_of(created)) == {"number", "period_start"}
+    assert plan.__class__.objects.count() == 1
+
+
+def test_the_openapi_document_describes_the_column_limits(hcmc):
+    from django.test import Client
+
+    schema = Client().get("/api/openapi.json").json()
+    task_in = schema["components"]["schemas"]["TaskIn"]["properties"]
+    assert task_in["deadline_text"]["maxLength"] == 120
