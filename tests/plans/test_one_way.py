@@ -343,3 +343,25 @@ def test_the_openapi_document_describes_the_column_limits(hcmc):
     schema = Client().get("/api/openapi.json").json()
     task_in = schema["components"]["schemas"]["TaskIn"]["properties"]
     assert task_in["deadline_text"]["maxLength"] == 120
+
+
+PLAN_CODES = ["unknown_group", "unknown_parent", "upload_expired", "missing_group_title", "task_before_group", "orphan_subtask",
+              "missing_title", "missing_lead", "unknown_deadline", "bad_budget", "bad_key", "bad_stt", "not_xlsx", "no_sheet",
+              "no_header", "missing_column", "missing_code", "not_a_number", "bad_date", "missing_date", "completed_needs_100",
+              "unit_unresolved", "deadline_changed", "unknown_task", "task_problem"]
+
+
+@pytest.mark.parametrize("code", PLAN_CODES)
+def test_every_plans_code_has_its_vietnamese_sentence(code):
+    from django.utils import translation
+
+    from dieuhanh.messages import MESSAGES, render
+
+    params = {"row": 4, "number": 7, "group": "II", "stt": "1/2", "value": "x", "sheet": "Phụ lục", "columns": "STT",
+              "column": "STT", "text": "Sở Y tế", "code": "4.2", "plan": "4354/KH-UBND", "problem": "p", "task": "9.9"}
+    assert code in MESSAGES
+    with translation.override("vi"):
+        vietnamese = render(code, params)
+    with translation.override("en"):
+        english = render(code, params)
+    assert vietnamese != english and "%(" not in vietnamese
