@@ -92,6 +92,9 @@ MESSAGES: dict[str, str] = {
     "deadline_changed": _("Task %(code)s: the deadline differs from the one in force; a deadline changes only through an extension request."),
     "unknown_task": _("There is no task coded “%(code)s” in %(plan)s."),
     "task_problem": _("Task %(code)s: %(problem)s"),
+    "warning_gaps_order": _("The warning thresholds must satisfy 0 ≤ green gap (%(green_gap)s) ≤ red gap (%(red_gap)s) ≤ 100."),
+    "due_soon_negative": _("The number of days before a deadline for “due soon” cannot be negative."),
+    "negative_weight": _("Weights cannot be negative."),
     # --- indicators ---------------------------------------------------------------------------------------------
     "indicator_exists": _("An indicator with this code already exists."),
     "unknown_owner": _("The owner unit does not exist."),

@@ -13,6 +13,7 @@ from dieuhanh.access.policy import is_system
 from dieuhanh.audit.services import actor_label, diff, record, snapshot
 from dieuhanh import evidence as evidence_store
 from dieuhanh.concurrency import check_version, insert_unique, lock_version
+from dieuhanh.core.common.errors import CoreError
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.tasks.rollup import Child, RollupRule, rollup
 from dieuhanh.core.tasks.status import State
@@ -46,6 +47,13 @@ REPORT_FIELDS = ("period", "percent", "completed", "completed_on", "done", "diff
 
 def _problem(field: str, code: str, message: str) -> dict:
     return {"field": field, "code": code, "message": message}
+
+
+def _rule_problem(exc: Exception) -> dict:
+    """A warning rule the core refused (its code), or one that is not even numbers (``invalid``)."""
+    if isinstance(exc, CoreError):
+        return detail("warning_rule", exc.code, **exc.params)
+    return detail("warning_rule", "invalid")
 
 
 def _today(actor, on: dt.date | None) -> dt.date:
@@ -87,7 +95,7 @@ def plan_create(*, actor, issuer, number: str, title: str, issued_on: dt.date, p
     try:
         rule = WarningRule.from_dict(warning_rule)
     except (TypeError, ValueError) as exc:
-        problems.append(_problem("warning_rule", "invalid", str(exc)))
+        problems.append(_rule_problem(exc))
         rule = WarningRule()
     if rollup_rule not in {r.value for r in RollupRule}:
         problems.append(_problem("rollup_rule", "unknown", "weighted or mean"))
@@ -113,7 +121,7 @@ def plan_update(*, actor, plan: Plan, expected_version: int, **changes) -> Plan:
         try:
             changes["warning_rule"] = WarningRule.from_dict(changes["warning_rule"]).to_dict()
         except (TypeError, ValueError) as exc:
-            raise Invalid("invalid warning rule", details=[_problem("warning_rule", "invalid", str(exc))]) from None
+            raise Invalid("invalid warning rule", details=[_rule_problem(exc)]) from None
     for field, value in changes.items():
         setattr(current, field, value)
     if current.period_end < current.period_start:

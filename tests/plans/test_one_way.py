@@ -331,6 +331,11 @@ def test_plan_settings_need_the_version_and_fit_their_columns(plan, api_client):
     assert no_version.status_code == 400 and fields_of(no_version) == ["version"]
     too_long = patch(city, f"/api/plans/{plan.pk}", {"version": plan.version, "title": "t" * 501})
     assert too_long.status_code == 400 and fields_of(too_long) == ["title"]
+    crossed = patch(city, f"/api/plans/{plan.pk}", {"version": plan.version, "warning_rule": {"green_gap": 60, "red_gap": 10}})
+    assert crossed.status_code == 422
+    assert [(d["field"], d["code"]) for d in crossed.json()["error"]["details"]] == [("warning_rule", "warning_gaps_order")]
+    assert crossed.json()["error"]["details"][0]["message"] == ("The warning thresholds must satisfy 0 ≤ green gap (60) ≤ red gap (10)"
+                                                               " ≤ 100.")
     created = post(city, "/api/plans", {"number": "n" * 61, "title": "Kế hoạch", "issuer_code": "79", "issued_on": "2026-01-01",
                                         "period_start": "0", "period_end": "2026-12-31"})
     assert created.status_code == 400 and set(fields_of(created)) == {"number", "period_start"}
@@ -348,7 +353,8 @@ def test_the_openapi_document_describes_the_column_limits(hcmc):
 PLAN_CODES = ["unknown_group", "unknown_parent", "upload_expired", "missing_group_title", "task_before_group", "orphan_subtask",
               "missing_title", "missing_lead", "unknown_deadline", "bad_budget", "bad_key", "bad_stt", "not_xlsx", "no_sheet",
               "no_header", "missing_column", "missing_code", "not_a_number", "bad_date", "missing_date", "completed_needs_100",
-              "unit_unresolved", "deadline_changed", "unknown_task", "task_problem"]
+              "unit_unresolved", "deadline_changed", "unknown_task", "task_problem", "warning_gaps_order", "due_soon_negative",
+              "negative_weight"]
 
 
 @pytest.mark.parametrize("code", PLAN_CODES)
@@ -358,7 +364,8 @@ def test_every_plans_code_has_its_vietnamese_sentence(code):
     from dieuhanh.messages import MESSAGES, render
 
     params = {"row": 4, "number": 7, "group": "II", "stt": "1/2", "value": "x", "sheet": "Phụ lục", "columns": "STT",
-              "column": "STT", "text": "Sở Y tế", "code": "4.2", "plan": "4354/KH-UBND", "problem": "p", "task": "9.9"}
+              "column": "STT", "text": "Sở Y tế", "code": "4.2", "plan": "4354/KH-UBND", "problem": "p", "task": "9.9",
+              "green_gap": 60, "red_gap": 10}
     assert code in MESSAGES
     with translation.override("vi"):
         vietnamese = render(code, params)
