@@ -446,8 +446,7 @@ def read_appendix(source: str | Path | BinaryIO, sheet: str | None = None) -> Ap
         layout = _find_layout(grid)
         if layout is not None:
             return _read_table(ws, grid, layout)
-    raise AppendixError([RowError(0, "", "no_header",
-                                  params={"columns": "“STT”, “Nội dung nhiệm vụ”, “Cơ quan chủ trì”"})])
+    raise AppendixError([RowError(0, "", "no_header", params={"columns": ", ".join(f"“{_LABELS[name]}”" for name in _REQUIRED)})])
 
 
 def _read_table(ws: Worksheet, grid: list[list[Any]], layout: _Layout) -> Appendix:

@@ -38,6 +38,7 @@ COLUMNS = [
 ]
 _HEADERS = {fold(label): key for key, label, _ in COLUMNS}
 REQUIRED = ("code", "period", "percent")
+_LABEL = {key: label for key, label, _ in COLUMNS}  # a problem names its column by the header the official sees
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def read_progress_sheet(source: str | Path | BinaryIO) -> list[ProgressRow]:
             header_at, columns = i, found
             break
     if header_at is None:
-        raise ProgressSheetError([RowError(0, "", "no_header", params={"columns": "“Mã nhiệm vụ”, “Kỳ báo cáo”, “Tiến độ (%)”"})])
+        raise ProgressSheetError([RowError(0, "", "no_header", params={"columns": ", ".join(f"“{_LABEL[key]}”" for key in REQUIRED)})])
     result, errors = [], []
     for i, values in enumerate(rows[header_at + 1:], start=header_at + 2):
         cell = {k: values[j] if j < len(values) else None for k, j in columns.items()}
@@ -145,28 +146,28 @@ def read_progress_sheet(source: str | Path | BinaryIO) -> list[ProgressRow]:
             continue
         code, period = _text(cell.get("code")), _text(cell.get("period"))
         if not code:
-            errors.append(RowError(i, "Mã nhiệm vụ", "missing_code"))
+            errors.append(RowError(i, _LABEL["code"], "missing_code"))
         try:
             parse_period(period)
         except ValueError:
-            errors.append(RowError(i, "Kỳ báo cáo", "invalid_period", params={"value": period}))
+            errors.append(RowError(i, _LABEL["period"], "invalid_period", params={"value": period}))
         percent = None
         try:
             percent = Decimal(_text(cell.get("percent")).replace(",", ".").rstrip("%"))
             if not Decimal(0) <= percent <= Decimal(100):
-                errors.append(RowError(i, "Tiến độ (%)", "out_of_range"))
+                errors.append(RowError(i, _LABEL["percent"], "out_of_range"))
         except InvalidOperation:
-            errors.append(RowError(i, "Tiến độ (%)", "not_a_number", params={"value": _text(cell.get('percent'))}))
+            errors.append(RowError(i, _LABEL["percent"], "not_a_number", params={"value": _text(cell.get('percent'))}))
         completed = _flag(cell.get("completed"))
         try:
             completed_on = _date(cell.get("completed_on"))
         except ValueError:
             completed_on = None
-            errors.append(RowError(i, "Ngày hoàn thành", "bad_date"))
+            errors.append(RowError(i, _LABEL["completed_on"], "bad_date"))
         if completed and completed_on is None and not any(e.row == i and e.code == "bad_date" for e in errors):
-            errors.append(RowError(i, "Ngày hoàn thành", "missing_date"))
+            errors.append(RowError(i, _LABEL["completed_on"], "missing_date"))
         if percent is not None and completed and percent != 100:
-            errors.append(RowError(i, "Tiến độ (%)", "completed_needs_100"))
+            errors.append(RowError(i, _LABEL["percent"], "completed_needs_100"))
         if not errors or errors[-1].row != i:
             result.append(ProgressRow(row=i, code=code, period=period, percent=percent, done=_text(cell.get("done")),
                                       difficulties=_text(cell.get("difficulties")), proposals=_text(cell.get("proposals")),
