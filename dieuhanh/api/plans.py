@@ -1,33 +1,58 @@
-"""Plans, tasks, progress reports, evidence, extensions, explanations and official statistics."""
+"""Plans, tasks, progress reports, evidence, extensions, explanations and official statistics.
+
+Handlers only shape requests and responses: the reads are the selectors and the writes the services that the
+pages use too. Request fields that fill a column take their limits from it (``column``); errors become
+responses in the API's one exception handler."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import FileResponse
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from dieuhanh.api.fields import Day, Limit, Offset, PeriodKey, column
 from dieuhanh.api.schemas import ERRORS
-from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.plans import selectors, services
-from dieuhanh.plans.models import Plan, TaskGroup
+from dieuhanh.plans.models import (
+    DeadlineChange,
+    ExplanationRequest,
+    Plan,
+    ProgressReport,
+    Tag,
+    Task,
+    TaskGroup,
+    TaskStateChange,
+)
+from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import unit_get
 
 router = Router(tags=["plans and tasks"])
 
+UnitCode = column(Unit, "code")
+TagName = column(Tag, "name")
+GroupNumber = Annotated[column(TaskGroup, "number"), Field(ge=1)]
+Weight = Annotated[column(Task, "weight"), Field(ge=0)]
+Budget = Annotated[column(Task, "budget_planned"), Field(ge=0)]
+Disbursed = Annotated[column(Task, "budget_disbursed"), Field(ge=0)]
+Percent = Annotated[column(ProgressReport, "percent"), Field(ge=0, le=100)]
+FREQUENCY = "^(monthly|quarterly|half_yearly)$"
+ROLLUP = "^(weighted|mean)$"
+
 
 class PlanIn(Schema):
-    number: str = Field(..., max_length=60)
-    title: str = Field(..., max_length=500)
-    issuer_code: str
-    issued_on: dt.date
-    period_start: dt.date
-    period_end: dt.date
-    reporting_frequency: str = Field("monthly", pattern="^(monthly|quarterly|half_yearly)$")
-    rollup_rule: str = Field("weighted", pattern="^(weighted|mean)$")
+    number: column(Plan, "number")
+    title: column(Plan, "title")
+    issuer_code: UnitCode
+    issued_on: column(Plan, "issued_on")
+    period_start: column(Plan, "period_start")
+    period_end: column(Plan, "period_end")
+    reporting_frequency: str = Field("monthly", pattern=FREQUENCY)
+    rollup_rule: str = Field("weighted", pattern=ROLLUP)
     warning_rule: dict | None = None
 
 
@@ -38,9 +63,9 @@ class PlanPatch(Schema):
     model_config = {"extra": "forbid"}
 
     version: int
-    title: str | None = None
-    reporting_frequency: str | None = Field(None, pattern="^(monthly|quarterly|half_yearly)$")
-    rollup_rule: str | None = Field(None, pattern="^(weighted|mean)$")
+    title: column(Plan, "title") | None = None
+    reporting_frequency: str | None = Field(None, pattern=FREQUENCY)
+    rollup_rule: str | None = Field(None, pattern=ROLLUP)
     warning_rule: dict | None = None
 
 
@@ -59,8 +84,8 @@ class PlanOut(Schema):
 
 
 class GroupIn(Schema):
-    number: int = Field(..., ge=1)
-    title: str
+    number: GroupNumber
+    title: column(TaskGroup, "title")
 
 
 class GroupOut(Schema):
@@ -70,22 +95,22 @@ class GroupOut(Schema):
 
 
 class TaskIn(Schema):
-    group: int = Field(..., description="group number in the plan")
-    code: str = Field(..., max_length=60)
-    title: str
-    lead_unit: str = Field(..., description="unit code of the lead unit (chủ trì)")
-    coordinating_units: list[str] = []
-    parent_code: str | None = None
-    product: str = ""
-    description: str = ""
-    start_date: dt.date | None = None
-    deadline: dt.date | None = None
-    deadline_text: str = ""
-    phase: str = ""
+    group: GroupNumber = Field(..., description="group number in the plan")
+    code: column(Task, "code")
+    title: column(Task, "title")
+    lead_unit: UnitCode = Field(..., description="unit code of the lead unit (chủ trì)")
+    coordinating_units: list[UnitCode] = []
+    parent_code: column(Task, "code") | None = None
+    product: column(Task, "product") = ""
+    description: column(Task, "description") = ""
+    start_date: column(Task, "start_date") | None = None
+    deadline: column(Task, "deadline") | None = None
+    deadline_text: column(Task, "deadline_text") = ""
+    phase: column(Task, "phase") = ""
     key: bool = False
-    budget_planned: Decimal | None = Field(None, ge=0)
-    weight: Decimal | None = Field(None, ge=0)
-    tags: list[str] = []
+    budget_planned: Budget | None = None
+    weight: Weight | None = None
+    tags: list[TagName] = []
 
 
 class TaskPatch(Schema):
@@ -94,23 +119,23 @@ class TaskPatch(Schema):
     model_config = {"extra": "forbid"}
 
     version: int
-    title: str | None = None
-    description: str | None = None
-    product: str | None = None
-    lead_unit: str | None = None
-    coordinating_units: list[str] | None = None
-    start_date: dt.date | None = None
+    title: column(Task, "title") | None = None
+    description: column(Task, "description") | None = None
+    product: column(Task, "product") | None = None
+    lead_unit: UnitCode | None = None
+    coordinating_units: list[UnitCode] | None = None
+    start_date: column(Task, "start_date") | None = None
     key: bool | None = None
-    budget_planned: Decimal | None = Field(None, ge=0)
-    budget_disbursed: Decimal | None = Field(None, ge=0)
-    weight: Decimal | None = Field(None, ge=0)
-    tags: list[str] | None = None
+    budget_planned: Budget | None = None
+    budget_disbursed: Disbursed | None = None
+    weight: Weight | None = None
+    tags: list[TagName] | None = None
 
 
 class StateIn(Schema):
     state: str = Field(..., pattern="^(open|paused|cancelled)$")
-    note: str = ""
-    version: int | None = None
+    note: column(TaskStateChange, "note") = ""
+    version: int
 
 
 class TaskOut(Schema):
@@ -145,20 +170,20 @@ class TaskPage(Schema):
 
 
 class ReportIn(Schema):
-    period: str = Field(..., description="2026-06, 2026-Q2 or 2026-H1")
-    percent: Decimal = Field(..., ge=0, le=100)
-    done: str = ""
-    difficulties: str = ""
-    proposals: str = ""
+    period: PeriodKey = Field(..., description="2026-06, 2026-Q2 or 2026-H1")
+    percent: Percent
+    done: column(ProgressReport, "done") = ""
+    difficulties: column(ProgressReport, "difficulties") = ""
+    proposals: column(ProgressReport, "proposals") = ""
     completed: bool = False
-    completed_on: dt.date | None = None
+    completed_on: column(ProgressReport, "completed_on") | None = None
     submit: bool = False
-    version: int | None = None
+    version: int | None = Field(None, description="the version read; required to change an existing report")
 
 
 class ReviewIn(Schema):
-    version: int | None = None
-    comment: str = ""
+    version: int
+    comment: column(ProgressReport, "review_comment") = ""
 
 
 class EvidenceOut(Schema):
@@ -187,13 +212,13 @@ class ReportOut(Schema):
 
 
 class ExtensionIn(Schema):
-    new_deadline: dt.date
-    reason: str
+    new_deadline: column(DeadlineChange, "new_deadline")
+    reason: column(DeadlineChange, "reason")
 
 
 class DecisionIn(Schema):
     approve: bool
-    note: str = ""
+    note: column(DeadlineChange, "decision_note") = ""
 
 
 class ExtensionOut(Schema):
@@ -208,12 +233,12 @@ class ExtensionOut(Schema):
 
 
 class ExplanationIn(Schema):
-    message: str
-    due_on: dt.date | None = None
+    message: column(ExplanationRequest, "message")
+    due_on: column(ExplanationRequest, "due_on") | None = None
 
 
 class AnswerIn(Schema):
-    response: str
+    response: column(ExplanationRequest, "response")
 
 
 class ExplanationOut(Schema):
@@ -244,7 +269,7 @@ def _task_out(view) -> dict:
     t = view.task
     return {
         "id": t.pk, "plan": t.plan.number, "group": t.group.number, "code": t.code, "parent_code": t.parent.code if t.parent_id else None,
-        "title": t.title, "lead_unit": t.lead_unit.code, "coordinating_units": [u.code for u in t.coordinating_units.all()],
+        "title": t.title, "lead_unit": t.lead_unit.code, "coordinating_units": [u.code for u in selectors.coordinating_units(t)],
         "product": t.product, "start_date": t.start_date, "original_deadline": t.original_deadline, "deadline": t.deadline,
         "deadline_text": t.deadline_text, "key": t.key, "budget_planned": t.budget_planned, "budget_disbursed": t.budget_disbursed,
         "state": t.state, "progress": t.progress, "status": view.as_of.status.value, "official": view.official.value,
@@ -283,7 +308,7 @@ def patch_plan(request, plan_id: str, body: PlanPatch):
 
 @router.get("/plans/{plan_id}/groups", response={200: list[GroupOut], **ERRORS})
 def list_groups(request, plan_id: str):
-    return list(selectors.plan_get(request.auth, plan_id).groups.all())
+    return selectors.plan_groups(request.auth, plan_id)
 
 
 @router.post("/plans/{plan_id}/groups", response={201: GroupOut, **ERRORS})
@@ -295,35 +320,26 @@ def create_group(request, plan_id: str, body: GroupIn):
 @router.post("/plans/{plan_id}/tasks", response={201: TaskOut, **ERRORS}, summary="Create a task")
 def create_task(request, plan_id: str, body: TaskIn):
     plan = selectors.plan_get(request.auth, plan_id)
-    group = TaskGroup.objects.filter(plan=plan, number=body.group).first()
-    if group is None:
-        raise Invalid("unknown group", details=[{"field": "group", "code": "unknown", "message": f"no group {body.group} in {plan.number}"}])
-    parent = None
-    if body.parent_code:
-        parent = plan.tasks.filter(code=body.parent_code).first()
-        if parent is None:
-            raise Invalid("unknown parent", details=[{"field": "parent_code", "code": "unknown", "message": body.parent_code}])
     data = body.dict(exclude={"group", "parent_code", "lead_unit", "coordinating_units"})
-    task = services.task_create(actor=request.auth, plan=plan, group=group, parent=parent, lead_unit=unit_get(body.lead_unit),
-                                coordinating_units=_units(body.coordinating_units), **data)
+    task = services.task_create(actor=request.auth, plan=plan, group_number=body.group, parent_code=body.parent_code,
+                                lead_unit=unit_get(body.lead_unit), coordinating_units=_units(body.coordinating_units), **data)
     return Status(201, _task_out(selectors.task_views([task])[0]))
 
 
 @router.get("/tasks", response={200: TaskPage, **ERRORS}, summary="Tasks I can see, filtered, with status as of a date")
-def list_tasks(request, plan: str | None = None, group: int | None = None, unit: str | None = None, involving: str | None = None,
-               official: str | None = None, colour: str | None = None, key: bool | None = None, deadline_from: dt.date | None = None,
-               deadline_to: dt.date | None = None, q: str = "", tag: str | None = None, as_of: dt.date | None = None,
-               limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
+def list_tasks(request, plan: str | None = None, group: column(TaskGroup, "number") | None = None, unit: str | None = None,
+               involving: str | None = None, official: str | None = None, colour: str | None = None, key: bool | None = None,
+               deadline_from: Day | None = None, deadline_to: Day | None = None, q: str = "", tag: str | None = None,
+               as_of: Day | None = None, limit: Limit = 100, offset: Offset = 0):
     day = as_of or timezone.localdate()
     f = selectors.TaskFilter(plan=selectors.plan_get(request.auth, plan) if plan else None, group=group, unit=unit, involving=involving,
-                             key=key, deadline_from=deadline_from, deadline_to=deadline_to, q=q, tag=tag)
-    views = selectors.task_views(selectors.task_queryset(request.auth, f).prefetch_related("coordinating_units"), day)
-    views = [v for v in views if (official is None or v.official.value == official) and (colour is None or v.colour.value == colour)]
+                             official=official, colour=colour, key=key, deadline_from=deadline_from, deadline_to=deadline_to, q=q, tag=tag)
+    views = selectors.task_list(request.auth, f, day)
     return {"as_of": day, "count": len(views), "items": [_task_out(v) for v in views[offset:offset + limit]]}
 
 
 @router.get("/tasks/{task_id}", response={200: TaskOut, **ERRORS}, summary="One task with its status as of a date")
-def get_task(request, task_id: int, as_of: dt.date | None = None):
+def get_task(request, task_id: int, as_of: Day | None = None):
     return _task_out(selectors.task_views([selectors.task_get(request.auth, task_id)], as_of)[0])
 
 
@@ -348,7 +364,7 @@ def set_state(request, task_id: int, body: StateIn):
 
 @router.get("/tasks/{task_id}/reports", response={200: list[ReportOut], **ERRORS})
 def list_reports(request, task_id: int):
-    return list(selectors.task_get(request.auth, task_id).reports.prefetch_related("evidence"))
+    return selectors.task_reports(request.auth, task_id)
 
 
 @router.post("/tasks/{task_id}/reports", response={201: ReportOut, **ERRORS}, summary="Save or submit the report of a period")
@@ -379,13 +395,8 @@ def add_evidence(request, report_id: int, file: File[UploadedFile]):
 
 @router.get("/evidence/{evidence_id}", response={200: None, **ERRORS}, summary="Download an evidence file")
 def download_evidence(request, evidence_id: int):
-    from dieuhanh.plans.models import Evidence
-
-    evidence = Evidence.objects.select_related("report").filter(pk=evidence_id).first()
-    if evidence is None:
-        raise NotFound("evidence not found")
-    selectors.report_get(request.auth, evidence.report_id)
-    return FileResponse(services.evidence_file(evidence).open("rb"), as_attachment=True, filename=evidence.filename,
+    evidence = selectors.evidence_get(request.auth, evidence_id)
+    return FileResponse(selectors.evidence_path(evidence).open("rb"), as_attachment=True, filename=evidence.filename,
                         content_type=evidence.content_type)
 
 
@@ -414,7 +425,7 @@ def answer_explanation(request, explanation_id: int, body: AnswerIn):
 
 
 @router.get("/plans/{plan_id}/statistics", response={200: StatisticsOut, **ERRORS}, summary="The official split as of a date")
-def plan_statistics(request, plan_id: str, by: str = Query("group", pattern="^(group|unit|key)$"), as_of: dt.date | None = None):
+def plan_statistics(request, plan_id: str, by: str = Query("group", pattern="^(group|unit|key)$"), as_of: Day | None = None):
     plan: Plan = selectors.plan_get(request.auth, plan_id)
     day = as_of or timezone.localdate()
     views = selectors.task_views(selectors.task_queryset(request.auth, selectors.TaskFilter(plan=plan)), day)

@@ -5,9 +5,11 @@ progress sheet (download, bulk update keyed by task code). The sheet formats liv
 from __future__ import annotations
 
 import io
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from dieuhanh.access.actions import action
@@ -18,8 +20,10 @@ from dieuhanh.core.tasks.appendix_sheet import Appendix, AppendixError, Appendix
 from dieuhanh.core.tasks.progress_sheet import ProgressSheetError, SheetRow, read_progress_sheet, write_progress_sheet
 from dieuhanh.core.tasks.unit_match import Candidate, Match, UnitMatcher
 from dieuhanh.errors import DomainError, Invalid
+from dieuhanh.messages import render
 from dieuhanh.plans.auth import can_see_task, visible_tasks_q
 from dieuhanh.plans.models import Plan, Task, TaskGroup
+from dieuhanh.plans.selectors import report_version
 from dieuhanh.plans.services import group_create, report_save, task_create, task_update
 from dieuhanh.units.models import Unit
 
@@ -28,8 +32,15 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 
 TO_ROMAN = {v: k for k, v in ROMAN.items()}
 
 
-def _row_error(row: int, column: str, code: str, message: str) -> dict:
-    return {"field": f"row {row}" + (f", {column}" if column else ""), "code": code, "message": message, "row": row}
+def _row_error(row: int, column: str, code: str, /, **params) -> dict:
+    """One line of an import's row-by-row report, its sentence rendered from the catalogue in the active language."""
+    return {"field": f"row {row}" + (f", {column}" if column else ""), "code": code, "message": render(code, params),
+            "params": params, "row": row}
+
+
+def _sheet_errors(errors) -> list[dict]:
+    """A core's ``RowError``s as the report's lines."""
+    return [_row_error(e.row, e.column, e.code, **e.params) for e in errors]
 
 
 # ---------------------------------------------------------------- export
@@ -106,7 +117,7 @@ def preview_appendix(content: bytes, matcher: UnitMatcher | None = None) -> Impo
     try:
         appendix = read_appendix(io.BytesIO(content))
     except AppendixError as exc:
-        return ImportPreview(None, [_row_error(e.row, e.column, e.code, e.message) for e in exc.errors])
+        return ImportPreview(None, _sheet_errors(exc.errors))
     matcher = matcher or unit_matcher()
     texts = {t.lead for g in appendix.groups for t in g.tasks} | {c for g in appendix.groups for t in g.tasks for c in t.coordinators}
     return ImportPreview(appendix, [], {text: matcher.match(text) for text in sorted(texts)})
@@ -152,7 +163,7 @@ def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str
     if preview.errors:
         raise Invalid("the appendix has errors", code="import_errors", details=preview.errors)
     if preview.task_count == 0:
-        raise Invalid("the appendix lists no task", code="empty_sheet", details=[_row_error(0, "", "empty_sheet", "Phụ lục không có nhiệm vụ nào.")])
+        raise Invalid("the appendix lists no task", code="empty_sheet", details=[_row_error(0, "", "empty_sheet")])
     resolutions = resolutions or {}
     units = {u.code: u for u in Unit.objects.filter(code__in={*resolutions.values(), *(m.code for m in preview.matches.values() if m.code)})}
     resolved: dict[str, Unit] = {}
@@ -165,13 +176,12 @@ def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str
     for _g, t, _code, _ in rows:
         for text in (t.lead, *t.coordinators):
             if text not in resolved:
-                errors.append(_row_error(t.row, "", "unit_unresolved", f"Chưa xác định được đơn vị “{text}”."))
+                errors.append(_row_error(t.row, "", "unit_unresolved", text=text))
     existing = {t.code: t for t in plan.tasks.select_related("lead_unit")}
     for _g, t, code, _ in rows:
         current = existing.get(code)
         if current is not None and current.deadline != t.deadline:
-            errors.append(_row_error(t.row, "", "deadline_changed",
-                                     f"Nhiệm vụ {code}: thời hạn khác với thời hạn đang có hiệu lực; thay đổi thời hạn phải qua đề nghị gia hạn."))
+            errors.append(_row_error(t.row, "", "deadline_changed", code=code))
     if errors:
         raise Invalid("the appendix has errors", code="import_errors", details=errors)
     groups = {g.number: g for g in plan.groups.all()}
@@ -202,6 +212,39 @@ def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str
     return result
 
 
+# ---------------------------------------------------------------- an upload waiting for confirmation
+
+def _upload_path(actor, token: str):
+    from pathlib import Path
+
+    if not token.isalnum() or len(token) > 64:
+        return None
+    folder = Path(settings.VAR_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{actor.pk}-{token}.xlsx"
+
+
+def upload_keep(actor, content: bytes) -> str:
+    """Keep an uploaded appendix (under var/imports) until the reviewer confirms it; its token names it."""
+    token = secrets.token_hex(16)
+    _upload_path(actor, token).write_bytes(content)
+    return token
+
+
+def upload_read(actor, token: str) -> bytes:
+    """The kept upload of ``actor`` named ``token``; ``upload_expired`` when it is gone (or was never theirs)."""
+    path = _upload_path(actor, token)
+    if path is None or not path.exists():
+        raise Invalid("the uploaded file has expired", code="upload_expired")
+    return path.read_bytes()
+
+
+def upload_discard(actor, token: str) -> None:
+    path = _upload_path(actor, token)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
 # ---------------------------------------------------------------- progress sheet
 
 def progress_sheet_xlsx(actor, plan: Plan) -> bytes:
@@ -222,24 +265,25 @@ def progress_import(*, actor, plan: Plan, content: bytes) -> int:
         rows = read_progress_sheet(io.BytesIO(content))
     except ProgressSheetError as exc:
         raise Invalid("the progress sheet has errors", code="import_errors",
-                      details=[_row_error(e.row, e.column, e.code, e.message) for e in exc.errors]) from None
+                      details=_sheet_errors(exc.errors)) from None
     if not rows:
-        raise Invalid("the sheet holds no update", code="empty_sheet", details=[_row_error(0, "", "empty_sheet", "Biểu tiến độ chưa có dòng nào được cập nhật.")])
+        raise Invalid("the sheet holds no update", code="empty_sheet", details=[_row_error(0, "", "empty_sheet")])
     tasks = {t.code: t for t in plan.tasks.select_related("lead_unit", "plan", "plan__issuer").filter(code__in=[r.code for r in rows])}
     errors, saved = [], 0
     for r in rows:
         task = tasks.get(r.code)
         if task is None or not can_see_task(actor, task):
-            errors.append(_row_error(r.row, "Mã nhiệm vụ", "unknown_task", f"Không có nhiệm vụ mã “{r.code}” trong {plan.number}."))
+            errors.append(_row_error(r.row, "Mã nhiệm vụ", "unknown_task", code=r.code, plan=plan.number))
             continue
         try:
             report_save(actor=actor, task=task, period=r.period, percent=r.percent, done=r.done, difficulties=r.difficulties,
                         proposals=r.proposals, completed=r.completed, completed_on=r.completed_on, submit=r.submit,
-                        expected_version=task.reports.filter(period=r.period).values_list("version", flat=True).first())
+                        expected_version=report_version(task, r.period))
             saved += 1
         except DomainError as exc:
-            detail = "; ".join(d.get("message", "") for d in exc.details) or exc.message
-            errors.append(_row_error(r.row, "", exc.details[0].get("code", exc.code) if exc.details else exc.code, f"Nhiệm vụ {r.code}: {detail}"))
+            problem = "; ".join(render(d["code"], d.get("params"), default=d.get("message", "")) for d in exc.details) or exc.message
+            code = exc.details[0].get("code", exc.code) if exc.details else exc.code
+            errors.append({**_row_error(r.row, "", "task_problem", code=r.code, problem=problem), "code": code})
     if errors:
         raise Invalid("the progress sheet has errors", code="import_errors", details=errors)
     return saved

@@ -48,6 +48,7 @@ class AnswerForm(forms.Form):
 
 
 class ContributionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     unit = forms.ChoiceField(label=_("Coordinating unit"))
     period = forms.ChoiceField(label=_("Reporting period"))
     text = forms.CharField(label=_("Contribution"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,7 +15,17 @@ from dieuhanh.core.tasks.status import Official, State, Status, StatusAsOf, Task
 from dieuhanh.core.tasks.colours import Colour, colour
 from dieuhanh.errors import NotFound
 from dieuhanh.plans.auth import can_see_task, require_plan_visible, visible_tasks_q
-from dieuhanh.plans.models import DeadlineChange, ExtensionStatus, Plan, ProgressReport, ReportStatus, Task, TaskStateChange
+from dieuhanh.plans.models import (
+    DeadlineChange,
+    Evidence,
+    ExtensionStatus,
+    Plan,
+    ProgressReport,
+    ReportStatus,
+    Task,
+    TaskGroup,
+    TaskStateChange,
+)
 
 
 def plans_visible(actor) -> QuerySet[Plan]:
@@ -46,6 +57,42 @@ def report_get(actor, report_id: int) -> ProgressReport:
     if report is None or not can_see_task(actor, report.task):
         raise NotFound("report not found")
     return report
+
+
+def evidence_get(actor, evidence_id: int) -> Evidence:
+    """An evidence file's record; ``NotFound`` alike for a missing file and one whose task the actor may not see."""
+    evidence = Evidence.objects.select_related("report__task__plan", "report__task__lead_unit").filter(pk=evidence_id).first()
+    if evidence is None or not can_see_task(actor, evidence.report.task):
+        raise NotFound("evidence not found")
+    return evidence
+
+
+def evidence_path(evidence: Evidence) -> Path:
+    """Where the content of an evidence file is stored (one file per SHA-256)."""
+    from dieuhanh import evidence as store
+
+    return store.path_of(evidence.sha256)
+
+
+def group_by_number(plan: Plan, number: int) -> TaskGroup | None:
+    return TaskGroup.objects.filter(plan=plan, number=number).first()
+
+
+def task_by_code(plan: Plan, code: str) -> Task | None:
+    return plan.tasks.filter(code=code).first()
+
+
+def plan_groups(actor, plan_id) -> list[TaskGroup]:
+    return list(plan_get(actor, plan_id).groups.all())
+
+
+def task_reports(actor, task_id: int) -> list[ProgressReport]:
+    return list(task_get(actor, task_id).reports.prefetch_related("evidence"))
+
+
+def report_version(task: Task, period: str) -> int | None:
+    """The version of the task's report for ``period`` (``None`` when there is none yet)."""
+    return task.reports.filter(period=period).values_list("version", flat=True).first()
 
 
 def extension_get(actor, change_id: int) -> DeadlineChange:
@@ -104,6 +151,13 @@ def task_queryset(actor, f: TaskFilter) -> QuerySet[Task]:
     for term in f.q.split():
         qs = qs.filter(Q(title__icontains=term) | Q(code__icontains=term) | Q(product__icontains=term))
     return qs.distinct()
+
+
+def task_list(actor, f: TaskFilter, day: dt.date | None = None) -> list[TaskView]:
+    """The tasks the actor sees that pass the filter, with their status and colour on ``day``; the official
+    status and the colour are filtered here, as they are known only as of a date. Pages and API use this."""
+    views = task_views(task_queryset(actor, f).prefetch_related("coordinating_units"), day)
+    return [v for v in views if (not f.official or v.official.value == f.official) and (not f.colour or v.colour.value == f.colour)]
 
 
 # ---------------------------------------------------------------- status as of a date
@@ -286,3 +340,62 @@ def inbox(actor, *, day: dt.date | None = None) -> Inbox:
     issuers = [t for t in tasks_visible(actor).select_related("plan__issuer") if can(actor, "extension_decide", t.plan.issuer)]
     extensions = list(DeadlineChange.objects.filter(task__in=issuers, status=ExtensionStatus.PENDING).select_related("task"))
     return Inbox(to_report, returned, to_approve, overdue, explanations, extensions)
+
+
+# ---------------------------------------------------------------- one task's page
+
+@dataclass
+class TaskPage:
+    """Everything the task page shows, read in one place."""
+
+    task: Task
+    view: TaskView
+    reports: list[ProgressReport]
+    current_report: ProgressReport | None
+    children: list[TaskView]
+    coordinating: list
+    deadline_changes: list[DeadlineChange]
+    state_changes: list[TaskStateChange]
+    explanations: list
+    contributions: list
+    history: list | None
+
+
+def task_page(actor, task_id: int, *, day: dt.date | None = None) -> TaskPage:
+    """The task (``NotFound`` when out of reach), its reports, sub-tasks, coordinating units, deadline and state
+    changes, explanations, contributions, the report of the current period and, for those who may see it, the
+    audit history."""
+    from dieuhanh.access.policy import can
+    from dieuhanh.audit.selectors import history_for
+    from dieuhanh.core.common.periods import period_containing
+
+    day = day or timezone.localdate()
+    task = task_get(actor, task_id)
+    current = period_containing(day, task.plan.reporting_frequency)
+    children = task.children.filter(visible_tasks_q(actor)).distinct().select_related("lead_unit", "plan", "group")
+    history = None
+    if can(actor, "unit_history_view", task.lead_unit):
+        history = list(history_for(actor=actor, object_type="task", object_id=str(task.pk), unit=task.lead_unit))
+    return TaskPage(
+        task=task,
+        view=task_views([task], day)[0],
+        reports=list(task.reports.prefetch_related("evidence").select_related("created_by", "reviewed_by")),
+        current_report=task.reports.filter(period=current.key).first(),
+        children=task_views(children, day),
+        coordinating=list(task.coordinating_units.all()),
+        deadline_changes=list(task.deadline_changes.select_related("requested_by", "decided_by")),
+        state_changes=list(task.state_changes.all()),
+        explanations=list(task.explanations.select_related("requested_by", "responded_by")),
+        contributions=list(task.contributions.select_related("unit", "submitted_by")),
+        history=history,
+    )
+
+
+def coordinating_units(task: Task) -> list:
+    return list(task.coordinating_units.all())
+
+
+def units_by_code(codes) -> dict:
+    from dieuhanh.units.models import Unit
+
+    return {u.code: u for u in Unit.objects.filter(code__in=set(codes))}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,14 +11,15 @@ from django.utils import timezone
 from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.access.policy import is_system
 from dieuhanh.audit.services import actor_label, diff, record, snapshot
-from dieuhanh import evidence
-from dieuhanh.concurrency import check_version, lock_version
+from dieuhanh import evidence as evidence_store
+from dieuhanh.concurrency import check_version, insert_unique, lock_version
+from dieuhanh.core.common.errors import CoreError
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.tasks.rollup import Child, RollupRule, rollup
 from dieuhanh.core.tasks.status import State
 from dieuhanh.core.common.text import normalise_name
 from dieuhanh.core.tasks.colours import WarningRule
-from dieuhanh.errors import Conflict, Invalid
+from dieuhanh.errors import Conflict, Invalid, detail
 from dieuhanh.plans import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.plans.models import (
     Contribution,
@@ -47,6 +47,13 @@ REPORT_FIELDS = ("period", "percent", "completed", "completed_on", "done", "diff
 
 def _problem(field: str, code: str, message: str) -> dict:
     return {"field": field, "code": code, "message": message}
+
+
+def _rule_problem(exc: Exception) -> dict:
+    """A warning rule the core refused (its code), or one that is not even numbers (``invalid``)."""
+    if isinstance(exc, CoreError):
+        return detail("warning_rule", exc.code, **exc.params)
+    return detail("warning_rule", "invalid")
 
 
 def _today(actor, on: dt.date | None) -> dt.date:
@@ -88,7 +95,7 @@ def plan_create(*, actor, issuer, number: str, title: str, issued_on: dt.date, p
     try:
         rule = WarningRule.from_dict(warning_rule)
     except (TypeError, ValueError) as exc:
-        problems.append(_problem("warning_rule", "invalid", str(exc)))
+        problems.append(_rule_problem(exc))
         rule = WarningRule()
     if rollup_rule not in {r.value for r in RollupRule}:
         problems.append(_problem("rollup_rule", "unknown", "weighted or mean"))
@@ -114,7 +121,7 @@ def plan_update(*, actor, plan: Plan, expected_version: int, **changes) -> Plan:
         try:
             changes["warning_rule"] = WarningRule.from_dict(changes["warning_rule"]).to_dict()
         except (TypeError, ValueError) as exc:
-            raise Invalid("invalid warning rule", details=[_problem("warning_rule", "invalid", str(exc))]) from None
+            raise Invalid("invalid warning rule", details=[_rule_problem(exc)]) from None
     for field, value in changes.items():
         setattr(current, field, value)
     if current.period_end < current.period_start:
@@ -139,7 +146,7 @@ def group_create(*, actor, plan: Plan, number: int, title: str) -> TaskGroup:
         raise Invalid("a group needs a title", details=[_problem("title", "required", "title")])
     if TaskGroup.objects.filter(plan=plan, number=number).exists():
         raise Conflict(f"group {number} exists in {plan.number}", code="group_exists")
-    group = TaskGroup.objects.create(plan=plan, number=number, title=title)
+    group = insert_unique(TaskGroup(plan=plan, number=number, title=title))
     record(actor=actor, action="group_create", obj=group, unit=plan.issuer, object_type="task_group",
            changes={"plan": [None, plan.number], "number": [None, number], "title": [None, title]})
     return group
@@ -164,12 +171,31 @@ def _validate_task(*, title: str, lead_unit, start_date, deadline, weight, budge
         raise Invalid("invalid task", details=problems)
 
 
+def _group_and_parent(plan: Plan, group_number: int, parent_code: str | None) -> tuple[TaskGroup, Task | None]:
+    group = TaskGroup.objects.filter(plan=plan, number=group_number).first()
+    if group is None:
+        raise Invalid("unknown group", code="unknown_group", params={"number": group_number},
+                      details=[detail("group", "unknown_group", number=group_number)])
+    parent = None
+    if parent_code:
+        parent = Task.objects.filter(plan=plan, code=parent_code).first()
+        if parent is None:
+            raise Invalid("unknown parent", code="unknown_parent", params={"task": parent_code},
+                          details=[detail("parent_code", "unknown_parent", task=parent_code)])
+    return group, parent
+
+
 @action
-def task_create(*, actor, plan: Plan, group: TaskGroup, code: str, title: str, lead_unit, parent: Task | None = None,
+def task_create(*, actor, plan: Plan, code: str, title: str, lead_unit, group: TaskGroup | None = None,
+                group_number: int | None = None, parent: Task | None = None, parent_code: str | None = None,
                 coordinating_units=(), product: str = "", description: str = "", assigned_on: dt.date | None = None,
                 start_date: dt.date | None = None, deadline: dt.date | None = None, deadline_text: str = "", phase: str = "",
                 key: bool = False, budget_planned: Decimal | None = None, budget_disbursed: Decimal | None = None,
                 weight: Decimal | None = None, tags=(), stt: str = "", position: int | None = None, source: str = "") -> Task:
+    """Create a task in ``group`` under ``parent``, or in the group numbered ``group_number`` under the task coded
+    ``parent_code`` (as the API names them: an unknown one is refused naming the field)."""
+    if group is None:
+        group, parent = _group_and_parent(plan, group_number, parent_code)
     code, title = normalise_name(code), normalise_name(title)
     _validate_task(title=title, lead_unit=lead_unit, start_date=start_date, deadline=deadline, weight=weight,
                    budget_planned=budget_planned, budget_disbursed=budget_disbursed)
@@ -181,12 +207,12 @@ def task_create(*, actor, plan: Plan, group: TaskGroup, code: str, title: str, l
         raise Conflict(f"task {code} exists in {plan.number}", code="task_exists")
     if position is None:
         position = Task.objects.filter(plan=plan, group=group, parent=parent).count()
-    task = Task.objects.create(
+    task = insert_unique(Task(
         plan=plan, group=group, parent=parent, code=code, stt=stt, position=position, title=title, description=description,
         lead_unit=lead_unit, product=normalise_name(product), assigned_on=assigned_on or plan.issued_on, start_date=start_date,
         original_deadline=deadline, deadline=deadline, deadline_text=normalise_name(deadline_text), phase=phase, key=key,
         budget_planned=budget_planned, budget_disbursed=budget_disbursed, weight=weight, source=source,
-    )
+    ))
     task.coordinating_units.set([u for u in coordinating_units if u.pk != lead_unit.pk])
     task.tags.set([Tag.objects.get_or_create(name=normalise_name(t))[0] for t in tags if normalise_name(t)])
     record(actor=actor, action="task_create", obj=task, unit=lead_unit, object_type="task", changes=diff({}, _task_snapshot(task)))
@@ -245,7 +271,7 @@ def snapshot_value(value):
 
 @action
 def task_set_state(*, actor, task: Task, state: str, note: str = "", effective_on: dt.date | None = None,
-                   expected_version: int | None = None) -> Task:
+                   expected_version: int | None) -> Task:
     """Pause, cancel or reopen a task (completion comes from an approved report)."""
     try:
         new = State(state)
@@ -285,13 +311,18 @@ def rollup_upwards(task: Task) -> None:
 @action
 def report_save(*, actor, task: Task, period: str, percent: Decimal, done: str = "", difficulties: str = "", proposals: str = "",
                 completed: bool = False, completed_on: dt.date | None = None, submit: bool = False,
-                expected_version: int | None = None) -> ProgressReport:
-    """Create or edit the lead unit's report for ``period``; with ``submit`` it goes to the approver.
-    An approved report is locked; an edit of a report someone else changed meanwhile is a conflict."""
+                expected_version: int | None = None, evidence: tuple[str, bytes] | None = None) -> ProgressReport:
+    """Create or edit the lead unit's report for ``period``; with ``submit`` it goes to the approver; with
+    ``evidence`` (file name, content) the file is attached in the same transaction (both or neither are saved).
+
+    The first save of (task, period) needs no version; editing an existing report needs the version read
+    (``version_required``, ``stale_version``). An approved report is locked. Of two concurrent first saves one
+    succeeds and the other is refused with ``already_exists``."""
     try:
         p = parse_period(period)
-    except ValueError as exc:
-        raise Invalid(str(exc), details=[_problem("period", "bad_format", str(exc))]) from None
+    except ValueError:
+        raise Invalid("bad period", code="invalid_period", params={"value": period},
+                      details=[detail("period", "invalid_period", value=period)]) from None
     problems = []
     percent = Decimal(str(percent))
     if not Decimal(0) <= percent <= Decimal(100):
@@ -317,9 +348,9 @@ def report_save(*, actor, task: Task, period: str, percent: Decimal, done: str =
         report = ProgressReport(task=task, period=p.key, period_end=p.end, created_by=_user(actor), **values)
         before = {}
     else:
-        check_version(report, expected_version)
-        if report.status == ReportStatus.APPROVED:
+        if report.status == ReportStatus.APPROVED:  # locked whatever version was read
             raise Conflict("an approved report is locked", code="report_locked")
+        check_version(report, expected_version)
         before = snapshot(report, REPORT_FIELDS)
         for k, v in values.items():
             setattr(report, k, v)
@@ -329,9 +360,14 @@ def report_save(*, actor, task: Task, period: str, percent: Decimal, done: str =
         report.submitted_at = timezone.now()
     elif report.status == ReportStatus.RETURNED and before:
         report.status = ReportStatus.DRAFT
-    report.save()
+    if before:
+        report.save()
+    else:
+        insert_unique(report)
     record(actor=actor, action="report_submit" if submit else "report_save", obj=report, unit=task.lead_unit,
            object_type="progress_report", changes=diff(before, snapshot(report, REPORT_FIELDS)))
+    if evidence is not None:
+        evidence_add(actor=actor, report=report, filename=evidence[0], content=evidence[1])
     return report
 
 
@@ -339,7 +375,7 @@ def report_save(*, actor, task: Task, period: str, percent: Decimal, done: str =
 def evidence_add(*, actor, report: ProgressReport, filename: str, content: bytes) -> Evidence:
     if report.status == ReportStatus.APPROVED:
         raise Conflict("an approved report is locked", code="report_locked")
-    stored = evidence.store(filename, content)
+    stored = evidence_store.store(filename, content)
     ev = Evidence.objects.create(report=report, filename=stored.filename, kind=stored.kind, content_type=stored.content_type,
                                  size=stored.size, sha256=stored.sha256, uploaded_by=_user(actor))
     record(actor=actor, action="evidence_add", obj=ev, unit=report.task.lead_unit, object_type="evidence",
@@ -348,12 +384,8 @@ def evidence_add(*, actor, report: ProgressReport, filename: str, content: bytes
     return ev
 
 
-def evidence_file(ev: Evidence) -> Path:
-    return evidence.path_of(ev.sha256)
-
-
 @action
-def report_approve(*, actor, report: ProgressReport, expected_version: int | None = None, comment: str = "",
+def report_approve(*, actor, report: ProgressReport, expected_version: int | None, comment: str = "",
                    approved_on: dt.date | None = None) -> ProgressReport:
     """Approve a submitted report: it is locked, the task's progress becomes the reported percent and, if it
     reports completion, the task is completed on the reported date."""
@@ -384,7 +416,7 @@ def report_approve(*, actor, report: ProgressReport, expected_version: int | Non
 
 
 @action
-def report_return(*, actor, report: ProgressReport, comment: str, expected_version: int | None = None) -> ProgressReport:
+def report_return(*, actor, report: ProgressReport, comment: str, expected_version: int | None) -> ProgressReport:
     if not comment.strip():
         raise Invalid("say what to revise", details=[_problem("comment", "required", "a comment is required to return a report")])
     current = lock_version(report, expected_version)
@@ -404,6 +436,8 @@ def report_return(*, actor, report: ProgressReport, comment: str, expected_versi
 
 @action
 def contribution_save(*, actor, task: Task, unit, period: str, text: str, expected_version: int | None = None) -> Contribution:
+    """Write a coordinating unit's contribution for ``period``: the first needs no version, a change needs the
+    version read."""
     try:
         p = parse_period(period)
     except ValueError as exc:
@@ -412,7 +446,7 @@ def contribution_save(*, actor, task: Task, unit, period: str, text: str, expect
         raise Invalid("empty contribution", details=[_problem("text", "required", "describe the contribution")])
     existing = Contribution.objects.select_for_update().filter(task=task, unit=unit, period=p.key).first()
     if existing is None:
-        contribution = Contribution.objects.create(task=task, unit=unit, period=p.key, text=text.strip(), submitted_by=_user(actor))
+        contribution = insert_unique(Contribution(task=task, unit=unit, period=p.key, text=text.strip(), submitted_by=_user(actor)))
         before = {}
     else:
         check_version(existing, expected_version)

@@ -1,28 +1,22 @@
-"""Pages for plans and tasks. Views read through selectors and write through actions."""
+"""Pages for plans and tasks. Views read through selectors and write through actions; domain errors propagate to
+``DomainErrorMiddleware`` (a refused form returns to the task page with the message)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import secrets
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can
-from dieuhanh.audit.models import AuditEvent
 from dieuhanh.core.common.periods import period_containing, periods_between
-from dieuhanh.errors import DomainError, Forbidden, NotFound
+from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.plans import excel, selectors, services
-from dieuhanh.plans.auth import can_see_task, visible_tasks_q
 from dieuhanh.plans.forms import (
     AnswerForm,
     ContributionForm,
@@ -34,28 +28,19 @@ from dieuhanh.plans.forms import (
     StateForm,
     UploadForm,
 )
-from dieuhanh.plans.models import Evidence, ReportStatus
-from dieuhanh.units.models import Unit
+from dieuhanh.plans.models import ReportStatus
 from dieuhanh.units.selectors import unit_get
-from dieuhanh.web.messages import error_text, run_for_page
+from dieuhanh.web.middleware import errors_return_to
+from dieuhanh.web.messages import run_for_page
+from dieuhanh.web.params import date_param, int_param
 
 
-def _or_404(fn, *args):
-    try:
-        return fn(*args)
-    except NotFound:
-        raise Http404 from None
+def _to_task(request, task_id, **_):
+    return reverse("task_detail", args=[task_id])
 
 
-
-def _date_param(request, name: str) -> dt.date | None:
-    value = request.GET.get(name, "").strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
+def _form_refused(request, form) -> None:
+    messages.error(request, _("Please correct the highlighted fields: %(fields)s") % {"fields": ", ".join(form.errors)})
 
 
 @login_required
@@ -65,8 +50,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _or_404(selectors.plan_get, request.user, plan_id)
-    day = _date_param(request, "as_of") or timezone.localdate()
+    plan = selectors.plan_get(request.user, plan_id)
+    day = date_param(request, "as_of") or timezone.localdate()
     views = selectors.task_views(selectors.task_queryset(request.user, selectors.TaskFilter(plan=plan)), day)
     total, by_group = selectors.statistics(views, "group")
     colours = {}
@@ -85,9 +70,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 def plan_statistics(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _or_404(selectors.plan_get, request.user, plan_id)
-    day = _date_param(request, "as_of") or timezone.localdate()
-    since = _date_param(request, "since")
+    plan = selectors.plan_get(request.user, plan_id)
+    day = date_param(request, "as_of") or timezone.localdate()
+    since = date_param(request, "since")
     by = request.GET.get("by", "group")
     if by not in ("group", "unit", "key"):
         by = "group"
@@ -104,19 +89,17 @@ def plan_statistics(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
-    plan = _or_404(selectors.plan_get, request.user, g["plan"]) if g.get("plan") else None
-    day = _date_param(request, "as_of") or timezone.localdate()
-    key = {"1": True, "0": False}.get(g.get("key", ""))
-    f = selectors.TaskFilter(plan=plan, group=int(g["group"]) if g.get("group", "").isdigit() else None, unit=g.get("unit") or None,
-                             involving=g.get("involving") or None, key=key, deadline_from=_date_param(request, "deadline_from"),
-                             deadline_to=_date_param(request, "deadline_to"), q=g.get("q", ""))
-    views = selectors.task_views(selectors.task_queryset(request.user, f), day)
-    official, colour = g.get("official"), g.get("colour")
-    views = [v for v in views if (not official or v.official.value == official) and (not colour or v.colour.value == colour)]
+    plan = selectors.plan_get(request.user, g["plan"]) if g.get("plan") else None
+    day = date_param(request, "as_of") or timezone.localdate()
+    f = selectors.TaskFilter(plan=plan, group=int_param(request, "group"), unit=g.get("unit") or None, involving=g.get("involving") or None,
+                             key={"1": True, "0": False}.get(g.get("key", "")), official=g.get("official") or None,
+                             colour=g.get("colour") or None, deadline_from=date_param(request, "deadline_from"),
+                             deadline_to=date_param(request, "deadline_to"), q=g.get("q", ""))
+    views = selectors.task_list(request.user, f, day)
     page = Paginator(views, 50).get_page(g.get("page"))
     context = {"page": page, "count": len(views), "day": day, "plan": plan, "plans": selectors.plans_visible(request.user),
                "params": g, "query": g.urlencode()}
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "task-results":
+    if request.htmx and request.htmx.target == "task-results":
         return render(request, "plans/partials/task_results.html", context)
     return render(request, "plans/task_list.html", context)
 
@@ -130,29 +113,28 @@ def _report_periods(task):
 
 @login_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _or_404(selectors.task_get, request.user, task_id)
     user = request.user
-    view = selectors.task_views([task])[0]
+    page = selectors.task_page(user, task_id)
+    task = page.task
     periods = _report_periods(task)
     current = period_containing(timezone.localdate(), task.plan.reporting_frequency)
-    existing = task.reports.filter(period=current.key).first()
+    existing = page.current_report
     can_report = can(user, "report_submit", task.lead_unit) and task.state in ("open", "paused")
-    coordinating = list(task.coordinating_units.all())
-    my_coordinating = [u for u in coordinating if can(user, "contribution_submit", u)]
+    my_coordinating = [u for u in page.coordinating if can(user, "contribution_submit", u)]
     report_initial = {"period": current.key, "percent": task.progress}
     if existing and existing.status != ReportStatus.APPROVED:
         report_initial.update(version=existing.version, percent=existing.percent, done=existing.done, difficulties=existing.difficulties,
                               proposals=existing.proposals, completed=existing.completed, completed_on=existing.completed_on)
     context = {
-        "task": task, "view": view,
-        "reports": task.reports.prefetch_related("evidence").select_related("created_by", "reviewed_by"),
-        "children": selectors.task_views(task.children.filter(visible_tasks_q(user)).distinct().select_related("lead_unit", "plan", "group")),
-        "coordinating": coordinating,
-        "deadline_changes": task.deadline_changes.select_related("requested_by", "decided_by"),
-        "state_changes": task.state_changes.all(),
-        "explanations": task.explanations.select_related("requested_by", "responded_by"),
-        "contributions": task.contributions.select_related("unit", "submitted_by"),
-        "history": AuditEvent.objects.filter(object_type="task", object_id=str(task.pk)) if can(user, "unit_history_view", task.lead_unit) else None,
+        "task": task, "view": page.view,
+        "reports": page.reports,
+        "children": page.children,
+        "coordinating": page.coordinating,
+        "deadline_changes": page.deadline_changes,
+        "state_changes": page.state_changes,
+        "explanations": page.explanations,
+        "contributions": page.contributions,
+        "history": page.history,
         "can_report": can_report,
         "report_form": ReportForm(initial=report_initial, periods=periods) if can_report else None,
         "can_approve": can(user, "report_approve", task.lead_unit),
@@ -163,36 +145,36 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "explanation_form": ExplanationForm(),
         "can_answer": can(user, "explanation_answer", task.lead_unit),
         "answer_form": AnswerForm(),
-        "contribution_form": ContributionForm(units=my_coordinating, periods=periods) if my_coordinating else None,
+        "contribution_form": ContributionForm(units=my_coordinating, periods=periods, initial=_contribution_initial(page, my_coordinating, periods))
+                             if my_coordinating else None,
         "can_manage": can(user, "plan_manage", task.plan.issuer),
         "state_form": StateForm(initial={"version": task.version}),
     }
     return render(request, "plans/task_detail.html", context)
 
 
+def _contribution_initial(page, units, periods) -> dict:
+    """The form starts on the first unit and the latest period: with that contribution's text and version if any."""
+    first = next((c for c in page.contributions if c.unit_id == units[0].pk and c.period == periods[0].key), None) if periods else None
+    return {"version": first.version, "text": first.text} if first else {}
+
+
 @login_required
 @require_POST
+@errors_return_to(_to_task)
 def report_submit(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _or_404(selectors.task_get, request.user, task_id)
+    task = selectors.task_get(request.user, task_id)
     form = ReportForm(request.POST, request.FILES, periods=_report_periods(task))
     if not form.is_valid():
-        messages.error(request, _("Please correct the highlighted fields: %(fields)s") % {"fields": ", ".join(form.errors)})
+        _form_refused(request, form)
         return redirect("task_detail", task_id=task.pk)
     data = form.cleaned_data
     upload = data.pop("evidence")
     version = data.pop("version")
     submit = "submit" in request.POST
-    try:
-        with transaction.atomic():  # the report and its evidence are saved together or not at all
-            report = services.report_save(actor=request.user, task=task, expected_version=version, submit=submit, **data)
-            if upload is not None:
-                services.evidence_add(actor=request.user, report=report, filename=upload.name, content=upload.read())
-    except (Forbidden, NotFound):
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Report submitted for approval.") if submit else _("Draft saved."))
+    run_for_page(request, services.report_save, _("Report submitted for approval.") if submit else _("Draft saved."),
+                 actor=request.user, task=task, expected_version=version, submit=submit,
+                 evidence=(upload.name, upload.read()) if upload is not None else None, **data)
     return redirect("task_detail", task_id=task.pk)
 
 
@@ -200,56 +182,60 @@ def report_submit(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 def report_review(request: HttpRequest, report_id: int, decision: str) -> HttpResponse:
     if decision not in ("approve", "return"):
-        raise Http404
-    report = _or_404(selectors.report_get, request.user, report_id)
+        raise NotFound("no such decision")
+    report = selectors.report_get(request.user, report_id)
+    request.error_return_to = reverse("task_detail", args=[report.task_id])
     form = ReviewForm(request.POST)
     if form.is_valid():
         if decision == "approve":
             run_for_page(request, services.report_approve, _("Report approved."), actor=request.user, report=report,
-                 expected_version=form.cleaned_data["version"], comment=form.cleaned_data["comment"])
+                         expected_version=form.cleaned_data["version"], comment=form.cleaned_data["comment"])
         else:
             run_for_page(request, services.report_return, _("Report returned to the unit."), actor=request.user, report=report,
-                 expected_version=form.cleaned_data["version"], comment=form.cleaned_data["comment"])
+                         expected_version=form.cleaned_data["version"], comment=form.cleaned_data["comment"])
+    else:
+        _form_refused(request, form)
     return redirect("task_detail", task_id=report.task_id)
 
 
 @login_required
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
-    evidence = Evidence.objects.select_related("report__task").filter(pk=evidence_id).first()
-    if evidence is None or not can_see_task(request.user, evidence.report.task):
-        raise Http404
-    return FileResponse(services.evidence_file(evidence).open("rb"), as_attachment=True, filename=evidence.filename,
+    evidence = selectors.evidence_get(request.user, evidence_id)
+    return FileResponse(selectors.evidence_path(evidence).open("rb"), as_attachment=True, filename=evidence.filename,
                         content_type=evidence.content_type)
 
 
 @login_required
 @require_POST
+@errors_return_to(_to_task)
 def extension_request(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _or_404(selectors.task_get, request.user, task_id)
+    task = selectors.task_get(request.user, task_id)
     form = ExtensionForm(request.POST)
     if form.is_valid():
         run_for_page(request, services.extension_request, _("Extension requested."), actor=request.user, task=task, **form.cleaned_data)
     else:
-        messages.error(request, _("Please correct the highlighted fields: %(fields)s") % {"fields": ", ".join(form.errors)})
+        _form_refused(request, form)
     return redirect("task_detail", task_id=task.pk)
 
 
 @login_required
 @require_POST
 def extension_decide(request: HttpRequest, change_id: int) -> HttpResponse:
-    change = _or_404(selectors.extension_get, request.user, change_id)
+    change = selectors.extension_get(request.user, change_id)
+    request.error_return_to = reverse("task_detail", args=[change.task_id])
     form = DecisionForm(request.POST)
     form.is_valid()
     approve = request.POST.get("decision") == "approve"
     run_for_page(request, services.extension_decide, _("Extension approved.") if approve else _("Extension rejected."), actor=request.user,
-         change=change, approve=approve, note=form.cleaned_data.get("note", ""))
+                 change=change, approve=approve, note=form.cleaned_data.get("note", ""))
     return redirect("task_detail", task_id=change.task_id)
 
 
 @login_required
 @require_POST
+@errors_return_to(_to_task)
 def explanation_request(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _or_404(selectors.task_get, request.user, task_id)
+    task = selectors.task_get(request.user, task_id)
     form = ExplanationForm(request.POST)
     if form.is_valid():
         run_for_page(request, services.explanation_request, _("Explanation requested; the unit was notified."), actor=request.user, task=task, **form.cleaned_data)
@@ -259,7 +245,8 @@ def explanation_request(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def explanation_answer(request: HttpRequest, explanation_id: int) -> HttpResponse:
-    explanation = _or_404(selectors.explanation_get, request.user, explanation_id)
+    explanation = selectors.explanation_get(request.user, explanation_id)
+    request.error_return_to = reverse("task_detail", args=[explanation.task_id])
     form = AnswerForm(request.POST)
     if form.is_valid():
         run_for_page(request, services.explanation_answer, _("Explanation sent."), actor=request.user, explanation=explanation, **form.cleaned_data)
@@ -268,24 +255,27 @@ def explanation_answer(request: HttpRequest, explanation_id: int) -> HttpRespons
 
 @login_required
 @require_POST
+@errors_return_to(_to_task)
 def contribution_save(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _or_404(selectors.task_get, request.user, task_id)
-    units = list(task.coordinating_units.all())
+    task = selectors.task_get(request.user, task_id)
+    units = selectors.coordinating_units(task)
     form = ContributionForm(request.POST, units=units, periods=_report_periods(task))
     if form.is_valid():
         run_for_page(request, services.contribution_save, _("Contribution saved."), actor=request.user, task=task,
-             unit=unit_get(form.cleaned_data["unit"]), period=form.cleaned_data["period"], text=form.cleaned_data["text"])
+                     unit=unit_get(form.cleaned_data["unit"]), period=form.cleaned_data["period"], text=form.cleaned_data["text"],
+                     expected_version=form.cleaned_data["version"])
     return redirect("task_detail", task_id=task.pk)
 
 
 @login_required
 @require_POST
+@errors_return_to(_to_task)
 def task_state(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _or_404(selectors.task_get, request.user, task_id)
+    task = selectors.task_get(request.user, task_id)
     form = StateForm(request.POST)
     if form.is_valid():
         run_for_page(request, services.task_set_state, _("State changed."), actor=request.user, task=task, state=form.cleaned_data["state"],
-             note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"])
+                     note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"])
     return redirect("task_detail", task_id=task.pk)
 
 
@@ -308,46 +298,36 @@ def _safe_name(plan) -> str:
 
 @login_required
 def plan_export(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _or_404(selectors.plan_get, request.user, plan_id)
+    plan = selectors.plan_get(request.user, plan_id)
     return _xlsx_response(excel.appendix_xlsx(plan, request.user), f"phu-luc-{_safe_name(plan)}.xlsx")
 
 
 @login_required
 def progress_sheet(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _or_404(selectors.plan_get, request.user, plan_id)
+    plan = selectors.plan_get(request.user, plan_id)
     return _xlsx_response(excel.progress_sheet_xlsx(request.user, plan), f"tien-do-{_safe_name(plan)}.xlsx")
-
-
-def _upload_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @login_required
 def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Upload → preview (errors, unit matches to review) → confirm. The upload waits under var/imports."""
-    plan = _or_404(selectors.plan_get, request.user, plan_id)
+    plan = selectors.plan_get(request.user, plan_id)
     if not can(request.user, "plan_manage", plan.issuer):
-        raise Http404
+        raise NotFound("plan not managed by this person")
+    request.error_return_to = reverse("plan_import", args=[plan.pk])
     context = {"plan": plan, "form": UploadForm()}
     if request.method == "POST" and "token" in request.POST:
         token = request.POST["token"]
-        path = _upload_dir() / f"{request.user.pk}-{token}.xlsx"
-        if not token.isalnum() or not path.exists():
-            messages.error(request, _("The uploaded file has expired; upload it again."))
-            return redirect("plan_import", plan_id=plan.pk)
+        content = excel.upload_read(request.user, token)
         resolutions = {request.POST[k]: request.POST[f"unit-{k[5:]}"] for k in request.POST if k.startswith("text-") and request.POST.get(f"unit-{k[5:]}")}
         try:
-            result = excel.plan_import(actor=request.user, plan=plan, content=path.read_bytes(), resolutions=resolutions)
-        except (Forbidden, NotFound):
-            raise Http404 from None
-        except DomainError as exc:
-            path.unlink(missing_ok=True)  # the official corrects the sheet and uploads it again
+            result = excel.plan_import(actor=request.user, plan=plan, content=content, resolutions=resolutions)
+        except Invalid as exc:  # the row-by-row report is shown on this page
+            excel.upload_discard(request.user, token)  # the official corrects the sheet and uploads it again
             context["row_errors"] = exc.details
             messages.error(request, _("Nothing was imported: correct the rows below and upload again."))
             return render(request, "plans/import.html", context)
-        path.unlink(missing_ok=True)
+        excel.upload_discard(request.user, token)
         messages.success(request, _("Imported: %(c)d tasks created, %(u)d updated.") % {"c": result.created, "u": result.updated})
         return redirect("plan_detail", plan_id=plan.pk)
     if request.method == "POST":
@@ -359,24 +339,22 @@ def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
             if preview.errors:
                 context["row_errors"] = preview.errors
             else:
-                token = secrets.token_hex(16)
-                (_upload_dir() / f"{request.user.pk}-{token}.xlsx").write_bytes(content)
-                context["token"] = token
-                context["units"] = {u.code: u for u in Unit.objects.filter(code__in={c for m in preview.uncertain.values() for c, _ in m.alternatives})}
+                context["token"] = excel.upload_keep(request.user, content)
+                context["units"] = selectors.units_by_code(c for m in preview.uncertain.values() for c, _label in m.alternatives)
         context["form"] = form
     return render(request, "plans/import.html", context)
 
 
 @login_required
 def progress_import(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _or_404(selectors.plan_get, request.user, plan_id)
+    plan = selectors.plan_get(request.user, plan_id)
     context = {"plan": plan, "form": UploadForm()}
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 saved = excel.progress_import(actor=request.user, plan=plan, content=form.cleaned_data["file"].read())
-            except DomainError as exc:
+            except Invalid as exc:  # the row-by-row report is shown on this page
                 context["row_errors"] = exc.details
                 messages.error(request, _("Nothing was saved: correct the rows below and upload again."))
             else:

@@ -154,7 +154,7 @@ def test_every_problem_is_reported_with_its_row():
         ["3.1", "Con lạc", "Sở Y tế", None, None, None],                                      # 9 orphan_subtask (last task is 4)
         ["5", "Trọng điểm lạ", "Sở Y tế", None, None, None, -5, "có lẽ"],                     # 10 bad_budget + bad_key
         ["1/2", "Số thứ tự lạ", "Sở Y tế", None, None, None],                                 # 11 bad_stt
-        ["II", None, None, None, None, None],                                                 # 12 missing_title (group)
+        ["II", None, None, None, None, None],                                                 # 12 missing_group_title
     ]
     assert errors_of(workbook_bytes(rows)) == [
         (3, "A", "task_before_group"),
@@ -167,17 +167,24 @@ def test_every_problem_is_reported_with_its_row():
         (10, "G", "bad_budget"),
         (10, "H", "bad_key"),
         (11, "A", "bad_stt"),
-        (12, "B", "missing_title"),
+        (12, "B", "missing_group_title"),
     ]
 
 
-def test_error_messages_are_vietnamese_and_name_the_row():
-    rows = [HEADER, ["I", "Nhóm"], ["1", "Nhiệm vụ", None, None, None, "Năm 2026"], ["1", "Khác", "Sở Y tế", None, None, None]]
+def test_errors_are_codes_with_parameters_and_read_in_vietnamese_naming_the_row():
+    from django.utils import translation
+
+    from dieuhanh.messages import render
+
+    rows = [HEADER, ["I", "Nhóm"], ["1", "Nhiệm vụ", None, None, None, "Năm 2026"], ["1", "Khác", "Sở Y tế", None, None, "Sau Tết"]]
     with pytest.raises(AppendixError) as raised:
         read_appendix(workbook_bytes(rows))
-    (error,) = raised.value.errors
-    assert error.row == 3 and error.code == "missing_lead"
-    assert "Dòng 3" in error.message and "chủ trì" in error.message
+    lead, deadline = raised.value.errors
+    assert (lead.row, lead.code, lead.params, lead.message) == (3, "missing_lead", {"row": 3}, "")  # no sentence in the core
+    assert (deadline.code, deadline.params) == ("unknown_deadline", {"row": 4, "value": "Sau Tết"})
+    with translation.override("vi"):
+        assert render(lead.code, lead.params) == "Dòng 3: nhiệm vụ chưa có cơ quan chủ trì."
+        assert render(deadline.code, deadline.params).startswith("Dòng 4: không hiểu thời gian hoàn thành “Sau Tết” (ví dụ")
 
 
 def test_sheet_without_groups_gives_one_unnamed_group():

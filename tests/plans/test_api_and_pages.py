@@ -37,8 +37,9 @@ def test_report_flow_over_the_api_with_evidence_and_conflict(plan, api_client, s
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_version"
     submitted = post(reporter, f"/api/tasks/{tid('4.2')}/reports", {"period": "2026-10", "percent": 60, "submit": True, "version": report["version"]})
     assert submitted.status_code == 201 and submitted.json()["status"] == "submitted"
-    assert post(reporter, f"/api/reports/{report['id']}/approve", {}).status_code == 403
-    approved = post(approver, f"/api/reports/{report['id']}/approve", {"comment": "Đạt"})
+    version = submitted.json()["version"]
+    assert post(reporter, f"/api/reports/{report['id']}/approve", {"version": version}).status_code == 403
+    approved = post(approver, f"/api/reports/{report['id']}/approve", {"comment": "Đạt", "version": version})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert reporter.get(f"/api/tasks/{tid('4.2')}").json()["progress"] == "60.00"
     evidence = Evidence.objects.get()
@@ -64,7 +65,7 @@ def test_the_deadline_cannot_be_patched(plan, api_client):
     client = api_client("bcd", "79", "steering")
     t = Task.objects.get(code="1.1")
     response = client.patch(f"/api/tasks/{t.pk}", data=json.dumps({"version": t.version, "deadline": "2030-01-01"}), content_type="application/json")
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert [(d["field"], d["code"]) for d in response.json()["error"]["details"]] == [("deadline", "extra_forbidden")]
     assert Task.objects.get(pk=t.pk).deadline == t.deadline
 
@@ -100,7 +101,7 @@ def test_warning_thresholds_are_configured_per_plan_and_change_the_colours(plan,
     from tests.conftest import SYSTEM
 
     r = report_save(actor=SYSTEM, task=Task.objects.get(code="4.2"), period="2026-10", percent=60, submit=True)
-    report_approve(actor=SYSTEM, report=r)
+    report_approve(actor=SYSTEM, report=r, expected_version=r.version)
     city = api_client("bcd", "79", "steering")
     # 4.2 runs 01/07/2025 → 31/12/2026; approved today (late November 2026), when over 90 % of the time has
     # passed: 60 % is more than 25 points behind.

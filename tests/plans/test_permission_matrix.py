@@ -66,7 +66,7 @@ def attempt(action: str, actor, s):
     if action == "report_save":
         return services.report_save(actor=actor, task=task, period="2025-10", percent=Decimal(40))
     if action == "report_approve":
-        return services.report_approve(actor=actor, report=s["report"])
+        return services.report_approve(actor=actor, report=s["report"], expected_version=s["report"].version)
     if action == "extension_request":
         s["change"].status = "approved"
         s["change"].save()  # let a new request through the "one pending at a time" rule

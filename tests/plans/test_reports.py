@@ -39,14 +39,14 @@ def test_reporter_submits_and_approver_approves_which_locks_and_sets_progress(pl
 def test_parent_progress_rolls_up_by_weight(plan, people):
     for code, pct in (("4.1.1", 100), ("4.1.2", 20)):
         r = report_save(actor=people["reporter"], task=task(code), period="2026-01", percent=Decimal(pct), submit=True)
-        report_approve(actor=people["approver"], report=r)
+        report_approve(actor=people["approver"], report=r, expected_version=r.version)
     assert task("4.1").progress == Decimal("40.00")  # (100×1 + 20×3) ÷ 4
 
 
 def test_a_completion_report_completes_the_task_on_the_reported_date(plan, people):
     r = report_save(actor=people["reporter"], task=task("4.1.1"), period="2025-12", percent=Decimal(100), completed=True,
                     completed_on=D(2025, 12, 20), submit=True)
-    report_approve(actor=people["approver"], report=r)
+    report_approve(actor=people["approver"], report=r, expected_version=r.version)
     t = task("4.1.1")
     assert (t.state, t.completed_on, t.progress) == ("completed", D(2025, 12, 20), 100)
 
@@ -54,8 +54,8 @@ def test_a_completion_report_completes_the_task_on_the_reported_date(plan, peopl
 def test_returned_reports_need_a_comment_and_can_be_revised(plan, people):
     r = report_save(actor=people["reporter"], task=task("4.1.1"), period="2025-09", percent=Decimal(40), submit=True)
     with pytest.raises(Invalid):
-        report_return(actor=people["approver"], report=r, comment=" ")
-    r = report_return(actor=people["approver"], report=r, comment="Bổ sung minh chứng")
+        report_return(actor=people["approver"], report=r, comment=" ", expected_version=r.version)
+    r = report_return(actor=people["approver"], report=r, comment="Bổ sung minh chứng", expected_version=r.version)
     assert r.status == ReportStatus.RETURNED
     revised = report_save(actor=people["reporter"], task=task("4.1.1"), period="2025-09", percent=Decimal(45), submit=True, expected_version=r.version)
     assert revised.status == ReportStatus.SUBMITTED and revised.percent == 45
@@ -73,7 +73,7 @@ def test_two_people_editing_the_same_report_the_second_gets_a_conflict(plan, peo
 def test_reporter_cannot_approve_and_another_units_reporter_cannot_see(plan, people):
     r = report_save(actor=people["reporter"], task=task("4.1.1"), period="2025-09", percent=Decimal(40), submit=True)
     with pytest.raises(Forbidden):
-        report_approve(actor=people["reporter"], report=r)
+        report_approve(actor=people["reporter"], report=r, expected_version=r.version)
     with pytest.raises(NotFound):
         report_save(actor=people["ward"], task=task("4.1.1"), period="2025-09", percent=Decimal(10))
 
@@ -104,5 +104,5 @@ def test_evidence_is_checked_stored_with_checksum_and_refused_when_disguised(pla
 def test_back_dating_an_approval_is_only_for_the_platform(plan, people):
     r = report_save(actor=people["reporter"], task=task("4.1.1"), period="2025-09", percent=Decimal(40), submit=True)
     with pytest.raises(Invalid):
-        report_approve(actor=people["approver"], report=r, approved_on=D(2025, 10, 1))
-    report_approve(actor=SYSTEM, report=r, approved_on=D(2025, 10, 1))
+        report_approve(actor=people["approver"], report=r, approved_on=D(2025, 10, 1), expected_version=r.version)
+    report_approve(actor=SYSTEM, report=r, approved_on=D(2025, 10, 1), expected_version=r.version)

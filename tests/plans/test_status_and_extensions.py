@@ -60,7 +60,7 @@ def test_as_of_uses_only_what_was_known_on_the_date_and_the_deadline_in_force(pl
     # Back-filled history: approved on 15/01/2026 (after the 31/12/2025 deadline) for a completion on 20/12/2025.
     r = report_save(actor=SYSTEM, task=task("1.1"), period="2025-12", percent=Decimal(100), completed=True,
                     completed_on=D(2025, 12, 20), submit=True)
-    report_approve(actor=SYSTEM, report=r, approved_on=D(2026, 1, 15))
+    report_approve(actor=SYSTEM, report=r, approved_on=D(2026, 1, 15), expected_version=r.version)
     assert official("1.1", D(2025, 12, 31)) is Official.WITHIN_DEADLINE  # the 31/12 report did not know yet
     assert official("1.1", D(2026, 1, 10)) is Official.OVERDUE
     assert official("1.1", D(2026, 1, 15)) is Official.COMPLETED_ON_TIME
@@ -72,7 +72,8 @@ def test_as_of_uses_only_what_was_known_on_the_date_and_the_deadline_in_force(pl
 
 
 def test_statistics_count_top_level_tasks_by_group_and_unit(plan):
-    task_set_state(actor=SYSTEM, task=task("4.2"), state="cancelled", note="Gộp vào nhiệm vụ khác", effective_on=D(2026, 2, 1))
+    task_set_state(actor=SYSTEM, task=task("4.2"), state="cancelled", note="Gộp vào nhiệm vụ khác", effective_on=D(2026, 2, 1),
+                   expected_version=task("4.2").version)
     views = task_views(Task.objects.filter(plan=plan), D(2026, 6, 30))
     total, by_group = statistics(views, "group")
     assert total.counts == {"completed_on_time": 0, "completed_late": 0, "within_deadline": 0, "overdue": 2}

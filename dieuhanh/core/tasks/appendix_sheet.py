@@ -73,7 +73,7 @@ class AppendixError(Exception):
 
     def __init__(self, errors: list[RowError]):
         self.errors = errors
-        super().__init__("; ".join(error.message for error in errors))
+        super().__init__("; ".join(f"row {error.row}: {error.code}" for error in errors))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -271,9 +271,10 @@ class _Reader:
     group_number: str = ""
     group_title: str = ""
 
-    def error(self, row: int, name: str | None, code: str, message: str) -> None:
+    def error(self, row: int, name: str | None, code: str, **params: Any) -> None:
+        """Record a problem: its code and the parameters of its sentence (the row is always one of them)."""
         column = get_column_letter(self.layout.columns[name] + 1) if name in self.layout.columns else ""
-        self.errors.append(RowError(row, column, code, message))
+        self.errors.append(RowError(row, column, code, params={"row": row, **params}))
 
     def cell(self, cells: Sequence[Any], name: str) -> Any:
         position = self.layout.columns.get(name)
@@ -284,7 +285,7 @@ class _Reader:
         self.group_row, self.group_number, self.group_title = row, number, title
         self.tasks, self.numbered, self.last_numbered = [], {}, None
         if not title:
-            self.error(row, "title", "missing_title", f"Dòng {row}: nhóm nhiệm vụ {number} chưa có tên nhóm.")
+            self.error(row, "title", "missing_group_title", group=number)
 
     def close_group(self) -> None:
         if self.group_row:
@@ -297,8 +298,7 @@ class _Reader:
         if not self.groups:
             return [AppendixGroup(0, "", "", tuple(self.loose))]
         for task in self.loose:
-            self.error(task.row, "stt", "task_before_group",
-                       f"Dòng {task.row}: nhiệm vụ “{task.stt}” nằm trước dòng nhóm nhiệm vụ đầu tiên (I, II, …).")
+            self.error(task.row, "stt", "task_before_group", stt=task.stt)
         return self.groups
 
     def place(self, row: int, stt: str, kind: str) -> tuple[int, AppendixTask | None]:
@@ -315,8 +315,7 @@ class _Reader:
             depth = 1
             if self.last_numbered is not None:
                 return self.last_numbered.depth + 1, self.last_numbered
-        self.error(row, "stt", "orphan_subtask",
-                   f"Dòng {row}: nhiệm vụ con “{stt}” không có nhiệm vụ cha ở dòng phía trên.")
+        self.error(row, "stt", "orphan_subtask", stt=stt)
         return depth, None
 
     def add_task(self, row: int, stt: str, kind: str, cells: Sequence[Any], spread: Sequence[Any]) -> None:
@@ -332,32 +331,28 @@ class _Reader:
         """Build one task from its row, recording every problem in it."""
         title = _text(self.cell(cells, "title"))
         if not title:
-            self.error(row, "title", "missing_title", f"Dòng {row}: nhiệm vụ chưa có nội dung.")
+            self.error(row, "title", "missing_title")
         lead = _text(self.cell(spread, "lead"))
         if not lead and parent is not None:  # a sub-task is led by its parent's lead unless it says otherwise
             lead = parent.lead
         if not lead:
-            self.error(row, "lead", "missing_lead", f"Dòng {row}: nhiệm vụ chưa có cơ quan chủ trì.")
+            self.error(row, "lead", "missing_lead")
         deadline_text = _text(self.cell(spread, "deadline"))
         deadline = parse_deadline(deadline_text)
         if deadline.kind == "unknown":
-            self.error(row, "deadline", "unknown_deadline",
-                       f"Dòng {row}: không hiểu thời gian hoàn thành “{deadline_text}” "
-                       "(ví dụ cách ghi hợp lệ: 30/6/2026, Tháng 6/2026, Quý II/2026, Năm 2026, 2025-2027, Thường xuyên).")
+            self.error(row, "deadline", "unknown_deadline", value=deadline_text)
         raw_budget = self.cell(cells, "budget")
         try:
             budget = _budget(raw_budget)
         except ValueError:
             budget = None
-            self.error(row, "budget", "bad_budget",
-                       f"Dòng {row}: kinh phí “{_text(raw_budget)}” không phải số triệu đồng hợp lệ (ví dụ: 1.500 hoặc 12,5).")
+            self.error(row, "budget", "bad_budget", value=_text(raw_budget))
         raw_key = self.cell(spread, "key")
         try:
             key = _is_key(raw_key)
         except ValueError:
             key = False
-            self.error(row, "key", "bad_key",
-                       f"Dòng {row}: cột Trọng điểm ghi “{_text(raw_key)}”; chỉ ghi “x” cho nhiệm vụ trọng điểm hoặc để trống.")
+            self.error(row, "key", "bad_key", value=_text(raw_key))
         return AppendixTask(
             row=row, stt=stt, depth=depth, code=_text(self.cell(cells, "code")), title=title, lead=lead,
             coordinators=tuple(split_units(_text_lines(self.cell(spread, "coordinators")))),
@@ -391,8 +386,7 @@ class _Reader:
             number = _GROUP_STT.fullmatch(stt)
             self.start_group(row, number["number"] if number else stt, title)
         elif kind == "bad":
-            self.error(row, "stt", "bad_stt",
-                       f"Dòng {row}: số thứ tự “{stt}” không đúng cách ghi (I, II…; 1, 2…; 1.1, 1.2…; a), b)…; -).")
+            self.error(row, "stt", "bad_stt", stt=stt)
         else:
             self.add_task(row, stt, kind, cells, spread)
 
@@ -432,11 +426,11 @@ def _sheets(source: str | Path | BinaryIO, sheet: str | None) -> list[Worksheet]
     try:
         workbook = load_workbook(source, data_only=True)
     except Exception:  # openpyxl raises many kinds of error on damaged or foreign files
-        raise AppendixError([RowError(0, "", "not_xlsx", "Không đọc được tệp: tệp phải là bảng tính Excel (.xlsx).")]) from None
+        raise AppendixError([RowError(0, "", "not_xlsx")]) from None
     if sheet is None:
         return list(workbook.worksheets)
     if sheet not in workbook.sheetnames:
-        raise AppendixError([RowError(0, "", "no_sheet", f"Tệp không có trang tính “{sheet}”.")])
+        raise AppendixError([RowError(0, "", "no_sheet", params={"sheet": sheet})])
     return [workbook[sheet]]
 
 
@@ -452,9 +446,7 @@ def read_appendix(source: str | Path | BinaryIO, sheet: str | None = None) -> Ap
         layout = _find_layout(grid)
         if layout is not None:
             return _read_table(ws, grid, layout)
-    raise AppendixError([RowError(0, "", "no_header",
-                                  "Không tìm thấy dòng tiêu đề của bảng (cần có các cột “STT”, “Nội dung nhiệm vụ”, "
-                                  "“Cơ quan chủ trì”).")])
+    raise AppendixError([RowError(0, "", "no_header", params={"columns": ", ".join(f"“{_LABELS[name]}”" for name in _REQUIRED)})])
 
 
 def _read_table(ws: Worksheet, grid: list[list[Any]], layout: _Layout) -> Appendix:
@@ -462,7 +454,7 @@ def _read_table(ws: Worksheet, grid: list[list[Any]], layout: _Layout) -> Append
     missing = [name for name in _REQUIRED if name not in layout.columns]
     if missing:
         raise AppendixError([RowError(layout.header_row, "", "missing_column",
-                                      f"Dòng tiêu đề {layout.header_row} thiếu cột “{_LABELS[name]}”.")
+                                      params={"row": layout.header_row, "column": _LABELS[name]})
                              for name in missing])
     spread = _spread_merged(ws, grid, [layout.columns[name] for name in _SPREAD_DOWN if name in layout.columns])
     reader = _Reader(layout)

@@ -18,6 +18,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from enum import Enum
 
+from dieuhanh.core.common.errors import CoreError
+
 
 class Colour(str, Enum):
     RED = "red"
@@ -37,9 +39,9 @@ class WarningRule:
         known = {k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__}
         rule = cls(**known)
         if not 0 <= rule.green_gap <= rule.red_gap <= 100:
-            raise ValueError("warning rule needs 0 ≤ green_gap ≤ red_gap ≤ 100")
+            raise CoreError("warning_gaps_order", green_gap=rule.green_gap, red_gap=rule.red_gap)
         if rule.due_soon_days < 0:
-            raise ValueError("due_soon_days must not be negative")
+            raise CoreError("due_soon_negative", due_soon_days=rule.due_soon_days)
         return rule
 
     def to_dict(self) -> dict:

@@ -38,6 +38,7 @@ COLUMNS = [
 ]
 _HEADERS = {fold(label): key for key, label, _ in COLUMNS}
 REQUIRED = ("code", "period", "percent")
+_LABEL = {key: label for key, label, _ in COLUMNS}  # a problem names its column by the header the official sees
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,8 @@ def read_progress_sheet(source: str | Path | BinaryIO) -> list[ProgressRow]:
     """Rows with any content after the header; raises ``ProgressSheetError`` listing every problem."""
     try:
         wb = load_workbook(source, data_only=True, read_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ProgressSheetError([RowError(0, "", "not_xlsx", f"Không đọc được tệp Excel (.xlsx): {exc}")]) from None
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError):
+        raise ProgressSheetError([RowError(0, "", "not_xlsx")]) from None
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     header_at, columns = None, {}
@@ -136,7 +137,7 @@ def read_progress_sheet(source: str | Path | BinaryIO) -> list[ProgressRow]:
             header_at, columns = i, found
             break
     if header_at is None:
-        raise ProgressSheetError([RowError(0, "", "no_header", "Không tìm thấy dòng tiêu đề (Mã nhiệm vụ, Kỳ báo cáo, Tiến độ (%)).")])
+        raise ProgressSheetError([RowError(0, "", "no_header", params={"columns": ", ".join(f"“{_LABEL[key]}”" for key in REQUIRED)})])
     result, errors = [], []
     for i, values in enumerate(rows[header_at + 1:], start=header_at + 2):
         cell = {k: values[j] if j < len(values) else None for k, j in columns.items()}
@@ -145,28 +146,28 @@ def read_progress_sheet(source: str | Path | BinaryIO) -> list[ProgressRow]:
             continue
         code, period = _text(cell.get("code")), _text(cell.get("period"))
         if not code:
-            errors.append(RowError(i, "Mã nhiệm vụ", "missing_code", "Thiếu mã nhiệm vụ."))
+            errors.append(RowError(i, _LABEL["code"], "missing_code"))
         try:
             parse_period(period)
         except ValueError:
-            errors.append(RowError(i, "Kỳ báo cáo", "bad_period", f"Kỳ báo cáo “{period}” không hợp lệ (ví dụ 2026-06, 2026-Q2)."))
+            errors.append(RowError(i, _LABEL["period"], "invalid_period", params={"value": period}))
         percent = None
         try:
             percent = Decimal(_text(cell.get("percent")).replace(",", ".").rstrip("%"))
             if not Decimal(0) <= percent <= Decimal(100):
-                errors.append(RowError(i, "Tiến độ (%)", "out_of_range", "Tiến độ phải từ 0 đến 100."))
+                errors.append(RowError(i, _LABEL["percent"], "out_of_range"))
         except InvalidOperation:
-            errors.append(RowError(i, "Tiến độ (%)", "not_a_number", f"Tiến độ “{_text(cell.get('percent'))}” không phải là số."))
+            errors.append(RowError(i, _LABEL["percent"], "not_a_number", params={"value": _text(cell.get('percent'))}))
         completed = _flag(cell.get("completed"))
         try:
             completed_on = _date(cell.get("completed_on"))
         except ValueError:
             completed_on = None
-            errors.append(RowError(i, "Ngày hoàn thành", "bad_date", "Ngày hoàn thành phải có dạng dd/mm/yyyy."))
+            errors.append(RowError(i, _LABEL["completed_on"], "bad_date"))
         if completed and completed_on is None and not any(e.row == i and e.code == "bad_date" for e in errors):
-            errors.append(RowError(i, "Ngày hoàn thành", "missing_date", "Nhiệm vụ đã hoàn thành cần ghi ngày hoàn thành."))
+            errors.append(RowError(i, _LABEL["completed_on"], "missing_date"))
         if percent is not None and completed and percent != 100:
-            errors.append(RowError(i, "Tiến độ (%)", "completed_needs_100", "Nhiệm vụ hoàn thành phải đạt 100%."))
+            errors.append(RowError(i, _LABEL["percent"], "completed_needs_100"))
         if not errors or errors[-1].row != i:
             result.append(ProgressRow(row=i, code=code, period=period, percent=percent, done=_text(cell.get("done")),
                                       difficulties=_text(cell.get("difficulties")), proposals=_text(cell.get("proposals")),

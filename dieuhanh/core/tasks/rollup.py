@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from dieuhanh.core.common.errors import CoreError
+
 
 class RollupRule(str, Enum):
     WEIGHTED = "weighted"
@@ -35,7 +37,7 @@ def rollup(children: Iterable[Child], rule: RollupRule = RollupRule.WEIGHTED) ->
     if rule is RollupRule.WEIGHTED:
         weights = [1.0 if c.weight is None else float(c.weight) for c in active]
         if any(w < 0 for w in weights):
-            raise ValueError("weights must not be negative")
+            raise CoreError("negative_weight")
         total = sum(weights)
         if total > 0:
             return round(sum(v * w for v, w in zip(values, weights)) / total, 2)
