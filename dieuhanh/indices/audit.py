@@ -26,8 +26,7 @@ import pandas as pd
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.access.actions import action, authorizes
-from dieuhanh.access.policy import require
+from dieuhanh.actions import action
 from dieuhanh.audit.services import record
 from dieuhanh.core import coin
 from dieuhanh.core.coin import analysis
@@ -340,13 +339,7 @@ def _add_sensitivity(audit: Audit, data: coin.UnitData, result: coin.Result) -> 
 
 
 # ---------------------------------------------------------------- storing a sensitivity analysis too slow to show
-
-def _may_store_sensitivity(actor, *, run, **_):
-    require(actor, "index_run", run.framework.owner)
-
-
-_may_store_sensitivity.__name__ = "audit_sensitivity_store"  # the authorisation of the action of that name
-authorizes(_may_store_sensitivity)
+# (its authorisation function is indices/auth.py: audit_sensitivity_store)
 
 
 @action
