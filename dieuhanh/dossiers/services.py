@@ -33,7 +33,7 @@ from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import record
 from dieuhanh.core.common.periods import Period, parse_period, periods_between
 from dieuhanh.dossiers import selectors
-from dieuhanh.core.common.numbers import format_number
+from dieuhanh.core.common.numerals import format_number
 from dieuhanh.errors import Conflict, DomainError, Invalid, NotFound
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, ValueStatus, ValueType
 from dieuhanh.indicators.models import Value as IndicatorValue

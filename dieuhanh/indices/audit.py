@@ -30,7 +30,7 @@ from dieuhanh.actions import action
 from dieuhanh.audit.services import record
 from dieuhanh.core import coin
 from dieuhanh.core.coin import analysis
-from dieuhanh.core.common.numbers import format_number, format_percent
+from dieuhanh.core.common.numerals import format_number, format_percent
 from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.indices import selectors, services, tables
 from dieuhanh.indices.models import Run, RunKind, RunStatus

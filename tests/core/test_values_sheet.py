@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from dieuhanh.core.common.numbers import format_number, parse_number
+from dieuhanh.core.common.numerals import format_number, parse_number
 from dieuhanh.core.indicators.values_sheet import (
     COLUMNS,
     TemplateRow,

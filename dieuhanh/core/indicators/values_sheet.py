@@ -3,7 +3,7 @@
 Officials download either a template for one unit and period (every indicator due for that unit) or a bulk
 sheet for many units (one row per indicator × unit), type the values, and upload it. This module owns that
 layout both ways (``write_values_sheet``, ``read_values_sheet``); numbers are read and written by
-``core/common/numbers.py`` (``parse_number``, ``format_number``). Reading checks only the sheet's own content and collects every problem
+``core/common/numerals.py`` (``parse_number``, ``format_number``). Reading checks only the sheet's own content and collects every problem
 row by row; whether the codes exist and who may report them is the caller's business, and the caller applies
 all rows or none.
 """
@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dieuhanh.core.common.numbers import parse_number
+from dieuhanh.core.common.numerals import parse_number
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.common.text import fold, normalise_name
 from dieuhanh.core.common.sheets import RowError

@@ -1,4 +1,4 @@
-// Numbers in charts and scripts, in the page's language: the browser twin of dieuhanh/core/common/numbers.py
+// Numbers in charts and scripts, in the page's language: the browser twin of dieuhanh/core/common/numerals.py
 // (vi: 1.234,5 and 45,5 %; en: 1,234.5 and 45.5 %). Loaded by web/base.html before any chart script.
 //   dieuhanhNumbers.number(v, decimals, dropZeros)   decimals omitted: at most 2 places, trailing zeros dropped
 //   dieuhanhNumbers.percent(v, decimals, dropZeros)  a value held in percent

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from dieuhanh.core.common.numbers import format_money, format_number, format_percent, parse_number
+from dieuhanh.core.common.numerals import format_money, format_number, format_percent, parse_number
 
 
 @pytest.mark.parametrize(("value", "decimals", "vi", "en"), [

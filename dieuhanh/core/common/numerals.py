@@ -17,7 +17,8 @@ without it a number shows the places it has, trailing zeros dropped ("45,00" →
 
 Input goes the other way through ``parse_number`` (Excel cells and text typed the Vietnamese way). Floats are read
 through their shortest text (``repr``), so 0.1 is 0.1, not the binary float below it. Pure Python, no Django:
-Django code passes ``translation.get_language()`` as ``lang``.
+Django code passes ``translation.get_language()`` as ``lang``. (Named "numerals", numbers as written, because
+``numbers`` is a standard-library module.)
 """
 
 from __future__ import annotations

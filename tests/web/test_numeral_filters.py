@@ -1,4 +1,4 @@
-"""Numbers on pages: ``{% load numbers %}`` writes them in the active language, a dash for no value."""
+"""Numbers on pages: ``{% load numerals %}`` writes them in the active language, a dash for no value."""
 
 from decimal import Decimal
 
@@ -8,7 +8,7 @@ from django.utils import translation
 
 def render(text: str, lang: str, **context) -> str:
     with translation.override(lang):
-        return Template("{% load numbers %}" + text).render(Context(context))
+        return Template("{% load numerals %}" + text).render(Context(context))
 
 
 def test_numbers_follow_the_active_language():

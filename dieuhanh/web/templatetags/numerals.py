@@ -1,6 +1,6 @@
-"""Numbers on pages, in the active language: the template face of ``core/common/numbers.py``.
+"""Numbers on pages, in the active language: the template face of ``core/common/numerals.py``.
 
-``{% load numbers %}`` in any template, then::
+``{% load numerals %}`` in any template, then::
 
     {{ value|number }}        every place the value has        1.234,5     (en: 1,234.5)
     {{ value|number:2 }}      rounded half up, two places      1.234,50
@@ -18,7 +18,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import get_language
 
-from dieuhanh.core.common.numbers import format_money, format_number, format_percent
+from dieuhanh.core.common.numerals import format_money, format_number, format_percent
 
 register = template.Library()
 
