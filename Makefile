@@ -10,17 +10,23 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dieuhanh
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test install install-test assets chromium java postgres serve clean
+.PHONY: demo test lint install install-test assets chromium java postgres serve clean
 
 ## demo: install, migrate an embedded SQLite database, load the HCMC demo, serve it
 demo: install
 	env -u DATABASE_URL $(BIN)/dieuhanh demo
 	env -u DATABASE_URL $(BIN)/dieuhanh serve $(DEMO_ADDR)
 
-## test: install what tests need (Python deps, npm assets, Chromium), make sure PostgreSQL is up, run the suite
+## test: install what tests need (Python deps, npm assets, Chromium), make sure PostgreSQL is up, lint, run the suite
 test: install-test chromium java postgres
+	$(MAKE) --no-print-directory lint
 	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true DIEUHANH_CHROMIUM=$(CHROMIUM) \
 		$(BIN)/pytest $(PYTEST_ARGS)
+
+## lint: ruff, and the layer contracts of docs/ARCHITECTURE.md (import-linter, [tool.importlinter] in pyproject.toml)
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check dieuhanh tests bench
+	$(BIN)/lint-imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -12,12 +12,15 @@ readable by every signed-in user; what is scoped is the data held *about* a unit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
 from dieuhanh.access.models import Role, RoleAssignment
 from dieuhanh.errors import Forbidden, NotFound
-from dieuhanh.units.models import Unit
+
+if TYPE_CHECKING:  # access sits below units: no import of units at run time (see the import-linter contracts)
+    from dieuhanh.units.models import Unit
 
 EVERY_ROLE = frozenset(Role)
 
@@ -123,7 +126,3 @@ def reach_filter(actor, permission: str, field: str = "") -> Q:
     for path in set(roots):
         q |= Q(**{f"{field}path__startswith": path})
     return q
-
-
-def units_in_reach(actor, permission: str = "unit_data_view"):
-    return Unit.objects.filter(reach_filter(actor, permission))

@@ -10,11 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from dieuhanh.access.actions import action
 from dieuhanh.access.models import ApiToken, Role, RoleAssignment
 from dieuhanh.access.policy import forget_roles
-from dieuhanh.accounts import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.accounts.models import User
+from dieuhanh.actions import action
 from dieuhanh.audit.services import diff, record, snapshot
 from dieuhanh.core.common.text import normalise_name
 from dieuhanh.errors import Conflict, Invalid

@@ -7,12 +7,12 @@ from decimal import Decimal
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from dieuhanh.access.policy import require, units_in_reach
+from dieuhanh.access.policy import require
 from dieuhanh.api.schemas import ERRORS
 from dieuhanh.indicators import selectors, services
 from dieuhanh.indicators.models import Approval, Value
 from dieuhanh.plans.models import Task
-from dieuhanh.units.selectors import unit_get
+from dieuhanh.units.selectors import unit_get, units_in_reach
 
 router = Router(tags=["indicators"])
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db import models, transaction
 
-from dieuhanh.access.actions import note_audit_written
 from dieuhanh.access.policy import is_system
+from dieuhanh.actions import note_audit_written
 from dieuhanh.audit.models import AuditEvent
 
 

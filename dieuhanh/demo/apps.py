@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DemoConfig(AppConfig):
     name = "dieuhanh.demo"
     label = "demo"
+
+    def ready(self):
+        from dieuhanh.actions import register_auth
+
+        register_auth(self.name)  # this app's authorisation functions (auth.py), one per action

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dieuhanh.access.actions import authorizes
 from dieuhanh.access.policy import require
+from dieuhanh.actions import authorizes
 
 
 @authorizes

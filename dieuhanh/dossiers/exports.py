@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from dieuhanh.core.d766.rules import DEFAULT, Scoring
-from dieuhanh.core.indicators.values_sheet import format_number
+from dieuhanh.core.common.numerals import format_number
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.dossiers.selectors import POOL_CITY, POOL_COMMUNES, POOL_DEPARTMENTS, Ranking, UnitScorecard, groups_of
 

@@ -48,7 +48,7 @@ from django.utils import timezone
 from dieuhanh.core.d766 import execute, metrics
 from dieuhanh.core.d766.rules import DEFAULT, Scoring
 from dieuhanh.core.d766.schema import CHANNELS
-from dieuhanh.core.indicators.values_sheet import format_number
+from dieuhanh.core.common.numerals import format_number
 from dieuhanh.core.common.periods import frequency_of, parse_period, period_containing, periods_between
 from dieuhanh.dossiers.store import connect
 from dieuhanh.errors import DomainError

@@ -28,13 +28,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.access.policy import SystemActor
+from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import record
 from dieuhanh.core.common.periods import Period, parse_period, periods_between
-from dieuhanh.dossiers import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.dossiers import selectors
-from dieuhanh.core.indicators.values_sheet import format_number
+from dieuhanh.core.common.numerals import format_number
 from dieuhanh.errors import Conflict, DomainError, Invalid, NotFound
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, ValueStatus, ValueType
 from dieuhanh.indicators.models import Value as IndicatorValue

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dieuhanh.access.actions import authorizes
-from dieuhanh.access.policy import require
+from dieuhanh.access.policy import is_system, require
+from dieuhanh.actions import authorizes
+from dieuhanh.errors import Forbidden
 
 
 @authorizes
@@ -55,3 +56,9 @@ def values_unapprove(actor, *, unit, **_):
 def values_import(actor, **_):
     # Every row is authorised as its own value_set inside the import (all rows or none).
     return None
+
+
+@authorizes
+def indicator_reminders_send(actor, **_):
+    if not is_system(actor):
+        raise Forbidden("reminders are sent by the scheduled command")

@@ -9,24 +9,16 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from dieuhanh.access.actions import action, authorizes, nothing_changed
 from dieuhanh.access.models import Role
-from dieuhanh.access.policy import is_system
+from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import record
-from dieuhanh.errors import Forbidden
 from dieuhanh.indicators.selectors import due_and_missing
 from dieuhanh.plans.models import ReminderLog
 from dieuhanh.plans.reminders import unit_role_holders
 
 
-@authorizes
-def indicator_reminders_send(actor, **_):
-    if not is_system(actor):
-        raise Forbidden("reminders are sent by the scheduled command")
-
-
 @action
-def indicator_reminders_send(*, actor, period: str) -> int:  # noqa: F811  (the action of the auth function above)
+def indicator_reminders_send(*, actor, period: str) -> int:
     """One e-mail per reporter of each unit that has values missing for ``period``; once a day per person."""
     today = timezone.localdate()
     missing: dict[int, list] = defaultdict(list)

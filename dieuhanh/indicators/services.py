@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from dieuhanh import evidence
-from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.access.policy import is_system
+from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import diff, record, snapshot
 from dieuhanh.concurrency import check_version, lock_version
 from dieuhanh.core.indicators.aggregate import Aggregation
@@ -19,7 +19,6 @@ from dieuhanh.core.common.periods import frequency_of, parse_period
 from dieuhanh.core.common.text import normalise_name
 from dieuhanh.core.indicators.validation import check_rule_definition
 from dieuhanh.errors import Conflict, DomainError, Invalid
-from dieuhanh.indicators import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, PeriodType, Target, ValidationRule, Value, ValueStatus, ValueType
 
 INDICATOR_FIELDS = ("code", "name", "name_en", "kind", "measure", "value_type", "higher_is_better", "period_type", "aggregation",

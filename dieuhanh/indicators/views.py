@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dieuhanh.access.policy import can
-from dieuhanh.core.indicators.values_sheet import TemplateRow, format_number, parse_number, write_values_sheet
+from dieuhanh.core.common.numerals import format_number, parse_number
+from dieuhanh.core.indicators.values_sheet import TemplateRow, write_values_sheet
 from dieuhanh.core.common.periods import parse_period, period_containing
 from dieuhanh.errors import DomainError, Forbidden, Invalid, NotFound
 from dieuhanh.indicators import selectors, services

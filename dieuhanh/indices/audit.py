@@ -23,14 +23,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.access.actions import action, authorizes
-from dieuhanh.access.policy import require
+from dieuhanh.actions import action
 from dieuhanh.audit.services import record
 from dieuhanh.core import coin
 from dieuhanh.core.coin import analysis
+from dieuhanh.core.common.numerals import format_number, format_percent
 from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.indices import selectors, services, tables
 from dieuhanh.indices.models import Run, RunKind, RunStatus
@@ -102,7 +102,7 @@ class Audit:
             row["flags"] = [f.strip() for f in (row["Flags"] or "").split(",") if f.strip()]
             row["shown"] = {k: significant(row[k]) for k in ("Min", "Max", "Mean", "SD")}
             row["shown"]["Availability"] = "—" if row["Availability"] is None else \
-                f"{number_format(row['Availability'] * 100, decimal_pos=0)} %"
+                format_percent(row["Availability"], 0, get_language(), ratio=True)
         return rows
 
     def treatment_rows(self) -> list[dict]:
@@ -208,7 +208,7 @@ def significant(v: float | None, digits: int = 3) -> str:
     if v == 0:
         return "0"
     decimals = min(6, max(0, digits - 1 - math.floor(math.log10(abs(v)))))
-    return number_format(round(v, decimals), decimal_pos=decimals, force_grouping=True)
+    return format_number(round(v, decimals), decimals, get_language())
 
 
 def _num(v) -> float | None:
@@ -340,13 +340,7 @@ def _add_sensitivity(audit: Audit, data: coin.UnitData, result: coin.Result) -> 
 
 
 # ---------------------------------------------------------------- storing a sensitivity analysis too slow to show
-
-def _may_store_sensitivity(actor, *, run, **_):
-    require(actor, "index_run", run.framework.owner)
-
-
-_may_store_sensitivity.__name__ = "audit_sensitivity_store"  # the authorisation of the action of that name
-authorizes(_may_store_sensitivity)
+# (its authorisation function is indices/auth.py: audit_sensitivity_store)
 
 
 @action

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dieuhanh.access.actions import authorizes
 from dieuhanh.access.policy import require
+from dieuhanh.actions import authorizes
 
 
 @authorizes
@@ -30,3 +30,8 @@ def index_run(actor, *, framework, **_):
 @authorizes
 def uncertainty_run(actor, *, framework, **_):
     require(actor, "index_run", framework.owner)
+
+
+@authorizes
+def audit_sensitivity_store(actor, *, run, **_):
+    require(actor, "index_run", run.framework.owner)

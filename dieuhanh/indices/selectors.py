@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
-from dieuhanh.core.indicators.values_sheet import format_number
+from dieuhanh.core.common.numerals import format_number
 from dieuhanh.errors import NotFound
 from dieuhanh.indices.models import Dataset, DatasetUnit, Element, ElementKind, Framework, Methodology, RankInterval, Run, RunKind, RunStatus, Score
 

@@ -14,13 +14,12 @@ import time
 import pandas as pd
 from django.utils import timezone
 
-from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.access.policy import is_system, require
+from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import actor_label, record
 from dieuhanh.core import coin
 from dieuhanh.core.coin.framework import TREE_KINDS
 from dieuhanh.errors import Conflict, Invalid
-from dieuhanh.indices import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.indices import tables
 from dieuhanh.indices.models import (DataPoint, Dataset, DatasetUnit, Element, Framework, Methodology, Provenance, RankInterval, Run,
                                      RunKind, RunStatus, Score)

@@ -17,7 +17,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from dieuhanh.core.coin.data import UnitData, read_idata
 from dieuhanh.core.coin.framework import IMETA_COLUMNS, TREE_KINDS, Element as CoinElement, Framework as CoinFramework, FrameworkError
-from dieuhanh.core.indicators.values_sheet import format_number
+from dieuhanh.core.common.numerals import format_number
 from dieuhanh.errors import Invalid
 from dieuhanh.indices.models import DataPoint, Dataset, DatasetUnit, Framework
 

@@ -16,11 +16,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dieuhanh.access.policy import can, units_in_reach
+from dieuhanh.access.policy import can
 from dieuhanh.errors import DomainError, Forbidden, Invalid, NotFound
 from dieuhanh.indices import selectors, services, tables
 from dieuhanh.indices.models import Dataset, Framework, Run, RunKind
-from dieuhanh.units.selectors import unit_get
+from dieuhanh.units.selectors import unit_get, units_in_reach
 from dieuhanh.web.messages import error_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from dieuhanh.access.actions import authorizes
 from dieuhanh.access.models import RoleAssignment
 from dieuhanh.access.policy import PERMISSIONS, can, can_see, is_system, require
+from dieuhanh.actions import authorizes
 from dieuhanh.errors import Forbidden, Invalid, NotFound
 
 

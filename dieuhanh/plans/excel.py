@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from dieuhanh.access.actions import action
 from dieuhanh.access.policy import can
+from dieuhanh.actions import action
 from dieuhanh.core.tasks.deadlines import format_deadline, parse_deadline
 from dieuhanh.core.common.periods import period_containing
 from dieuhanh.core.tasks.appendix_sheet import Appendix, AppendixError, AppendixGroup, AppendixTask, read_appendix, write_appendix

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.access.models import Role, RoleAssignment
+from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import record
 from dieuhanh.core.tasks.status import Official, State
 from dieuhanh.plans.models import ExplanationRequest, ReminderLog, Task

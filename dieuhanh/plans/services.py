@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.access.policy import is_system
+from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import actor_label, diff, record, snapshot
 from dieuhanh import evidence as evidence_store
 from dieuhanh.concurrency import check_version, insert_unique, lock_version
@@ -20,7 +20,6 @@ from dieuhanh.core.tasks.status import State
 from dieuhanh.core.common.text import normalise_name
 from dieuhanh.core.tasks.colours import WarningRule
 from dieuhanh.errors import Conflict, Invalid, detail
-from dieuhanh.plans import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.plans.models import (
     Contribution,
     DeadlineChange,

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
+from dieuhanh.access.policy import reach_filter
 from dieuhanh.core.common.text import search_terms
 from dieuhanh.errors import NotFound
 from dieuhanh.units.models import Unit
@@ -16,6 +17,11 @@ def valid_on(day: dt.date | None) -> Q:
     if day is None:
         return Q()
     return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def units_in_reach(actor, permission: str = "unit_data_view") -> QuerySet[Unit]:
+    """The units on which ``actor`` holds ``permission`` (directly or from a unit above)."""
+    return Unit.objects.filter(reach_filter(actor, permission))
 
 
 def unit_get(code: str) -> Unit:

@@ -7,12 +7,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from dieuhanh.access.actions import action, nothing_changed
+from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import diff, new_event, record, record_many, snapshot
 from dieuhanh.concurrency import lock_version
 from dieuhanh.core.common.text import fold, normalise_name
 from dieuhanh.errors import Conflict, Invalid
-from dieuhanh.units import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.units.models import UNIT_CODE_PATTERN, Unit, UnitKind
 
 AUDITED_FIELDS = ("code", "name", "short_name", "kind", "division_type", "parent", "valid_from", "valid_to", "source")

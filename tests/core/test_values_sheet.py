@@ -12,13 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from dieuhanh.core.common.numerals import format_number, parse_number
 from dieuhanh.core.indicators.values_sheet import (
     COLUMNS,
     TemplateRow,
     ValueRow,
     ValuesSheetError,
-    format_number,
-    parse_number,
     read_values_sheet,
     write_values_sheet,
 )

@@ -2,8 +2,8 @@
 
 Officials download either a template for one unit and period (every indicator due for that unit) or a bulk
 sheet for many units (one row per indicator × unit), type the values, and upload it. This module owns that
-layout both ways (``write_values_sheet``, ``read_values_sheet``) and the Vietnamese way of writing numbers
-(``parse_number``, ``format_number``). Reading checks only the sheet's own content and collects every problem
+layout both ways (``write_values_sheet``, ``read_values_sheet``); numbers are read and written by
+``core/common/numerals.py`` (``parse_number``, ``format_number``). Reading checks only the sheet's own content and collects every problem
 row by row; whether the codes exist and who may report them is the caller's business, and the caller applies
 all rows or none.
 """
@@ -14,7 +14,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,100 +25,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dieuhanh.core.common.numerals import parse_number
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.common.text import fold, normalise_name
 from dieuhanh.core.common.sheets import RowError
-
-# ---------------------------------------------------------------------------------------------------
-# Numbers written the Vietnamese way
-
-# Dots group thousands ("1.234.567"), a comma marks decimals ("1.234,5", "12,5"). The first group of a
-# grouped number has no leading zero, so "0.125" is not grouping.
-_VIETNAMESE = re.compile(r"(?P<whole>[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[0-9]+)(?:,(?P<fraction>[0-9]+))?")
-# A dot that cannot be grouping is a decimal point, as typed on an English keyboard: "1234.5", "0.125", "1.23".
-_DOT_DECIMAL = re.compile(r"(?P<whole>[0-9]+)\.(?P<fraction>[0-9]+)")
-_NO_VALUE = {"", "-", "–", "—"}
-_MINUS = ("-", "−")  # ASCII hyphen-minus and U+2212, which word processors put in front of negative numbers
-
-
-def parse_number(value: object) -> Decimal | None:
-    """A number from an Excel cell value or from text in Vietnamese writing; ``None`` for "no value".
-
-    Excel numbers are taken as Excel shows them (``0.1`` is ``Decimal("0.1")``, not the binary float).
-    Text: "1.234,5", "1.234.567", "12,5", "-3", "  3 "; a trailing "%" is a mark only ("45%" and "12,5 %"
-    are 45 and 12.5: indicators in percent store 45 for 45 %). A single dot is a decimal point when it is
-    followed by one, two or four or more digits ("1234.5", "1.2345"); followed by exactly three digits it
-    groups thousands as in Vietnamese writing, so "1.234" is 1234, unless what comes before it cannot be
-    a thousands group ("0.125", "1234.567" are decimals). A comma is always the decimal mark, so "1,234" is
-    1.234 and "1,234.5" is refused. Empty text and a dash ("-") mean no value.
-
-    Raises ``ValueError`` with a Vietnamese message for anything else (text, dates, TRUE/FALSE, "1,2,3").
-    """
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, bool):  # a bool is an int to Python, but TRUE in a value cell is not a number
-        raise ValueError(_not_a_number(value))
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(str(value))  # str() is the shortest text that reads back as this float: no binary noise
-    elif isinstance(value, str):
-        return _parse_text(value)
-    else:
-        raise ValueError(_not_a_number(value))
-    if not number.is_finite():
-        raise ValueError(_not_a_number(value))
-    return number
-
-
-def _parse_text(text: str) -> Decimal | None:
-    written = text.strip()
-    if written in _NO_VALUE:
-        return None
-    if written.endswith("%"):
-        written = written[:-1].rstrip()
-    sign = ""
-    if written[:1] in _MINUS:
-        sign, written = "-", written[1:]
-    elif written[:1] == "+":
-        written = written[1:]
-    match = _VIETNAMESE.fullmatch(written) or _DOT_DECIMAL.fullmatch(written)
-    if match is None:
-        raise ValueError(_not_a_number(text))
-    whole = match["whole"].replace(".", "") if match.re is _VIETNAMESE else match["whole"]
-    fraction = f".{match['fraction']}" if match["fraction"] else ""
-    return Decimal(f"{sign}{whole}{fraction}")
-
-
-def _not_a_number(value: object) -> str:
-    shown = value.strip() if isinstance(value, str) else value
-    return f"“{shown}” không phải là số (ví dụ cách ghi đúng: 1.234,5; 12,5; 45%)."
-
-
-_SWAP_MARKS = str.maketrans(",.", ".,")
-
-
-def format_number(value: Decimal | None, decimals: int | None = None) -> str:
-    """``value`` the Vietnamese way: "1.234,5"; "" for no value.
-
-    With ``decimals`` the value is rounded half up (as officials round) to that many places and keeps them
-    ("12,50"); without, it shows the places it has, trailing zeros dropped ("45,00" shows as "45").
-    """
-    if value is None:
-        return ""
-    if not value.is_finite():
-        raise ValueError(f"not a finite number: {value!r}")
-    if decimals is not None:
-        value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    if value.is_zero():
-        value = abs(value)  # no "-0" from a negative zero or a small negative rounded away
-    text = f"{value:,f}"
-    if decimals is None and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.translate(_SWAP_MARKS)
-
 
 # ---------------------------------------------------------------------------------------------------
 # The sheet

@@ -54,14 +54,6 @@ def period_label(key: str) -> str:
 
 
 @register.filter
-def vnd(value) -> str:
-    """Money in VND with Vietnamese grouping: 1.500.000.000 đ."""
-    if value is None:
-        return "—"
-    return f"{int(value):,}".replace(",", ".") + " đ"
-
-
-@register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
 

@@ -45,7 +45,7 @@
     if (existing) existing.dispose();
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     var labels = d.periods.map(function (p) { var parts = p.split("-"); return parts[1] + "/" + parts[0]; });
-    function fmt(v) { return v == null ? "—" : v.toLocaleString(vi ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 }); }
+    function fmt(v) { return window.dieuhanhNumbers.number(v); }
     chart.setOption({
       aria: { enabled: true }, legend: { top: 0 },
       tooltip: { trigger: "axis", valueFormatter: fmt },

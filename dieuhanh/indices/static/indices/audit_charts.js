@@ -3,9 +3,10 @@
 (function () {
   if (!window.echarts) return;
   var vi = document.documentElement.lang === "vi";
-  var fmt = new Intl.NumberFormat(vi ? "vi-VN" : "en-GB", { maximumFractionDigits: 2, minimumFractionDigits: 2 });
-  function r2(v) { return fmt.format(Math.abs(v) < 0.005 ? 0 : v); }  // no "-0,00"
-  var pct = new Intl.NumberFormat(vi ? "vi-VN" : "en-GB", { style: "percent", maximumFractionDigits: 1 });
+  var numbers = window.dieuhanhNumbers;
+  function fmt(v) { return numbers.number(v, 2); }
+  var r2 = fmt;  // two places, never "-0,00"
+  function pct(v) { return numbers.rate(v, 1, true); }
   function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
   function draw(el, option, renderer) {
     var chart = window.echarts.init(el, null, { renderer: renderer || "svg" });
@@ -15,7 +16,7 @@
   }
   // Diverging scale: red for negative, white at zero, blue for positive correlation.
   var visual = { min: -1, max: 1, calculable: true, orient: "horizontal", left: "center", bottom: 0,
-    formatter: function (v) { return fmt.format(v); },
+    formatter: function (v) { return fmt(v); },
     inRange: { color: ["#b3261e", "#f4c7c3", "#ffffff", "#b7d3f2", "#0b5cad"] } };
 
   function heatmap(rows, cols, values, extra) {
@@ -68,10 +69,10 @@
     weightsEl.style.height = Math.max(320, 16 * w.codes.length + 80) + "px";
     draw(weightsEl, {
       aria: { enabled: true }, legend: { top: 0 },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v === null ? "—" : pct.format(v); } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v === null ? "—" : pct(v); } },
       grid: { left: 170, right: 30, top: 30, bottom: 20 },
       yAxis: { type: "category", data: w.names, inverse: true, axisLabel: { fontSize: 10, interval: 0 } },
-      xAxis: { type: "value", axisLabel: { formatter: function (v) { return pct.format(v); } } },
+      xAxis: { type: "value", axisLabel: { formatter: function (v) { return pct(v); } } },
       series: [
         { name: vi ? "Trọng số danh nghĩa" : "Nominal weight", type: "bar", data: w.nominal, itemStyle: { color: "#9aa5b1" } },
         { name: vi ? "Trọng số hiệu dụng" : "Effective weight", type: "bar", data: w.effective, itemStyle: { color: "#0b5cad" } }

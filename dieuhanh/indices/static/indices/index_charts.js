@@ -4,10 +4,9 @@
   if (!window.echarts) return;
   var vi = document.documentElement.lang === "vi";
   // Numbers the way the page's language writes them (vi: 1.234,5; en: 1,234.5), in tooltips and on axes.
-  var numberFormat = new Intl.NumberFormat(vi ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 });
   function fmt(v) {
     if (Array.isArray(v)) return v.length === 3 ? fmt(v[1]) + "–" + fmt(v[2]) : v.map(fmt).join(", ");
-    return v === null || v === undefined || v === "" || isNaN(v) ? "—" : numberFormat.format(v);
+    return window.dieuhanhNumbers.number(v);
   }
   window.dieuhanhIndexFormat = fmt;
   function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }

@@ -9,12 +9,21 @@ function, or one that records no audit event, fails loudly rather than writing u
 
 This follows CKAN's ``check_access`` (one auth function per action, same name) and Zulip's ``do_*``
 functions (one place per write).
+
+Shape of an app: its actions in ``services.py``, their authorisation functions in ``auth.py``, which the app's
+``AppConfig.ready()`` imports (``register_auth``), so the functions are registered before any request or
+command runs, whatever the services module imports. A name is registered once: a second action or a second
+authorisation function of the same name (from another function) is refused when its module is imported.
+
+This module is the framework beneath every app (``access``, ``units``, ``audit`` … all import it); it imports
+no app of the project (see the import-linter contracts in ``pyproject.toml``).
 """
 
 from __future__ import annotations
 
 import contextvars
 import functools
+import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -32,16 +41,43 @@ class UncheckedAction(RuntimeError):
     """An action has no authorisation function, or wrote no audit event."""
 
 
+class DuplicateName(RuntimeError):
+    """Two different functions registered as the action (or the authorisation function) of one name."""
+
+
+def _origin(fn: Callable[..., Any]) -> tuple[str, str]:
+    return fn.__module__, fn.__qualname__
+
+
+def _register(registry: dict[str, Callable[..., Any]], kind: str, name: str, fn: Callable[..., Any]) -> None:
+    known = registry.get(name)
+    # The same function seen again (its module imported anew, e.g. reloaded by a test) replaces itself.
+    if known is not None and _origin(known) != _origin(fn):
+        where = "{}.{}".format(*_origin(known))
+        raise DuplicateName(f"{kind} {name!r} is already registered by {where}; names are unique across apps")
+    registry[name] = fn
+
+
 def authorizes(fn: F) -> F:
     """Register ``fn`` as the authorisation function of the action with the same name."""
-    AUTH_FUNCTIONS[fn.__name__] = fn
+    _register(AUTH_FUNCTIONS, "authorisation function", fn.__name__, fn)
     return fn
+
+
+def register_auth(app_name: str) -> None:
+    """Import ``<app_name>.auth``, registering its authorisation functions. Called from each ``AppConfig.ready()``."""
+    importlib.import_module(f"{app_name}.auth")
+
+
+def missing_auth_functions() -> list[str]:
+    """Names of registered actions that have no authorisation function (empty once every app is ready)."""
+    return sorted(set(ACTIONS) - set(AUTH_FUNCTIONS))
 
 
 def action(fn: F) -> F:
     """Make ``fn`` an action: authorised, atomic, audited. Call it with keyword arguments, ``actor`` first."""
     name = fn.__name__
-    ACTIONS[name] = fn
+    _register(ACTIONS, "action", name, fn)
 
     @functools.wraps(fn)
     def run(*, actor, **kwargs):
