@@ -14,8 +14,10 @@ from dieuhanh.access.actions import action
 from dieuhanh.access.models import ApiToken, Role, RoleAssignment
 from dieuhanh.access.policy import forget_roles
 from dieuhanh.accounts import auth  # noqa: F401  (registers the authorisation functions)
+from dieuhanh.accounts import selectors
 from dieuhanh.accounts.models import User
 from dieuhanh.audit.services import diff, record, snapshot
+from dieuhanh.concurrency import insert_unique
 from dieuhanh.core.common.text import normalise_name
 from dieuhanh.errors import Conflict, Invalid
 from dieuhanh.units.models import Unit
@@ -68,20 +70,21 @@ def user_create(
         problems.extend({"field": "password", "code": "weak", "message": m} for m in exc.messages)
     if problems:
         raise Invalid("invalid user", details=problems)
-    if User.objects.filter(username__iexact=username).exists():
+    taken = selectors.user_exists(username=username, email=email)
+    if taken == "username":
         raise Conflict(f"user {username} already exists", code="user_exists")
-    if email and User.objects.filter(email__iexact=email).exists():
+    if taken == "email":
         raise Conflict(f"e-mail {email} is already used", code="email_taken")
     user = User(username=username, email=email, full_name=normalise_name(full_name), position=normalise_name(position), phone=phone.strip())
     user.set_password(password)
-    user.save()
+    insert_unique(user)  # two concurrent creates of one username: one account, one 409
     record(actor=actor, action="user_create", obj=user, unit=unit, object_type="user", changes=diff({}, snapshot(user, USER_FIELDS)))
     _grant(actor=actor, user=user, unit=unit, role=role)
     return user
 
 
 def _grant(*, actor, user: User, unit: Unit, role: Role) -> RoleAssignment:
-    if RoleAssignment.objects.filter(user=user, unit=unit, role=role, revoked_at__isnull=True).exists():
+    if selectors.role_held(user=user, unit=unit, role=role):
         raise Conflict(f"{user.username} already holds {role} on {unit.code}", code="role_exists")
     assignment = RoleAssignment.objects.create(user=user, unit=unit, role=role, granted_by=actor if actor.pk else None)
     record(actor=actor, action="role_grant", obj=assignment, unit=unit, object_type="role_assignment",

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.audit.services import diff, new_event, record, record_many, snapshot
-from dieuhanh.concurrency import lock_version
+from dieuhanh.concurrency import insert_unique, lock_version
 from dieuhanh.core.common.text import fold, normalise_name
 from dieuhanh.errors import Conflict, Invalid
 from dieuhanh.units import auth  # noqa: F401  (registers the authorisation functions)
+from dieuhanh.units import selectors
 from dieuhanh.units.models import UNIT_CODE_PATTERN, Unit, UnitKind
 
 AUDITED_FIELDS = ("code", "name", "short_name", "kind", "division_type", "parent", "valid_from", "valid_to", "source")
@@ -57,9 +58,9 @@ def unit_create(
     name = normalise_name(name)
     short_name = normalise_name(short_name)
     _check_fields(code=code, name=name, kind=kind, valid_from=valid_from, valid_to=valid_to)
-    if Unit.objects.filter(code__iexact=code).exists():
+    if selectors.unit_code_taken(code):
         raise Conflict(f"unit code {code} is taken", code="unit_code_taken")
-    unit = Unit.objects.create(
+    unit = Unit(
         code=code,
         name=name,
         short_name=short_name,
@@ -73,6 +74,7 @@ def unit_create(
         valid_to=valid_to,
         source=source,
     )
+    insert_unique(unit)  # two concurrent creates of one code: one unit, one 409
     record(actor=actor, action="unit_create", obj=unit, unit=unit, changes=diff({}, snapshot(unit, AUDITED_FIELDS)))
     return unit
 
@@ -104,7 +106,7 @@ def unit_update(*, actor, unit: Unit, expected_version: int, **changes) -> Unit:
 def unit_close(*, actor, unit: Unit, valid_to: dt.date, expected_version: int) -> Unit:
     """Mark a unit as ceasing to exist after ``valid_to`` (a merger, a dissolution). Its past stays."""
     current = lock_version(unit, expected_version)
-    open_children = current.children.filter(valid_to__isnull=True).count()
+    open_children = selectors.open_children_count(current)
     if open_children:
         raise Invalid(
             f"unit {current.code} still has {open_children} open units below it",
@@ -148,7 +150,7 @@ def units_load_official(*, actor, rows: Iterable[UnitRow], progress: Callable[[i
     Rows are applied in bulk; every created or changed unit gets its own audit event.
     """
     rows = list(rows)
-    existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows] + [r.parent_code for r in rows if r.parent_code])}
+    existing = selectors.units_by_code([r.code for r in rows] + [r.parent_code for r in rows if r.parent_code])
     result = LoadResult()
     events = []
     pending = list(rows)
@@ -191,7 +193,7 @@ def units_load_official(*, actor, rows: Iterable[UnitRow], progress: Callable[[i
                     result.unchanged += 1
             existing[row.code] = unit
         Unit.objects.bulk_create(to_create, batch_size=1000)
-        created = {u.code: u for u in Unit.objects.filter(code__in=[u.code for u in to_create])}
+        created = selectors.units_by_code([u.code for u in to_create])
         existing.update(created)
         for unit in created.values():
             events.append(new_event(actor=actor, action="unit_create", obj=unit, unit=unit, changes=diff({}, snapshot(unit, AUDITED_FIELDS))))
@@ -207,6 +209,6 @@ def units_load_official(*, actor, rows: Iterable[UnitRow], progress: Callable[[i
     if events:
         record_many(events)
     else:
-        record(actor=actor, action="units_load_official", obj=Unit.objects.order_by("pk").first() or Unit(code="-"),
+        record(actor=actor, action="units_load_official", obj=selectors.first_unit() or Unit(code="-"),
                changes={}, note=f"{result.unchanged} units unchanged", object_type="unit_list")
     return result

@@ -49,12 +49,12 @@ def test_unknown_unit_is_404_in_the_envelope(api_client):
     assert response.status_code == 404 and error_of(response)["code"] == "not_found"
 
 
-def test_malformed_json_is_400_and_a_wrong_shape_is_422_with_field_details(api_client):
+def test_malformed_json_is_400_and_a_wrong_shape_is_400_with_field_details(api_client):
     client = api_client("admin", "79", "administrator")
     broken = send(client, "post", "/api/units", raw='{"code": ')
     assert broken.status_code == 400 and error_of(broken)["code"] == "malformed_request"
     wrong = send(client, "post", "/api/units", {"parent_code": "79", "code": "79.X", "kind": "ministry"})
-    assert wrong.status_code == 422
+    assert wrong.status_code == 400 and error_of(wrong)["code"] == "invalid"
     details = error_of(wrong)["details"]
     assert {(d["field"], d["code"]) for d in details} == {("name", "missing"), ("kind", "enum")}
     assert not Unit.objects.filter(code="79.X").exists()
