@@ -30,3 +30,8 @@ def index_run(actor, *, framework, **_):
 @authorizes
 def uncertainty_run(actor, *, framework, **_):
     require(actor, "index_run", framework.owner)
+
+
+@authorizes
+def index_files_import(actor, *, owner, **_):
+    require(actor, "index_manage", owner)
