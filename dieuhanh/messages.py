@@ -205,9 +205,16 @@ def render(code: str, params: dict[str, Any] | None = None, *, default: str | No
     if template is None:
         return default if default is not None else gettext(MESSAGES["error"])
     text = gettext(template)
-    if params:
-        try:
-            return text % {k: ("" if v is None else v) for k, v in params.items()}
-        except (KeyError, TypeError, ValueError):
-            return text
-    return text if "%(" not in text else text.replace("%%", "%")
+    if "%(" not in text:
+        return text
+    try:
+        return text % _Params({k: ("" if v is None else v) for k, v in (params or {}).items()})
+    except (TypeError, ValueError):
+        return text
+
+
+class _Params(dict):
+    """Parameters of a sentence; one that is missing reads as nothing rather than as ``%(name)s``."""
+
+    def __missing__(self, key):
+        return ""
