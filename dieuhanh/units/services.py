@@ -11,7 +11,7 @@ from dieuhanh.access.actions import action, nothing_changed
 from dieuhanh.audit.services import diff, new_event, record, record_many, snapshot
 from dieuhanh.concurrency import insert_unique, lock_version
 from dieuhanh.core.common.text import fold, normalise_name
-from dieuhanh.errors import Conflict, Invalid
+from dieuhanh.errors import Conflict, Invalid, detail
 from dieuhanh.units import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.units import selectors
 from dieuhanh.units.models import UNIT_CODE_PATTERN, Unit, UnitKind
@@ -29,13 +29,13 @@ def _check_fields(*, code: str | None = None, name: str | None = None, kind: str
                   valid_from: dt.date | None = None, valid_to: dt.date | None = None) -> None:
     problems = []
     if code is not None and not re.match(UNIT_CODE_PATTERN, code):
-        problems.append({"field": "code", "code": "bad_format", "message": "letters, digits, '.', '_' or '-', at most 40"})
+        problems.append(detail("code", "bad_unit_code"))
     if name is not None and not name:
-        problems.append({"field": "name", "code": "required", "message": "a unit needs a name"})
+        problems.append(detail("name", "required"))
     if kind is not None and kind not in UnitKind.values:
-        problems.append({"field": "kind", "code": "unknown", "message": f"kind must be one of {', '.join(UnitKind.values)}"})
+        problems.append(detail("kind", "unknown_kind", kinds=", ".join(UnitKind.values)))
     if valid_from and valid_to and valid_to < valid_from:
-        problems.append({"field": "valid_to", "code": "before_start", "message": "valid_to is before valid_from"})
+        problems.append(detail("valid_to", "before_start"))
     if problems:
         raise Invalid("invalid unit", details=problems)
 
@@ -85,7 +85,7 @@ def unit_update(*, actor, unit: Unit, expected_version: int, **changes) -> Unit:
     saved in between, the edit is refused with ``stale_version`` instead of overwriting their change."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise Invalid("unknown fields", details=[{"field": f, "code": "not_editable", "message": "not an editable field"} for f in sorted(unknown)])
+        raise Invalid("unknown fields", details=[detail(f, "not_editable") for f in sorted(unknown)])
     current = lock_version(unit, expected_version)
     before = snapshot(current, AUDITED_FIELDS)
     for field, value in changes.items():
@@ -111,7 +111,8 @@ def unit_close(*, actor, unit: Unit, valid_to: dt.date, expected_version: int) -
         raise Invalid(
             f"unit {current.code} still has {open_children} open units below it",
             code="open_children",
-            details=[{"field": "valid_to", "code": "open_children", "message": f"{open_children} units below are still valid"}],
+            params={"count": open_children},
+            details=[detail("valid_to", "open_children_count", count=open_children)],
         )
     before = snapshot(current, AUDITED_FIELDS)
     current.valid_to = valid_to
@@ -159,8 +160,8 @@ def units_load_official(*, actor, rows: Iterable[UnitRow], progress: Callable[[i
         ready = [r for r in pending if r.parent_code is None or r.parent_code in existing]
         if not ready:
             missing = sorted({r.parent_code for r in pending})
-            raise Invalid("rows refer to unknown parent units", code="unknown_parent",
-                          details=[{"field": "parent_code", "code": "unknown", "message": code} for code in missing])
+            raise Invalid("rows refer to unknown parent units", code="unknown_parent_unit",
+                          details=[detail("parent_code", "no_unit_with_code", value=code) for code in missing])
         pending = [r for r in pending if not (r.parent_code is None or r.parent_code in existing)]
         to_create, to_update = [], []
         for row in ready:

@@ -45,7 +45,8 @@ def test_a_missing_and_an_out_of_reach_object_answer_the_same_404_page(web_clien
     missing = client.post(f"/roles/{foreign.pk + 1000}/revoke/")
     assert out_of_reach.status_code == missing.status_code == 404
     assert NOT_FOUND_VI in out_of_reach.content.decode()
-    assert _without_tokens(out_of_reach.content.decode()) == _without_tokens(missing.content.decode())
+    assert (_without_tokens(out_of_reach.content.decode()).replace(f"/roles/{foreign.pk}/", "/roles/N/")
+            == _without_tokens(missing.content.decode()).replace(f"/roles/{foreign.pk + 1000}/", "/roles/N/"))
     assert RoleAssignment.objects.get(pk=foreign.pk).revoked_at is None
 
 
