@@ -232,3 +232,16 @@ def test_two_concurrent_creates_of_one_username_give_one_account_and_one_409():
     assert sum(isinstance(o, User) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, Conflict) for o in outcomes) == 1, outcomes
     assert User.objects.filter(username__iexact="moi").count() == 1
+
+
+# ---------------------------------------------------------------- identifiers beyond any column: never a 500
+
+def test_an_id_beyond_its_column_is_400_or_404_never_500(api_client, web_client):
+    client = api_client("admin", "79", "administrator")
+    huge = "9" * 30
+    revoke = client.delete(f"/api/roles/{huge}")
+    assert revoke.status_code == 400 and fields_and_codes(revoke) == {("assignment_id", "out_of_range")}
+    assert client.get(f"/api/indices/X/runs/{huge}").status_code == 404
+    assert client.get(f"/api/indices/X/ranking?run={huge}").status_code == 400
+    page = web_client("admin.page", "79", "administrator")
+    assert page.post(f"/roles/{huge}/revoke/").status_code == 404
