@@ -97,7 +97,7 @@ def get_unit(request, code: str):
 
 @router.get("/{code}/children", response={200: list[UnitOut], **ERRORS}, summary="Units directly below")
 def get_children(request, code: str, on: Day | None = None):
-    return list(selectors.unit_children(selectors.unit_get(code), on=on).select_related("parent"))
+    return list(selectors.unit_children(selectors.unit_get(code), on=on))
 
 
 @router.get("/{code}/members", response={200: list[MemberOut], **ERRORS}, summary="Roles held on the unit")

@@ -68,6 +68,14 @@ def methodology_find(framework: Framework, code: str) -> Methodology | None:
     return Methodology.objects.filter(framework=framework, code=code).order_by("-version").first()
 
 
+def import_owner_for(actor) -> Unit | None:
+    """The unit an import form offers as owner: the highest unit on which ``actor`` may manage indices (None: the
+    form is not offered)."""
+    from dieuhanh.access.policy import units_in_reach
+
+    return units_in_reach(actor, "index_manage").order_by("depth", "code").first()
+
+
 def owner_get(code: str) -> Unit:
     """The unit that is to own an imported framework; an unknown code is a field error of the import
     (``index_unknown_owner``), not a missing page."""

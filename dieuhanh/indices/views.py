@@ -15,7 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dieuhanh.access.policy import can, units_in_reach
+from dieuhanh.access.policy import can
 from dieuhanh.indices import selectors, services
 from dieuhanh.indices.models import Framework, Run, RunKind
 from dieuhanh.web.middleware import errors_return_to
@@ -35,7 +35,7 @@ def _run(framework: Framework, request: HttpRequest, key: str = "run") -> Run | 
 @login_required
 def index_list(request: HttpRequest) -> HttpResponse:
     rows = [{"framework": f, "run": selectors.default_run(f), "indicators": selectors.indicator_count(f)} for f in selectors.frameworks()]
-    owner = units_in_reach(request.user, "index_manage").order_by("depth", "code").first()
+    owner = selectors.import_owner_for(request.user)
     return render(request, "indices/list.html", {"rows": rows, "can_import": owner is not None, "owner": owner})
 
 

@@ -86,6 +86,7 @@ def unit_children(unit: Unit, *, on: dt.date | None = None) -> QuerySet[Unit]:
     return (
         Unit.objects.filter(Q(parent=unit) & valid_on(on))
         .annotate(child_count=Count("children"))
+        .select_related("parent")
         .order_by("kind", "name")
     )
 
