@@ -135,8 +135,13 @@ def role_grant_view(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("unit_detail", code=unit.code)
 
 
+def _back_to_assignment_unit(request, assignment_id: int, **_) -> str:
+    return reverse("unit_detail", args=[assignment_get(actor=request.user, assignment_id=assignment_id).unit.code])
+
+
 @login_required
 @require_POST
+@errors_return_to(_back_to_assignment_unit)
 def role_revoke_view(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = assignment_get(actor=request.user, assignment_id=assignment_id)
     run_for_page(request, role_revoke, _("Role revoked."), actor=request.user, assignment=assignment)

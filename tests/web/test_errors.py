@@ -126,3 +126,13 @@ def test_a_multipart_form_without_boundary_on_a_page_is_the_400_page(web_client)
     client = web_client("admin", "79", "administrator")
     response = client.generic("POST", "/units/26743/edit/", b"--x\r\nbroken", content_type="multipart/form-data")
     assert response.status_code == 400 and BAD_REQUEST_VI in response.content.decode()
+
+
+def test_revoking_a_role_twice_returns_to_the_unit_page_with_the_message(web_client, make_user):
+    make_user("someone", "26743", "viewer")
+    assignment = RoleAssignment.objects.get(user__username="someone")
+    client = web_client("admin.benthanh", "26743", "administrator")
+    assert client.post(f"/roles/{assignment.pk}/revoke/").status_code == 302
+    again = client.post(f"/roles/{assignment.pk}/revoke/")
+    assert again.status_code == 302 and again["Location"] == "/units/26743/"
+    assert _messages(client.get(again["Location"])) == ["Đã thu hồi vai trò.", "Vai trò này đã được thu hồi trước đó."]
