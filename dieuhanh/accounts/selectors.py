@@ -1,4 +1,8 @@
-"""Reading people and their roles, limited to what the reader may see."""
+"""Reading people and their roles, limited to what the reader may see.
+
+Looking a person or a role up answers the same ``NotFound`` for what does not exist and for what lies outside the
+reader's reach, so nobody learns which usernames exist by probing.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,21 @@ from django.db.models import QuerySet
 from dieuhanh.access.models import RoleAssignment
 from dieuhanh.access.policy import is_system, reach_filter, require
 from dieuhanh.accounts.models import User
-from dieuhanh.errors import NotFound
+from dieuhanh.errors import Invalid, NotFound, detail
+from dieuhanh.units.models import Unit
 
 
 def roles_of(user: User) -> QuerySet[RoleAssignment]:
     """A user's active roles, with their units."""
     return RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).select_related("unit", "unit__parent")
+
+
+def roles_of_visible(*, actor, user: User) -> QuerySet[RoleAssignment]:
+    """A user's active roles that ``actor`` may see: all of their own, else those on units in the actor's reach."""
+    roles = roles_of(user)
+    if user.pk == actor.pk or is_system(actor):
+        return roles
+    return roles.filter(reach_filter(actor, "unit_data_view", "unit__"))
 
 
 def unit_members(*, actor, unit) -> QuerySet[RoleAssignment]:
@@ -22,7 +35,8 @@ def unit_members(*, actor, unit) -> QuerySet[RoleAssignment]:
 
 
 def user_get_visible(*, actor, username: str) -> User:
-    """A user the actor may see: themselves, or someone holding a role on a unit in the actor's reach."""
+    """A user in the actor's reach: themselves, or someone holding a role on a unit in the actor's reach.
+    Missing and out of reach answer the same ``NotFound``."""
     user = User.objects.filter(username__iexact=username).first()
     if user is None:
         raise NotFound("user not found")
@@ -32,3 +46,37 @@ def user_get_visible(*, actor, username: str) -> User:
     if not visible.exists():
         raise NotFound("user not found")
     return user
+
+
+def user_get_for_grant(*, actor, unit: Unit, username: str) -> User:
+    """The account a role on ``unit`` is to be granted to: any existing account, since what matters is the grantor's
+    right on the unit. That right is checked first (``NotFound`` outside the actor's reach, ``Forbidden`` without the
+    right), so only someone who may grant there learns whether a username exists (``user_not_found``, a field
+    error of the form or request)."""
+    require(actor, "role_grant", unit)
+    user = User.objects.filter(username__iexact=(username or "").strip()).first()
+    if user is None:
+        raise Invalid("user not found", code="user_not_found", details=[detail("username", "user_not_found")])
+    return user
+
+
+def assignment_get(*, actor, assignment_id: int) -> RoleAssignment:
+    """A role assignment on a unit in the actor's reach; missing and out of reach answer the same ``NotFound``."""
+    assignment = RoleAssignment.objects.select_related("unit", "user").filter(pk=assignment_id).first()
+    if assignment is None:
+        raise NotFound("role assignment not found")
+    require(actor, "unit_data_view", assignment.unit)
+    return assignment
+
+
+def user_exists(*, username: str = "", email: str = "") -> str | None:
+    """Which natural key of an account is taken, case-insensitively: ``"username"``, ``"email"`` or None."""
+    if username and User.objects.filter(username__iexact=username).exists():
+        return "username"
+    if email and User.objects.filter(email__iexact=email).exists():
+        return "email"
+    return None
+
+
+def role_held(*, user: User, unit: Unit, role: str) -> bool:
+    return RoleAssignment.objects.filter(user=user, unit=unit, role=role, revoked_at__isnull=True).exists()

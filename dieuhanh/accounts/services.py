@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from dieuhanh.access.models import ApiToken, Role, RoleAssignment
 from dieuhanh.access.policy import forget_roles
+from dieuhanh.accounts import selectors
 from dieuhanh.accounts.models import User
 from dieuhanh.actions import action
 from dieuhanh.audit.services import diff, record, snapshot
+from dieuhanh.concurrency import insert_unique
 from dieuhanh.core.common.text import normalise_name
-from dieuhanh.errors import Conflict, Invalid
+from dieuhanh.errors import Conflict, Invalid, detail
 from dieuhanh.units.models import Unit
 
 USER_FIELDS = ("username", "full_name", "email", "position", "phone", "is_active")
@@ -27,7 +29,7 @@ def _check_role(role: str) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise Invalid(f"unknown role {role!r}", details=[{"field": "role", "code": "unknown", "message": f"role must be one of {', '.join(Role.values)}"}]) from None
+        raise Invalid(f"unknown role {role!r}", details=[detail("role", "unknown_role", roles=", ".join(Role.values))]) from None
 
 
 @action
@@ -49,38 +51,39 @@ def user_create(
     role = _check_role(role)
     problems = []
     if not username:
-        problems.append({"field": "username", "code": "required", "message": "a username is required"})
+        problems.append(detail("username", "required"))
     else:
         try:
             User.username_validator(username)
         except ValidationError:
-            problems.append({"field": "username", "code": "bad_format", "message": "letters, digits and @.+-_ only"})
+            problems.append(detail("username", "bad_username"))
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            problems.append({"field": "email", "code": "bad_format", "message": "not an e-mail address"})
+            problems.append(detail("email", "bad_email"))
     candidate = User(username=username, email=email, full_name=full_name)
     try:
         validate_password(password, candidate)
     except ValidationError as exc:
-        problems.extend({"field": "password", "code": "weak", "message": m} for m in exc.messages)
+        problems.append(detail("password", "weak_password", reason=" ".join(exc.messages)))
     if problems:
         raise Invalid("invalid user", details=problems)
-    if User.objects.filter(username__iexact=username).exists():
+    taken = selectors.user_exists(username=username, email=email)
+    if taken == "username":
         raise Conflict(f"user {username} already exists", code="user_exists")
-    if email and User.objects.filter(email__iexact=email).exists():
+    if taken == "email":
         raise Conflict(f"e-mail {email} is already used", code="email_taken")
     user = User(username=username, email=email, full_name=normalise_name(full_name), position=normalise_name(position), phone=phone.strip())
     user.set_password(password)
-    user.save()
+    insert_unique(user)  # two concurrent creates of one username: one account, one 409
     record(actor=actor, action="user_create", obj=user, unit=unit, object_type="user", changes=diff({}, snapshot(user, USER_FIELDS)))
     _grant(actor=actor, user=user, unit=unit, role=role)
     return user
 
 
 def _grant(*, actor, user: User, unit: Unit, role: Role) -> RoleAssignment:
-    if RoleAssignment.objects.filter(user=user, unit=unit, role=role, revoked_at__isnull=True).exists():
+    if selectors.role_held(user=user, unit=unit, role=role):
         raise Conflict(f"{user.username} already holds {role} on {unit.code}", code="role_exists")
     assignment = RoleAssignment.objects.create(user=user, unit=unit, role=role, granted_by=actor if actor.pk else None)
     record(actor=actor, action="role_grant", obj=assignment, unit=unit, object_type="role_assignment",
@@ -120,7 +123,7 @@ def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
     """Create an API token; returns the token row and its secret, which is never shown again."""
     name = normalise_name(name)
     if not name:
-        raise Invalid("a token needs a name", details=[{"field": "name", "code": "required", "message": "name the token"}])
+        raise Invalid("a token needs a name", details=[detail("name", "required")])
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], digest=_digest(secret))
     record(actor=actor, action="token_create", obj=token, object_type="api_token", changes={"name": [None, name], "prefix": [None, token.prefix]})

@@ -7,15 +7,18 @@ import datetime as dt
 from django.contrib.auth import authenticate
 from ninja import Field, Router, Schema, Status
 
-from dieuhanh.access.models import Role, RoleAssignment
-from dieuhanh.access.policy import reach_filter, require
+from dieuhanh.access.models import ApiToken, Role, RoleAssignment
 from dieuhanh.accounts import selectors, services
 from dieuhanh.accounts.models import User
+from dieuhanh.api.fields import column
 from dieuhanh.api.schemas import ERRORS
-from dieuhanh.errors import NotFound, Unauthenticated
+from dieuhanh.errors import Unauthenticated
+from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import unit_get
 
 router = Router(tags=["people"])
+# A password is not stored (its hash is): its limit is the request's, not a column's.
+PASSWORD_MAX = 1024
 
 
 class RoleOut(Schema):
@@ -39,25 +42,26 @@ class MeOut(UserOut):
 
 
 class UserCreateIn(Schema):
-    username: str = Field(..., min_length=1, max_length=150)
-    password: str = Field(..., min_length=1)
-    full_name: str = Field("", max_length=200)
-    email: str = Field("", max_length=254)
-    position: str = Field("", max_length=200)
-    unit_code: str
+    username: column(User, "username")
+    password: str = Field(..., min_length=1, max_length=PASSWORD_MAX)
+    full_name: column(User, "full_name") = ""
+    email: column(User, "email") = ""
+    position: column(User, "position") = ""
+    phone: column(User, "phone") = ""
+    unit_code: column(Unit, "code")
     role: Role
 
 
 class RoleGrantIn(Schema):
-    username: str
-    unit_code: str
+    username: column(User, "username")
+    unit_code: column(Unit, "code")
     role: Role
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
-    name: str = Field("api", max_length=100)
+    username: column(User, "username")
+    password: str = Field(..., max_length=PASSWORD_MAX)
+    name: column(ApiToken, "name") = "api"
 
 
 class TokenOut(Schema):
@@ -79,10 +83,7 @@ def me(request):
 @router.get("/users/{username}", response={200: MeOut, **ERRORS}, summary="A user in my reach, with their roles")
 def get_user(request, username: str):
     user = selectors.user_get_visible(actor=request.auth, username=username)
-    roles = selectors.roles_of(user)
-    if user.pk != request.auth.pk:  # only the roles on units the caller may see
-        roles = roles.filter(reach_filter(request.auth, "unit_data_view", "unit__"))
-    return {**_user_out(user), "roles": list(roles)}
+    return {**_user_out(user), "roles": list(selectors.roles_of_visible(actor=request.auth, user=user))}
 
 
 @router.post("/users", response={201: UserOut, **ERRORS}, summary="Create a user with a first role")
@@ -96,23 +97,13 @@ def create_user(request, body: UserCreateIn):
 @router.post("/roles", response={201: RoleOut, **ERRORS}, summary="Grant a role on a unit")
 def grant_role(request, body: RoleGrantIn):
     unit = unit_get(body.unit_code)
-    require(request.auth, "role_grant", unit)  # before looking the account up: no probing of usernames
-    return Status(201, services.role_grant(actor=request.auth, user=_any_user(body.username), unit=unit, role=body.role))
-
-
-def _any_user(username: str):
-    """Role grants may name any existing account: the check that matters is the grantor's role on the unit."""
-    user = User.objects.filter(username__iexact=username).first()
-    if user is None:
-        raise NotFound("user not found", code="user_not_found")
-    return user
+    user = selectors.user_get_for_grant(actor=request.auth, unit=unit, username=body.username)
+    return Status(201, services.role_grant(actor=request.auth, user=user, unit=unit, role=body.role))
 
 
 @router.delete("/roles/{assignment_id}", response={200: RoleOut, **ERRORS}, summary="Revoke a role")
-def revoke_role(request, assignment_id: int):
-    assignment = RoleAssignment.objects.select_related("unit", "user").filter(pk=assignment_id).first()
-    if assignment is None:
-        raise NotFound("role assignment not found")
+def revoke_role(request, assignment_id: column(RoleAssignment, "id")):
+    assignment = selectors.assignment_get(actor=request.auth, assignment_id=assignment_id)
     return services.role_revoke(actor=request.auth, assignment=assignment)
 
 

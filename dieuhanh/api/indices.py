@@ -3,14 +3,17 @@ unit scorecards and comparisons of two runs."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from typing import Annotated
+
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from dieuhanh.api.fields import column
 from dieuhanh.api.schemas import ERRORS
+from dieuhanh.errors import NotFound
 from dieuhanh.indices import selectors, services, tables
-from dieuhanh.indices.models import Framework
-from dieuhanh.units.selectors import unit_get
+from dieuhanh.indices.models import Dataset, Framework, Methodology, Run
+from dieuhanh.units.models import Unit
 
 router = Router(tags=["indices"])
 
@@ -25,21 +28,26 @@ class FrameworkOut(Schema):
     elements: list[dict]
 
 
+# A year of index data or of a run (the engine's range, inside the column's)
+Year = Annotated[int, Field(ge=tables.YEAR_MIN, le=tables.YEAR_MAX)]
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]  # numpy's seed range
+
+
 class RunIn(Schema):
-    dataset: str
-    methodology: str
-    year: int = Field(..., ge=1900, le=2100)
-    kind: str = "pipeline"
-    replications: int = 200
-    seed: int = 1
+    dataset: column(Dataset, "code")
+    methodology: column(Methodology, "code")
+    year: Year
+    kind: column(Run, "kind") = "pipeline"
+    replications: int = Field(200, ge=10, le=5000)
+    seed: Seed = 1
 
 
 class MethodologyIn(Schema):
-    code: str
-    name: str = ""
+    code: column(Methodology, "code")
+    name: column(Methodology, "name") = ""
     steps: dict | list  # {"steps": [...]} or the list of steps; never a string
     uncertainty: dict = {}
-    note: str = ""
+    note: column(Methodology, "note") = ""
 
 
 class RunOut(Schema):
@@ -59,7 +67,7 @@ class RunOut(Schema):
 
 def _framework_out(f: Framework) -> dict:
     return {"code": f.code, "name": f.name, "owner": f.owner.code, "description": f.description, "source": f.source, "version": f.version,
-            "elements": tables.imeta_of(f).astype(object).where(lambda d: d.notna(), None).to_dict("records")}
+            "elements": selectors.imeta_table(f).astype(object).where(lambda d: d.notna(), None).to_dict("records")}
 
 
 def _run_out(r) -> dict:
@@ -70,7 +78,7 @@ def _run_out(r) -> dict:
 
 @router.get("/indices", response={200: list[FrameworkOut], **ERRORS}, summary="Index frameworks")
 def list_frameworks(request):
-    return [_framework_out(f) for f in Framework.objects.select_related("owner")]
+    return [_framework_out(f) for f in selectors.frameworks()]
 
 
 @router.get("/indices/{code}", response={200: FrameworkOut, **ERRORS}, summary="One framework with its iMeta rows")
@@ -78,27 +86,17 @@ def get_framework(request, code: str):
     return _framework_out(selectors.framework_get(code))
 
 
-@router.post("/indices", response={201: FrameworkOut, **ERRORS}, summary="Import a framework (COINr iMeta; optional iData)")
-def import_framework(request, code: str, name: str, imeta: UploadedFile = File(...), idata: UploadedFile | None = File(None), owner: str = "79",
-                     dataset: str = "DATA", year: int | None = None, replace: bool = False):
-    """An existing framework (or data set with values for a year of the file) is replaced only with ``replace=true``;
-    otherwise 409. Each file is refused by its size before it is read."""
-    from dieuhanh.errors import Invalid, NotFound
-
-    try:
-        unit = unit_get(owner)
-    except NotFound:
-        raise Invalid(f"no unit {owner[:40]}", code="unknown_owner",
-                      details=[{"field": "owner", "code": "not_found", "message": f"no unit with code {owner[:40]}"}]) from None
-    if year is not None:
-        year = tables.check_year(year)
-    imeta_table = tables.read_table(tables.upload_bytes(imeta), imeta.name)
-    idata_table = tables.read_table(tables.upload_bytes(idata), idata.name) if idata is not None else None
-    with transaction.atomic():  # the framework and its data, or neither
-        framework = services.framework_import(actor=request.auth, owner=unit, code=code, name=name, imeta=imeta_table, replace=replace)
-        if idata_table is not None:
-            services.dataset_import(actor=request.auth, framework=framework, code=dataset, name=dataset, idata=idata_table, year=year,
-                                    replace=replace)
+@router.post("/indices", response={201: FrameworkOut, **ERRORS}, summary="Import a framework (COINr iMeta; optional iData and pipeline)")
+def import_framework(request, code: column(Framework, "code"), name: column(Framework, "name") = "", imeta: UploadedFile = File(...),
+                     idata: UploadedFile | None = File(None), pipeline: UploadedFile | None = File(None),
+                     owner: column(Unit, "code") = "79", dataset: column(Dataset, "code") = "DATA",
+                     methodology: column(Methodology, "code") = "DEFAULT", year: Year | None = None, replace: bool = False):
+    """The same import as the page (``services.index_files_import``): an existing framework (or data set with values
+    for a year of the file) is replaced only with ``replace=true``, otherwise 409; each file is refused by its size
+    before it is read; the framework, its data and its methodology are stored together or not at all."""
+    framework = services.index_files_import(actor=request.auth, owner=selectors.owner_get(owner), code=code, name=name, imeta=imeta,
+                                            idata=idata, pipeline=pipeline, dataset=dataset, methodology=methodology, year=year,
+                                            replace=replace)
     return Status(201, _framework_out(framework))
 
 
@@ -127,12 +125,10 @@ def get_run(request, code: str, run_id: int):
 
 
 @router.get("/indices/{code}/ranking", response={200: dict, **ERRORS}, summary="Ranking with 5–95 % rank intervals (latest run by default)")
-def get_ranking(request, code: str, run: int | None = None):
+def get_ranking(request, code: str, run: column(Run, "id") | None = None):
     framework = selectors.framework_get(code)
     r = selectors.run_get(framework, run) if run else selectors.default_run(framework)
     if r is None:
-        from dieuhanh.errors import NotFound
-
         raise NotFound("no computed result yet", code="no_result")
     ranking = selectors.ranking(r)
     return {"run": r.pk, "year": r.year, "methodology": r.methodology.code, "index": ranking.top.code,
@@ -144,12 +140,10 @@ def get_ranking(request, code: str, run: int | None = None):
 
 
 @router.get("/indices/{code}/units/{ucode}", response={200: dict, **ERRORS}, summary="A unit's scorecard")
-def get_scorecard(request, code: str, ucode: str, run: int | None = None):
+def get_scorecard(request, code: str, ucode: str, run: column(Run, "id") | None = None):
     framework = selectors.framework_get(code)
     r = selectors.run_get(framework, run) if run else selectors.default_run(framework)
     if r is None:
-        from dieuhanh.errors import NotFound
-
         raise NotFound("no computed result yet", code="no_result")
     card = selectors.scorecard(r, ucode)
 
@@ -162,7 +156,7 @@ def get_scorecard(request, code: str, ucode: str, run: int | None = None):
 
 
 @router.get("/indices/{code}/compare", response={200: list[dict], **ERRORS}, summary="Rank shifts between two runs")
-def get_compare(request, code: str, a: int, b: int):
+def get_compare(request, code: str, a: column(Run, "id"), b: column(Run, "id")):
     framework = selectors.framework_get(code)
     return [{"uCode": s.ucode, "name": s.name, "rank_a": s.rank_a, "rank_b": s.rank_b, "shift": s.shift, "score_a": s.score_a, "score_b": s.score_b}
             for s in selectors.compare(selectors.run_get(framework, a), selectors.run_get(framework, b))]

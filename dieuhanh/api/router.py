@@ -31,7 +31,21 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class _API(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """Ninja keeps only the text of an error raised inside a validator; put back the core's error (a date or a
+        period refused by the one parser, ``api/fields.py``) so its code and parameters reach the envelope."""
+        cores = {str(err): err for context in error_contexts for e in context.pydantic_validation_error.errors(include_url=False)
+                 if isinstance(err := (e.get("ctx") or {}).get("error"), CoreError)}
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        for e in exc.errors:
+            ctx = e.get("ctx") or {}
+            if isinstance(ctx.get("error"), str) and ctx["error"] in cores:
+                ctx["error"] = cores[ctx["error"]]
+        return exc
+
+
+api = _API(
     title="dieuhanh API",
     version="1",
     description="Plans, tasks, indicators and units of a city's Resolution 57 programme. Errors: "

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from dieuhanh.accounts.selectors import unit_members
+from dieuhanh.api.fields import Day, Limit, Offset, column
 from dieuhanh.api.schemas import ERRORS
 from dieuhanh.audit.selectors import history_of_unit_data
 from dieuhanh.units import selectors, services
-from dieuhanh.units.models import UnitKind
+from dieuhanh.units.models import Unit, UnitKind
 
 router = Router(tags=["units"])
 
@@ -34,30 +35,30 @@ class UnitPage(Schema):
 
 
 class UnitCreateIn(Schema):
-    parent_code: str
-    code: str = Field(..., max_length=40)
-    name: str = Field(..., min_length=1, max_length=255)
-    short_name: str = Field("", max_length=120)
+    parent_code: column(Unit, "code")
+    code: column(Unit, "code")
+    name: column(Unit, "name")
+    short_name: column(Unit, "short_name") = ""
     kind: UnitKind
-    division_type: str = Field("", max_length=60)
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    division_type: column(Unit, "division_type") = ""
+    valid_from: column(Unit, "valid_from") | None = None
+    valid_to: column(Unit, "valid_to") | None = None
 
 
 class UnitPatchIn(Schema):
     model_config = {"extra": "forbid"}
 
-    version: int = Field(..., description="The version you read; a stale one gets 409 stale_version.")
-    name: str | None = Field(None, min_length=1, max_length=255)
-    short_name: str | None = Field(None, max_length=120)
-    division_type: str | None = Field(None, max_length=60)
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    version: column(Unit, "version") = Field(..., description="The version you read; a stale one gets 409 stale_version.")
+    name: column(Unit, "name") | None = None
+    short_name: column(Unit, "short_name") | None = None
+    division_type: column(Unit, "division_type") | None = None
+    valid_from: column(Unit, "valid_from") | None = None
+    valid_to: column(Unit, "valid_to") | None = None
 
 
 class UnitCloseIn(Schema):
-    version: int
-    valid_to: dt.date
+    version: column(Unit, "version")
+    valid_to: column(Unit, "valid_to")
 
 
 class MemberOut(Schema):
@@ -81,8 +82,8 @@ class EventOut(Schema):
 
 
 @router.get("", response={200: UnitPage, **ERRORS}, summary="Search units")
-def list_units(request, q: str = "", kind: UnitKind | None = None, within: str | None = None,
-               on: dt.date | None = None, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
+def list_units(request, q: column(Unit, "search_key") = "", kind: UnitKind | None = None, within: column(Unit, "code") | None = None,
+               on: Day | None = None, limit: Limit = 50, offset: Offset = 0):
     """Units whose name contains every word of ``q`` with or without diacritics ("phuong ben thanh").
     ``within`` limits to units below a unit code; ``on`` to units valid on that date."""
     qs = selectors.unit_search(query=q, kind=kind, within=selectors.unit_get(within) if within else None, on=on)
@@ -95,8 +96,8 @@ def get_unit(request, code: str):
 
 
 @router.get("/{code}/children", response={200: list[UnitOut], **ERRORS}, summary="Units directly below")
-def get_children(request, code: str, on: dt.date | None = None):
-    return list(selectors.unit_children(selectors.unit_get(code), on=on).select_related("parent"))
+def get_children(request, code: str, on: Day | None = None):
+    return list(selectors.unit_children(selectors.unit_get(code), on=on))
 
 
 @router.get("/{code}/members", response={200: list[MemberOut], **ERRORS}, summary="Roles held on the unit")
@@ -105,7 +106,7 @@ def get_members(request, code: str):
 
 
 @router.get("/{code}/history", response={200: list[EventOut], **ERRORS}, summary="Audit history of the unit's data")
-def get_history(request, code: str, limit: int = Query(100, ge=1, le=1000)):
+def get_history(request, code: str, limit: Limit = 100):
     return list(history_of_unit_data(actor=request.auth, unit=selectors.unit_get(code))[:limit])
 
 

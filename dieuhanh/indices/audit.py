@@ -1,7 +1,7 @@
 """The statistical audit of a stored index run ("Kiểm định thống kê"), the JRC/COINr audit in the UI and the API.
 
 A run stores its scores, not its intermediate data sets, so the audit recomputes the run from the stored data set
-and methodology by the path the run itself took (``services.compute``: the stored tree, the year's data, the
+and methodology by the path the run itself took (``selectors.compute``: the stored tree, the year's data, the
 pipeline) and hands the result to the engine's analysis functions (``core/coin/analysis.py``): the statistics table
 of the data before imputation, the treatment report, correlations, Cronbach's alpha and PCA per aggregate and
 effective weights. ``matches_run`` says whether the recomputed index equals the stored one (a data set re-imported
@@ -248,7 +248,7 @@ def run_audit(run: Run, *, sensitivity: bool = True) -> Audit:
     _auditable(run)
     started = time.perf_counter()
     tree = tables.coin_framework(run.framework)
-    result = services.compute(run.framework, run.dataset, run.methodology, run.year)
+    result = selectors.compute(run.framework, run.dataset, run.methodology, run.year)
     ds = result.datasets
     before = ds.get("Denominated", ds["Raw"])  # reported data: availability means what units reported
     scores = analysis.scores_frame(ds, tree)
@@ -321,7 +321,7 @@ def _add_sensitivity(audit: Audit, data: coin.UnitData, result: coin.Result) -> 
         model = _model(unc, audit.tree, data)
     except Invalid as exc:  # the uncertainty options do not fit these data: the rest of the audit still stands
         audit.sensitivity_source = "failed"
-        audit.sensitivity_error = "; ".join(d.get("message_vi") or d["message"] for d in exc.details) or exc.message
+        audit.sensitivity_error = exc.message
         return
     groups = len(dict.fromkeys(i.group for i in model.inputs))
     evaluations = ON_DEMAND_SENSITIVITY_N * (groups + 2)

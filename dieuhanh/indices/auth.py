@@ -35,3 +35,8 @@ def uncertainty_run(actor, *, framework, **_):
 @authorizes
 def audit_sensitivity_store(actor, *, run, **_):
     require(actor, "index_run", run.framework.owner)
+
+
+@authorizes
+def index_files_import(actor, *, owner, **_):
+    require(actor, "index_manage", owner)

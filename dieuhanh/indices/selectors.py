@@ -17,9 +17,12 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
+from dieuhanh.core import coin
 from dieuhanh.core.common.numerals import format_number
-from dieuhanh.errors import NotFound
-from dieuhanh.indices.models import Dataset, DatasetUnit, Element, ElementKind, Framework, Methodology, RankInterval, Run, RunKind, RunStatus, Score
+from dieuhanh.errors import Invalid, NotFound, detail
+from dieuhanh.indices import tables
+from dieuhanh.indices.models import DataPoint, Dataset, DatasetUnit, Element, ElementKind, Framework, Methodology, RankInterval, Run, RunKind, RunStatus, Score
+from dieuhanh.units.models import Unit
 
 # A unit's indicator is a strength (weakness) when its normalised score is at least this many inter-quartile
 # ranges above (below) the median of its peers (units of the same group, or every unit without a grouping).
@@ -54,6 +57,44 @@ def methodology_get(framework: Framework, code: str, version: int | None = None)
     if m is None:
         raise NotFound(f"methodology {code} not found")
     return m
+
+
+def dataset_find(framework: Framework, code: str) -> Dataset | None:
+    return Dataset.objects.filter(framework=framework, code=code).first()
+
+
+def methodology_find(framework: Framework, code: str) -> Methodology | None:
+    """The latest version of the methodology ``code``, or None."""
+    return Methodology.objects.filter(framework=framework, code=code).order_by("-version").first()
+
+
+def import_owner_for(actor) -> Unit | None:
+    """The unit an import form offers as owner: the highest unit on which ``actor`` may manage indices (None: the
+    form is not offered)."""
+    from dieuhanh.access.policy import units_in_reach
+
+    return units_in_reach(actor, "index_manage").order_by("depth", "code").first()
+
+
+def owner_get(code: str) -> Unit:
+    """The unit that is to own an imported framework; an unknown code is a field error of the import
+    (``index_unknown_owner``), not a missing page."""
+    code = (code or "").strip()
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise Invalid(f"no unit {code[:40]}", code="index_unknown_owner", params={"value": code[:40]},
+                      details=[detail("owner", "no_such_unit")])
+    return unit
+
+
+def imeta_table(framework: Framework) -> pd.DataFrame:
+    """The stored framework as COINr's iMeta."""
+    return tables.imeta_of(framework)
+
+
+def idata_table(dataset: Dataset, year: int | None = None) -> pd.DataFrame:
+    """The stored data set as COINr's iData."""
+    return tables.idata_of(dataset, year)
 
 
 def latest_methodologies(framework: Framework) -> list[Methodology]:
@@ -103,6 +144,64 @@ def scores_frame(run: Run) -> pd.DataFrame:
     wide = rows.pivot(index="uCode", columns="code", values="value")
     wide.columns.name = None
     return wide
+
+
+def frameworks() -> list[Framework]:
+    return list(Framework.objects.select_related("owner"))
+
+
+def runs_of(framework: Framework, *, kind: str | None = None, done: bool = False, limit: int = 30) -> list[Run]:
+    """The framework's latest runs (newest first), of one kind and finished only when asked."""
+    qs = Run.objects.filter(framework=framework).select_related("dataset", "methodology")
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if done:
+        qs = qs.filter(status=RunStatus.DONE)
+    return list(qs[:limit])
+
+
+def datasets_of(framework: Framework) -> list[Dataset]:
+    return list(Dataset.objects.filter(framework=framework))
+
+
+def dataset_years(framework: Framework) -> list[int]:
+    """Years holding values in any data set of the framework, latest first."""
+    return sorted(set(DataPoint.objects.filter(dataset__framework=framework).values_list("year", flat=True).distinct()), reverse=True)
+
+
+def dataset_has_years(dataset: Dataset, years: list[int]) -> bool:
+    return DataPoint.objects.filter(dataset=dataset, year__in=years).exists()
+
+
+def indicator_count(framework: Framework) -> int:
+    return framework.elements.filter(kind=ElementKind.INDICATOR).count()
+
+
+def element_provenance(framework: Framework) -> dict[str, str]:
+    return dict(framework.elements.values_list("code", "provenance"))
+
+
+def run_intervals(run: Run):
+    """The rank intervals of an uncertainty run, by nominal rank."""
+    return run.intervals.order_by("nominal", "ucode")
+
+
+def intervals_table(run: Run) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(run.intervals.values("ucode", "nominal", "median", "low", "high"))
+    frame.columns = ["uCode", "Nominal", "Median", "Q05", "Q95"][: len(frame.columns)]
+    return frame
+
+
+def compute(framework: Framework, dataset: Dataset, methodology: Methodology, year: int) -> coin.Result:
+    """Run the stored methodology on the stored data of one year (reads only)."""
+    tree = tables.coin_framework(framework)
+    data = tables.unit_data_of(dataset, tree, year)
+    try:
+        steps = coin.load_pipeline(methodology.steps)
+        return coin.run(tree, data, steps)
+    except coin.FrameworkError as exc:
+        raise tables.invalid_from(exc, what="pipeline") from None
+
 
 
 def elements(framework: Framework) -> list[Element]:

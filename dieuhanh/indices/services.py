@@ -12,26 +12,25 @@ import operator
 import time
 
 import pandas as pd
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from dieuhanh.access.policy import is_system, require
 from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import actor_label, record
 from dieuhanh.core import coin
 from dieuhanh.core.coin.framework import TREE_KINDS
-from dieuhanh.errors import Conflict, Invalid
-from dieuhanh.indices import tables
+from dieuhanh.concurrency import insert_unique
+from dieuhanh.errors import Conflict, Invalid, detail
+from dieuhanh.indices import selectors, tables
 from dieuhanh.indices.models import (DataPoint, Dataset, DatasetUnit, Element, Framework, Methodology, Provenance, RankInterval, Run,
                                      RunKind, RunStatus, Score)
 from dieuhanh.units.models import Unit
+from dieuhanh.units.selectors import units_by_code
 
 
 def _user(actor):
     return None if is_system(actor) else actor
-
-
-def _problem(field: str, code: str, message: str) -> dict:
-    return {"field": field, "code": code, "message": message}
 
 
 def _float(v) -> float | None:
@@ -50,11 +49,9 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _exists(kind: str, code: str, what_vi: str) -> Conflict:
+def _exists(kind: str, code: str) -> Conflict:
     return Conflict(f"{kind} {code} already exists; say replace to replace it", code=f"{kind.replace(' ', '_')}_exists",
-                    details=[{"field": "replace", "code": "exists", "message": f"{kind} {code} already exists: confirm replace",
-                              "message_vi": f"{what_vi} “{code}” đã có. Đánh dấu “Thay thế” để thay bằng tệp mới (bản cũ được ghi lại trong "
-                                            "nhật ký)."}])
+                    params={"code": code}, details=[detail("replace", "exists")])
 
 
 @action
@@ -69,18 +66,18 @@ def framework_import(*, actor, owner: Unit, code: str, name: str, imeta: pd.Data
     code = tables.check_code(code, "code")
     name = (name or "").strip()
     if not name:
-        raise Invalid("invalid framework", details=[_problem("name", "required", "required")])
+        raise Invalid("invalid framework", details=[detail("name", "required")])
     if len(name) > tables.MAX_NAME_CHARS:
-        raise Invalid("invalid framework", details=[_problem("name", "too_long", f"at most {tables.MAX_NAME_CHARS} characters")])
+        raise Invalid("invalid framework", details=[detail("name", "too_long", max_length=tables.MAX_NAME_CHARS)])
     parsed = tables.parse_framework(imeta)
     provenance = provenance or {}
     bad = sorted(set(provenance.values()) - set(Provenance.values))
     if bad:
-        raise Invalid("unknown provenance", details=[_problem("provenance", "unknown", f"one of {', '.join(Provenance.values)}, not {bad[0]}")])
+        raise Invalid(f"unknown provenance {bad[0]}", details=[detail("provenance", "unknown_provenance", value=bad[0])])
     framework = Framework.objects.select_for_update().filter(code=code).first()
     before_tree = None
     if framework is None:
-        framework = Framework.objects.create(code=code, name=name, owner=owner, description=description, source=source)
+        framework = insert_unique(Framework(code=code, name=name, owner=owner, description=description, source=source))
         created = True
     else:
         # Replacing a framework needs the right on the unit that owns it, not only on the unit named now.
@@ -98,12 +95,12 @@ def framework_import(*, actor, owner: Unit, code: str, name: str, imeta: pd.Data
                             denominator=e.denominator or "", provenance=provenance.get(e.code, Provenance.IMPORTED)))
     after_tree = parsed.to_imeta().to_csv(index=False)
     same_meta = (framework.name, framework.description, framework.source) == (name, description, source)
-    stored_provenance = dict(framework.elements.values_list("code", "provenance")) if not created else {}
+    stored_provenance = selectors.element_provenance(framework) if not created else {}
     if not created and before_tree == after_tree and same_meta and all(stored_provenance.get(r.code) == r.provenance for r in rows):
         nothing_changed()
         return framework
     if not created and not replace:
-        raise _exists("framework", code, "Khung chỉ số")
+        raise _exists("framework", code)
     framework.elements.all().delete()
     Element.objects.bulk_create(rows)
     changes = {"elements": [None, len(rows)]} if created else {"version": [framework.version, framework.version + 1]}
@@ -144,7 +141,7 @@ def dataset_import(*, actor, framework: Framework, code: str, name: str, idata: 
         years = pd.to_numeric(units["Time"], errors="coerce")
         if years.isna().any():
             u = units.index[years.isna().to_numpy()][0]
-            raise Invalid("a row has no year", code="index_missing_year", details=[_problem(u, "missing_year", f"{u}: Time is empty")])
+            raise Invalid(f"{u}: Time is empty", code="index_missing_year", details=[detail(u, "missing_year")])
         bad = (years < tables.YEAR_MIN) | (years > tables.YEAR_MAX) | (years != years.round())
         if bad.any():
             u = units.index[bad.to_numpy()][0]
@@ -153,8 +150,7 @@ def dataset_import(*, actor, framework: Framework, code: str, name: str, idata: 
     elif year is not None:
         years = [tables.check_year(year)] * len(units)
     else:
-        raise Invalid("say which year the data is for", code="index_missing_year",
-                      details=[_problem("year", "required", "the file has no Time column: give the year")])
+        raise Invalid("say which year the data is for", code="index_missing_year", details=[detail("year", "year_required")])
     year_list = sorted({int(y) for y in years})
     dataset, created = Dataset.objects.select_for_update().get_or_create(
         framework=framework, code=code, defaults={"name": name or code, "source": source, "created_by": _user(actor)})
@@ -162,15 +158,15 @@ def dataset_import(*, actor, framework: Framework, code: str, name: str, idata: 
     overlapping = False
     if not created:
         before_all = _data_text(dataset)
-        overlapping = DataPoint.objects.filter(dataset=dataset, year__in=year_list).exists()
+        overlapping = selectors.dataset_has_years(dataset, year_list)
         before_years = _data_text(dataset, year_list) if overlapping else None
-    platform = {u.code: u for u in Unit.objects.filter(code__in=set(units.index))}
+    platform = units_by_code(set(units.index))
     group_cols = [c for c in units.columns if c not in ("uName", "Time")]
     names: dict[str, DatasetUnit] = {}
     for ucode, row in units.iterrows():  # one row per unit (and year): the unit directory of the data set
         groups = {c: (None if row[c] is None else str(row[c])) for c in group_cols}
         names[ucode] = DatasetUnit(dataset=dataset, ucode=ucode, name=str(row["uName"] or ucode), unit=platform.get(ucode), groups=groups)
-    existing = {u.ucode: u for u in DatasetUnit.objects.filter(dataset=dataset)}
+    existing = selectors.unit_names(dataset)
     new_units = [u for c, u in names.items() if c not in existing]
     DatasetUnit.objects.bulk_create(new_units)
     relinked = 0
@@ -193,7 +189,7 @@ def dataset_import(*, actor, framework: Framework, code: str, name: str, idata: 
             nothing_changed()  # the same values again: the rows written are the rows that were there
             return dataset
         if overlapping and not replace and _data_text(dataset, year_list) != before_years:
-            raise _exists("data set", code, "Bộ dữ liệu")  # rolls back what was written above
+            raise _exists("data set", code)  # rolls back what was written above
         dataset.name, dataset.source = name or dataset.name, source or dataset.source
         dataset.version += 1
         dataset.save()
@@ -204,6 +200,30 @@ def dataset_import(*, actor, framework: Framework, code: str, name: str, idata: 
                     "data_sha256": [None if before_all is None else _sha256(before_all), _sha256(after_all)]},
            note=f"{framework.code}/{code}: {len(names)} units ({linked} linked to platform units), years {', '.join(map(str, year_list))}")
     return dataset
+
+
+# ---------------------------------------------------------------- files of an import (page, API, command line)
+
+@action
+def index_files_import(*, actor, owner: Unit, code: str, name: str = "", imeta, idata=None, pipeline=None,
+                       dataset: str = "", methodology: str = "", year: int | str | None = None, replace: bool = False) -> Framework:
+    """Import uploaded COINr files (``tables.read_index_files``): the framework from iMeta, the data set from iData
+    (``dataset``, default ``DATA``; ``year`` when the file has no ``Time`` column), the methodology from a pipeline
+    (``methodology``, default ``DEFAULT``) — all of them or none. What exists already is replaced only with
+    ``replace`` (otherwise ``Conflict``); every part is audited with the SHA-256 of its content before and after.
+    The page and the API import through here, with the same checks and the same size limits."""
+    year = tables.check_year(str(year).strip()) if year is not None and str(year).strip() else None
+    files = tables.read_index_files(imeta=imeta, idata=idata, pipeline=pipeline)
+    code = (code or "").strip()
+    framework = framework_import(actor=actor, owner=owner, code=code, name=(name or "").strip() or code, imeta=files.imeta,
+                                 replace=replace)
+    if files.idata is not None:
+        dataset = (dataset or "").strip() or "DATA"
+        dataset_import(actor=actor, framework=framework, code=dataset, name=dataset, idata=files.idata, year=year, replace=replace)
+    if files.steps is not None:
+        methodology = (methodology or "").strip() or "DEFAULT"
+        methodology_save(actor=actor, framework=framework, code=methodology, name=methodology, steps=files.steps)
+    return framework
 
 
 # ---------------------------------------------------------------- methodologies
@@ -243,7 +263,7 @@ def methodology_save(*, actor, framework: Framework, code: str, name: str, steps
     code = tables.check_code(code, "methodology")
     steps = tables.pipeline_spec(steps)
     if uncertainty is not None and not isinstance(uncertainty, dict):
-        raise Invalid("invalid methodology", details=[_problem("uncertainty", "not_a_mapping", "a mapping of options")])
+        raise Invalid("invalid methodology", details=[detail("uncertainty", "not_a_mapping")])
     name = (name or "").strip()[: tables.MAX_NAME_CHARS]
     _check_methodology(framework, steps, uncertainty or {})
     latest = Methodology.objects.select_for_update().filter(framework=framework, code=code).order_by("-version").first()
@@ -251,8 +271,8 @@ def methodology_save(*, actor, framework: Framework, code: str, name: str, steps
     if latest is not None and (latest.steps, latest.uncertainty, latest.name) == (steps, uncertainty, name):
         nothing_changed()
         return latest
-    m = Methodology.objects.create(framework=framework, code=code, version=(latest.version + 1) if latest else 1, name=name or code,
-                                   steps=steps, uncertainty=uncertainty, note=note, created_by=_user(actor))
+    m = insert_unique(Methodology(framework=framework, code=code, version=(latest.version + 1) if latest else 1, name=name or code,
+                                  steps=steps, uncertainty=uncertainty, note=note, created_by=_user(actor)))
     record(actor=actor, action="methodology_save", obj=m, unit=framework.owner, object_type="index_methodology",
            changes={"steps": [latest.steps if latest else None, steps], "version": [latest.version if latest else None, m.version]},
            note=f"{framework.code}/{code} v{m.version}")
@@ -264,10 +284,16 @@ def methodology_save(*, actor, framework: Framework, code: str, name: str, steps
 def _new_run(actor, framework, dataset, methodology, year, kind, options=None) -> Run:
     if dataset.framework_id != framework.pk or methodology.framework_id != framework.pk:
         raise Invalid("data set and methodology must belong to the framework", code="index_mismatch",
-                      details=[_problem("dataset" if dataset.framework_id != framework.pk else "methodology", "other_framework",
-                                        "belongs to another framework")])
+                      details=[detail("dataset" if dataset.framework_id != framework.pk else "methodology", "other_framework")])
     return Run.objects.create(framework=framework, dataset=dataset, methodology=methodology, year=tables.check_year(year), kind=kind,
                               started_by=_user(actor), started_by_label=actor_label(actor), options=options or {})
+
+
+def _stored_error(exc: Invalid) -> str:
+    """Why a run failed, as stored with it: the sentence of the error in the platform's language (a run is read later
+    by other people; the code and element stay in the log)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return exc.message
 
 
 def _finish(run: Run, started: float, *, error: str = "") -> None:
@@ -286,17 +312,6 @@ def _records(frame: pd.DataFrame | None) -> list[dict]:
             for row in out.to_dict("records")]
 
 
-def compute(framework: Framework, dataset: Dataset, methodology: Methodology, year: int) -> coin.Result:
-    """Run the stored methodology on the stored data of one year (reads only)."""
-    tree = tables.coin_framework(framework)
-    data = tables.unit_data_of(dataset, tree, year)
-    try:
-        steps = coin.load_pipeline(methodology.steps)
-        return coin.run(tree, data, steps)
-    except coin.FrameworkError as exc:
-        raise tables.invalid_from(exc, what="pipeline") from None
-
-
 @action
 def index_run(*, actor, framework: Framework, dataset: Dataset, methodology: Methodology, year: int) -> Run:
     """Compute the index for one year and store every unit's score and rank at every level (aggregates as
@@ -305,10 +320,10 @@ def index_run(*, actor, framework: Framework, dataset: Dataset, methodology: Met
     started = time.perf_counter()
     run = _new_run(actor, framework, dataset, methodology, year, RunKind.PIPELINE)
     try:
-        result = compute(framework, dataset, methodology, year)
+        result = selectors.compute(framework, dataset, methodology, year)
     except Invalid as exc:
-        run.log = [exc.message]
-        _finish(run, started, error="; ".join(d.get("message_vi") or d["message"] for d in exc.details) or exc.message)
+        run.log = [exc.log_message]
+        _finish(run, started, error=_stored_error(exc))
     else:
         tree = tables.coin_framework(framework)
         results = result.results.set_index("uCode") if "uCode" in result.results.columns else result.results
@@ -344,8 +359,7 @@ def uncertainty_run(*, actor, framework: Framework, dataset: Dataset, methodolog
     except TypeError:
         replications = None
     if replications is None or not 10 <= replications <= 5000:
-        raise Invalid("replications out of range", details=[{**_problem("replications", "out_of_range", "between 10 and 5000"),
-                                                             "message_vi": "Số lần lặp phải là số nguyên từ 10 đến 5.000."}])
+        raise Invalid("replications out of range", details=[detail("replications", "replications_out_of_range")])
     started = time.perf_counter()
     options = dict(methodology.uncertainty or {})
     run = _new_run(actor, framework, dataset, methodology, year, RunKind.UNCERTAINTY,
@@ -356,9 +370,9 @@ def uncertainty_run(*, actor, framework: Framework, dataset: Dataset, methodolog
         steps = coin.load_pipeline(methodology.steps)
         result = mc.uncertainty(tree, data, steps, options or None, n=int(replications), seed=int(seed))
     except Invalid as exc:
-        _finish(run, started, error="; ".join(d.get("message_vi") or d["message"] for d in exc.details) or exc.message)
+        _finish(run, started, error=_stored_error(exc))
     except coin.FrameworkError as exc:
-        _finish(run, started, error=tables.invalid_from(exc, what="uncertainty").details[0]["message_vi"])
+        _finish(run, started, error=_stored_error(tables.invalid_from(exc, what="uncertainty")))
     else:
         summary = result.summary
         RankInterval.objects.bulk_create([

@@ -9,6 +9,7 @@ import io
 import math
 import re
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -18,7 +19,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from dieuhanh.core.coin.data import UnitData, read_idata
 from dieuhanh.core.coin.framework import IMETA_COLUMNS, TREE_KINDS, Element as CoinElement, Framework as CoinFramework, FrameworkError
 from dieuhanh.core.common.numerals import format_number
-from dieuhanh.errors import Invalid
+from dieuhanh.errors import Invalid, detail
+from dieuhanh.messages import MESSAGES
 from dieuhanh.indices.models import DataPoint, Dataset, DatasetUnit, Framework
 
 # Codes that appear in page addresses (/indices/<framework>/, …/datasets/<data set>/): a letter, then letters, digits
@@ -31,23 +33,21 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 PIPELINE_MAX_BYTES = 64 * 1024  # a pipeline is a few dozen lines of YAML
 
 
-def _invalid(message: str, code: str, field: str, detail_code: str, detail: str, vi: str) -> Invalid:
-    return Invalid(message, code=code, details=[{"field": field, "code": detail_code, "message": detail, "message_vi": vi}])
+def _invalid(log: str, code: str, field: str, detail_code: str, **params) -> Invalid:
+    """``Invalid`` with a sentence rendered from the catalogue (``dieuhanh.messages``: ``code`` with ``params``) and one
+    detail naming ``field``."""
+    return Invalid(log, code=code, params=params, details=[detail(field, detail_code, **params)])
 
 
 def check_code(value: str, field: str) -> str:
     """A framework, data set or methodology code, stripped; refused unless it fits ``CODE_PATTERN`` (addresses)."""
     code = (value or "").strip()
     if not code:
-        raise _invalid(f"{field}: required", "invalid", field, "required", "required", f"Cần nhập mã ({field}).")
+        raise _invalid(f"{field}: required", "index_code_required", field, "required", name=field)
     if not CODE_PATTERN.fullmatch(code):
-        raise _invalid(f"{field}: invalid code {code[:80]!r}", "invalid_code", field, "invalid_code",
-                       "a letter, then letters, digits or _; at most 40 characters",
-                       f"Mã “{code[:80]}” ({field}) không hợp lệ: bắt đầu bằng chữ cái, chỉ gồm chữ cái không dấu, chữ số, "
-                       "dấu gạch dưới, tối đa 40 ký tự.")
+        raise _invalid(f"{field}: invalid code {code[:80]!r}", "invalid_code", field, "invalid_code", name=field, value=code[:80])
     if code.lower() in RESERVED_CODES:
-        raise _invalid(f"{field}: {code} is reserved", "invalid_code", field, "reserved", f"{code} is a reserved word",
-                       f"Mã “{code}” ({field}) trùng với một từ dành riêng của hệ thống; hãy chọn mã khác.")
+        raise _invalid(f"{field}: {code} is reserved", "invalid_code", field, "reserved", name=field, value=code)
     return code
 
 
@@ -60,15 +60,21 @@ def check_year(value, field: str = "year") -> int:
         ok = False
     if not ok:
         shown = str(value)[:40]
-        raise _invalid(f"{field}: year {shown} out of range", "invalid_year", field, "out_of_range",
-                       f"a year from {YEAR_MIN} to {YEAR_MAX}", f"Năm “{shown}” không hợp lệ: cần một năm từ {YEAR_MIN} đến {YEAR_MAX}.")
+        raise _invalid(f"{field}: year {shown} out of range", "invalid_year", field, "out_of_range", value=shown, min=YEAR_MIN,
+                       max=YEAR_MAX)
     return year
 
 
-def _too_long(what: str, element: str, text, limit: int, vi_what: str) -> Invalid | None:
+# What a too-long value is, by the column it would go to (the sentence names it; the field is the element)
+_LONG_WHAT = {"iCode": "code", "Parent": "parent code", "Denominator": "denominator code", "iName": "name", "Unit": "unit of measure",
+              "uCode": "unit code", "uName": "unit name"}
+
+
+def _too_long(what: str, element: str, text, limit: int) -> Invalid | None:
     if text is not None and len(str(text)) > limit:
-        return _invalid(f"{what}: {element[:80]} is longer than {limit} characters", "index_too_long", element[:80], "too_long",
-                        f"{what} longer than {limit} characters", f"{vi_what} “{str(text)[:80]}…” dài quá {limit} ký tự.")
+        return Invalid(f"{what}: {element[:80]} is longer than {limit} characters", code=f"index_too_long_{_LONG_WHAT[what].replace(' ', '_')}",
+                       params={"element": element[:60], "value": str(text)[:80], "max_length": limit},
+                       details=[detail(element[:80], "too_long", max_length=limit)])
     return None
 
 
@@ -77,12 +83,10 @@ def max_upload_bytes() -> int:
 
 
 def _file_too_large(filename: str, limit: int) -> Invalid:
-    size_vi = (f"{format_number((Decimal(limit) / 1024 / 1024).quantize(Decimal('0.1')))} MB" if limit >= 1024 * 1024
-               else f"{format_number(Decimal(limit // 1024))} KB")
+    size = (f"{format_number((Decimal(limit) / 1024 / 1024).quantize(Decimal('0.1')))} MB" if limit >= 1024 * 1024
+            else f"{format_number(Decimal(limit // 1024))} KB")
     return _invalid(f"{filename or 'file'}: the file is too large", "file_too_large", filename or "file", "too_large",
-                    f"at most {limit} bytes", f"Tệp “{filename or 'tệp'}” quá lớn (tối đa {size_vi}).")
-
-
+                    file=filename or "", size=size)
 def upload_bytes(upload, *, limit: int | None = None) -> bytes:
     """The content of an uploaded file, refused by its declared size before anything is read."""
     limit = max_upload_bytes() if limit is None else limit
@@ -95,6 +99,33 @@ def upload_bytes(upload, *, limit: int | None = None) -> bytes:
     return content
 
 
+@dataclass(frozen=True)
+class IndexFiles:
+    """COINr files of one import, read: iMeta, optionally iData and a pipeline."""
+
+    imeta: pd.DataFrame
+    idata: pd.DataFrame | None = None
+    steps: dict | None = None
+
+
+def read_index_files(*, imeta, idata=None, pipeline=None) -> IndexFiles:
+    """Uploaded files of an index import, each refused by its size before it is read: iMeta as CSV, or an XLSX
+    workbook with an ``iMeta`` sheet (and an ``iData`` sheet, read when no separate iData file is given); iData as
+    CSV or XLSX; the pipeline as YAML (a mapping with a ``steps`` list, at most ``PIPELINE_MAX_BYTES``)."""
+    if imeta is None:
+        raise _invalid("no iMeta", "index_imeta_required", "imeta", "required")
+    imeta_bytes = upload_bytes(imeta)
+    workbook = imeta_bytes[:2] == b"PK"
+    imeta_table = read_table(imeta_bytes, imeta.name, sheet="iMeta" if workbook else None)
+    idata_table = None
+    if idata is not None:
+        idata_table = read_table(upload_bytes(idata), idata.name)
+    elif workbook:
+        idata_table = read_table(imeta_bytes, imeta.name, sheet="iData")
+    steps = read_pipeline(upload_bytes(pipeline, limit=PIPELINE_MAX_BYTES), pipeline.name) if pipeline is not None else None
+    return IndexFiles(imeta=imeta_table, idata=idata_table, steps=steps)
+
+
 def read_pipeline(content: bytes, filename: str = "pipeline") -> dict:
     """An uploaded pipeline file (YAML): a mapping with a ``steps`` list, at most ``PIPELINE_MAX_BYTES``."""
     import yaml
@@ -104,11 +135,10 @@ def read_pipeline(content: bytes, filename: str = "pipeline") -> dict:
     try:
         spec = yaml.safe_load(content.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise _invalid(f"{filename}: not UTF-8 text", "invalid_pipeline", filename, "not_text", "not UTF-8 text",
-                       f"Tệp phương pháp “{filename}” không phải văn bản UTF-8.") from None
+        raise _invalid(f"{filename}: not UTF-8 text", "invalid_pipeline", filename, "not_text", file=filename) from None
     except yaml.YAMLError as exc:
-        raise _invalid(f"{filename}: not valid YAML", "invalid_pipeline", filename, "bad_yaml", str(exc)[:300],
-                       f"Tệp phương pháp “{filename}” không phải YAML hợp lệ.") from None
+        raise _invalid(f"{filename}: not valid YAML ({str(exc)[:300]})", "invalid_pipeline", filename, "bad_yaml",
+                       file=filename) from None
     return pipeline_spec(spec, filename)
 
 
@@ -119,56 +149,22 @@ def pipeline_spec(spec, field: str = "steps") -> dict:
         spec = {"steps": spec}
     if not isinstance(spec, dict) or not isinstance(spec.get("steps"), list) or not spec["steps"]:
         raise _invalid(f"{field}: the pipeline must be a mapping with a 'steps' list", "invalid_pipeline", field, "not_a_pipeline",
-                       "a mapping with a non-empty 'steps' list (or the list itself)",
-                       f"Tệp phương pháp “{field}” phải là một bảng YAML có danh sách “steps” (các bước và tùy chọn).")
+                       file=field)
     return spec
 
-# Vietnamese sentences for the engine's stable error codes; {element} is the iCode, uCode or "uCode:iCode".
-FRAMEWORK_ERRORS_VI = {
-    "cycle": "Cây chỉ số có vòng lặp tại “{element}”.",
-    "orphan": "“{element}” không có phần tử cha (cây phải có đúng một chỉ số gốc).",
-    "unknown_parent": "“{element}”: phần tử cha không có trong khung chỉ số.",
-    "duplicate_code": "Mã “{element}” xuất hiện nhiều lần.",
-    "negative_weight": "“{element}”: trọng số âm.",
-    "zero_weights": "Mọi trọng số dưới “{element}” đều bằng 0.",
-    "missing_indicator": "Chỉ tiêu “{element}” có trong khung nhưng không có trong dữ liệu.",
-    "missing_denominator": "“{element}”: không có cột mẫu số trong dữ liệu.",
-    "no_data": "Đơn vị “{element}” không có dữ liệu chỉ tiêu nào.",
-    "non_numeric": "“{element}”: giá trị không phải là số.",
-    "geometric_nonpositive": "“{element}”: trung bình nhân cần giá trị dương.",
-    "bad_level": "“{element}”: cấp (Level) không hợp lệ.",
-    "bad_direction": "“{element}”: chiều (Direction) phải là 1 hoặc -1.",
-    "bad_kind": "“{element}”: loại (Type) không hợp lệ.",
-    "bad_weight": "“{element}”: trọng số không phải là số.",
-    "missing_column": "Thiếu cột “{element}”.",
-    "missing_code": "{element}: thiếu mã.",
-    "empty": "Bảng không có dữ liệu.",
-    "empty_aggregate": "“{element}” không có phần tử con.",
-    "indicator_with_children": "“{element}”: phần tử cha là một chỉ tiêu.",
-    "duplicate_unit": "Đơn vị “{element}” xuất hiện nhiều lần.",
-    "bad_step": "Bước “{element}” của phương pháp không hợp lệ.",
-    "bad_option": "Tùy chọn của bước “{element}” không hợp lệ.",
-    "bad_yaml": "Cấu hình phương pháp không phải YAML hợp lệ.",
-    "panel": "Bước “{element}”: dữ liệu có nhiều năm cho một đơn vị; cần thêm bước chọn năm (select_time).",
-    "no_units": "Bước “{element}”: sàng lọc đã loại mọi đơn vị.",
-    "unknown_element": "“{element}” không phải là chỉ tiêu của khung.",
-    "unknown_unit": "Không có đơn vị “{element}” trong dữ liệu.",
-    "bad_goalposts": "“{element}”: mốc dưới/mốc trên không hợp lệ.",
-    "missing_goalposts": "“{element}”: thiếu mốc dưới/mốc trên.",
-    "missing_target": "“{element}”: thiếu mục tiêu (cột Target).",
-    "target_reached": "“{element}”: mọi đơn vị đã đạt mục tiêu, không thể đo khoảng cách tới mục tiêu.",
-    "bad_denominator": "“{element}”: mẫu số không hợp lệ.",
-    "missing_aggregate": "Thiếu phần tử tổng hợp “{element}”.",
-}
-
-
 def invalid_from(exc: FrameworkError, *, what: str) -> Invalid:
-    """The engine's error as the domain's ``Invalid``: English code and message, the element as the field,
-    and the Vietnamese sentence the UI shows."""
+    """The engine's error as the domain's ``Invalid``: the code ``index_<engine code>`` with the element as its
+    parameter (the sentence comes from the catalogue), and one detail naming the element with the engine's code."""
     element = exc.element or ""
-    vi = FRAMEWORK_ERRORS_VI.get(exc.code, "{element}: " + str(exc)).format(element=element)
-    return Invalid(f"{what}: {exc}", code=f"index_{exc.code}",
-                   details=[{"field": element or what, "code": exc.code, "message": str(exc), "message_vi": vi}])
+    code = f"index_{exc.code}"
+    if code not in MESSAGES:
+        code = "index_engine_error"
+    return Invalid(f"{what}: {exc}", code=code, params={"element": element, "what": what},
+                   details=[detail(element or what, ENGINE_DETAIL_CODES.get(exc.code, exc.code), element=element)])
+
+
+# Engine codes whose name the catalogue already gives another domain's sentence
+ENGINE_DETAIL_CODES = {"unknown_parent": "unknown_parent_element"}
 
 
 def read_table(content: bytes, filename: str = "", *, sheet: str | None = None) -> pd.DataFrame:
@@ -180,14 +176,12 @@ def read_table(content: bytes, filename: str = "", *, sheet: str | None = None) 
             book = pd.read_excel(io.BytesIO(content), sheet_name=None, dtype=object)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
             # a zip that is not a workbook fails inside openpyxl with a KeyError naming the missing part
-            raise _invalid(f"{filename or 'file'}: unreadable workbook", "unreadable_file", filename or "file", "unreadable",
-                           f"not an XLSX workbook ({type(exc).__name__}: {str(exc)[:200]})",
-                           f"Tệp “{filename or 'tệp'}” không đọc được: không phải bảng tính XLSX hợp lệ.") from None
+            raise _invalid(f"{filename or 'file'}: not an XLSX workbook ({type(exc).__name__}: {str(exc)[:200]})", "index_unreadable_file",
+                           filename or "file", "not_a_workbook", file=filename or "") from None
         if sheet is not None:
             match = next((name for name in book if str(name).strip().lower() == sheet.lower()), None)
             if match is None:
-                raise _invalid(f"no sheet {sheet}", "missing_sheet", sheet, "missing_sheet", f"the workbook has no {sheet} sheet",
-                               f"Bảng tính “{filename or 'tệp'}” không có trang “{sheet}”.")
+                raise _invalid(f"no sheet {sheet}", "index_missing_sheet", sheet, "missing_sheet", file=filename or "", sheet=sheet)
             return book[match]
         return next(iter(book.values()))
     for encoding in ("utf-8-sig", "cp1258", "latin-1"):
@@ -199,8 +193,8 @@ def read_table(content: bytes, filename: str = "", *, sheet: str | None = None) 
     try:
         return pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise _invalid(f"{filename or 'file'}: unreadable CSV", "unreadable_file", filename or "file", "unreadable", str(exc)[:300],
-                       f"Tệp “{filename or 'tệp'}” không đọc được: không phải tệp CSV hợp lệ.") from None
+        raise _invalid(f"{filename or 'file'}: unreadable CSV ({str(exc)[:300]})", "index_unreadable_file", filename or "file", "not_a_csv",
+                       file=filename or "") from None
 
 
 def parse_framework(imeta: pd.DataFrame) -> CoinFramework:
@@ -210,11 +204,11 @@ def parse_framework(imeta: pd.DataFrame) -> CoinFramework:
     except FrameworkError as exc:
         raise invalid_from(exc, what="iMeta") from None
     for e in parsed.elements:
-        problem = (_too_long("iCode", e.code, e.code, MAX_CODE_CHARS, "Mã iCode")
-                   or _too_long("Parent", e.code, e.parent, MAX_CODE_CHARS, f"“{e.code[:60]}”: mã phần tử cha")
-                   or _too_long("Denominator", e.code, e.denominator, MAX_CODE_CHARS, f"“{e.code[:60]}”: mã mẫu số")
-                   or _too_long("iName", e.code, e.name, MAX_NAME_CHARS, f"“{e.code[:60]}”: tên")
-                   or _too_long("Unit", e.code, e.unit, MAX_MEASURE_CHARS, f"“{e.code[:60]}”: đơn vị tính"))
+        problem = (_too_long("iCode", e.code, e.code, MAX_CODE_CHARS)
+                   or _too_long("Parent", e.code, e.parent, MAX_CODE_CHARS)
+                   or _too_long("Denominator", e.code, e.denominator, MAX_CODE_CHARS)
+                   or _too_long("iName", e.code, e.name, MAX_NAME_CHARS)
+                   or _too_long("Unit", e.code, e.unit, MAX_MEASURE_CHARS))
         if problem:
             raise problem
         if e.level is not None and e.level > MAX_LEVEL:
@@ -230,13 +224,11 @@ def parse_idata(idata: pd.DataFrame, framework: CoinFramework) -> UnitData:
         raise invalid_from(exc, what="iData") from None
     for ucode, name in zip(data.units.index, data.units["uName"] if "uName" in data.units.columns else data.units.index):
         ucode = str(ucode)
-        problem = _too_long("uCode", ucode, ucode, MAX_CODE_CHARS, "Mã đơn vị uCode") or _too_long("uName", ucode, name, MAX_NAME_CHARS,
-                                                                                                    f"“{ucode}”: tên đơn vị")
+        problem = _too_long("uCode", ucode, ucode, MAX_CODE_CHARS) or _too_long("uName", ucode, name, MAX_NAME_CHARS)
         if problem:
             raise problem
         if "/" in ucode or ucode in (".", ".."):
-            raise _invalid(f"uCode {ucode!r} cannot be used in an address", "index_bad_ucode", ucode, "bad_ucode",
-                           "a uCode cannot contain '/' or be '.' or '..'", f"Mã đơn vị “{ucode}” không được chứa dấu “/”.")
+            raise _invalid(f"uCode {ucode!r} cannot be used in an address", "index_bad_ucode", ucode, "bad_ucode", value=ucode)
     return data
 
 
@@ -293,6 +285,5 @@ def idata_of(dataset: Dataset, year: int | None = None) -> pd.DataFrame:
 def unit_data_of(dataset: Dataset, framework: CoinFramework, year: int) -> UnitData:
     frame = idata_of(dataset, year)
     if frame.empty:
-        raise _invalid(f"no data for {year}", "no_data_for_year", "year", "no_data", f"the data set {dataset.code} holds no value for {year}",
-                       f"Bộ dữ liệu “{dataset.code}” không có giá trị nào cho năm {year}.")
+        raise _invalid(f"no data for {year}", "no_data_for_year", "year", "no_values_for_year", dataset=dataset.code, year=year)
     return parse_idata(frame, framework)

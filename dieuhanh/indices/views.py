@@ -8,7 +8,6 @@ import io
 import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,72 +16,51 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can
-from dieuhanh.errors import DomainError, Forbidden, Invalid, NotFound
-from dieuhanh.indices import selectors, services, tables
-from dieuhanh.indices.models import Dataset, Framework, Run, RunKind
-from dieuhanh.units.selectors import unit_get, units_in_reach
-from dieuhanh.web.messages import error_text
+from dieuhanh.indices import selectors, services
+from dieuhanh.indices.models import Framework, Run, RunKind
+from dieuhanh.web.middleware import errors_return_to
+from dieuhanh.web.params import int_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _found(read, *args):
-    """A selector's answer, with "not found" (also for what is out of reach) as the page's 404."""
-    try:
-        return read(*args)
-    except NotFound:
-        raise Http404 from None
-
-
-def _framework(code: str) -> Framework:
-    return _found(selectors.framework_get, code)
-
-
 def _run(framework: Framework, request: HttpRequest, key: str = "run") -> Run | None:
-    run_id = request.GET.get(key)
-    if run_id:
-        try:
-            return selectors.run_get(framework, int(run_id))
-        except (NotFound, ValueError):
-            raise Http404 from None
+    """The run named by the query parameter ``key`` (a missing one is the page's 404), else the default run."""
+    run_id = int_param(request, key)
+    if run_id is not None:
+        return selectors.run_get(framework, run_id)
     return selectors.default_run(framework)
-
-
-def _error(request: HttpRequest, exc: DomainError) -> None:
-    vi = [d.get("message_vi") for d in exc.details if d.get("message_vi")]
-    messages.error(request, " ".join(vi) if vi else error_text(exc))
 
 
 @login_required
 def index_list(request: HttpRequest) -> HttpResponse:
-    frameworks = list(Framework.objects.select_related("owner"))
-    rows = [{"framework": f, "run": selectors.default_run(f), "indicators": f.elements.filter(kind="Indicator").count()} for f in frameworks]
-    owner = units_in_reach(request.user, "index_manage").order_by("depth", "code").first()
+    rows = [{"framework": f, "run": selectors.default_run(f), "indicators": selectors.indicator_count(f)} for f in selectors.frameworks()]
+    owner = selectors.import_owner_for(request.user)
     return render(request, "indices/list.html", {"rows": rows, "can_import": owner is not None, "owner": owner})
 
 
 @login_required
 def framework_page(request: HttpRequest, code: str) -> HttpResponse:
     """The ranking of a run (the latest by default) with each unit's 5–95 % rank interval, and the run form."""
-    framework = _framework(code)
+    framework = selectors.framework_get(code)
     run = _run(framework, request)
     ranking = selectors.ranking(run) if run else None
-    runs = Run.objects.filter(framework=framework).select_related("dataset", "methodology")[:30]
+    runs = selectors.runs_of(framework)
     return render(request, "indices/framework.html", {
         "framework": framework, "run": run, "ranking": ranking, "chart": ranking.chart() if ranking else None, "runs": runs,
-        "datasets": Dataset.objects.filter(framework=framework), "methodologies": selectors.latest_methodologies(framework),
-        "years": sorted({y for d in Dataset.objects.filter(framework=framework) for y in tables.dataset_years(d)}, reverse=True),
+        "datasets": selectors.datasets_of(framework), "methodologies": selectors.latest_methodologies(framework),
+        "years": selectors.dataset_years(framework),
         "can_run": can(request.user, "index_run", framework.owner), "can_manage": can(request.user, "index_manage", framework.owner),
     })
 
 
 @login_required
 def scorecard_page(request: HttpRequest, code: str, ucode: str) -> HttpResponse:
-    framework = _framework(code)
+    framework = selectors.framework_get(code)
     run = _run(framework, request)
     if run is None:
         raise Http404
-    card = _found(selectors.scorecard, run, ucode)
+    card = selectors.scorecard(run, ucode)
     chart = {"years": [t["year"] for t in card.trend], "scores": [t["score"] for t in card.trend], "ranks": [t["rank"] for t in card.trend],
              "pillars": [{"name": l.element.name, "value": l.value, "median": l.peer_median} for l in card.lines if l.depth == 1]}
     return render(request, "indices/scorecard.html", {"framework": framework, "run": run, "card": card, "chart": chart})
@@ -91,15 +69,11 @@ def scorecard_page(request: HttpRequest, code: str, ucode: str) -> HttpResponse:
 @login_required
 def method_page(request: HttpRequest, code: str) -> HttpResponse:
     """The method as stored: the tree with weights and each methodology's steps and options, in order, in Vietnamese."""
-    framework = _framework(code)
+    framework = selectors.framework_get(code)
     methodologies = selectors.latest_methodologies(framework)
     chosen = request.GET.get("methodology")
     if chosen:
-        try:
-            version = request.GET.get("version")
-            methodologies = [selectors.methodology_get(framework, chosen, int(version) if version and version.isdigit() else None)]
-        except NotFound:
-            raise Http404 from None
+        methodologies = [selectors.methodology_get(framework, chosen, int_param(request, "version"))]
     described = [{"m": m, "steps": [selectors.describe_step(s) for s in m.steps.get("steps", [])],
                   "uncertainty": selectors.describe_uncertainty(m.uncertainty or {}, [s.get("step") for s in m.steps.get("steps", [])])} for m in methodologies]
     others = [e for e in selectors.elements(framework) if e.kind in ("Group", "Denominator")]
@@ -109,8 +83,8 @@ def method_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def compare_page(request: HttpRequest, code: str) -> HttpResponse:
-    framework = _framework(code)
-    runs = list(Run.objects.filter(framework=framework, kind=RunKind.PIPELINE, status="done").select_related("methodology", "dataset")[:50])
+    framework = selectors.framework_get(code)
+    runs = selectors.runs_of(framework, kind=RunKind.PIPELINE, done=True, limit=50)
     run_a, run_b = _run(framework, request, "a"), None
     if request.GET.get("b"):
         run_b = _run(framework, request, "b")
@@ -124,21 +98,26 @@ def compare_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def run_page(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
-    framework = _framework(code)
-    run = _found(selectors.run_get, framework, run_id)
+    framework = selectors.framework_get(code)
+    run = selectors.run_get(framework, run_id)
     return render(request, "indices/run.html", {"framework": framework, "run": run,
-                                                "intervals": run.intervals.order_by("nominal", "ucode") if run.kind == RunKind.UNCERTAINTY else []})
+                                                "intervals": selectors.run_intervals(run) if run.kind == RunKind.UNCERTAINTY else []})
+
+
+def _back_to_framework(request, code: str, **_) -> str:
+    return reverse("index_framework", kwargs={"code": code})
 
 
 @login_required
 @require_POST
+@errors_return_to(_back_to_framework)
 def run_start(request: HttpRequest, code: str) -> HttpResponse:
-    framework = _framework(code)
-    try:
-        dataset = selectors.dataset_get(framework, request.POST.get("dataset", ""))
-        methodology = selectors.methodology_get(framework, request.POST.get("methodology", ""))
-        year = int(request.POST.get("year", ""))
-    except (NotFound, ValueError):
+    framework = selectors.framework_get(code)
+    year_text = request.POST.get("year", "").strip()
+    year = int(year_text) if year_text.isdigit() and len(year_text) <= 4 else None
+    dataset = selectors.dataset_find(framework, request.POST.get("dataset", ""))
+    methodology = selectors.methodology_find(framework, request.POST.get("methodology", ""))
+    if dataset is None or methodology is None or year is None:
         messages.error(request, _("Choose a data set, a methodology and a year."))
         return redirect("index_framework", code=code)
     uncertainty = request.POST.get("kind") == "uncertainty"
@@ -147,17 +126,11 @@ def run_start(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("The number of replications must be a whole number from 10 to 5,000, not “%(value)s”.")
                        % {"value": replications[:20]})
         return redirect("index_framework", code=code)
-    try:
-        if uncertainty:
-            run = services.uncertainty_run(actor=request.user, framework=framework, dataset=dataset, methodology=methodology, year=year,
-                                           replications=int(replications))
-        else:
-            run = services.index_run(actor=request.user, framework=framework, dataset=dataset, methodology=methodology, year=year)
-    except (Forbidden, NotFound):
-        raise Http404 from None
-    except DomainError as exc:
-        _error(request, exc)
-        return redirect("index_framework", code=code)
+    if uncertainty:
+        run = services.uncertainty_run(actor=request.user, framework=framework, dataset=dataset, methodology=methodology, year=year,
+                                       replications=int(replications))
+    else:
+        run = services.index_run(actor=request.user, framework=framework, dataset=dataset, methodology=methodology, year=year)
     if run.status == "failed":
         messages.error(request, _("The run failed: %(error)s") % {"error": run.error})
         return redirect("index_run", code=code, run_id=run.pk)
@@ -170,50 +143,17 @@ def run_start(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@errors_return_to(lambda request, **_: reverse("index_list"))
 def import_files(request: HttpRequest) -> HttpResponse:
-    """Import COINr files: iMeta (CSV, or an XLSX with iMeta and iData sheets), optionally iData and a pipeline.
-
-    Each file is refused by its size before it is read; the pipeline must be a YAML mapping with a ``steps`` list.
-    An existing framework or data set is replaced only when the "replace" box is ticked."""
-    code = request.POST.get("code", "").strip()
-    files = request.FILES
-    try:
-        owner_code = (request.POST.get("owner") or "79").strip()
-        try:
-            owner = unit_get(owner_code)
-        except NotFound:
-            raise Invalid(f"no unit {owner_code}", code="unknown_owner", details=[{
-                "field": "owner", "code": "not_found", "message": f"no unit with code {owner_code[:40]}",
-                "message_vi": f"Đơn vị sở hữu: không có đơn vị mã “{owner_code[:40]}”."}]) from None
-        if "imeta" not in files:
-            raise DomainError("no iMeta", code="invalid", details=[{"field": "imeta", "code": "required", "message": "iMeta file required",
-                                                                     "message_vi": "Cần tệp iMeta."}])
-        imeta_bytes = tables.upload_bytes(files["imeta"])
-        imeta = tables.read_table(imeta_bytes, files["imeta"].name, sheet="iMeta" if imeta_bytes[:2] == b"PK" else None)
-        idata = None
-        if "idata" in files:
-            idata = tables.read_table(tables.upload_bytes(files["idata"]), files["idata"].name, sheet=None)
-        elif imeta_bytes[:2] == b"PK":
-            idata = tables.read_table(imeta_bytes, files["imeta"].name, sheet="iData")
-        steps = None
-        if "pipeline" in files:
-            steps = tables.read_pipeline(tables.upload_bytes(files["pipeline"], limit=tables.PIPELINE_MAX_BYTES), files["pipeline"].name)
-        year = tables.check_year(request.POST["year"].strip()) if request.POST.get("year", "").strip() else None
-        replace = bool(request.POST.get("replace"))
-        with transaction.atomic():  # the framework, its data and its methodology, or none of them
-            framework = services.framework_import(actor=request.user, owner=owner, code=code, name=request.POST.get("name", "").strip() or code,
-                                                  imeta=imeta, replace=replace)
-            if idata is not None:
-                services.dataset_import(actor=request.user, framework=framework, code=request.POST.get("dataset") or "DATA",
-                                        name=request.POST.get("dataset") or "DATA", idata=idata, year=year, replace=replace)
-            if steps is not None:
-                services.methodology_save(actor=request.user, framework=framework, code=request.POST.get("methodology") or "DEFAULT",
-                                          name=request.POST.get("methodology") or "DEFAULT", steps=steps)
-    except (Forbidden, NotFound):
-        raise Http404 from None
-    except DomainError as exc:
-        _error(request, exc)
-        return redirect("index_list")
+    """Import COINr files (``services.index_files_import``, the same path as the API): iMeta (CSV, or an XLSX with
+    iMeta and iData sheets), optionally iData and a pipeline. An existing framework or data set is replaced only
+    when the "replace" box is ticked."""
+    form = request.POST
+    owner = selectors.owner_get(form.get("owner") or "79")
+    framework = services.index_files_import(
+        actor=request.user, owner=owner, code=form.get("code", ""), name=form.get("name", ""), imeta=request.FILES.get("imeta"),
+        idata=request.FILES.get("idata"), pipeline=request.FILES.get("pipeline"), dataset=form.get("dataset", ""),
+        methodology=form.get("methodology", ""), year=form.get("year"), replace=bool(form.get("replace")))
     messages.success(request, _("Imported."))
     return redirect("index_framework", code=framework.code)
 
@@ -236,11 +176,10 @@ def _download(frame: pd.DataFrame, name: str, fmt: str, sheet: str = "Sheet1") -
 
 @login_required
 def export_results(request: HttpRequest, code: str, run_id: int, fmt: str) -> HttpResponse:
-    framework = _framework(code)
-    run = _found(selectors.run_get, framework, run_id)
+    framework = selectors.framework_get(code)
+    run = selectors.run_get(framework, run_id)
     if run.kind == RunKind.UNCERTAINTY:
-        frame = pd.DataFrame.from_records(run.intervals.values("ucode", "nominal", "median", "low", "high"))
-        frame.columns = ["uCode", "Nominal", "Median", "Q05", "Q95"][: len(frame.columns)]
+        frame = selectors.intervals_table(run)
     else:
         frame = selectors.results_table(run)
     return _download(frame, f"{framework.code}-{run.year}-{run.pk}", fmt, sheet="results")
@@ -248,40 +187,37 @@ def export_results(request: HttpRequest, code: str, run_id: int, fmt: str) -> Ht
 
 @login_required
 def export_imeta(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    framework = _framework(code)
-    return _download(tables.imeta_of(framework), f"{framework.code}-iMeta", fmt, sheet="iMeta")
+    framework = selectors.framework_get(code)
+    return _download(selectors.imeta_table(framework), f"{framework.code}-iMeta", fmt, sheet="iMeta")
 
 
 @login_required
 def export_idata(request: HttpRequest, code: str, dataset: str, fmt: str) -> HttpResponse:
-    framework = _framework(code)
-    ds = _found(selectors.dataset_get, framework, dataset)
-    return _download(tables.idata_of(ds), f"{framework.code}-{ds.code}-iData", fmt, sheet="iData")
+    framework = selectors.framework_get(code)
+    ds = selectors.dataset_get(framework, dataset)
+    return _download(selectors.idata_table(ds), f"{framework.code}-{ds.code}-iData", fmt, sheet="iData")
 
 
 # ---------------------------------------------------------------- statistical audit
 
+def _back_from_audit(request, code: str, run_id: int, **_) -> str:
+    """A refused sensitivity analysis returns to the audit, an audit that cannot be made to its run."""
+    return reverse("index_audit" if request.method == "POST" else "index_run", kwargs={"code": code, "run_id": run_id})
+
+
 @login_required
+@errors_return_to(_back_from_audit)
 def audit_page(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
     """"Kiểm định thống kê" of a computed run (``indices/audit.py``); a POST computes and stores the sensitivity
     analysis when it is too slow to compute on the page."""
     from dieuhanh.indices import audit
 
-    framework = _framework(code)
-    run = _found(selectors.run_get, framework, run_id)
+    framework = selectors.framework_get(code)
+    run = selectors.run_get(framework, run_id)
     if request.method == "POST":
-        try:
-            audit.audit_sensitivity_store(actor=request.user, run=run)
-        except (Forbidden, NotFound):
-            raise Http404 from None
-        except DomainError as exc:
-            _error(request, exc)
+        audit.audit_sensitivity_store(actor=request.user, run=run)
         return redirect("index_audit", code=code, run_id=run.pk)
-    try:
-        result = _found(audit.run_audit, run)
-    except DomainError as exc:
-        _error(request, exc)
-        return redirect("index_run", code=code, run_id=run.pk)
+    result = audit.run_audit(run)
     return render(request, "indices/audit.html", {
         "framework": framework, "run": run, "audit": result, "flag_labels": audit.FLAG_LABELS, "alpha_coherent": audit.ALPHA_COHERENT,
         "heatmaps": result.heatmaps(), "weights_chart": result.weights_chart(),

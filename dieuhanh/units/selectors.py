@@ -31,6 +31,34 @@ def unit_get(code: str) -> Unit:
         raise NotFound(f"unit {code} not found") from None
 
 
+def unit_find(code: str) -> Unit | None:
+    """The unit of ``code``, or None (for pages that show something else when it is absent)."""
+    return Unit.objects.select_related("parent").filter(code=code).first()
+
+
+def units_by_code(codes) -> dict[str, Unit]:
+    return {u.code: u for u in Unit.objects.filter(code__in=list(codes))}
+
+
+def first_unit() -> Unit | None:
+    return Unit.objects.order_by("pk").first()
+
+
+def unit_roots() -> QuerySet[Unit]:
+    """Units at the top of the hierarchy."""
+    return Unit.objects.filter(parent__isnull=True)
+
+
+def unit_code_taken(code: str) -> bool:
+    """Whether a unit holds ``code``, case-insensitively (codes differing only by case would confuse people)."""
+    return Unit.objects.filter(code__iexact=code).exists()
+
+
+def open_children_count(unit: Unit) -> int:
+    """How many units directly below ``unit`` are still valid (no end date)."""
+    return Unit.objects.filter(parent=unit, valid_to__isnull=True).count()
+
+
 def unit_search(
     *,
     query: str = "",
@@ -64,6 +92,7 @@ def unit_children(unit: Unit, *, on: dt.date | None = None) -> QuerySet[Unit]:
     return (
         Unit.objects.filter(Q(parent=unit) & valid_on(on))
         .annotate(child_count=Count("children"))
+        .select_related("parent")
         .order_by("kind", "name")
     )
 

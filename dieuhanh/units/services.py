@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import diff, new_event, record, record_many, snapshot
-from dieuhanh.concurrency import lock_version
+from dieuhanh.concurrency import insert_unique, lock_version
 from dieuhanh.core.common.text import fold, normalise_name
-from dieuhanh.errors import Conflict, Invalid
+from dieuhanh.errors import Conflict, Invalid, detail
+from dieuhanh.units import selectors
 from dieuhanh.units.models import UNIT_CODE_PATTERN, Unit, UnitKind
 
 AUDITED_FIELDS = ("code", "name", "short_name", "kind", "division_type", "parent", "valid_from", "valid_to", "source")
@@ -27,13 +28,13 @@ def _check_fields(*, code: str | None = None, name: str | None = None, kind: str
                   valid_from: dt.date | None = None, valid_to: dt.date | None = None) -> None:
     problems = []
     if code is not None and not re.match(UNIT_CODE_PATTERN, code):
-        problems.append({"field": "code", "code": "bad_format", "message": "letters, digits, '.', '_' or '-', at most 40"})
+        problems.append(detail("code", "bad_unit_code"))
     if name is not None and not name:
-        problems.append({"field": "name", "code": "required", "message": "a unit needs a name"})
+        problems.append(detail("name", "required"))
     if kind is not None and kind not in UnitKind.values:
-        problems.append({"field": "kind", "code": "unknown", "message": f"kind must be one of {', '.join(UnitKind.values)}"})
+        problems.append(detail("kind", "unknown_kind", kinds=", ".join(UnitKind.values)))
     if valid_from and valid_to and valid_to < valid_from:
-        problems.append({"field": "valid_to", "code": "before_start", "message": "valid_to is before valid_from"})
+        problems.append(detail("valid_to", "before_start"))
     if problems:
         raise Invalid("invalid unit", details=problems)
 
@@ -56,9 +57,9 @@ def unit_create(
     name = normalise_name(name)
     short_name = normalise_name(short_name)
     _check_fields(code=code, name=name, kind=kind, valid_from=valid_from, valid_to=valid_to)
-    if Unit.objects.filter(code__iexact=code).exists():
+    if selectors.unit_code_taken(code):
         raise Conflict(f"unit code {code} is taken", code="unit_code_taken")
-    unit = Unit.objects.create(
+    unit = Unit(
         code=code,
         name=name,
         short_name=short_name,
@@ -72,6 +73,7 @@ def unit_create(
         valid_to=valid_to,
         source=source,
     )
+    insert_unique(unit)  # two concurrent creates of one code: one unit, one 409
     record(actor=actor, action="unit_create", obj=unit, unit=unit, changes=diff({}, snapshot(unit, AUDITED_FIELDS)))
     return unit
 
@@ -82,7 +84,7 @@ def unit_update(*, actor, unit: Unit, expected_version: int, **changes) -> Unit:
     saved in between, the edit is refused with ``stale_version`` instead of overwriting their change."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise Invalid("unknown fields", details=[{"field": f, "code": "not_editable", "message": "not an editable field"} for f in sorted(unknown)])
+        raise Invalid("unknown fields", details=[detail(f, "not_editable") for f in sorted(unknown)])
     current = lock_version(unit, expected_version)
     before = snapshot(current, AUDITED_FIELDS)
     for field, value in changes.items():
@@ -103,12 +105,13 @@ def unit_update(*, actor, unit: Unit, expected_version: int, **changes) -> Unit:
 def unit_close(*, actor, unit: Unit, valid_to: dt.date, expected_version: int) -> Unit:
     """Mark a unit as ceasing to exist after ``valid_to`` (a merger, a dissolution). Its past stays."""
     current = lock_version(unit, expected_version)
-    open_children = current.children.filter(valid_to__isnull=True).count()
+    open_children = selectors.open_children_count(current)
     if open_children:
         raise Invalid(
             f"unit {current.code} still has {open_children} open units below it",
             code="open_children",
-            details=[{"field": "valid_to", "code": "open_children", "message": f"{open_children} units below are still valid"}],
+            params={"count": open_children},
+            details=[detail("valid_to", "open_children_count", count=open_children)],
         )
     before = snapshot(current, AUDITED_FIELDS)
     current.valid_to = valid_to
@@ -147,7 +150,7 @@ def units_load_official(*, actor, rows: Iterable[UnitRow], progress: Callable[[i
     Rows are applied in bulk; every created or changed unit gets its own audit event.
     """
     rows = list(rows)
-    existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows] + [r.parent_code for r in rows if r.parent_code])}
+    existing = selectors.units_by_code([r.code for r in rows] + [r.parent_code for r in rows if r.parent_code])
     result = LoadResult()
     events = []
     pending = list(rows)
@@ -156,8 +159,8 @@ def units_load_official(*, actor, rows: Iterable[UnitRow], progress: Callable[[i
         ready = [r for r in pending if r.parent_code is None or r.parent_code in existing]
         if not ready:
             missing = sorted({r.parent_code for r in pending})
-            raise Invalid("rows refer to unknown parent units", code="unknown_parent",
-                          details=[{"field": "parent_code", "code": "unknown", "message": code} for code in missing])
+            raise Invalid("rows refer to unknown parent units", code="unknown_parent_unit",
+                          details=[detail("parent_code", "no_unit_with_code", value=code) for code in missing])
         pending = [r for r in pending if not (r.parent_code is None or r.parent_code in existing)]
         to_create, to_update = [], []
         for row in ready:
@@ -190,7 +193,7 @@ def units_load_official(*, actor, rows: Iterable[UnitRow], progress: Callable[[i
                     result.unchanged += 1
             existing[row.code] = unit
         Unit.objects.bulk_create(to_create, batch_size=1000)
-        created = {u.code: u for u in Unit.objects.filter(code__in=[u.code for u in to_create])}
+        created = selectors.units_by_code([u.code for u in to_create])
         existing.update(created)
         for unit in created.values():
             events.append(new_event(actor=actor, action="unit_create", obj=unit, unit=unit, changes=diff({}, snapshot(unit, AUDITED_FIELDS))))
@@ -206,6 +209,6 @@ def units_load_official(*, actor, rows: Iterable[UnitRow], progress: Callable[[i
     if events:
         record_many(events)
     else:
-        record(actor=actor, action="units_load_official", obj=Unit.objects.order_by("pk").first() or Unit(code="-"),
+        record(actor=actor, action="units_load_official", obj=selectors.first_unit() or Unit(code="-"),
                changes={}, note=f"{result.unchanged} units unchanged", object_type="unit_list")
     return result

@@ -5,23 +5,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dieuhanh.access.models import RoleAssignment
 from dieuhanh.access.policy import can
-from dieuhanh.accounts.models import User
-from dieuhanh.accounts.selectors import roles_of, unit_members
+from dieuhanh.accounts.selectors import assignment_get, roles_of, unit_members, user_get_for_grant
 from dieuhanh.accounts.services import role_grant, role_revoke
 from dieuhanh.audit.selectors import history_of_unit_data
-from dieuhanh.errors import NotFound
 from dieuhanh.units import selectors
 from dieuhanh.units.models import UnitKind
 from dieuhanh.units.services import unit_update
 from dieuhanh.web.forms import RoleGrantForm, UnitEditForm
 from dieuhanh.web.messages import run_for_page
+from dieuhanh.web.middleware import errors_return_to
 
 HOME_UNIT = "79"
 
@@ -39,17 +38,13 @@ def composition(unit) -> list[dict]:
     return [{"label": k, "n": v} for k, v in sorted(totals.items(), key=lambda kv: -kv[1])]
 
 
-
-def _unit_or_404(code: str):
-    try:
-        return selectors.unit_get(code)
-    except NotFound:
-        raise Http404 from None
+def _back_to_unit(request, code: str, **_) -> str:
+    return reverse("unit_detail", args=[code])
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    city = selectors.Unit.objects.filter(code=HOME_UNIT).first()
+    city = selectors.unit_find(HOME_UNIT)
     return render(request, "web/home.html", {
         "city": city,
         "composition": composition(city) if city else [],
@@ -72,23 +67,23 @@ def unit_browser(request: HttpRequest) -> HttpResponse:
     if query or kind:
         page = Paginator(selectors.unit_search(query=query, kind=kind), 50).get_page(request.GET.get("page"))
         context["page"] = page
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "search-results":
+    if request.htmx and request.htmx.target == "search-results":
         return render(request, "web/partials/unit_results.html", context)
-    roots = selectors.Unit.objects.filter(parent__isnull=True)
-    context["roots"] = roots
-    context["open_path"] = selectors.unit_ancestors(selectors.Unit.objects.get(code=HOME_UNIT)) if selectors.Unit.objects.filter(code=HOME_UNIT).exists() else []
+    context["roots"] = selectors.unit_roots()
+    home = selectors.unit_find(HOME_UNIT)
+    context["open_path"] = selectors.unit_ancestors(home) if home else []
     return render(request, "web/units.html", context)
 
 
 @login_required
 def unit_tree_children(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _unit_or_404(code)
+    unit = selectors.unit_get(code)
     return render(request, "web/partials/unit_tree_children.html", {"children": selectors.unit_children(unit)})
 
 
 @login_required
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _unit_or_404(code)
+    unit = selectors.unit_get(code)
     user = request.user
     context = {
         "unit": unit,
@@ -113,8 +108,9 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@errors_return_to(_back_to_unit)
 def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _unit_or_404(code)
+    unit = selectors.unit_get(code)
     form = UnitEditForm(request.POST, unit=unit)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -127,25 +123,26 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@errors_return_to(_back_to_unit)
 def role_grant_view(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _unit_or_404(code)
+    unit = selectors.unit_get(code)
     form = RoleGrantForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please correct the highlighted fields: %(fields)s") % {"fields": ", ".join(form.errors)})
         return redirect("unit_detail", code=unit.code)
-    user = User.objects.filter(username__iexact=form.cleaned_data["username"].strip()).first()
-    if user is None:
-        messages.error(request, _("No account with that username."))
-        return redirect("unit_detail", code=unit.code)
+    user = user_get_for_grant(actor=request.user, unit=unit, username=form.cleaned_data["username"])
     run_for_page(request, role_grant, _("Role granted."), actor=request.user, user=user, unit=unit, role=form.cleaned_data["role"])
     return redirect("unit_detail", code=unit.code)
 
 
+def _back_to_assignment_unit(request, assignment_id: int, **_) -> str:
+    return reverse("unit_detail", args=[assignment_get(actor=request.user, assignment_id=assignment_id).unit.code])
+
+
 @login_required
 @require_POST
+@errors_return_to(_back_to_assignment_unit)
 def role_revoke_view(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = RoleAssignment.objects.select_related("unit", "user").filter(pk=assignment_id).first()
-    if assignment is None:
-        raise Http404
+    assignment = assignment_get(actor=request.user, assignment_id=assignment_id)
     run_for_page(request, role_revoke, _("Role revoked."), actor=request.user, assignment=assignment)
     return redirect("unit_detail", code=assignment.unit.code)

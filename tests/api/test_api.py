@@ -49,12 +49,12 @@ def test_unknown_unit_is_404_in_the_envelope(api_client):
     assert response.status_code == 404 and error_of(response)["code"] == "not_found"
 
 
-def test_malformed_json_is_400_and_a_wrong_shape_is_422_with_field_details(api_client):
+def test_malformed_json_is_400_and_a_wrong_shape_is_400_with_field_details(api_client):
     client = api_client("admin", "79", "administrator")
     broken = send(client, "post", "/api/units", raw='{"code": ')
     assert broken.status_code == 400 and error_of(broken)["code"] == "malformed_request"
     wrong = send(client, "post", "/api/units", {"parent_code": "79", "code": "79.X", "kind": "ministry"})
-    assert wrong.status_code == 422
+    assert wrong.status_code == 400 and error_of(wrong)["code"] == "invalid"
     details = error_of(wrong)["details"]
     assert {(d["field"], d["code"]) for d in details} == {("name", "missing"), ("kind", "enum")}
     assert not Unit.objects.filter(code="79.X").exists()
@@ -110,3 +110,30 @@ def test_openapi_document_and_local_docs_page(hcmc):
     assert {"/api/units", "/api/units/{code}", "/api/users", "/api/roles", "/api/me", "/api/auth/token"} <= set(schema["paths"])
     docs = Client().get("/api/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs and "cdn." not in docs
+
+
+def test_granting_to_an_unknown_account_names_the_field_and_outside_ones_reach_reveals_nothing(api_client, make_user):
+    admin = api_client("admin.benthanh", "26743", "administrator")
+    unknown = send(admin, "post", "/api/roles", {"username": "khongco", "unit_code": "26743", "role": "viewer"})
+    assert unknown.status_code == 422 and error_of(unknown)["code"] == "user_not_found"
+    assert [(d["field"], d["code"]) for d in error_of(unknown)["details"]] == [("username", "user_not_found")]
+    make_user("someone", "26740", "viewer")
+    existing_elsewhere = send(admin, "post", "/api/roles", {"username": "someone", "unit_code": "26740", "role": "viewer"})
+    unknown_elsewhere = send(admin, "post", "/api/roles", {"username": "khongco", "unit_code": "26740", "role": "viewer"})
+    assert existing_elsewhere.status_code == unknown_elsewhere.status_code == 404
+    assert existing_elsewhere.json() == unknown_elsewhere.json()
+
+
+def test_revoking_a_missing_or_out_of_reach_role_is_the_same_404(api_client, make_user):
+    from dieuhanh.access.models import RoleAssignment
+
+    make_user("someone", "26740", "viewer")
+    foreign = RoleAssignment.objects.get(user__username="someone")
+    admin = api_client("admin.benthanh", "26743", "administrator")
+    out_of_reach, missing = admin.delete(f"/api/roles/{foreign.pk}"), admin.delete(f"/api/roles/{foreign.pk + 1000}")
+    assert out_of_reach.status_code == missing.status_code == 404 and out_of_reach.json() == missing.json()
+    assert RoleAssignment.objects.get(pk=foreign.pk).revoked_at is None
+    revoked_twice = api_client("admin.saigon", "26740", "administrator")
+    assert revoked_twice.delete(f"/api/roles/{foreign.pk}").status_code == 200
+    again = revoked_twice.delete(f"/api/roles/{foreign.pk}")
+    assert again.status_code == 409 and error_of(again)["code"] == "already_revoked"

@@ -37,6 +37,21 @@ def _messages(response) -> list[str]:
     return [str(m) for m in response.context["messages"]] if response.context else []
 
 
+def _said(response) -> str:
+    """Every message the page shows, as one text."""
+    return " ".join(_messages(response))
+
+
+def _vi(exc) -> str:
+    """The error's sentence as a Vietnamese page shows it (its own and its details')."""
+    from django.utils import translation
+
+    from dieuhanh.web.messages import error_text
+
+    with translation.override("vi"):
+        return error_text(exc)
+
+
 # ---------------------------------------------------------------- 1. a pipeline is data, never a file name
 
 def test_the_engine_reads_a_file_only_when_given_a_path(tmp_path):
@@ -68,7 +83,7 @@ def test_methodology_save_refuses_a_string_and_accepts_the_bare_list(asem):
     for steps in (str(ASEM_PIPELINE), "steps:\n  - step: aggregate\n", 42, {"stages": []}, {"steps": []}):
         with pytest.raises(Invalid) as err:
             methodology_save(actor=SYSTEM, framework=framework, code="STR", name="x", steps=steps)
-        assert err.value.code == "invalid_pipeline" and err.value.details[0]["message_vi"]
+        assert err.value.code == "invalid_pipeline" and "Tệp phương pháp" in _vi(err.value)
     assert not Methodology.objects.filter(code="STR").exists()
     listed = methodology_save(actor=SYSTEM, framework=framework, code="LIST", name="x",
                               steps=[{"step": "normalise"}, {"step": "aggregate"}])
@@ -95,7 +110,7 @@ def test_a_pipeline_file_above_64_kb_is_refused(hcmc, web_client):
     big = ASEM_PIPELINE.read_bytes() + b"\n# " + b"x" * (64 * 1024) + b"\n"
     r = admin.post("/indices/import/", {"code": "BIG", "imeta": _upload(_imeta_bytes(), "ASEM_iMeta.csv"),
                                         "pipeline": _upload(big, "big.yaml")}, follow=True)
-    assert "Tệp “big.yaml” quá lớn (tối đa 64 KB)." in _messages(r)
+    assert "Tệp “big.yaml” quá lớn (tối đa 64 KB)." in _said(r)
     assert not Framework.objects.filter(code="BIG").exists()
 
 
@@ -119,8 +134,12 @@ def test_a_framework_code_that_cannot_be_an_address_is_refused(hcmc, api_client,
     admin = api_client("qt.code", CITY, "administrator")
 
     r = admin.post(f"/api/indices?code={quote(code)}&name=x", {"imeta": io.BytesIO(_imeta_bytes())})
-    assert r.status_code == 422, r.content
-    assert r.json()["error"]["code"] == "invalid_code" and r.json()["error"]["details"][0]["field"] == "code"
+    if len(code) > 40:  # longer than the column: the request schema refuses it (api/fields.column)
+        assert r.status_code == 400, r.content
+        assert r.json()["error"]["details"][0]["code"] == "too_long" and r.json()["error"]["details"][0]["field"] == "code"
+    else:
+        assert r.status_code == 422, r.content
+        assert r.json()["error"]["code"] == "invalid_code" and r.json()["error"]["details"][0]["field"] == "code"
     assert not Framework.objects.exists()
     assert web_client("xem.code", CITY, "viewer").get("/indices/").status_code == 200
 
@@ -141,7 +160,7 @@ def test_methodology_and_data_set_codes_are_checked_too(asem, api_client):
     r = admin.post("/api/indices/ASEM/methodologies", {"code": "a/b", "steps": {"steps": [{"step": "aggregate"}]}}, content_type="application/json")
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "methodology"
     r = admin.post("/api/indices/ASEM/methodologies", {"code": "OK", "steps": str(ASEM_PIPELINE)}, content_type="application/json")
-    assert r.status_code == 422  # a string is not a pipeline (schema or service)
+    assert r.status_code == 400 and r.json()["error"]["details"][0]["field"].startswith("steps")  # a string is not a pipeline
     framework = Framework.objects.get(code="ASEM")
     with pytest.raises(Invalid) as err:
         dataset_import(actor=SYSTEM, framework=framework, code="D/1", name="x", idata=pd.read_csv(ASEM / "ASEM_iData.csv", dtype=object))
@@ -155,15 +174,21 @@ def test_years_outside_1900_to_2100_are_refused_not_500(hcmc, api_client, asem):
     for year in ("99999999999", "1899", "2101"):
         r = admin.post(f"/api/indices?code=YR&name=x&year={year}", {"imeta": io.BytesIO(_imeta_bytes()),
                                                                     "idata": _upload(idata.to_csv(index=False).encode(), "d.csv")})
-        assert r.status_code == 422, (year, r.content)
-        assert r.json()["error"]["code"] == "invalid_year"
+        assert r.status_code == 400, (year, r.content)
+        assert [(d["field"], d["code"]) for d in r.json()["error"]["details"]] == [("year", "out_of_range")]
+    with pytest.raises(Invalid) as err:  # the same import from the page, where the year is text
+        from dieuhanh.indices.services import index_files_import
+
+        index_files_import(actor=SYSTEM, owner=asem[0].owner, code="YR", imeta=_upload(_imeta_bytes(), "m.csv"),
+                           idata=_upload(idata.to_csv(index=False).encode(), "d.csv"), year="2101")
+    assert err.value.code == "invalid_year"
     timed = pd.read_csv(ASEM / "ASEM_iData.csv", dtype=object)
     timed.loc[3, "Time"] = "40000"
     with pytest.raises(Invalid) as err:
         dataset_import(actor=SYSTEM, framework=asem[0], code="T", name="T", idata=timed)
     assert err.value.code == "invalid_year" and timed.loc[3, "uCode"] in err.value.details[0]["field"]
     r = admin.post("/api/indices/ASEM/runs", {"dataset": "ASEM2018", "methodology": "COINR", "year": 99999}, content_type="application/json")
-    assert r.status_code == 422 and not Run.objects.exists()
+    assert r.status_code == 400 and r.json()["error"]["details"][0]["field"] == "year" and not Run.objects.exists()
     with pytest.raises(Invalid):
         index_run(actor=SYSTEM, framework=asem[0], dataset=asem[1], methodology=asem[2], year=40000)
     assert not Framework.objects.filter(code="YR").exists()
@@ -199,10 +224,10 @@ def test_a_zip_that_is_not_a_workbook_is_named_not_500(hcmc, api_client, web_cli
     r = admin.post("/api/indices?code=ZIP&name=x", {"imeta": _upload(buf.getvalue(), "x.xlsx")})
     assert r.status_code == 422, r.content
     detail = r.json()["error"]["details"][0]
-    assert (r.json()["error"]["code"], detail["field"]) == ("unreadable_file", "x.xlsx")
+    assert (r.json()["error"]["code"], detail["field"], detail["code"]) == ("index_unreadable_file", "x.xlsx", "not_a_workbook")
     page = web_client("qt.zipw", CITY, "administrator").post("/indices/import/", {"code": "ZIP", "imeta": _upload(buf.getvalue(), "x.xlsx")},
                                                               follow=True)
-    assert "Tệp “x.xlsx” không đọc được: không phải bảng tính XLSX hợp lệ." in _messages(page)
+    assert "Tệp “x.xlsx” không đọc được. (x.xlsx: Không phải bảng tính XLSX hợp lệ.)" in _messages(page)
     with pytest.raises(Invalid) as err:
         tables.read_table(b"PK\x03\x04 not a zip at all", "broken.xlsx")
     assert err.value.details[0]["field"] == "broken.xlsx"
@@ -218,7 +243,7 @@ def test_uploads_are_refused_by_the_setting_before_they_are_read(hcmc, api_clien
     assert r.status_code == 422 and r.json()["error"]["code"] == "file_too_large"
     page = web_client("qt.sizew", CITY, "administrator").post("/indices/import/", {"code": "BIG", "imeta": _upload(_imeta_bytes(), "ASEM_iMeta.csv")},
                                                                follow=True)
-    assert "Tệp “ASEM_iMeta.csv” quá lớn (tối đa 1 KB)." in _messages(page)
+    assert "Tệp “ASEM_iMeta.csv” quá lớn (tối đa 1 KB)." in _said(page)
     assert not Framework.objects.exists()
 
     class Declared:  # an upload that says it is large: refused without a single read
@@ -315,7 +340,7 @@ def test_replications_that_are_not_a_number_are_said_in_vietnamese(asem, web_cli
 def test_a_mistyped_owner_is_a_field_error_not_404(hcmc, web_client, api_client):
     admin = web_client("qt.own", CITY, "administrator")
     r = admin.post("/indices/import/", {"code": "OWN", "owner": "79.KHONGCO", "imeta": _upload(_imeta_bytes(), "ASEM_iMeta.csv")}, follow=True)
-    assert r.status_code == 200 and "Đơn vị sở hữu: không có đơn vị mã “79.KHONGCO”." in _messages(r)
+    assert r.status_code == 200 and "Đơn vị sở hữu: không có đơn vị mã “79.KHONGCO”." in _said(r)
     r = api_client("qt.owna", CITY, "administrator").post("/api/indices?code=OWN&name=x&owner=79.KHONGCO", {"imeta": io.BytesIO(_imeta_bytes())})
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "owner"
     assert not Framework.objects.exists()

@@ -67,5 +67,5 @@ def test_rows_with_an_unknown_parent_load_nothing():
             UnitRow(code="99999", name="Xã Không Có", kind="commune", division_type="xã", parent_code="98", valid_from=None, source="t")]
     with pytest.raises(Invalid) as err:
         units_load_official(actor=SYSTEM, rows=rows)
-    assert err.value.code == "unknown_parent"
+    assert err.value.code == "unknown_parent_unit"
     assert Unit.objects.count() == 0 and AuditEvent.objects.count() == 0

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -99,7 +100,9 @@ class Command(BaseCommand):
         self.stdout.write(f"uncertainty analysis ({options['replications']} replications) written to {out}")
 
     def _import(self, options) -> None:
-        from dieuhanh.indices import services, tables
+        from django.core.files import File
+
+        from dieuhanh.indices import selectors, services
         from dieuhanh.indices.shipped import load_shipped
         from dieuhanh.units.selectors import unit_get
 
@@ -111,18 +114,19 @@ class Command(BaseCommand):
                 return
             if not options["framework"] or not options["imeta"]:
                 raise CommandError("give --shipped, or --framework CODE with --imeta FILE")
-            imeta = tables.read_table(_existing(options["imeta"], "--imeta").read_bytes(), str(options["imeta"]), sheet=None)
-            framework = services.framework_import(actor=actor, owner=unit_get(options["owner"]), code=options["framework"],
-                                                  name=options["name"] or options["framework"], imeta=imeta, replace=options["replace"])
-            self.stdout.write(f"framework {framework.code} v{framework.version}: {framework.elements.count()} elements")
-            if options["idata"]:
-                idata = tables.read_table(_existing(options["idata"], "--idata").read_bytes(), str(options["idata"]))
-                dataset = services.dataset_import(actor=actor, framework=framework, code=options["dataset"], name=options["dataset"],
-                                                  idata=idata, year=options["year"], replace=options["replace"])
-                self.stdout.write(f"data set {dataset.code}: {dataset.units.count()} units")
-            if options["pipeline"]:
-                steps = tables.read_pipeline(_existing(options["pipeline"], "--pipeline").read_bytes(), str(options["pipeline"]))
-                m = services.methodology_save(actor=actor, framework=framework, code=options["methodology"], name=options["methodology"], steps=steps)
+            paths = {k: _existing(options[k], f"--{k}") for k in ("imeta", "idata", "pipeline") if options[k]}
+            with ExitStack() as stack:  # the same import as the page and the API: all the files or none
+                files = {k: File(stack.enter_context(path.open("rb")), name=path.name) for k, path in paths.items()}
+                framework = services.index_files_import(
+                    actor=actor, owner=unit_get(options["owner"]), code=options["framework"], name=options["name"], imeta=files["imeta"],
+                    idata=files.get("idata"), pipeline=files.get("pipeline"), dataset=options["dataset"],
+                    methodology=options["methodology"], year=options["year"], replace=options["replace"])
+            self.stdout.write(f"framework {framework.code} v{framework.version}: {len(selectors.elements(framework))} elements")
+            if "idata" in files:
+                dataset = selectors.dataset_get(framework, options["dataset"])
+                self.stdout.write(f"data set {dataset.code}: {len(selectors.unit_names(dataset))} units")
+            if "pipeline" in files:
+                m = selectors.methodology_get(framework, options["methodology"])
                 self.stdout.write(f"methodology {m.code} v{m.version}")
         except DomainError as exc:
             raise _domain(exc) from None
