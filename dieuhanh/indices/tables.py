@@ -164,7 +164,8 @@ def invalid_from(exc: FrameworkError, *, what: str) -> Invalid:
 
 
 # Engine codes whose name the catalogue already gives another domain's sentence
-ENGINE_DETAIL_CODES = {"unknown_parent": "unknown_parent_element"}
+ENGINE_DETAIL_CODES = {"unknown_parent": "unknown_parent_element", "missing_column": "missing_column_element",
+                       "missing_code": "missing_code_element", "negative_weight": "negative_weight_element"}
 
 
 def read_table(content: bytes, filename: str = "", *, sheet: str | None = None) -> pd.DataFrame:
