@@ -55,3 +55,13 @@ def values_unapprove(actor, *, unit, **_):
 def values_import(actor, **_):
     # Every row is authorised as its own value_set inside the import (all rows or none).
     return None
+
+
+@authorizes
+def values_save(actor, *, unit, **_):
+    require(actor, "value_enter", unit)
+
+
+@authorizes
+def value_attach_evidence(actor, *, unit, **_):
+    require(actor, "value_enter", unit)

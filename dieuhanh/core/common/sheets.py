@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
 class RowError:
     """A problem in a sheet: its row (0 for the whole file), the column (a letter or a header, "" for the whole
-    row), a stable English code and a Vietnamese message for the official who filled the sheet."""
+    row), a stable English code and a Vietnamese message for the official who filled the sheet. A core that
+    leaves the sentence to the message catalogue gives ``params`` instead (and no ``message``): the sentence is
+    ``dieuhanh.messages.render(code, params)``."""
 
     row: int
     column: str
     code: str
-    message: str
+    message: str = ""
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
