@@ -125,6 +125,15 @@ MESSAGES: dict[str, str] = {
     "framework_owner_differs": _("This framework belongs to another unit."),
     "no_result": _("There is no result yet."),
     # --- dossiers (Decision 766) --------------------------------------------------------------------------------
+    "store_unavailable": _("The dossier store is busy (an import is running); please try again in a few minutes."),
+    "store_busy": _("The dossier store is busy (an import is running); please try again in a few minutes."),
+    "end_before_start": _("The end date is before the start date."),
+    "period_in_future": _("This period has not begun yet."),
+    "period_and_range": _("Choose a period or a date range, not both."),
+    "incomplete_range": _("A date range needs both a start and an end date."),
+    "outside_calendar": _("Dates run from %(first)s to %(last)s."),
+    "bad_drilldown": _("Drill down by one of %(keys)s."),
+    "not_percent": _("%(indicator)s is not a percent indicator."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }
 

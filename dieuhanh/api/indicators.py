@@ -227,7 +227,7 @@ def save_values(request, body: ValuesIn):
 
 
 @router.post("/indicators/{code}/evidence", response={201: ValueOut, **ERRORS}, summary="Attach an evidence file to a value")
-def add_evidence(request, code: str, unit: str, period: PeriodKey, version: int, file: File[UploadedFile]):
+def add_evidence(request, code: str, unit: str, period: str, version: int, file: File[UploadedFile]):
     value = services.value_attach_evidence(actor=request.auth, indicator=selectors.indicator_get(code), unit=unit_get(unit),
                                            period=period, filename=file.name or "", content=file.read(), expected_version=version)
     return Status(201, _value_out(value))
@@ -273,7 +273,7 @@ def unapprove(request, body: ApprovalIn):
 
 
 @router.post("/indicator-data/import", response={200: dict, **ERRORS}, summary="Import a values sheet (all rows or none)")
-def import_values(request, file: File[UploadedFile], unit: str | None = None, period: PeriodKey | None = None):
+def import_values(request, file: File[UploadedFile], unit: str | None = None, period: str | None = None):
     if file.size > 20 * 1024 * 1024:
         raise Invalid("the file is too large", code="file_too_large", details=[{"field": "file", "code": "file_too_large"}])
     saved = services.values_import(actor=request.auth, content=file.read(), expected_unit=unit, expected_period=period)
@@ -281,7 +281,8 @@ def import_values(request, file: File[UploadedFile], unit: str | None = None, pe
 
 
 @router.get("/indicator-data/due", response={200: list[dict], **ERRORS}, summary="Due and missing values of a reporting round")
-def due(request, period: PeriodKey, unit: str | None = None):
+def due(request, period: str, unit: str | None = None):
+    """``period`` is read by the one period parser: empty, ``null`` or malformed → 400 ``invalid_period``."""
     if unit:
         u = unit_get(unit)
         require(request.auth, "unit_data_view", u)
@@ -294,7 +295,7 @@ def due(request, period: PeriodKey, unit: str | None = None):
 
 
 @router.get("/indicator-data/history", response={200: list[dict], **ERRORS}, summary="Changes to one value")
-def value_history(request, indicator: str, unit: str, period: PeriodKey):
+def value_history(request, indicator: str, unit: str, period: str):
     from dieuhanh.audit.selectors import history_for
 
     u = unit_get(unit)

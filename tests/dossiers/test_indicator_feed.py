@@ -118,10 +118,10 @@ def test_a_formula_indicator_and_a_bad_period_are_refused(fed, settings):
     assert formula.value.code == "not_feedable"
     with pytest.raises(DomainError) as bad:
         on_time_feed(actor=SYSTEM, indicator=Indicator.objects.get(code="HS_DUNGHAN"), period="2026-13", as_of=AS_OF)
-    assert bad.value.code == "bad_period"
+    assert bad.value.code == "invalid_period"
     with pytest.raises(DomainError) as ancient:
         on_time_feed(actor=SYSTEM, indicator=Indicator.objects.get(code="HS_DUNGHAN"), period="0001", as_of=AS_OF)
-    assert ancient.value.code == "bad_period"
+    assert ancient.value.code == "invalid_period"
 
 
 def test_the_command_feeds_every_configured_indicator_and_lists_skips(fed):
