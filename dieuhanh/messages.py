@@ -134,6 +134,26 @@ MESSAGES: dict[str, str] = {
     "outside_calendar": _("Dates run from %(first)s to %(last)s."),
     "bad_drilldown": _("Drill down by one of %(keys)s."),
     "not_percent": _("%(indicator)s is not a percent indicator."),
+    "missing_value": _("%(label)s is missing."),
+    "duplicate_id": _("Code «%(value)s» is the same as on row %(other)s."),
+    "unknown_agency": _("Agency code «%(value)s» is not in the list of agencies and units."),
+    "bad_channel": _("Channel «%(value)s» is not valid: only 1 (in person), 2 (online) or 3 (public postal service)."),
+    "bad_paid_online": _("Online payment «%(value)s» is not valid: only 0 (no), 1 (the National Public Service Portal), "
+                         "2 (the city's payment portal) or empty."),
+    "bad_timestamp": _("%(label)s «%(value)s» is not a valid date and time (e.g. 05/03/2026 14:20 or 2026-03-05 14:20:00)."),
+    "finish_before_receipt": _("The end of processing «%(value)s» is before the receipt (%(other)s)."),
+    "before_receipt": _("%(label)s «%(value)s» is before the receipt (%(other)s)."),
+    "bad_number": _("%(label)s «%(value)s» is not a valid number."),
+    "bad_count": _("%(label)s «%(value)s» is not a valid whole number (from 0 to %(max)s)."),
+    "negative_number": _("%(label)s «%(value)s» may not be negative."),
+    "bad_boolean": _("%(label)s «%(value)s» is not valid: only 1/0, true/false, có/không, x or empty."),
+    "bad_value": _("%(label)s «%(value)s» is not valid: only toàn trình, một phần, không (full, partial, none) or empty."),
+    "bad_rating": _("Rating «%(value)s» is not valid: only hài lòng, bình thường, không hài lòng (satisfied, neutral, "
+                    "dissatisfied) or empty."),
+    "unreadable_file": _("The file cannot be read (wrong format or not UTF-8): %(error)s"),
+    "unsupported_format": _("Only CSV, Parquet or Excel (.xlsx) files are taken; «%(file)s» is none of these."),
+    "duplicate_column": _("Column %(label)s appears twice («%(first)s» and «%(second)s»)."),
+    "missing_column": _("The file lacks the required column %(label)s."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }
 
