@@ -119,6 +119,45 @@ MESSAGES: dict[str, str] = {
     "rule_unknown_reference": _("No such indicator: %(codes)s."),
     "rule_bad_max_change": _("The largest change allowed must be a positive number."),
     "rule_unknown_kind": _("Unknown rule kind “%(kind)s”."),
+    "formula_of_indicator": _("Indicator %(indicator)s: %(problem)s"),
+    "formula_bad_code": _("Code “%(value)s” is not valid (position %(at)s): an indicator code is made of letters without "
+                          "accents, digits, “_” and “.”, starts with a letter, and a dot is followed by a letter or a digit."),
+    "formula_number_too_large": _("Number “%(value)s” is too large (position %(at)s)."),
+    "formula_misplaced_dot": _("The dot at position %(at)s is out of place: the dot is the decimal mark, with digits on "
+                               "both sides (1.5); do not use it to group thousands."),
+    "formula_bad_character": _("Character “%(char)s” cannot be used in a formula (position %(at)s)."),
+    "formula_bad_letter": _("Character “%(char)s” cannot be used in a formula (position %(at)s). Letters in an indicator "
+                            "code are letters without accents, digits, “_” and “.”, starting with a letter."),
+    "formula_times_sign": _("Character “%(char)s” cannot be used in a formula (position %(at)s). Use * to multiply."),
+    "formula_divide_sign": _("Character “%(char)s” cannot be used in a formula (position %(at)s). Use / to divide."),
+    "formula_percent_sign": _("Character “%(char)s” cannot be used in a formula (position %(at)s). For a percentage, "
+                              "multiply by 100."),
+    "formula_empty": _("The formula is empty."),
+    "formula_too_deep": _("The formula nests more than %(max)s levels (position %(at)s); split it into intermediate "
+                          "indicators."),
+    "formula_bad_exponent": _("The exponent at position %(at)s must be a fixed whole number from 0 to %(max)s (not an "
+                              "indicator code)."),
+    "formula_incomplete": _("The formula is incomplete: a number or an indicator code is missing at the end."),
+    "formula_missing_operand": _("A number or an indicator code is missing before “%(token)s” (position %(at)s)."),
+    "formula_unknown_function": _("There is no function “%(name)s” (position %(at)s); the functions are: %(functions)s."),
+    "formula_arguments_exact": _("Function %(function)s takes exactly %(wanted)s arguments, here %(given)s (position %(at)s)."),
+    "formula_arguments_at_least": _("Function %(function)s takes at least %(wanted)s arguments, here %(given)s (position "
+                                    "%(at)s)."),
+    "formula_round_digits": _("The number of decimals of round (position %(at)s) must be a fixed whole number from 0 to "
+                              "%(max)s."),
+    "formula_unclosed": _("The “(” at position %(at)s is not closed with “)”."),
+    "formula_unopened": _("The “)” at position %(at)s has no matching “(”."),
+    "formula_comma_decimal": _("Comma at position %(at)s: decimals are written with a dot (1.5, not 1,5) and thousands are "
+                               "not grouped."),
+    "formula_misplaced_comma": _("The comma at position %(at)s is out of place: a comma only separates the arguments of a "
+                                 "function, e.g. max(A, B)."),
+    "formula_missing_operator": _("An operation (+, -, *, /) is missing before “%(token)s” (position %(at)s)."),
+    "formula_too_long": _("The formula has %(length)s characters, more than the limit of %(max)s."),
+    "formula_self_reference": _("The formula may not use its own code %(indicator)s (position %(at)s)."),
+    "formula_unknown_reference": _("There is no indicator with code “%(reference)s” (position %(at)s)."),
+    "formula_unknown_reference_guess": _("There is no indicator with code “%(reference)s” (position %(at)s). Did you mean "
+                                         "“%(guess)s”? Codes are case-sensitive."),
+    "formula_cycle": _("These indicators are computed from each other in a circle: %(cycle)s."),
     # --- indices ------------------------------------------------------------------------------------------------
     "index_missing_year": _("The data set has no values for this year."),
     "index_mismatch": _("The data does not match the framework."),

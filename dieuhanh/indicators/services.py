@@ -40,6 +40,14 @@ def _user(actor):
     return None if is_system(actor) else actor
 
 
+def formula_problem(exc: FormulaError) -> str:
+    """The sentence of a formula problem in the active language: "Indicator X: …" when it names the formula."""
+    problem = render(exc.says, exc.params)
+    if exc.indicator is None or exc.code == "cycle":
+        return problem
+    return render("formula_of_indicator", {"indicator": exc.indicator, "problem": problem})
+
+
 def _check_formula(code: str, formula: str) -> None:
     """Parse every formula of the registry with this one in place: unknown references and cycles are refused now."""
     formulas = dict(Indicator.objects.exclude(formula="").exclude(code=code).values_list("code", "formula"))
@@ -49,9 +57,9 @@ def _check_formula(code: str, formula: str) -> None:
     try:
         check_definitions(formulas, known)
     except FormulaError as exc:
-        # formula.py still words its problems itself (to be moved to the catalogue like the other cores)
-        raise Invalid(exc.message, code=f"formula_{exc.code}",
-                      details=[{"field": "formula", "code": exc.code, "message": exc.message}]) from None
+        # the precise sentence's code (formula_cycle, formula_unclosed, …); the detail keeps the problem's kind
+        raise Invalid(str(exc), code=exc.says, params=exc.params,
+                      details=[{"field": "formula", "code": exc.code, "message": formula_problem(exc)}]) from None
 
 
 def _validate_indicator(*, aggregation: str, weight_indicator, period_type: str) -> None:
@@ -148,7 +156,8 @@ def rule_create(*, actor, indicator: Indicator, kind: str, params: dict, severit
     try:
         check_rule_definition(kind, params, set(Indicator.objects.values_list("code", flat=True)))
     except FormulaError as exc:
-        raise Invalid(exc.message, code="invalid_rule", details=[{"field": "params", "code": exc.code, "message": exc.message}]) from None
+        raise Invalid(str(exc), code="invalid_rule",
+                      details=[{"field": "params", "code": exc.code, "message": formula_problem(exc)}]) from None
     except CoreError as exc:
         raise Invalid(str(exc), code="invalid_rule", details=[_problem("params", exc.code, **exc.params)]) from None
     rule = ValidationRule.objects.create(indicator=indicator, kind=kind, params=params, severity=severity, message=message)
