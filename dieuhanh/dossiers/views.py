@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from dieuhanh.core.common.errors import CoreError
 from dieuhanh.dossiers import exports, selectors, services
 from dieuhanh.dossiers.selectors import StoreUnavailable
 from dieuhanh.dossiers.store import StoreBusy
-from dieuhanh.errors import BadRequest
+from dieuhanh.errors import BadRequest, NotFound
 from dieuhanh.messages import render as message
 from dieuhanh.units.selectors import unit_get
 from dieuhanh.web.middleware import errors_return_to
@@ -98,7 +98,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     span, error = _span(request)
     by = request.GET.get("by", "procedure")
     if by not in selectors.DRILL_KEYS:
-        raise Http404
+        raise NotFound(f"no drill-down by {by!r}")
     rows = []
     if not error:
         rows, error = _read(lambda s: selectors.drilldown(unit, s, by), span, error)

@@ -12,7 +12,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.access.policy import can, require
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.indicators.values_sheet import TemplateRow, format_number, write_values_sheet
-from dieuhanh.errors import Invalid
+from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.indicators import selectors, services
 from dieuhanh.indicators.models import ApprovalStatus, ValueStatus
 from dieuhanh.units.selectors import unit_get
@@ -104,7 +104,7 @@ _STEPS = {"approve": services.values_approve, "return": services.values_return, 
 @errors_return_to(_entry_url)
 def approval_action(request: HttpRequest, code: str, period: str, step: str) -> HttpResponse:
     if step not in _STEPS:
-        raise Http404
+        raise NotFound(f"no approval step {step!r}")
     unit = unit_get(code)
     note = request.POST.get("note", "")
     extra = {} if step == "approve" else ({"note": note} if step == "return" else {"reason": note})
@@ -157,7 +157,7 @@ def my_entry(request: HttpRequest) -> HttpResponse:
 
     assignment = roles_of(request.user).first()
     if assignment is None:
-        raise Http404
+        raise NotFound("no role: no entry form to go to")
     year = timezone.localdate().year
     return redirect("indicator_entry", code=assignment.unit.code, period=str(year))
 

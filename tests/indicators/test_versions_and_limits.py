@@ -161,3 +161,25 @@ def test_two_concurrent_first_saves_give_one_value_and_one_409(registry, make_us
     assert sorted(outcomes) == ["already_exists", "saved"]
     value = Value.objects.get()
     assert value.version == 1 and value.value in (100, 200)
+
+
+@pytest.mark.parametrize("method,url", [("get", "/units/00000/data/2025/"), ("get", "/indicators/KHONG_CO/"),
+                                        ("get", "/units/26740/data/2025/"), ("post", "/units/26743/data/2025/giaoviec/"),
+                                        ("get", "/units/00000/scorecard/"), ("post", "/units/26740/data/2025/approve/")])
+def test_missing_or_forbidden_pages_answer_the_vietnamese_404_page(registry, web_client, method, url):
+    response = getattr(web_client("canbo", "26743", "reporter"), method)(url)  # 26740: another ward, out of reach
+    assert response.status_code == 404 and "Không tìm thấy trang" in response.content.decode()
+
+
+def test_evidence_needs_the_version_of_the_value(registry, api_client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    reporter = api_client("canbo", "26743", "reporter")
+    post(reporter, "/api/indicators/HS_TIEPNHAN/values", {"unit": "26743", "period": "2025", "value": 1200})
+    url = "/api/indicators/HS_TIEPNHAN/evidence?unit=26743&period=2025"
+    missing = reporter.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7 a")})
+    assert missing.status_code == 400 and "version" in named(missing)
+    stale = reporter.post(url + "&version=3", {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7 a")})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_version"
+    assert Value.objects.get().evidence_name == ""
