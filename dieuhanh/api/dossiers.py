@@ -3,8 +3,8 @@ series, the drill-down by procedure or channel, CSV/XLSX exports, and the on-tim
 
 Periods: ``period`` (``2026-03``, ``2026-Q1``, ``2026-H1``, ``2026``) or ``from`` and ``to`` (``dd/mm/yyyy`` or
 ``yyyy-mm-dd``); neither → the latest month with dossiers. Spans are clipped to today. Bad input → 400 with
-``bad_period``, ``bad_date``, ``end_before_start``, ``incomplete_range``, ``period_and_range``,
-``period_in_future`` or ``bad_drilldown``. Rates are 0–1; points as earned; ``total`` on the 100-point scale
+``invalid_period`` or ``invalid_date`` (naming the field), ``end_before_start``, ``incomplete_range``,
+``period_and_range``, ``period_in_future``, ``outside_calendar`` or ``bad_drilldown``. Rates are 0–1; points as earned; ``total`` on the 100-point scale
 rescaled over ``max_points`` (the points of the indicators the data allows). Every signed-in user may read every
 unit (public-service performance data). While an import holds the dossier store, reads answer 503
 ``store_unavailable``.
@@ -22,10 +22,10 @@ from typing import Any
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from dieuhanh.access.policy import can
+from dieuhanh.api.fields import PeriodKey, column
 from dieuhanh.api.schemas import ERRORS, Error
 from dieuhanh.dossiers import exports, selectors, services
-from dieuhanh.errors import NotFound
+from dieuhanh.indicators.models import Indicator
 from dieuhanh.units.selectors import unit_get
 
 router = Router(tags=["public-service quality (Decision 766)"])
@@ -121,10 +121,12 @@ class DrilldownOut(Schema):
     rows: list[DrillRowOut]
 
 
+# Query texts are read by the one period and date parser inside ``span_of``: a bad one is a 400 whose code is the
+# parser's (``invalid_period``, ``invalid_date``).
 class PeriodQuery(Schema):
-    period: str | None = Field(None, description="2026-03, 2026-Q1, 2026-H1 or 2026")
-    from_: str | None = Field(None, alias="from", description="first day, dd/mm/yyyy or yyyy-mm-dd")
-    to: str | None = Field(None, description="last day, dd/mm/yyyy or yyyy-mm-dd")
+    period: str | None = Field(None, max_length=40, description="2026-03, 2026-Q1, 2026-H1 or 2026")
+    from_: str | None = Field(None, max_length=40, alias="from", description="first day, dd/mm/yyyy or yyyy-mm-dd")
+    to: str | None = Field(None, max_length=40, description="last day, dd/mm/yyyy or yyyy-mm-dd")
 
 
 class ExportQuery(PeriodQuery):
@@ -132,9 +134,9 @@ class ExportQuery(PeriodQuery):
 
 
 class FeedIn(Schema):
-    period: str = Field(..., description="2026, 2026-Q1 or 2026-03: the indicator's own periods overlapping it are fed")
-    indicator: str | None = Field(None, description="one on-time indicator's code; default: every configured on-time "
-                                                   "indicator you manage")
+    period: PeriodKey = Field(..., description="2026, 2026-Q1 or 2026-03: the indicator's own periods overlapping it are fed")
+    indicator: column(Indicator, "code") | None = Field(None, description="one on-time indicator's code; default: every "
+                                                                         "configured on-time indicator you manage")
     overwrite: bool = Field(False, description="also replace values typed by hand (never submitted or approved ones)")
 
 
@@ -205,17 +207,8 @@ def unit_export(request, code: str, q: Query[ExportQuery]):
 @router.post("/d766/feed", response={200: list[FeedOut], **ERRORS},
              summary="Write the on-time rate (2.1) into the on-time indicators (steering/administrators of their owner)")
 def feed(request, payload: FeedIn):
-    configured = services.on_time_indicators()
-    if payload.indicator:
-        targets = [i for i in configured if i.code == payload.indicator]
-        if not targets:
-            raise NotFound(f"indicator {payload.indicator} not found among the on-time indicators")
-    else:
-        targets = [i for i in configured if can(request.user, "indicator_manage", i.owner)]
-        if not targets:
-            raise NotFound("no on-time indicator you manage")
     results = []
-    for indicator in targets:
+    for indicator in selectors.feed_targets(request.user, payload.indicator):
         r = services.on_time_feed(actor=request.user, indicator=indicator, period=payload.period, overwrite=payload.overwrite)
         s = r.summary()
         results.append({"indicator": r.indicator, "periods": r.periods, "written": s["written"], "unchanged": s["unchanged"],

@@ -8,34 +8,40 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from dieuhanh.access.policy import require
+from dieuhanh.api.fields import PeriodKey, column
 from dieuhanh.api.schemas import ERRORS
+from dieuhanh.errors import Invalid
 from dieuhanh.indicators import selectors, services
-from dieuhanh.indicators.models import Approval, Value
-from dieuhanh.plans.models import Task
+from dieuhanh.indicators.models import Approval, Indicator, Target, Value
+from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import unit_get, units_in_reach
 
 router = Router(tags=["indicators"])
 
 
+UnitCode = column(Unit, "code")
+IndicatorCode = column(Indicator, "code")
+
+
 class IndicatorIn(Schema):
-    code: str = Field(..., max_length=40, pattern=r"^[A-Za-z][A-Za-z0-9_.]*$")
-    name: str = Field(..., max_length=300)
-    name_en: str = ""
+    code: IndicatorCode = Field(..., pattern=r"^[A-Za-z][A-Za-z0-9_.]*$")
+    name: column(Indicator, "name")
+    name_en: column(Indicator, "name_en") = ""
     kind: str = Field(..., pattern="^(strategic|operational)$")
-    owner: str = Field(..., description="unit code of the owner")
-    measure: str = ""
+    owner: UnitCode = Field(..., description="unit code of the owner")
+    measure: column(Indicator, "measure") = ""
     value_type: str = Field("number", pattern="^(number|percent|money_vnd|money_usd|count|rank)$")
     higher_is_better: bool | None = None
     period_type: str = Field("yearly", pattern="^(yearly|half_yearly|quarterly|monthly)$")
     aggregation: str = Field("sum", pattern="^(sum|mean|weighted_mean|min|max|none)$")
-    weight_indicator: str | None = None
-    formula: str = ""
-    reporting_units: list[str] = []
-    communes_of: str | None = None
+    weight_indicator: IndicatorCode | None = None
+    formula: column(Indicator, "formula") = ""
+    reporting_units: list[UnitCode] = []
+    communes_of: UnitCode | None = None
     decimals: int = Field(1, ge=0, le=6)
-    source: str = ""
-    methodology: str = ""
-    tasks: list[int] = []
+    source: column(Indicator, "source") = ""
+    methodology: column(Indicator, "methodology") = ""
+    tasks: list[column(Indicator, "id")] = []
 
 
 class IndicatorOut(Schema):
@@ -56,13 +62,13 @@ class IndicatorOut(Schema):
 
 
 class TargetIn(Schema):
-    unit: str
-    year: int
-    value: Decimal
-    value_high: Decimal | None = None
+    unit: UnitCode
+    year: int = Field(..., ge=1900, le=2100)
+    value: column(Target, "value")
+    value_high: column(Target, "value_high") | None = None
     kind: str = Field("target", pattern="^(target|baseline)$")
-    label: str = ""
-    source: str = ""
+    label: column(Target, "label") = ""
+    source: column(Target, "source") = ""
 
 
 class TargetOut(Schema):
@@ -75,13 +81,31 @@ class TargetOut(Schema):
 
 
 class ValueIn(Schema):
-    unit: str
-    period: str
-    value: Decimal | None
+    unit: UnitCode
+    period: PeriodKey
+    value: column(Value, "value") | None
     status: str = Field("final", pattern="^(estimated|provisional|final)$")
-    comment: str = ""
-    source: str = ""
-    version: int | None = None
+    comment: column(Value, "comment") = ""
+    source: column(Value, "source") = ""
+    version: int | None = Field(None, ge=0, description="the version read; required to correct an existing value, "
+                                                         "left out to enter the first value")
+
+
+class EntryIn(Schema):
+    indicator: IndicatorCode
+    value: column(Value, "value") | None
+    status: str = Field("final", pattern="^(estimated|provisional|final)$")
+    comment: column(Value, "comment") = ""
+    source: column(Value, "source") = ""
+    version: int | None = Field(None, ge=0, description="required to correct an existing value")
+
+
+class ValuesIn(Schema):
+    unit: UnitCode
+    period: PeriodKey
+    entries: list[EntryIn] = Field(..., max_length=500)
+    submit: bool = Field(False, description="submit the period for approval after saving")
+    approval_version: int | None = Field(None, description="the version of the period's approval read; required to submit")
 
 
 class ValueOut(Schema):
@@ -119,10 +143,10 @@ class OnTrackOut(Schema):
 
 
 class ApprovalIn(Schema):
-    unit: str
-    period: str
-    version: int | None = None
-    note: str = ""
+    unit: UnitCode
+    period: PeriodKey
+    version: int = Field(..., description="the version of the period's approval read (1 before any step)")
+    note: column(Approval, "note") = ""
 
 
 class ApprovalOut(Schema):
@@ -153,12 +177,7 @@ def _approval_out(a: Approval) -> dict:
 
 @router.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, summary="The indicator catalogue")
 def list_indicators(request, kind: str | None = None, q: str = ""):
-    qs = selectors.Indicator.objects.filter(active=True).select_related("owner")
-    if kind:
-        qs = qs.filter(kind=kind)
-    for term in q.split():
-        qs = qs.filter(name__icontains=term) | qs.filter(code__icontains=term)
-    return [_indicator_out(i) for i in qs]
+    return [_indicator_out(i) for i in selectors.indicators_active(kind=kind, q=q[:200])]
 
 
 @router.post("/indicators", response={201: IndicatorOut, **ERRORS}, summary="Register an indicator")
@@ -168,7 +187,7 @@ def create_indicator(request, body: IndicatorIn):
     data["reporting_units"] = [unit_get(c) for c in data.pop("reporting_units")]
     data["communes_of"] = unit_get(data["communes_of"]) if data["communes_of"] else None
     data["weight_indicator"] = selectors.indicator_get(data["weight_indicator"]) if data["weight_indicator"] else None
-    data["tasks"] = list(Task.objects.filter(pk__in=data.pop("tasks")))
+    data["tasks"] = selectors.tasks_by_ids(data.pop("tasks"))
     return Status(201, _indicator_out(services.indicator_create(actor=request.auth, owner=owner, **data)))
 
 
@@ -179,7 +198,7 @@ def get_indicator(request, code: str):
 
 @router.get("/indicators/{code}/targets", response={200: list[TargetOut], **ERRORS})
 def list_targets(request, code: str):
-    return [_target_out(t) for t in selectors.indicator_get(code).targets.select_related("unit")]
+    return [_target_out(t) for t in selectors.targets_of(selectors.indicator_get(code))]
 
 
 @router.post("/indicators/{code}/targets", response={201: TargetOut, **ERRORS}, summary="Set a target or a baseline")
@@ -198,18 +217,19 @@ def set_value(request, code: str, body: ValueIn):
     return Status(201, _value_out(value))
 
 
-@router.post("/indicators/{code}/evidence", response={201: ValueOut, **ERRORS}, summary="Attach an evidence file to a value")
-def add_evidence(request, code: str, unit: str, period: str, file: File[UploadedFile]):
-    indicator, u = selectors.indicator_get(code), unit_get(unit)
-    require(request.auth, "value_enter", u)
-    current = Value.objects.filter(indicator=indicator, unit=u, period=period).first()
-    if current is None:
-        from dieuhanh.errors import NotFound
+@router.post("/indicator-data/values", response={200: list[ValueOut], **ERRORS},
+             summary="Save several values of a unit and period at once (all or none), optionally submitting them")
+def save_values(request, body: ValuesIn):
+    saved = services.values_save(actor=request.auth, unit=unit_get(body.unit), period=body.period,
+                                 entries=[e.dict() for e in body.entries], submit=body.submit,
+                                 approval_version=body.approval_version)
+    return [_value_out(v) for v in saved]
 
-        raise NotFound("enter the value before attaching evidence", code="value_not_found")
-    value = services.value_set(actor=request.auth, indicator=indicator, unit=u, period=period, value=current.value, status=current.status,
-                               comment=current.comment, source=current.source, expected_version=current.version,
-                               evidence_file=(file.name, file.read()))
+
+@router.post("/indicators/{code}/evidence", response={201: ValueOut, **ERRORS}, summary="Attach an evidence file to a value")
+def add_evidence(request, code: str, unit: str, period: str, version: int, file: File[UploadedFile]):
+    value = services.value_attach_evidence(actor=request.auth, indicator=selectors.indicator_get(code), unit=unit_get(unit),
+                                           period=period, filename=file.name or "", content=file.read(), expected_version=version)
     return Status(201, _value_out(value))
 
 
@@ -255,19 +275,18 @@ def unapprove(request, body: ApprovalIn):
 @router.post("/indicator-data/import", response={200: dict, **ERRORS}, summary="Import a values sheet (all rows or none)")
 def import_values(request, file: File[UploadedFile], unit: str | None = None, period: str | None = None):
     if file.size > 20 * 1024 * 1024:
-        from dieuhanh.errors import Invalid
-
-        raise Invalid("the file is too large", code="file_too_large", details=[{"field": "file", "code": "too_large", "message": "at most 20 MB"}])
+        raise Invalid("the file is too large", code="file_too_large", details=[{"field": "file", "code": "file_too_large"}])
     saved = services.values_import(actor=request.auth, content=file.read(), expected_unit=unit, expected_period=period)
     return {"saved": saved}
 
 
 @router.get("/indicator-data/due", response={200: list[dict], **ERRORS}, summary="Due and missing values of a reporting round")
 def due(request, period: str, unit: str | None = None):
+    """``period`` is read by the one period parser: empty, ``null`` or malformed → 400 ``invalid_period``."""
     if unit:
         u = unit_get(unit)
         require(request.auth, "unit_data_view", u)
-        units = selectors.Unit.objects.filter(path__startswith=u.path)
+        units = selectors.units_within(u)
     else:
         units = units_in_reach(request.auth)
     return [{"indicator": d.indicator.code, "unit": d.unit.code, "period": d.period, "entered": d.value is not None,
@@ -281,7 +300,7 @@ def value_history(request, indicator: str, unit: str, period: str):
 
     u = unit_get(unit)
     require(request.auth, "unit_history_view", u)
-    value = Value.objects.filter(indicator__code=indicator, unit=u, period=period).first()
+    value = selectors.value_find(indicator, u, period)
     if value is None:
         return []
     return [{"at": e.at.isoformat(), "actor": e.actor_label, "changes": e.changes} for e in history_for(actor=request.auth, object_type="indicator_value", object_id=str(value.pk), unit=u)]

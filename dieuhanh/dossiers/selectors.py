@@ -3,9 +3,9 @@
 Everything here calls ``core/d766/execute.compute`` over the ``dossiers`` table of the DuckDB store, opened
 read-only for the length of one call (an import waiting for the store gets it as soon as the call ends); while an
 import holds the store, reads raise ``StoreUnavailable`` (503). Results of the ranking, a unit's scorecard and the
-drill-down are kept in memory until the store changes (its file's time and size are part of the key), since
-compiling and running one scorecard takes about a second; a read refused because the store was busy is never
-kept.
+drill-down are kept in Django's cache (``django.core.cache.cache``: Redis in production, shared by the workers)
+until the store changes (its file's identity, time and size are part of the key), since compiling and running
+one scorecard takes about a second; a read refused because the store was busy is never kept.
 
 Who may see: the scorecard is public-service performance data that Decision 766 publishes on the national
 portal, so every signed-in user sees every unit (the views only require a login); a public portal can reuse these
@@ -19,18 +19,17 @@ and feedback (PAKN) records are pooled the same way. The drill-down by procedure
 metrics' own ``keys``.
 
 Periods. A span is a calendar period (``2026-03``, ``2026-Q1``, ``2026``) or a date range; its end is clipped to
-today, so a dossier still open is judged against today and not against a future month end. Bad input raises a
-``DomainError`` with a stable code (``bad_period``, ``bad_date``, ``end_before_start``, ``period_in_future``,
-``period_and_range``, ``incomplete_range``; HTTP 400). Dates before 01/01/2000 or after 31/12/2100 are refused as
-``bad_date`` (a period key out there as ``bad_period``): no dossier log reaches them, and a twelve-month trend
-before year 1 does not exist.
+today, so a dossier still open is judged against today and not against a future month end. Period keys and dates
+are read by the one parser (``core/common/periods.py``: ``invalid_period``, ``invalid_date``); a span that cannot
+be computed raises ``BadRequest`` with a stable code (``end_before_start``, ``period_in_future``,
+``period_and_range``, ``incomplete_range``, ``outside_calendar``; HTTP 400). Spans reaching before 01/01/2000 or
+after 31/12/2100 are refused as ``outside_calendar``: no dossier log reaches them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,15 +42,16 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from dieuhanh.core.d766 import execute, metrics
 from dieuhanh.core.d766.rules import DEFAULT, Scoring
 from dieuhanh.core.d766.schema import CHANNELS
 from dieuhanh.core.common.numerals import format_number
-from dieuhanh.core.common.periods import frequency_of, parse_period, period_containing, periods_between
+from dieuhanh.core.common.periods import Period, frequency_of, parse_date, parse_period, period_containing, periods_between
 from dieuhanh.dossiers.store import connect
-from dieuhanh.errors import DomainError
+from dieuhanh.errors import BadRequest, DomainError, NotFound
 from dieuhanh.units.models import Unit
 
 TABLE = "dossiers"
@@ -80,8 +80,9 @@ class StoreUnavailable(DomainError):
     http_status = 503
 
 
-def _bad(code: str, field_name: str, message: str) -> DomainError:
-    return DomainError(message, code=code, details=[{"field": field_name, "code": code, "message": message}])
+def _bad(code: str, field_name: str, log_message: str, **params: Any) -> BadRequest:
+    return BadRequest(log_message, code=code, params=params,
+                      details=[{"field": field_name, "code": code, "params": params}])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -117,50 +118,39 @@ FIRST_DAY = dt.date(2000, 1, 1)
 LAST_DAY = dt.date(2100, 12, 31)
 
 
-def check_within_calendar(first: dt.date, last: dt.date, field_name: str, code: str) -> None:
-    """Refuse a span reaching before ``FIRST_DAY`` or after ``LAST_DAY`` (``code``: ``bad_date`` or ``bad_period``)."""
+def check_within_calendar(first: dt.date, last: dt.date, field_name: str) -> None:
+    """Refuse a span reaching before ``FIRST_DAY`` or after ``LAST_DAY`` (``outside_calendar``)."""
     if first < FIRST_DAY or last > LAST_DAY:
-        raise _bad(code, field_name, f"{field_name}: dates run from {FIRST_DAY:%d/%m/%Y} to {LAST_DAY:%d/%m/%Y}, "
-                                     f"not {first:%d/%m/%Y} – {last:%d/%m/%Y}")
+        raise _bad("outside_calendar", field_name, f"{field_name}: {first} – {last} outside the logs' calendar",
+                   first=f"{FIRST_DAY:%d/%m/%Y}", last=f"{LAST_DAY:%d/%m/%Y}")
 
 
-def parse_date(text: str, field_name: str) -> dt.date:
-    """dd/mm/yyyy (as the UI writes it) or yyyy-mm-dd (as machines do)."""
-    text = (text or "").strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise _bad("bad_date", field_name, f"{field_name}: {text!r} is not a date (dd/mm/yyyy or yyyy-mm-dd)")
+def _day(value: str | dt.date) -> dt.date:
+    return value if isinstance(value, dt.date) else parse_date(value)
 
 
-def span_of(period: str | None = None, start: str | None = None, end: str | None = None, *,
+def span_of(period: str | Period | None = None, start: str | dt.date | None = None, end: str | dt.date | None = None, *,
             as_of: dt.date | None = None) -> Span:
-    """The span asked for: a period key, or ``start``/``end`` dates; neither → the latest month with dossiers."""
+    """The span asked for: a period (or its key), or ``start``/``end`` dates (or their text); neither → the latest
+    month with dossiers."""
     as_of = as_of or today()
     if period and (start or end):
         raise _bad("period_and_range", "period", "give either a period or a date range, not both")
     if start or end:
         if not (start and end):
             raise _bad("incomplete_range", "from" if not start else "to", "a date range needs both from and to")
-        first, last = parse_date(start, "from"), parse_date(end, "to")
-        check_within_calendar(first, first, "from", "bad_date")
-        check_within_calendar(last, last, "to", "bad_date")
+        first, last = _day(start), _day(end)
+        check_within_calendar(first, first, "from")
+        check_within_calendar(last, last, "to")
         key = None
     else:
-        if not period:
-            period = latest_month(as_of)
-        try:
-            p = parse_period(period)
-        except ValueError as exc:
-            raise _bad("bad_period", "period", str(exc)) from None
-        check_within_calendar(p.start, p.end, "period", "bad_period")
+        p = period if isinstance(period, Period) else parse_period(period or latest_month(as_of))
+        check_within_calendar(p.start, p.end, "period")
         first, last, key = p.start, p.end, p.key
     if last < first:
-        raise _bad("end_before_start", "to", f"the range ends ({last:%d/%m/%Y}) before it starts ({first:%d/%m/%Y})")
+        raise _bad("end_before_start", "to", f"the range ends ({last}) before it starts ({first})")
     if first > as_of:
-        raise _bad("period_in_future", "period", f"the period starts after today ({as_of:%d/%m/%Y})")
+        raise _bad("period_in_future", "period", f"the period starts after today ({as_of})")
     return Span(first, min(last, as_of), key, last)
 
 
@@ -199,9 +189,13 @@ def store_version() -> tuple | None:
     return (str(path), main.st_mtime_ns, main.st_size, wal_stamp)
 
 
-_CACHE: OrderedDict[tuple, Any] = OrderedDict()
-_CACHE_SIZE = 64
-_CACHE_LOCK = threading.Lock()
+CACHE_SECONDS = 24 * 3600  # the key changes with the store anyway; this only bounds what a stale key holds
+
+
+def _cache_key(version: tuple, key: tuple) -> str:
+    """The store's identity and version (file, time, size, write-ahead log) and the read's own key, hashed: an
+    import changes the version, so nothing read before it is found again."""
+    return "d766:" + hashlib.sha256(repr((version, key)).encode()).hexdigest()
 
 
 def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
@@ -211,17 +205,16 @@ def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
     version = store_version()
     if version is None:
         return compute()
-    key = (version, *key)
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
+    name = _cache_key(version, key)
+    found = cache.get(name, _MISSING)
+    if found is not _MISSING:
+        return found
     value = compute()
-    with _CACHE_LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    cache.set(name, value, CACHE_SECONDS)
     return value
+
+
+_MISSING = object()
 
 
 def _dossiers(con: duckdb.DuckDBPyConnection) -> ir.Table:
@@ -535,7 +528,8 @@ def _unit_scorecard(unit: Unit, span: Span, scoring: Scoring) -> UnitScorecard:
 def drilldown(unit: Unit, span: Span, by: str, *, scoring: Scoring = DEFAULT) -> list[dict[str, Any]]:
     """The unit's scorecard split by procedure or by channel, the most overdue dossiers first."""
     if by not in DRILL_KEYS:
-        raise _bad("bad_drilldown", "by", f"drill down by one of {', '.join(DRILL_KEYS)}, not {by!r}")
+        raise _bad("bad_drilldown", "by", f"drill down by one of {', '.join(DRILL_KEYS)}, not {by!r}",
+                   keys=", ".join(DRILL_KEYS))
     return _cached(("drilldown", unit.code, span, by, scoring), lambda: _drilldown(unit, span, by, scoring))
 
 
@@ -587,3 +581,41 @@ def rates_for_units(units: Sequence[Unit], span: Span, *, scoring: Scoring = DEF
             return {}
         frame = _compute(con, table, span, scoring=scoring, feedback=_pooled_feedback(_feedback(con), pools))
     return {r["agency_code"]: r for r in frame.to_dict("records")}
+
+
+# ---------------------------------------------------------------------------------------------------
+# The on-time feed's targets
+
+
+DEFAULT_ON_TIME_INDICATORS = ("HS_DUNGHAN_XA", "HS_DUNGHAN_TP")
+
+
+def on_time_indicators() -> list:
+    """The indicators the on-time rate feeds, in the configured order (unknown codes are left out)."""
+    from dieuhanh.indicators.models import Indicator
+
+    codes = list(getattr(settings, "DIEUHANH_D766_ON_TIME_INDICATORS", DEFAULT_ON_TIME_INDICATORS))
+    found = {i.code: i for i in Indicator.objects.filter(code__in=codes, active=True).select_related("owner", "communes_of")}
+    return [found[c] for c in codes if c in found]
+
+
+def feedable_indicators(actor) -> list:
+    """The on-time indicators ``actor`` may feed (manages their owner): what the ranking page offers."""
+    from dieuhanh.access.policy import can
+
+    return [i for i in on_time_indicators() if can(actor, "indicator_manage", i.owner)]
+
+
+def feed_targets(actor, code: str | None = None) -> list:
+    """The indicators one run of the feed writes, for the page and the API alike: the on-time indicator named by
+    ``code`` (whose authorisation the feed itself checks), else every one ``actor`` manages. None of them (an
+    unknown or not configured code, or nothing the actor manages) is ``NotFound``."""
+    if code:
+        targets = [i for i in on_time_indicators() if i.code == code]
+        if not targets:
+            raise NotFound(f"indicator {code} not found among the on-time indicators")
+        return targets
+    targets = feedable_indicators(actor)
+    if not targets:
+        raise NotFound("no on-time indicator you manage")
+    return targets

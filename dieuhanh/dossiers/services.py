@@ -26,31 +26,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 
 from dieuhanh.access.policy import SystemActor
 from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import record
-from dieuhanh.core.common.periods import Period, parse_period, periods_between
+from dieuhanh.core.common.periods import ParseError, Period, parse_period, periods_between
 from dieuhanh.dossiers import selectors
 from dieuhanh.core.common.numerals import format_number
-from dieuhanh.errors import Conflict, DomainError, Invalid, NotFound
+from dieuhanh.errors import Conflict, Invalid, NotFound, detail
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, ValueStatus, ValueType
 from dieuhanh.indicators.models import Value as IndicatorValue
 from dieuhanh.indicators.selectors import reporting_units
 from dieuhanh.indicators.services import value_set
 
 SOURCE = "Decision 766 dossier logs"
-DEFAULT_ON_TIME_INDICATORS = ("HS_DUNGHAN_XA", "HS_DUNGHAN_TP")
+DEFAULT_ON_TIME_INDICATORS = selectors.DEFAULT_ON_TIME_INDICATORS
 FEED_ACTOR = SystemActor("dossiers_feed")
 _CENT = Decimal("0.01")
 
 
-def on_time_indicators() -> list[Indicator]:
-    """The indicators the on-time rate feeds, in the configured order (unknown codes are left out)."""
-    codes = list(getattr(settings, "DIEUHANH_D766_ON_TIME_INDICATORS", DEFAULT_ON_TIME_INDICATORS))
-    found = {i.code: i for i in Indicator.objects.filter(code__in=codes, active=True).select_related("owner", "communes_of")}
-    return [found[c] for c in codes if c in found]
+on_time_indicators = selectors.on_time_indicators  # a read: it lives in selectors (kept here for the demo's import)
 
 
 @dataclass
@@ -72,9 +67,9 @@ def periods_to_feed(indicator: Indicator, period: str, as_of: dt.date) -> list[P
     """The periods of the indicator's type that overlap ``period`` and have begun by ``as_of``."""
     try:
         asked = parse_period(period)
-    except ValueError as exc:
-        raise DomainError(str(exc), code="bad_period", details=[{"field": "period", "code": "bad_period", "message": str(exc)}]) from None
-    selectors.check_within_calendar(asked.start, asked.end, "period", "bad_period")
+    except ParseError as exc:  # the feed's form: back to it with the parser's message
+        raise Invalid(str(exc), code=exc.code, params=exc.params, details=[detail("period", exc.code, **exc.params)]) from None
+    selectors.check_within_calendar(asked.start, asked.end, "period")
     return [p for p in periods_between(asked.start, asked.end, indicator.period_type) if p.start <= as_of]
 
 
@@ -84,9 +79,9 @@ def _check_indicator(indicator: Indicator) -> None:
         raise NotFound(f"indicator {indicator.code} not found among the on-time indicators")
     problems = []
     if indicator.is_formula:
-        problems.append({"field": "indicator", "code": "formula", "message": f"{indicator.code} is computed from other indicators"})
+        problems.append(detail("indicator", "formula", indicator=indicator.code))
     if indicator.value_type != ValueType.PERCENT:
-        problems.append({"field": "indicator", "code": "not_percent", "message": f"{indicator.code} is not a percent indicator"})
+        problems.append(detail("indicator", "not_percent", indicator=indicator.code))
     if problems:
         raise Invalid("this indicator cannot take the on-time rate", code="not_feedable", details=problems)
 

@@ -62,3 +62,13 @@ def values_import(actor, **_):
 def indicator_reminders_send(actor, **_):
     if not is_system(actor):
         raise Forbidden("reminders are sent by the scheduled command")
+
+
+@authorizes
+def values_save(actor, *, unit, **_):
+    require(actor, "value_enter", unit)
+
+
+@authorizes
+def value_attach_evidence(actor, *, unit, **_):
+    require(actor, "value_enter", unit)

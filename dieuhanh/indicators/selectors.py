@@ -4,7 +4,7 @@ on-track assessment, a unit's scorecard and the "due and missing" list of a repo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -16,8 +16,79 @@ from dieuhanh.core.common.periods import frequency_of, parse_period, period_cont
 from dieuhanh.core.indicators.validation import Rule, Violation, check
 from dieuhanh.core.tasks.colours import WarningRule
 from dieuhanh.errors import NotFound
+from dieuhanh.messages import render
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, Target, TargetKind, ValidationRule, Value, ValueType
 from dieuhanh.units.models import Unit
+
+
+def indicators_active(*, kind: str | None = None, q: str = "") -> QuerySet[Indicator]:
+    """The catalogue: active indicators by kind and code; ``q`` keeps those whose name or code holds every word."""
+    qs = Indicator.objects.filter(active=True).select_related("owner").order_by("kind", "code")
+    if kind:
+        qs = qs.filter(kind=kind)
+    for term in q.split():
+        qs = qs.filter(Q(name__icontains=term) | Q(code__icontains=term))
+    return qs
+
+
+def indicators_by_code(codes) -> dict[str, Indicator]:
+    return {i.code: i for i in Indicator.objects.filter(code__in=set(codes)).select_related("owner", "communes_of")}
+
+
+def units_by_code(codes) -> dict[str, Unit]:
+    return {u.code: u for u in Unit.objects.filter(code__in=set(codes))}
+
+
+def units_within(unit: Unit) -> QuerySet[Unit]:
+    """``unit`` and every unit below it."""
+    return Unit.objects.filter(path__startswith=unit.path)
+
+
+def tasks_by_ids(ids):
+    from dieuhanh.plans.models import Task
+
+    return list(Task.objects.filter(pk__in=ids))
+
+
+def targets_of(indicator: Indicator, unit: Unit | None = None) -> QuerySet[Target]:
+    qs = Target.objects.filter(indicator=indicator).select_related("unit")
+    return qs.filter(unit=unit).order_by("kind", "year") if unit is not None else qs
+
+
+def target_for(indicator: Indicator, unit: Unit, year: int) -> Target | None:
+    """The unit's next target of the indicator from ``year`` on."""
+    return Target.objects.filter(indicator=indicator, unit=unit, kind=TargetKind.TARGET, year__gte=year).order_by("year").first()
+
+
+def approval_get(unit: Unit, period: str) -> Approval | None:
+    return Approval.objects.filter(unit=unit, period=period).first()
+
+
+def value_versions(unit: Unit, period: str) -> dict[int, int]:
+    """indicator id → version of the unit's values for the period."""
+    return dict(Value.objects.filter(unit=unit, period=period).values_list("indicator_id", "version"))
+
+
+def value_versions_of(keys) -> dict[tuple[str, str, str], int]:
+    """(indicator code, unit code, period) → version, for the keys that have a value."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    q = Q(pk__in=[])
+    for ind, unit, period in set(keys):
+        q |= Q(indicator__code=ind, unit__code=unit, period=period)
+    return {(i, u, p): v for i, u, p, v in Value.objects.filter(q).values_list("indicator__code", "unit__code", "period", "version")}
+
+
+def value_find(indicator_code: str, unit: Unit, period: str) -> Value | None:
+    return Value.objects.filter(indicator__code=indicator_code, unit=unit, period=period).select_related("indicator", "unit").first()
+
+
+def value_get(indicator: Indicator, unit: Unit, period: str) -> Value:
+    value = Value.objects.filter(indicator=indicator, unit=unit, period=period).select_related("indicator", "unit").first()
+    if value is None:
+        raise NotFound(f"no value of {indicator.code} for {unit.code} {period}", code="value_not_found")
+    return value
 
 
 def indicator_get(code: str) -> Indicator:
@@ -145,7 +216,8 @@ def violations_for(unit: Unit, period: str) -> list[Violation]:
     rules = [Rule(r.pk, r.indicator.code, r.kind, r.params, r.severity, r.message)
              for r in ValidationRule.objects.filter(active=True, indicator__code__in=codes_values).select_related("indicator")]
     percent = frozenset(Indicator.objects.filter(code__in=codes_values, value_type=ValueType.PERCENT).values_list("code", flat=True))
-    return check(rules=rules, values=codes_values, previous=previous, percent_codes=percent)
+    return [v if v.message else replace(v, message=render(v.code, v.params))
+            for v in check(rules=rules, values=codes_values, previous=previous, percent_codes=percent)]
 
 
 @dataclass(frozen=True)
@@ -157,9 +229,13 @@ class Due:
     approval: str
 
 
-def due_and_missing(*, period: str, units: QuerySet[Unit] | None = None, period_type: str | None = None) -> list[Due]:
-    """Every (indicator, unit) due in ``period`` with its value if entered: the reporting round's checklist."""
+def due_and_missing(*, period: str, units: QuerySet[Unit] | None = None, period_type: str | None = None,
+                    within: Unit | None = None) -> list[Due]:
+    """Every (indicator, unit) due in ``period`` with its value if entered: the reporting round's checklist
+    (of ``units``, or of the units ``within`` a unit, or of every unit)."""
     p = parse_period(period)
+    if within is not None:
+        units = units_within(within) if units is None else units.filter(path__startswith=within.path)
     freq = period_type or frequency_of(p.key)
     indicators = Indicator.objects.filter(active=True, formula="", period_type=freq).select_related("owner", "communes_of")
     out = []
@@ -172,3 +248,74 @@ def due_and_missing(*, period: str, units: QuerySet[Unit] | None = None, period_
                 continue
             out.append(Due(ind, unit, p.key, values.get((ind.pk, unit.pk)), approvals.get(unit.pk, ApprovalStatus.OPEN)))
     return out
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One line of a unit's entry form or template: what is due, its value if entered, the previous period's
+    value and the next target."""
+
+    due: Due
+    previous: Cell
+    target: Target | None
+
+
+def entry_rows(unit: Unit, period: str) -> list[EntryRow]:
+    """The lines of the entry form (and of the Excel template) of one unit and period."""
+    p = parse_period(period)
+    rows = []
+    for d in due_and_missing(period=p.key, units=Unit.objects.filter(pk=unit.pk)):
+        before = period_containing(p.start - dt.timedelta(days=1), d.indicator.period_type).key
+        rows.append(EntryRow(d, cell(d.indicator, unit, before), target_for(d.indicator, unit, p.end.year)))
+    return rows
+
+
+@dataclass
+class DueRow:
+    unit: Unit
+    approval: str
+    due: int = 0
+    entered: int = 0
+    missing: list[str] = None  # type: ignore[assignment]
+
+
+def due_summary(period: str, within: Unit) -> list[DueRow]:
+    """Per unit within ``within``: how many values are due in ``period``, how many entered, which are missing;
+    the least complete first."""
+    rows: dict[int, DueRow] = {}
+    for d in due_and_missing(period=period, within=within):
+        r = rows.setdefault(d.unit.pk, DueRow(d.unit, d.approval, missing=[]))
+        r.due += 1
+        if d.value is not None:
+            r.entered += 1
+        else:
+            r.missing.append(d.indicator.code)
+    return sorted(rows.values(), key=lambda r: (r.entered - r.due, r.unit.name))
+
+
+def indicator_overview(indicator: Indicator, unit: Unit, *, official_only: bool, limit: int = 200) -> dict:
+    """What the indicator page shows for a unit: its series, targets, on-track assessment, and the latest
+    period's value of each reporting unit below it."""
+    series_ = series(indicator, unit, official_only=official_only)
+    assessment, base, goal = on_track(indicator, unit, official_only=True)
+    targets = list(targets_of(indicator, unit))
+    latest = series_[-1][0] if series_ else None
+    below = reporting_units(indicator).filter(path__startswith=unit.path).exclude(pk=unit.pk)
+    by_unit = [(u, cell(indicator, u, latest, official_only=official_only)) for u in below[:limit]] if latest else []
+    return {"series": series_, "assessment": assessment, "baseline": base, "target": goal, "targets": targets,
+            "by_unit": by_unit, "latest": latest}
+
+
+def scorecard_rows(unit: Unit) -> list[dict]:
+    """Every active indicator the unit owns or that units within it report: its last official value, on-track
+    colour and target."""
+    rows = []
+    for indicator in Indicator.objects.filter(active=True).select_related("owner", "communes_of"):
+        involved = unit.pk == indicator.owner_id or reporting_units(indicator).filter(path__startswith=unit.path).exists()
+        if not involved:
+            continue
+        s = series(indicator, unit, official_only=True)
+        last = next(((p, c) for p, c in reversed(s) if c.value is not None), None)
+        assessment, _base, goal = on_track(indicator, unit, official_only=True)
+        rows.append({"indicator": indicator, "last": last, "assessment": assessment, "target": goal})
+    return rows

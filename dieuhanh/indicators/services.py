@@ -11,14 +11,17 @@ from dieuhanh import evidence
 from dieuhanh.access.policy import is_system
 from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import diff, record, snapshot
-from dieuhanh.concurrency import check_version, lock_version
+from dieuhanh.concurrency import check_version, insert_unique, lock_version
 from dieuhanh.core.indicators.aggregate import Aggregation
 from dieuhanh.core.indicators.formula import FormulaError, check_definitions
+from dieuhanh.core.common.errors import CoreError
+from dieuhanh.core.common.numerals import parse_number
 from dieuhanh.core.indicators.values_sheet import ValuesSheetError, read_values_sheet
 from dieuhanh.core.common.periods import frequency_of, parse_period
 from dieuhanh.core.common.text import normalise_name
 from dieuhanh.core.indicators.validation import check_rule_definition
-from dieuhanh.errors import Conflict, DomainError, Invalid
+from dieuhanh.errors import Conflict, DomainError, Invalid, detail
+from dieuhanh.messages import render
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, PeriodType, Target, ValidationRule, Value, ValueStatus, ValueType
 
 INDICATOR_FIELDS = ("code", "name", "name_en", "kind", "measure", "value_type", "higher_is_better", "period_type", "aggregation",
@@ -28,12 +31,21 @@ EDITABLE = ("name", "name_en", "kind", "measure", "higher_is_better", "aggregati
 VALUE_FIELDS = ("value", "status", "comment", "source", "evidence_sha256")
 
 
-def _problem(field: str, code: str, message: str) -> dict:
-    return {"field": field, "code": code, "message": message}
+def _problem(field: str | None, code: str, **params) -> dict:
+    """One per-field problem: its code and parameters; the sentence is rendered from the catalogue."""
+    return detail(field, code, **params)
 
 
 def _user(actor):
     return None if is_system(actor) else actor
+
+
+def formula_problem(exc: FormulaError) -> str:
+    """The sentence of a formula problem in the active language: "Indicator X: …" when it names the formula."""
+    problem = render(exc.says, exc.params)
+    if exc.indicator is None or exc.code == "cycle":
+        return problem
+    return render("formula_of_indicator", {"indicator": exc.indicator, "problem": problem})
 
 
 def _check_formula(code: str, formula: str) -> None:
@@ -45,17 +57,19 @@ def _check_formula(code: str, formula: str) -> None:
     try:
         check_definitions(formulas, known)
     except FormulaError as exc:
-        raise Invalid(exc.message, code=f"formula_{exc.code}", details=[_problem("formula", exc.code, exc.message)]) from None
+        # the precise sentence's code (formula_cycle, formula_unclosed, …); the detail keeps the problem's kind
+        raise Invalid(str(exc), code=exc.says, params=exc.params,
+                      details=[{"field": "formula", "code": exc.code, "message": formula_problem(exc)}]) from None
 
 
 def _validate_indicator(*, aggregation: str, weight_indicator, period_type: str) -> None:
     problems = []
     if aggregation not in {a.value for a in Aggregation}:
-        problems.append(_problem("aggregation", "unknown", f"one of {', '.join(a.value for a in Aggregation)}"))
+        problems.append(_problem("aggregation", "unknown_choice"))
     if aggregation == Aggregation.WEIGHTED_MEAN and weight_indicator is None:
-        problems.append(_problem("weight_indicator", "required", "a weighted mean needs the indicator that weighs the units"))
+        problems.append(_problem("weight_indicator", "weight_required"))
     if period_type not in PeriodType.values:
-        problems.append(_problem("period_type", "unknown", f"one of {', '.join(PeriodType.values)}"))
+        problems.append(_problem("period_type", "unknown_choice"))
     if problems:
         raise Invalid("invalid indicator", details=problems)
 
@@ -67,7 +81,7 @@ def indicator_create(*, actor, owner, code: str, name: str, kind: str, period_ty
                      methodology: str = "", name_en: str = "", tasks=()) -> Indicator:
     code, name = code.strip(), normalise_name(name)
     if not code or not name:
-        raise Invalid("invalid indicator", details=[_problem("code" if not code else "name", "required", "required")])
+        raise Invalid("invalid indicator", details=[_problem("code" if not code else "name", "required")])
     if Indicator.objects.filter(code__iexact=code).exists():
         raise Conflict(f"indicator {code} exists", code="indicator_exists")
     _validate_indicator(aggregation=aggregation, weight_indicator=weight_indicator, period_type=period_type)
@@ -89,7 +103,7 @@ def indicator_create(*, actor, owner, code: str, name: str, kind: str, period_ty
 def indicator_update(*, actor, indicator: Indicator, expected_version: int, reporting_units=None, tasks=None, **changes) -> Indicator:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise Invalid("not editable", details=[_problem(f, "not_editable", "not editable") for f in sorted(unknown)])
+        raise Invalid("not editable", details=[_problem(f, "not_editable") for f in sorted(unknown)])
     current = lock_version(indicator, expected_version)
     before = snapshot(current, INDICATOR_FIELDS)
     before["reporting_units"] = sorted(current.reporting_units.values_list("code", flat=True))
@@ -119,9 +133,9 @@ def indicator_update(*, actor, indicator: Indicator, expected_version: int, repo
 def target_set(*, actor, indicator: Indicator, unit, year: int, value: Decimal, kind: str = "target", value_high: Decimal | None = None,
                label: str = "", source: str = "") -> Target:
     if value_high is not None and value_high < value:
-        raise Invalid("invalid range", details=[_problem("value_high", "below_low", "the upper end is below the lower end")])
+        raise Invalid("invalid range", details=[_problem("value_high", "below_low")])
     if not 1900 <= int(year) <= 2100:
-        raise Invalid("invalid year", details=[_problem("year", "out_of_range", "a year between 1900 and 2100")])
+        raise Invalid("invalid year", details=[_problem("year", "year_range")])
     target, created = Target.objects.get_or_create(indicator=indicator, unit=unit, kind=kind, year=year,
                                                    defaults={"value": value, "value_high": value_high, "label": label, "source": source})
     before = {} if created else snapshot(target, ("value", "value_high", "label", "source"))
@@ -141,8 +155,11 @@ def target_set(*, actor, indicator: Indicator, unit, year: int, value: Decimal, 
 def rule_create(*, actor, indicator: Indicator, kind: str, params: dict, severity: str = "block", message: str = "") -> ValidationRule:
     try:
         check_rule_definition(kind, params, set(Indicator.objects.values_list("code", flat=True)))
-    except (ValueError, TypeError) as exc:
-        raise Invalid(str(exc), code="invalid_rule", details=[_problem("params", "invalid", getattr(exc, "message", str(exc)))]) from None
+    except FormulaError as exc:
+        raise Invalid(str(exc), code="invalid_rule",
+                      details=[{"field": "params", "code": exc.code, "message": formula_problem(exc)}]) from None
+    except CoreError as exc:
+        raise Invalid(str(exc), code="invalid_rule", details=[_problem("params", exc.code, **exc.params)]) from None
     rule = ValidationRule.objects.create(indicator=indicator, kind=kind, params=params, severity=severity, message=message)
     record(actor=actor, action="rule_create", obj=rule, unit=indicator.owner, object_type="validation_rule",
            changes={"kind": [None, kind], "params": [None, params], "severity": [None, severity]}, note=indicator.code)
@@ -171,39 +188,24 @@ def value_set(*, actor, indicator: Indicator, unit, period: str, value: Decimal 
               source: str = "", expected_version: int | None = None, evidence_file: tuple[str, bytes] | None = None) -> Value:
     """Enter or correct one value. Refused when the indicator is a formula, the period does not match the
     indicator's period type, the unit does not report it, a percent is outside 0–100, or the unit's data for the
-    period is submitted or approved (locked). An edit of a value changed meanwhile is a conflict."""
-    problems = []
-    if indicator.is_formula:
-        problems.append(_problem("indicator", "formula", f"{indicator.code} is computed from other indicators"))
-    try:
-        p = parse_period(period)
-        if frequency_of(p.key) != indicator.period_type:
-            problems.append(_problem("period", "wrong_period_type", f"{indicator.code} is reported per {indicator.period_type}, not {frequency_of(p.key)}"))
-    except ValueError as exc:
-        problems.append(_problem("period", "bad_format", str(exc)))
-        p = None
-    if not reports_here(indicator, unit):
-        problems.append(_problem("unit", "not_reporting", f"{unit.code} does not report {indicator.code}"))
-    if value is not None:
-        value = Decimal(str(value))
-        if indicator.value_type == ValueType.PERCENT and not Decimal(0) <= value <= Decimal(100):
-            problems.append(_problem("value", "out_of_range", "a percent lies between 0 and 100"))
-        if indicator.value_type in (ValueType.COUNT, ValueType.RANK) and (value < 0 or value != value.to_integral_value()):
-            problems.append(_problem("value", "not_whole", "a count or a rank is a whole number ≥ 0"))
-        if abs(value) >= Decimal(10) ** 16:
-            problems.append(_problem("value", "too_large", "the value is too large"))
-    if status not in ValueStatus.values:
-        problems.append(_problem("status", "unknown", f"one of {', '.join(ValueStatus.values)}"))
-    if problems:
-        raise Invalid("invalid value", details=problems)
+    period is submitted or approved (locked).
+
+    The first value of (indicator, unit, period) is created without a version; a correction names the version it
+    read (``expected_version``). Creating a value that exists already (someone saved it first, even concurrently)
+    is a 409 ``already_exists``; a correction of a value changed meanwhile is a 409 ``stale_version``."""
+    p = _check_value(indicator=indicator, unit=unit, period=period, value=value, status=status)
+    value = None if value is None else Decimal(str(value))
     approval = approval_of(unit, p.key, lock=True)
     if approval.status != ApprovalStatus.OPEN:
         raise Conflict(f"the data of {unit.code} for {p.key} is {approval.status}: locked", code="period_locked")
-    stored = evidence.store(*evidence_file) if evidence_file else None
     current = Value.objects.select_for_update().filter(indicator=indicator, unit=unit, period=p.key).first()
+    if current is None and expected_version not in (None, 0):
+        raise Conflict("the value was removed meanwhile", code="stale_version",
+                       params={"current": None, "expected": expected_version})
+    if current is not None and expected_version in (None, 0):
+        raise Conflict(f"value {indicator.code} {unit.code} {p.key} exists already", code="already_exists")
+    stored = evidence.store(*evidence_file) if evidence_file else None
     if current is None:
-        if expected_version not in (None, 0):
-            raise Conflict("the value was removed meanwhile", code="stale_version")
         current = Value(indicator=indicator, unit=unit, period=p.key, period_end=p.end)
         before = {}
     else:
@@ -218,10 +220,108 @@ def value_set(*, actor, indicator: Indicator, unit, period: str, value: Decimal 
     if before and not changed:
         nothing_changed()
         return current
-    current.save()
+    if before:
+        current.save()
+    else:
+        insert_unique(current)
     record(actor=actor, action="value_set", obj=current, unit=unit, object_type="indicator_value", changes=changed,
            note=f"{indicator.code} {unit.code} {p.key}")
     return current
+
+
+def _check_value(*, indicator: Indicator, unit, period: str, value, status: str):
+    """The period of a value about to be written, or ``Invalid`` listing every problem with the value."""
+    problems = []
+    if indicator.is_formula:
+        problems.append(_problem("indicator", "formula", indicator=indicator.code))
+    p = None
+    try:
+        p = parse_period(period)
+    except CoreError as exc:
+        problems.append(_problem("period", exc.code, **exc.params))
+    else:
+        if frequency_of(p.key) != indicator.period_type:
+            problems.append(_problem("period", "wrong_period_type", indicator=indicator.code, period_type=indicator.period_type,
+                                     given=frequency_of(p.key)))
+    if not reports_here(indicator, unit):
+        problems.append(_problem("unit", "not_reporting", unit=unit.code, indicator=indicator.code))
+    if value is not None:
+        value = Decimal(str(value))
+        if not value.is_finite() or abs(value) >= Decimal(10) ** 16:
+            problems.append(_problem("value", "too_large"))
+        else:
+            if indicator.value_type == ValueType.PERCENT and not Decimal(0) <= value <= Decimal(100):
+                problems.append(_problem("value", "out_of_range"))
+            if indicator.value_type in (ValueType.COUNT, ValueType.RANK) and (value < 0 or value != value.to_integral_value()):
+                problems.append(_problem("value", "not_whole"))
+    if status not in ValueStatus.values:
+        problems.append(_problem("status", "unknown_status"))
+    if problems:
+        raise Invalid("invalid value", details=problems)
+    return p
+
+
+@action
+def values_save(*, actor, unit, period: str, entries: list[dict], submit: bool = False,
+                approval_version: int | None = None) -> list[Value]:
+    """Save the entry form of one unit and period (or a batch over the API): every entry, all or none, then
+    submit the period for approval when ``submit``.
+
+    An entry is ``{"indicator": code, "value": Decimal | text | None, "status", "comment", "source", "version"}``;
+    a text value is read by the one Vietnamese number parser (``parse_number``: "1.234,5"). An empty entry for a
+    value that does not exist yet is skipped. Each written value is its own ``value_set`` (authorised, audited,
+    version-checked); submitting needs ``approval_version``, the version of the period's approval read."""
+    from dieuhanh.indicators.selectors import indicators_by_code, value_versions
+
+    period_key = parse_period(period).key
+    indicators = indicators_by_code([e["indicator"] for e in entries])
+    existing = value_versions(unit, period_key)
+    saved, problems = [], []
+    parsed = []
+    for e in entries:
+        code = e["indicator"]
+        indicator = indicators.get(code)
+        if indicator is None:
+            problems.append(_problem(code, "unknown_indicator", code=code))
+            continue
+        raw = e.get("value")
+        try:
+            number = parse_number(raw) if isinstance(raw, str) else raw
+        except CoreError as exc:
+            problems.append(_problem(code, exc.code, **exc.params))
+            continue
+        if number is None and (raw is None or str(raw).strip() == "") and indicator.pk not in existing and not e.get("version"):
+            continue  # left empty and never entered
+        parsed.append((indicator, number, e))
+    if problems:
+        raise Invalid("the form has errors", details=problems)
+    for indicator, number, e in parsed:
+        try:
+            saved.append(value_set(actor=actor, indicator=indicator, unit=unit, period=period_key, value=number,
+                                   status=e.get("status") or ValueStatus.FINAL, comment=e.get("comment") or "",
+                                   source=e.get("source") or "", expected_version=e.get("version")))
+        except Invalid as exc:
+            problems.extend({**d, "field": f"{indicator.code}.{d['field']}" if d.get("field") else indicator.code}
+                            for d in exc.details)
+    if problems:
+        raise Invalid("the form has errors", details=problems)
+    if submit:
+        values_submit(actor=actor, unit=unit, period=period_key, expected_version=approval_version)
+    elif not saved:
+        nothing_changed()
+    return saved
+
+
+@action
+def value_attach_evidence(*, actor, indicator: Indicator, unit, period: str, filename: str, content: bytes,
+                          expected_version: int | None) -> Value:
+    """Attach an evidence file to an entered value (a correction of the value: its version is required)."""
+    from dieuhanh.indicators.selectors import value_get
+
+    current = value_get(indicator, unit, period)
+    return value_set(actor=actor, indicator=indicator, unit=unit, period=current.period, value=current.value,
+                     status=current.status, comment=current.comment, source=current.source,
+                     expected_version=expected_version, evidence_file=(filename, content))
 
 
 def _violations(unit, period: str):
@@ -235,20 +335,18 @@ def _enforce_rules(unit, period: str) -> None:
     comments = dict(Value.objects.filter(unit=unit, period=period).values_list("indicator__code", "comment"))
     for v in _violations(unit, period):
         if v.severity == "block":
-            problems.append(_problem(v.indicator, v.code, v.message))
+            problems.append({**_problem(v.indicator, v.code, **v.params), "message": v.message})
         elif not comments.get(v.indicator):
-            problems.append(_problem(v.indicator, "comment_required", f"{v.message} Cần ghi chú giải thích."))
+            problems.append(_problem(v.indicator, "comment_required", problem=v.message))
     if problems:
         raise Invalid("validation rules are violated", code="validation_failed", details=problems)
 
 
 def _move(actor, unit, period: str, *, frm: tuple[str, ...], to: str, action_name: str, note: str = "", expected_version: int | None = None) -> Approval:
-    try:
-        parse_period(period)
-    except ValueError as exc:
-        raise Invalid(str(exc), details=[_problem("period", "bad_format", str(exc))]) from None
+    period = parse_period(period).key
     approval = approval_of(unit, period, lock=True)
-    check_version(approval, expected_version)
+    if not (expected_version is None and is_system(actor)):  # the platform's own loads (demo) hold the locked row
+        check_version(approval, expected_version)
     if approval.status not in frm:
         raise Conflict(f"the data of {unit.code} for {period} is {approval.status}", code=f"not_{frm[0]}")
     before = approval.status
@@ -269,7 +367,7 @@ def _move(actor, unit, period: str, *, frm: tuple[str, ...], to: str, action_nam
 @action
 def values_submit(*, actor, unit, period: str, expected_version: int | None = None) -> Approval:
     if not Value.objects.filter(unit=unit, period=period).exists():
-        raise Invalid("nothing to submit", code="no_values", details=[_problem("period", "no_values", "no value entered for this period")])
+        raise Invalid("nothing to submit", code="no_values", details=[_problem("period", "no_value_to_submit")])
     _enforce_rules(unit, period)
     return _move(actor, unit, period, frm=(ApprovalStatus.OPEN,), to=ApprovalStatus.SUBMITTED, action_name="values_submit",
                  expected_version=expected_version)
@@ -285,7 +383,7 @@ def values_approve(*, actor, unit, period: str, expected_version: int | None = N
 @action
 def values_return(*, actor, unit, period: str, note: str, expected_version: int | None = None) -> Approval:
     if not note.strip():
-        raise Invalid("say why", details=[_problem("note", "required", "a reason is required to return data")])
+        raise Invalid("say why", details=[_problem("note", "reason_required")])
     return _move(actor, unit, period, frm=(ApprovalStatus.SUBMITTED,), to=ApprovalStatus.OPEN, action_name="values_return",
                  note=note.strip(), expected_version=expected_version)
 
@@ -293,41 +391,50 @@ def values_return(*, actor, unit, period: str, note: str, expected_version: int 
 @action
 def values_unapprove(*, actor, unit, period: str, reason: str, expected_version: int | None = None) -> Approval:
     if not reason.strip():
-        raise Invalid("say why", details=[_problem("reason", "required", "a reason is required to unapprove")])
+        raise Invalid("say why", details=[_problem("reason", "reason_required")])
     return _move(actor, unit, period, frm=(ApprovalStatus.APPROVED,), to=ApprovalStatus.OPEN, action_name="values_unapprove",
                  note=reason.strip(), expected_version=expected_version)
 
 
+def _row_problem(row: int, code: str, params: dict) -> dict:
+    """One row of an import's report: the sentence says the row ("Dòng 5: …"); the API names it in ``field``."""
+    return {"field": f"row {row}", "code": code, "params": params, "row": row,
+            "message": render("row_problem", {"row": row, "problem": render(code, params)})}
+
+
 @action
 def values_import(*, actor, content: bytes, expected_unit: str | None = None, expected_period: str | None = None) -> int:
-    """Every row of a values sheet becomes a value (each authorised on its unit); any bad row refuses the file."""
-    from dieuhanh.units.models import Unit
+    """Every row of a values sheet becomes a value (each authorised on its unit); any bad row refuses the file.
+    The sheet is keyed by (unit, indicator, period): a row replaces the value it names (the platform's bulk load of
+    what the unit filled in, all rows or none)."""
+    from dieuhanh.indicators.selectors import indicators_by_code, units_by_code, value_versions_of
 
     try:
         rows = read_values_sheet(io.BytesIO(content), expected_unit=expected_unit, expected_period=expected_period)
     except ValuesSheetError as exc:
         raise Invalid("the sheet has errors", code="import_errors",
-                      details=[{"field": f"row {e.row}", "code": e.code, "message": e.message, "row": e.row} for e in exc.errors]) from None
+                      details=[_row_problem(e.row, e.code, e.params) if not e.message else
+                               {"field": f"row {e.row}", "code": e.code, "message": e.message, "row": e.row}
+                               for e in exc.errors]) from None
     if not rows:
-        raise Invalid("the sheet holds no value", code="empty_sheet", details=[{"field": "file", "code": "empty_sheet", "message": "Biểu mẫu chưa có giá trị nào."}])
-    units = {u.code: u for u in Unit.objects.filter(code__in={r.unit_code for r in rows})}
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in={r.indicator_code for r in rows}).select_related("communes_of")}
+        raise Invalid("the sheet holds no value", code="empty_sheet", details=[_problem("file", "empty_sheet")])
+    units = units_by_code({r.unit_code for r in rows})
+    indicators = indicators_by_code({r.indicator_code for r in rows})
+    versions = value_versions_of([(r.indicator_code, r.unit_code, r.period) for r in rows])
     errors, saved = [], 0
     for r in rows:
         unit, indicator = units.get(r.unit_code), indicators.get(r.indicator_code)
         if unit is None or indicator is None:
-            what = f"đơn vị “{r.unit_code}”" if unit is None else f"chỉ tiêu “{r.indicator_code}”"
-            errors.append({"field": f"row {r.row}", "code": "unknown_unit" if unit is None else "unknown_indicator", "row": r.row,
-                           "message": f"Dòng {r.row}: không có {what}."})
+            code, shown = ("unknown_unit", r.unit_code) if unit is None else ("unknown_indicator", r.indicator_code)
+            errors.append(_row_problem(r.row, code, {"code": shown}))
             continue
         try:
-            existing = Value.objects.filter(indicator=indicator, unit=unit, period=r.period).values_list("version", flat=True).first()
             value_set(actor=actor, indicator=indicator, unit=unit, period=r.period, value=r.value, status=r.status, comment=r.comment,
-                      source=r.source, expected_version=existing)
+                      source=r.source, expected_version=versions.get((r.indicator_code, r.unit_code, r.period)))
             saved += 1
         except DomainError as exc:
-            detail = "; ".join(d.get("message", "") for d in exc.details) or exc.message
-            errors.append({"field": f"row {r.row}", "code": exc.details[0].get("code", exc.code) if exc.details else exc.code, "row": r.row, "message": f"Dòng {r.row}: {detail}"})
+            for d in exc.details or [{"code": exc.code, "params": exc.params}]:
+                errors.append(_row_problem(r.row, d.get("code", exc.code), d.get("params") or {}))
     if errors:
         raise Invalid("the sheet has errors", code="import_errors", details=errors)
     return saved

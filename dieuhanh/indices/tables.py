@@ -85,7 +85,7 @@ def max_upload_bytes() -> int:
 def _file_too_large(filename: str, limit: int) -> Invalid:
     size = (f"{format_number((Decimal(limit) / 1024 / 1024).quantize(Decimal('0.1')))} MB" if limit >= 1024 * 1024
             else f"{format_number(Decimal(limit // 1024))} KB")
-    return _invalid(f"{filename or 'file'}: the file is too large", "file_too_large", filename or "file", "too_large",
+    return _invalid(f"{filename or 'file'}: the file is too large", "file_too_large", filename or "file", "upload_too_large",
                     file=filename or "", size=size)
 def upload_bytes(upload, *, limit: int | None = None) -> bytes:
     """The content of an uploaded file, refused by its declared size before anything is read."""
@@ -165,7 +165,8 @@ def invalid_from(exc: FrameworkError, *, what: str) -> Invalid:
 
 # Engine codes whose name the catalogue already gives another domain's sentence
 ENGINE_DETAIL_CODES = {"unknown_parent": "unknown_parent_element", "missing_column": "missing_column_element",
-                       "missing_code": "missing_code_element", "negative_weight": "negative_weight_element"}
+                       "missing_code": "missing_code_element", "negative_weight": "negative_weight_element",
+                       "missing_indicator": "missing_indicator_element", "unknown_unit": "unknown_unit_element"}
 
 
 def read_table(content: bytes, filename: str = "", *, sheet: str | None = None) -> pd.DataFrame:

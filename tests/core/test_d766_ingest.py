@@ -191,7 +191,7 @@ def test_bad_file_is_rejected_with_every_error_and_nothing_kept(con, tmp_path):
         (5, "dossier_id", "duplicate_id"),
         (6, "received_at", "bad_timestamp"),
     ]
-    messages = [e.message for e in report.errors]
+    messages = [said(e) for e in report.errors]
     assert "«7»" in messages[0] and "Kênh thực hiện" in messages[0]
     assert "dòng 4" in messages[3]
     assert [r["dossier_id"] for r in table(con)] == ["HS-1", "HS-2", "HS-3"]
@@ -216,7 +216,7 @@ def test_each_check(con, tmp_path, column, value, code):
     path = write_csv(tmp_path / "one.csv", [row("HS-1"), row("HS-2") | {column: value}])
     report, = ingest(con, [path], known_agencies=KNOWN).rejected_files
     assert codes(report) == [(2, column, code)]
-    assert value in report.errors[0].message or code == "missing_value"
+    assert value in said(report.errors[0]) or code == "missing_value"
 
 
 def test_one_bad_row_at_the_end_of_a_large_file_keeps_nothing(con, tmp_path):
@@ -255,7 +255,7 @@ def test_missing_required_column_rejects_the_file(con, tmp_path):
     path = write_csv(tmp_path / "thieu-cot.csv", [row("HS-1")], header=header)
     report, = ingest(con, [path], known_agencies=KNOWN).rejected_files
     assert (report.rows, codes(report)) == (0, [(0, "received_at", "missing_column")])
-    assert "Ngày tiếp nhận" in report.errors[0].message
+    assert "Ngày tiếp nhận" in said(report.errors[0])
 
 
 def test_unreadable_and_unsupported_files_are_rejected(con, tmp_path):
@@ -420,7 +420,7 @@ def test_feedback_imports_and_bad_rows_are_refused(con, tmp_path):
     report = ingest(con, [bad], known_agencies=KNOWN, spec=FEEDBACK).rejected_files[0]
     assert codes(report) == [(1, "agency_code", "unknown_agency"), (2, "rejected_at", "before_receipt"),
                              (2, "satisfaction", "bad_rating")]
-    assert "trước ngày tiếp nhận (05/01/2026 09:00)" in report.errors[1].message
+    assert "trước ngày tiếp nhận (05/01/2026 09:00)" in said(report.errors[1])
     assert table(con, "SELECT count(*) AS n FROM feedback") == [{"n": 1}]
 
 
@@ -551,3 +551,13 @@ def test_the_scorecard_from_kept_facts_equals_the_one_from_the_dossiers(generate
     assert not facts_current(con, default_calendar())
     kw = {"start": dt.date(2025, 7, 1), "end": dt.date(2025, 12, 31), "by": "month"}
     pd.testing.assert_frame_equal(compute(con, "dossiers", **kw), from_dossiers(**kw), check_exact=False, rtol=1e-12)
+
+
+def said(error) -> str:
+    """The Vietnamese sentence of a file problem, as pages render it from the catalogue."""
+    from django.utils import translation
+
+    from dieuhanh.messages import render
+
+    with translation.override("vi"):
+        return render(error.message_code, error.params)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from dieuhanh.core.common.numerals import format_number, parse_number
+from dieuhanh.core.common.errors import CoreError
 from dieuhanh.core.indicators.values_sheet import (
     COLUMNS,
     TemplateRow,
@@ -89,17 +90,17 @@ def test_parse_number_keeps_excel_floats_free_of_binary_noise():
     "- 5", "1 234", "1e3", "NaN", "Infinity", "١٢", "12 5", "5 triệu", "#DIV/0!", "x",
 ])
 def test_parse_number_refuses_text_that_is_not_a_number(given_value):
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(CoreError) as raised:  # a ValueError too
         parse_number(given_value)
-    assert "không phải là số" in str(raised.value)
-    assert given_value.strip() in str(raised.value)
+    assert (raised.value.code, raised.value.params) == ("not_a_number", {"value": given_value.strip()})
 
 
 @pytest.mark.parametrize("given_value", [True, False, datetime(2026, 6, 1), date(2026, 6, 1), float("nan"), float("inf"),
                                          Decimal("NaN")])
 def test_parse_number_refuses_cells_that_are_not_numbers(given_value):
-    with pytest.raises(ValueError, match="không phải là số"):
+    with pytest.raises(ValueError) as raised:
         parse_number(given_value)
+    assert raised.value.code == "not_a_number"
 
 
 # -------------------------------------------------------------------------------------------------
@@ -336,28 +337,29 @@ def test_every_row_problem_is_reported_with_its_row_and_column():
     assert errors_of(workbook_bytes(rows)) == [
         (4, "Mã đơn vị", "missing_unit"),
         (5, "Mã chỉ tiêu", "missing_indicator"),
-        (6, "Kỳ", "bad_period"),
-        (7, "Kỳ", "bad_period"),
+        (6, "Kỳ", "invalid_period"),
+        (7, "Kỳ", "invalid_period"),
         (8, "Giá trị", "not_a_number"),
         (9, "Tình trạng số liệu", "bad_status"),
         (10, "", "duplicate_row"),
         (11, "Mã đơn vị", "missing_unit"),
         (11, "Mã chỉ tiêu", "missing_indicator"),
-        (11, "Kỳ", "bad_period"),
+        (11, "Kỳ", "invalid_period"),
         (11, "Giá trị", "not_a_number"),
         (11, "Tình trạng số liệu", "bad_status"),
         (12, "Giá trị", "not_a_number"),
     ]
 
 
-def test_messages_are_vietnamese_and_a_duplicate_names_the_first_row():
+def test_problems_carry_codes_and_parameters_and_a_duplicate_names_the_first_row():
     rows = [HEADER, line(value="1"), line(value="abc"), line(value="2", status="tạm tính"), line(value="3")]
     with pytest.raises(ValuesSheetError) as raised:
         read_values_sheet(workbook_bytes(rows))
-    messages = {error.code: error.message for error in raised.value.errors}
-    assert messages["not_a_number"] == "Giá trị “abc” không phải là số (ví dụ cách ghi đúng: 1.234,5; 12,5; 45%)."
-    assert "“tạm tính”" in messages["bad_status"] and "ước tính" in messages["bad_status"]
-    assert "dòng 2" in messages["duplicate_row"]
+    params = {error.code: error.params for error in raised.value.errors}
+    assert params["not_a_number"] == {"row": 3, "value": "abc"}
+    assert params["bad_status"] == {"row": 4, "value": "tạm tính"}
+    assert params["duplicate_row"]["first"] == 2
+    assert not any(error.message for error in raised.value.errors)  # the sentence is the catalogue's
     assert [(e.row, e.code) for e in raised.value.errors] == [
         (3, "not_a_number"), (3, "duplicate_row"), (4, "bad_status"), (4, "duplicate_row"), (5, "duplicate_row")]
 
@@ -381,8 +383,8 @@ def test_a_template_for_one_unit_and_period():
     with pytest.raises(ValuesSheetError) as raised:
         read_values_sheet(workbook_bytes(rows), expected_unit="26743", expected_period="2026-Q2")
     wrong_unit, wrong_period = raised.value.errors
-    assert "26740" in wrong_unit.message and "26743" in wrong_unit.message
-    assert "Quý I/2026" in wrong_period.message and "Quý II/2026" in wrong_period.message
+    assert (wrong_unit.params["unit"], wrong_unit.params["expected"]) == ("26740", "26743")
+    assert (wrong_period.params["period"], wrong_period.params["expected"]) == ("2026-Q1", "2026-Q2")
     # Only unit or only period checked
     assert errors_of(workbook_bytes(rows), expected_unit="26743") == [(3, "Mã đơn vị", "wrong_unit")]
     assert errors_of(workbook_bytes(rows), expected_period="2026-Q2") == [(4, "Kỳ", "wrong_period")]
@@ -393,7 +395,7 @@ def test_a_template_for_one_unit_and_period():
 def test_a_bad_period_is_not_also_a_wrong_period_nor_a_missing_unit_a_wrong_unit():
     rows = [HEADER, line(unit=None, period="sai", value="1")]
     assert errors_of(workbook_bytes(rows), expected_unit="26743", expected_period="2026-Q2") == [
-        (2, "Mã đơn vị", "missing_unit"), (2, "Kỳ", "bad_period")]
+        (2, "Mã đơn vị", "missing_unit"), (2, "Kỳ", "invalid_period")]
 
 
 def test_expected_period_must_be_a_period_key():

@@ -118,10 +118,10 @@ def test_a_formula_indicator_and_a_bad_period_are_refused(fed, settings):
     assert formula.value.code == "not_feedable"
     with pytest.raises(DomainError) as bad:
         on_time_feed(actor=SYSTEM, indicator=Indicator.objects.get(code="HS_DUNGHAN"), period="2026-13", as_of=AS_OF)
-    assert bad.value.code == "bad_period"
+    assert bad.value.code == "invalid_period"
     with pytest.raises(DomainError) as ancient:
         on_time_feed(actor=SYSTEM, indicator=Indicator.objects.get(code="HS_DUNGHAN"), period="0001", as_of=AS_OF)
-    assert ancient.value.code == "bad_period"
+    assert ancient.value.code == "invalid_period"
 
 
 def test_the_command_feeds_every_configured_indicator_and_lists_skips(fed):
@@ -307,3 +307,40 @@ def test_the_command_says_the_store_is_busy_while_an_import_holds_it(fed, store)
             call_command("dossiers_feed", "--period", "2026", "--as-of", "2026-11-29", stdout=io.StringIO())
     finally:
         writing.close()
+
+
+# ----------------------------------------------------------------------------------------------- one choice of targets
+
+
+def test_the_page_and_the_api_feed_the_same_targets_chosen_by_one_selector(fed, make_user, web_client, api_client):
+    from dieuhanh.dossiers.selectors import feed_targets
+
+    steering = make_user("bcd.chon", "79", "steering")
+    assert [i.code for i in feed_targets(steering)] == ["HS_DUNGHAN", "HS_DUNGHAN_THANG", "HS_DUNGHAN_TP"]
+    assert [i.code for i in feed_targets(steering, "HS_DUNGHAN_TP")] == ["HS_DUNGHAN_TP"]
+    with pytest.raises(NotFound):
+        feed_targets(steering, "TYLE_TT")  # not an on-time indicator
+    with pytest.raises(NotFound):
+        feed_targets(make_user("xem.chon", "79", "viewer"))  # manages none
+    api = api_client("bcd.api", "79", "steering")
+    fed_by_api = api.post("/api/d766/feed", {"period": "2026-03"}, content_type="application/json").json()
+    assert [r["indicator"] for r in fed_by_api] == ["HS_DUNGHAN", "HS_DUNGHAN_THANG", "HS_DUNGHAN_TP"]
+
+
+def test_a_bad_feed_period_goes_back_to_the_ranking_with_the_message(fed, web_client):
+    admin = web_client("admin.ky", "79", "administrator")
+    response = admin.post("/d766/feed/", {"period": "2026-13"}, follow=True)
+    assert response.redirect_chain[0][0] == "/d766/?period=2026-13"
+    assert "“2026-13” không phải kỳ báo cáo" in response.content.decode()
+    assert not Value.objects.filter(source=SOURCE).exists()
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"period": "2026-13"}, "period"),
+    ({"period": "2026", "indicator": "X" * 41}, "indicator"),
+    ({"period": "2026", "overwrite": "sometimes"}, "overwrite"),
+])
+def test_api_feed_requests_beyond_their_fields_are_400_naming_the_field(fed, api_client, body, field):
+    response = api_client("bcd.gioihan", "79", "steering").post("/api/d766/feed", body, content_type="application/json")
+    assert response.status_code == 400 and field in {d["field"] for d in response.json()["error"]["details"]}
+    assert not Value.objects.filter(source=SOURCE).exists()

@@ -168,7 +168,7 @@ def test_ranking_page_says_no_data_and_explains_a_bad_date(store, viewer):
     empty = viewer.get("/d766/?period=2025-06").content.decode()
     assert 'id="d766-empty"' in empty and "Không có dữ liệu hồ sơ trong kỳ này." in empty
     bad = viewer.get("/d766/?from=31/02/2026&to=15/03/2026").content.decode()
-    assert "Ngày không hợp lệ" in bad
+    assert "“31/02/2026” không phải ngày" in bad
 
 
 def test_ranking_page_without_any_store_says_no_data(tmp_path, settings, viewer):
@@ -275,8 +275,9 @@ def test_export_and_drilldown_links_carry_the_range_urlencoded(store, viewer):
     assert "drilldown/?by=channel&from=01%2F03%2F2026&to=31%2F03%2F2026" in page
 
 
-def test_export_of_a_bad_period_is_not_found(store, viewer):
-    assert viewer.get("/d766/export.csv?period=2026-13").status_code == 404
+def test_export_of_a_bad_period_is_a_bad_request(store, viewer):
+    response = viewer.get("/d766/export.csv?period=2026-13")
+    assert response.status_code == 400 and "“2026-13” không phải kỳ báo cáo" in response.content.decode()
 
 
 BUSY_VI = "Kho dữ liệu hồ sơ đang bận"
@@ -298,11 +299,11 @@ def test_while_the_store_is_being_written_the_drilldown_says_so_and_exports_answ
 
 
 def test_a_read_refused_while_the_store_was_busy_is_not_remembered(store, viewer):
-    from dieuhanh.dossiers import selectors
+    from django.core.cache import cache
 
     before = viewer.get("/d766/").content.decode()
     assert '<option value="2026-03"' in before
-    selectors._CACHE.clear()
+    cache.clear()
     writing = duckdb.connect(str(store))
     try:
         busy = viewer.get("/d766/").content.decode()
@@ -313,14 +314,17 @@ def test_a_read_refused_while_the_store_was_busy_is_not_remembered(store, viewer
     assert after.count("<option") == before.count("<option") and '<option value="2026-03"' in after
 
 
-@pytest.mark.parametrize("query", ["from=01/01/0001&to=31/01/0001", "from=31/12/1999&to=15/03/2026",
-                                   "from=01/03/2026&to=01/01/2101"])
-def test_pages_refuse_dates_outside_2000_to_2100(store, viewer, query):
+@pytest.mark.parametrize(("query", "said"), [
+    ("from=01/01/0001&to=31/01/0001", "“01/01/0001” không phải ngày"),  # the one date parser: years 1900–2100
+    ("from=31/12/1999&to=15/03/2026", "trong khoảng 01/01/2000 – 31/12/2100"),  # no dossier log before 2000
+    ("from=01/03/2026&to=01/01/2101", "“01/01/2101” không phải ngày"),
+])
+def test_pages_refuse_dates_outside_2000_to_2100(store, viewer, query, said):
     for url in (f"/d766/units/{BEN_THANH}/?{query}", f"/d766/?{query}"):
         response = viewer.get(url)
-        assert response.status_code == 200 and "trong khoảng 01/01/2000 – 31/12/2100" in response.content.decode()
+        assert response.status_code == 200 and said in response.content.decode()
     assert viewer.get(f"/d766/units/{BEN_THANH}/drilldown/?by=channel&{query}").status_code == 200
-    assert viewer.get(f"/d766/units/{BEN_THANH}/export.csv?{query}").status_code == 404
+    assert viewer.get(f"/d766/units/{BEN_THANH}/export.csv?{query}").status_code == 400
 
 
 # ----------------------------------------------------------------------------------------------- API
@@ -355,18 +359,18 @@ def test_api_drilldown(store, api):
 
 
 @pytest.mark.parametrize(("query", "code"), [
-    ("period=2026-13", "bad_period"),
-    ("period=March", "bad_period"),
+    ("period=2026-13", "invalid_period"),
+    ("period=March", "invalid_period"),
     ("from=2026-03-31&to=2026-03-01", "end_before_start"),
-    ("from=32/01/2026&to=2026-03-01", "bad_date"),
+    ("from=32/01/2026&to=2026-03-01", "invalid_date"),
     ("from=2026-03-01", "incomplete_range"),
     ("period=2026-03&from=2026-03-01&to=2026-03-02", "period_and_range"),
     ("period=2099", "period_in_future"),
-    ("from=0001-01-01&to=0001-01-31", "bad_date"),
-    ("from=1999-12-31&to=2026-03-01", "bad_date"),
-    ("from=2026-03-01&to=2101-01-01", "bad_date"),
-    ("period=0001", "bad_period"),
-    ("period=0001-03", "bad_period"),
+    ("from=0001-01-01&to=0001-01-31", "invalid_date"),
+    ("from=1999-12-31&to=2026-03-01", "outside_calendar"),
+    ("from=2026-03-01&to=2101-01-01", "invalid_date"),
+    ("period=0001", "invalid_period"),
+    ("period=0001-03", "invalid_period"),
 ])
 def test_api_bad_periods_are_400_with_stable_codes(store, api, query, code):
     response = api.get(f"/api/d766/ranking?{query}")
@@ -376,7 +380,7 @@ def test_api_bad_periods_are_400_with_stable_codes(store, api, query, code):
 
 def test_api_unit_scorecard_refuses_year_one(store, api):
     response = api.get(f"/api/d766/units/{BEN_THANH}/scorecard?from=0001-01-01&to=0001-01-31")
-    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_date"
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_date"
 
 
 def test_api_bad_drilldown_key_and_unknown_unit(store, api):
@@ -403,13 +407,17 @@ def test_api_needs_authentication(store, client):
     assert client.get("/api/d766/ranking?period=2026-03").json()["error"]["code"] == "unauthenticated"
 
 
-def test_a_new_import_is_seen_at_once_although_results_are_kept_between_requests(store, hcmc):
+def test_a_new_import_is_seen_at_once_although_results_are_kept_between_requests(store, hcmc, monkeypatch):
     from dieuhanh.core.d766.ingest import ingest
     from dieuhanh.dossiers import selectors
 
+    computed = []
+    real = selectors._ranking
+    monkeypatch.setattr(selectors, "_ranking", lambda *args: computed.append(args) or real(*args))
     span = selectors.span_of("2026-03")
     before = selectors.ranking(span)
-    assert selectors.ranking(span) is before  # the second read is served from memory
+    again = selectors.ranking(span)  # the second read is served from the cache
+    assert len(computed) == 1 and again.communes == before.communes and again.city == before.city
     late = store.parent / "late.csv"
     late.write_text("dossier_id,procedure_code,agency_code,channel,received_at,due_at,finished_at,applicant_ward_code\n"
                     "SG-3,1.000003,26740,1,2026-03-20 08:00:00,2026-03-23 17:00:00,2026-03-27 08:00:00,26740\n", encoding="utf-8")

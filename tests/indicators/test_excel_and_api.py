@@ -58,7 +58,9 @@ def test_the_entry_form_saves_and_submits(registry, web_client):
     client = web_client("canbo", "26743", "reporter")
     page = client.get("/units/26743/data/2025/").content.decode()
     assert 'name="v-HS_TIEPNHAN"' in page
-    client.post("/units/26743/data/2025/", {"v-HS_TIEPNHAN": "1.234", "v-HS_TRUCTUYEN": "600", "s-HS_TIEPNHAN": "final", "submit": "1"})
+    assert 'name="approval_version" value="1"' in page
+    client.post("/units/26743/data/2025/", {"v-HS_TIEPNHAN": "1.234", "v-HS_TRUCTUYEN": "600", "s-HS_TIEPNHAN": "final", "submit": "1",
+                                            "approval_version": "1"})
     assert Value.objects.get(indicator__code="HS_TIEPNHAN").value == 1234
     assert "Đã gửi" in client.get("/units/26743/data/2025/").content.decode()
 
@@ -69,11 +71,11 @@ def test_api_values_approval_and_official_series(registry, api_client):
     ok = reporter.post("/api/indicators/HS_TIEPNHAN/values", data=json.dumps({"unit": "26743", "period": "2025", "value": 1200}), content_type="application/json")
     assert ok.status_code == 201
     text = reporter.post("/api/indicators/HS_TIEPNHAN/values", data=json.dumps({"unit": "26743", "period": "2025", "value": "nhiều"}), content_type="application/json")
-    assert text.status_code == 422
+    assert text.status_code == 400 and text.json()["error"]["details"][0]["field"] == "value"
     other = reporter.post("/api/indicators/HS_TIEPNHAN/values", data=json.dumps({"unit": "26740", "period": "2025", "value": 5}), content_type="application/json")
     assert other.status_code == 404
-    assert reporter.post("/api/indicator-data/submit", data=json.dumps({"unit": "26743", "period": "2025"}), content_type="application/json").status_code == 200
-    assert approver.post("/api/indicator-data/approve", data=json.dumps({"unit": "26743", "period": "2025"}), content_type="application/json").status_code == 200
+    assert reporter.post("/api/indicator-data/submit", data=json.dumps({"unit": "26743", "period": "2025", "version": 1}), content_type="application/json").status_code == 200
+    assert approver.post("/api/indicator-data/approve", data=json.dumps({"unit": "26743", "period": "2025", "version": 2}), content_type="application/json").status_code == 200
     locked = reporter.post("/api/indicators/HS_TIEPNHAN/values", data=json.dumps({"unit": "26743", "period": "2025", "value": 1, "version": 1}), content_type="application/json")
     assert locked.status_code == 409 and locked.json()["error"]["code"] == "period_locked"
     series = reporter.get("/api/indicators/HS_TIEPNHAN/series", {"unit": "26743", "official": "true"}).json()
@@ -128,7 +130,7 @@ def test_evidence_attaches_to_a_value_over_the_api(registry, api_client, setting
 
     reporter = api_client("canbo", "26743", "reporter")
     reporter.post("/api/indicators/HS_TIEPNHAN/values", data=json.dumps({"unit": "26743", "period": "2025", "value": 1200}), content_type="application/json")
-    response = reporter.post("/api/indicators/HS_TIEPNHAN/evidence?unit=26743&period=2025", {"file": SimpleUploadedFile("so-lieu.pdf", b"%PDF-1.7 x")})
+    response = reporter.post("/api/indicators/HS_TIEPNHAN/evidence?unit=26743&period=2025&version=1", {"file": SimpleUploadedFile("so-lieu.pdf", b"%PDF-1.7 x")})
     assert response.status_code == 201 and response.json()["version"] == 2
     assert Value.objects.get().evidence_name == "so-lieu.pdf"
 
@@ -146,4 +148,4 @@ def test_an_untouched_template_is_refused_as_empty(registry, web_client):
     client = web_client("canbo", "26743", "reporter")
     template = client.get("/units/26743/data/2025/template.xlsx").content
     response = client.post("/units/26743/data/2025/upload/", {"file": _upload(template)})
-    assert response.status_code == 422 and "Biểu mẫu chưa có giá trị nào" in response.content.decode()
+    assert response.status_code == 422 and "Bảng tính không có dòng nào để nhập." in response.content.decode()

@@ -55,11 +55,11 @@ def attempt(action, actor, units):
         return services.value_set(actor=actor, indicator=hs, unit=ward, period="2025", value=Decimal(1000))
     if action == "values_submit":
         services.value_set(actor=SYSTEM, indicator=hs, unit=ward, period="2025", value=Decimal(1000))
-        return services.values_submit(actor=actor, unit=ward, period="2025")
+        return services.values_submit(actor=actor, unit=ward, period="2025", expected_version=1)
     if action == "values_approve":
-        return services.values_approve(actor=actor, unit=ward, period="2024")
+        return services.values_approve(actor=actor, unit=ward, period="2024", expected_version=2)
     if action == "values_unapprove":
-        return services.values_unapprove(actor=actor, unit=ward, period="2023", reason="Sai số liệu")
+        return services.values_unapprove(actor=actor, unit=ward, period="2023", reason="Sai số liệu", expected_version=3)
     raise AssertionError(action)
 
 

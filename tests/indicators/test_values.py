@@ -51,7 +51,7 @@ def test_a_value_is_kept_with_who_and_every_change_is_audited(registry, ward_peo
     ("HS_DUNGHAN", 140, "2025", "value", "out_of_range"),
     ("HS_TIEPNHAN", 12.5, "2025", "value", "not_whole"),
     ("HS_TIEPNHAN", 10, "2025-06", "period", "wrong_period_type"),
-    ("HS_TIEPNHAN", 10, "năm 2025", "period", "bad_format"),
+    ("HS_TIEPNHAN", 10, "năm 2025", "period", "invalid_period"),
     ("TYLE_TT", 50, "2025", "indicator", "formula"),
 ])
 def test_bad_values_are_refused_and_nothing_is_stored(registry, ward_people, code, value, period, field, err):
@@ -82,17 +82,17 @@ def test_submit_approve_locks_and_unapprove_reopens_with_a_reason(registry, ward
     ward = registry["26743"]
     put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1200)
     put(ward_people["reporter"], "HS_TRUCTUYEN", ward, 700)
-    values_submit(actor=ward_people["reporter"], unit=ward, period="2025")
+    values_submit(actor=ward_people["reporter"], unit=ward, period="2025", expected_version=1)
     with pytest.raises(Conflict) as exc:
         put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1, expected_version=1)
     assert exc.value.code == "period_locked"
     with pytest.raises(Forbidden):
-        values_approve(actor=ward_people["reporter"], unit=ward, period="2025")
-    values_approve(actor=ward_people["approver"], unit=ward, period="2025")
+        values_approve(actor=ward_people["reporter"], unit=ward, period="2025", expected_version=2)
+    values_approve(actor=ward_people["approver"], unit=ward, period="2025", expected_version=2)
     assert cell(ind("HS_TIEPNHAN"), ward, "2025", official_only=True).value == 1200
     with pytest.raises(Invalid):
-        values_unapprove(actor=ward_people["approver"], unit=ward, period="2025", reason=" ")
-    values_unapprove(actor=ward_people["city"], unit=ward, period="2025", reason="Sai số liệu tháng 12")
+        values_unapprove(actor=ward_people["approver"], unit=ward, period="2025", reason=" ", expected_version=3)
+    values_unapprove(actor=ward_people["city"], unit=ward, period="2025", reason="Sai số liệu tháng 12", expected_version=3)
     assert cell(ind("HS_TIEPNHAN"), ward, "2025", official_only=True).value is None  # not official any more
     put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1210, expected_version=1)
 
@@ -100,9 +100,10 @@ def test_submit_approve_locks_and_unapprove_reopens_with_a_reason(registry, ward
 def test_returned_data_can_be_corrected(registry, ward_people):
     ward = registry["26743"]
     put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1200)
-    values_submit(actor=ward_people["reporter"], unit=ward, period="2025")
-    values_return(actor=ward_people["approver"], unit=ward, period="2025", note="Kiểm tra lại")
+    values_submit(actor=ward_people["reporter"], unit=ward, period="2025", expected_version=1)
+    values_return(actor=ward_people["approver"], unit=ward, period="2025", note="Kiểm tra lại", expected_version=2)
     put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1230, expected_version=1)
+    assert Value.objects.get().value == 1230
 
 
 def test_a_blocking_rule_stops_submission_and_a_comment_rule_needs_a_comment(registry, ward_people):
@@ -111,15 +112,16 @@ def test_a_blocking_rule_stops_submission_and_a_comment_rule_needs_a_comment(reg
     put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1200)
     put(ward_people["reporter"], "HS_TRUCTUYEN", ward, 1500)  # more online than received
     with pytest.raises(Invalid) as exc:
-        values_submit(actor=ward_people["reporter"], unit=ward, period="2025")
+        values_submit(actor=ward_people["reporter"], unit=ward, period="2025", expected_version=1)
     assert [d["code"] for d in exc.value.details] == ["compare_failed"]
     put(ward_people["reporter"], "HS_TRUCTUYEN", ward, 700, expected_version=1)
     put(ward_people["reporter"], "HS_TIEPNHAN", ward, 2000, expected_version=1)  # +100 % on 2024: a jump
     with pytest.raises(Invalid) as exc:
-        values_submit(actor=ward_people["reporter"], unit=ward, period="2025")
+        values_submit(actor=ward_people["reporter"], unit=ward, period="2025", expected_version=1)
     assert [d["code"] for d in exc.value.details] == ["comment_required"]
+    assert "Cần ghi chú giải thích" in exc.value.details[0]["message"]
     put(ward_people["reporter"], "HS_TIEPNHAN", ward, 2000, comment="Sáp nhập phường từ 01/07/2025", expected_version=2)
-    values_submit(actor=ward_people["reporter"], unit=ward, period="2025")
+    values_submit(actor=ward_people["reporter"], unit=ward, period="2025", expected_version=1)
 
 
 def test_formula_values_and_division_by_zero(registry):

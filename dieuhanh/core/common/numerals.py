@@ -27,6 +27,8 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from dieuhanh.core.common.errors import CoreError
+
 __all__ = ["format_money", "format_number", "format_percent", "parse_number"]
 
 _EN_MARKS: dict[int, int] = {}
@@ -117,14 +119,15 @@ def parse_number(value: object) -> Decimal | None:
     a thousands group ("0.125", "1234.567" are decimals). A comma is always the decimal mark, so "1,234" is
     1.234 and "1,234.5" is refused. Empty text and a dash ("-") mean no value.
 
-    Raises ``ValueError`` with a Vietnamese message for anything else (text, dates, TRUE/FALSE, "1,2,3").
+    Raises ``CoreError("not_a_number", value=…)`` (a ``ValueError``) for anything else (text, dates, TRUE/FALSE,
+    "1,2,3").
     """
     if value is None:
         return None
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, bool):  # a bool is an int to Python, but TRUE in a value cell is not a number
-        raise ValueError(_not_a_number(value))
+        raise CoreError("not_a_number", value=_not_a_number(value))
     elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
@@ -132,9 +135,9 @@ def parse_number(value: object) -> Decimal | None:
     elif isinstance(value, str):
         return _parse_text(value)
     else:
-        raise ValueError(_not_a_number(value))
+        raise CoreError("not_a_number", value=_not_a_number(value))
     if not number.is_finite():
-        raise ValueError(_not_a_number(value))
+        raise CoreError("not_a_number", value=_not_a_number(value))
     return number
 
 
@@ -151,7 +154,7 @@ def _parse_text(text: str) -> Decimal | None:
         written = written[1:]
     match = _VIETNAMESE.fullmatch(written) or _DOT_DECIMAL.fullmatch(written)
     if match is None:
-        raise ValueError(_not_a_number(text))
+        raise CoreError("not_a_number", value=_not_a_number(text))
     whole = match["whole"].replace(".", "") if match.re is _VIETNAMESE else match["whole"]
     fraction = f".{match['fraction']}" if match["fraction"] else ""
     return Decimal(f"{sign}{whole}{fraction}")
@@ -159,4 +162,4 @@ def _parse_text(text: str) -> Decimal | None:
 
 def _not_a_number(value: object) -> str:
     shown = value.strip() if isinstance(value, str) else value
-    return f"“{shown}” không phải là số (ví dụ cách ghi đúng: 1.234,5; 12,5; 45%)."
+    return str(shown)[:40]

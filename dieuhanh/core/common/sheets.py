@@ -17,4 +17,4 @@ class RowError:
     column: str
     code: str
     message: str = ""
-    params: dict[str, Any] = field(default_factory=dict, compare=False)
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)

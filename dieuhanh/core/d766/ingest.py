@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -138,10 +139,18 @@ SPECS = {spec.table: spec for spec in (DOSSIERS, PROCEDURES, FEEDBACK)}
 
 @dataclass(frozen=True)
 class RowError:
+    """A problem of a dossier file: a stable code and the parameters of its sentence, which is rendered outside
+    the core from the message catalogue (``dieuhanh.messages.render(error.message_code, error.params)``)."""
+
     row: int  # data row (Excel row for XLSX); 0 for a problem with the file as a whole
     column: str  # schema name, or "" when no single column is at fault
     code: str
-    message: str  # Vietnamese, for the official who fixes the file
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    says: str = ""  # the catalogue code of the sentence when it is more precise than ``code``
+
+    @property
+    def message_code(self) -> str:
+        return self.says or self.code
 
 
 @dataclass
@@ -222,7 +231,7 @@ class _Refused(Exception):
     """The file as a whole cannot be read (format, headers, encoding); carries the errors to report."""
 
     def __init__(self, errors: list[RowError]):
-        super().__init__(errors[0].message)
+        super().__init__(errors[0].code)
         self.errors = errors
 
 
@@ -273,8 +282,7 @@ def _stage_file(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, rep
             converted = Path(folder) / "sheet.parquet"
             _xlsx_to_parquet(spec, path, converted, report)
             return _stage_source(con, spec, f"read_parquet({_literal(converted)})", row=f'"{_EXCEL_ROW}"')
-    message = f"Chỉ nhận tệp CSV, Parquet hoặc Excel (.xlsx); tệp «{path.name}» không thuộc các loại này."
-    raise _Refused([RowError(0, "", "unsupported_format", message)])
+    raise _Refused([RowError(0, "", "unsupported_format", {"file": path.name})])
 
 
 def _stage_source(con: duckdb.DuckDBPyConnection, spec: TableSpec, source: str, *, row: str | None) -> _Stage:
@@ -326,10 +334,10 @@ def _map_headers(spec: TableSpec, headers: list[str]) -> dict[str, str]:
             continue
         if name in mapping:
             errors.append(RowError(0, name, "duplicate_column",
-                                   f"Cột {_label(spec, name)} xuất hiện hai lần («{mapping[name]}» và «{header}»)."))
+                                   {"label": _label(spec, name), "first": mapping[name], "second": header}))
             continue
         mapping[name] = header
-    errors += [RowError(0, name, "missing_column", f"Tệp thiếu cột bắt buộc {_label(spec, name)}.")
+    errors += [RowError(0, name, "missing_column", {"label": _label(spec, name)})
                for name in spec.required if name not in mapping]
     if errors:
         raise _Refused(errors)
@@ -462,8 +470,7 @@ def _check(con: duckdb.DuckDBPyConnection, stage: _Stage) -> tuple[list[RowError
         WHERE {' OR '.join(conditions)} ORDER BY v.row LIMIT {ERROR_CAP}
     """).fetchall()
     errors = [
-        RowError(row, checks[item["check"]].column, checks[item["check"]].code,
-                 _message(stage.spec, checks[item["check"]], item["value"], item["other"]))
+        _row_error(row, stage.spec, checks[item["check"]], item["value"], item["other"])
         for row, items in listed for item in items
     ][:ERROR_CAP]
     return errors, int(total) - len(errors)
@@ -605,45 +612,18 @@ def _label(spec: TableSpec, name: str) -> str:
     return f"«{next((a for a in aliases if ' ' in a), name)}»"
 
 
-def _message(spec: TableSpec, check: _Check, value: str | None, other: str | None) -> str:
-    label, code = _label(spec, check.column), check.code
-    if code == "missing_value":
-        return f"Thiếu {label}."
-    if code == "duplicate_id":
-        return f"Mã {spec.record_vi} «{value}» trùng với dòng {other}."
-    if code == "unknown_agency":
-        return f"Mã cơ quan «{value}» không có trong danh sách cơ quan, đơn vị."
-    if code == "bad_channel":
-        return (f"Kênh thực hiện «{value}» không hợp lệ: chỉ nhận 1 (trực tiếp), 2 (trực tuyến) "
-                "hoặc 3 (bưu chính công ích).")
-    if code == "bad_paid_online":
-        return (f"Thanh toán trực tuyến «{value}» không hợp lệ: chỉ nhận 0 (không), 1 (Cổng Dịch vụ công quốc gia), "
-                "2 (cổng thanh toán của Thành phố) hoặc để trống.")
-    if code == "bad_timestamp":
-        return f"{label} «{value}» không phải ngày giờ hợp lệ (ví dụ 05/03/2026 14:20 hoặc 2026-03-05 14:20:00)."
-    if code == "finish_before_receipt":
-        return f"Ngày kết thúc xử lý «{value}» trước ngày tiếp nhận ({other})."
-    if code == "before_receipt":
-        return f"{label} «{value}» trước ngày tiếp nhận ({other})."
-    if code == "bad_number":
-        if check.column in spec.counts:
-            return f"{label} «{value}» không phải số nguyên hợp lệ (từ 0 đến {spec.counts[check.column]})."
-        return f"{label} «{value}» không phải số hợp lệ."
-    if code == "negative_number":
-        return f"{label} «{value}» không được là số âm."
-    if code == "bad_boolean":
-        return f"{label} «{value}» không hợp lệ: chỉ nhận 1/0, true/false, có/không, x hoặc để trống."
-    if code == "bad_value":
-        return (f"{label} «{value}» không hợp lệ: chỉ nhận toàn trình, một phần, không (full, partial, none) "
-                "hoặc để trống.")
-    if code == "bad_rating":
-        return (f"Đánh giá «{value}» không hợp lệ: chỉ nhận hài lòng, bình thường, không hài lòng "
-                "(satisfied, neutral, dissatisfied) hoặc để trống.")
-    raise ValueError(f"no message for {code}")
+def _row_error(row: int, spec: TableSpec, check: _Check, value: str | None, other: str | None) -> RowError:
+    """The problem of one cell: its code, and what its sentence names (the column's header, the value, the
+    other value the check compared with)."""
+    params: dict[str, Any] = {"label": _label(spec, check.column), "value": value or "", "other": other or ""}
+    says = ""
+    if check.code == "bad_number" and check.column in spec.counts:
+        says, params["max"] = "bad_count", spec.counts[check.column]
+    return RowError(row, check.column, check.code, params, says)
 
 
 def _unreadable(error: Exception) -> RowError:
-    return RowError(0, "", "unreadable_file", f"Không đọc được tệp (sai định dạng hoặc không phải UTF-8): {error}")
+    return RowError(0, "", "unreadable_file", {"error": str(error)[:300]})
 
 
 def _literal(path: Path) -> str:

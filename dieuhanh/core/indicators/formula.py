@@ -17,8 +17,9 @@ and ``a - b - c`` and ``a / b * c`` read left to right. Numbers use a decimal do
 ASCII letters, digits, ``_`` and ``.``, start with a letter and are matched exactly, case included. Function
 names (``min``, ``max``, ``abs``, ``round``, ``if_zero``) are accepted in any case, as in Excel.
 
-Definition problems raise ``FormulaError`` with an English ``code``, a Vietnamese ``message`` for officials and the
-0-based ``position`` in the text. Data problems never raise: ``evaluate`` returns a ``Result`` without a value
+Definition problems raise ``FormulaError`` (a ``CoreError``) with an English ``code``, the catalogue code of its
+sentence (``says``) and the sentence's ``params`` (positions counted from 1, as officials count), and the 0-based
+``position`` in the text; the sentence is rendered outside the core. Data problems never raise: ``evaluate`` returns a ``Result`` without a value
 and with the reason (``missing:CODE``, ``division_by_zero``, ``overflow``).
 """
 
@@ -32,6 +33,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import NamedTuple
+
+from dieuhanh.core.common.errors import CoreError
 
 MAX_LENGTH = 1000
 # Brackets, function calls, signs and exponents each open one level.
@@ -60,30 +63,28 @@ _TOKEN = re.compile(
 )
 # After a dot a code goes on with a letter or digit, which keeps out "A." and "A.__class__".
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9][A-Za-z0-9_]*)*")
-_CHARACTER_HINTS = {
-    "×": " Dùng * cho phép nhân.",
-    "÷": " Dùng / cho phép chia.",
-    "%": " Muốn tính phần trăm, hãy nhân với 100.",
-}
-_CODE_RULE = "mã chỉ tiêu gồm chữ cái không dấu, chữ số, “_” và “.”, bắt đầu bằng chữ cái"
+# A character with a better way to say it: the catalogue code of that sentence.
+_CHARACTER_HINTS = {"×": "formula_times_sign", "÷": "formula_divide_sign", "%": "formula_percent_sign"}
 # ROUND as officials know it from Excel: ties away from zero, on the decimal they see (2.675 → 2.68), not
 # Python's ties-to-even on the binary value (2.675 → 2.67). 400 digits hold any float with 6 decimals.
 _ROUNDING = Context(prec=400, rounding=ROUND_HALF_UP)
 
 
-class FormulaError(ValueError):
+class FormulaError(CoreError):
     """A formula that cannot be accepted; ``indicator`` names the formula when several are checked together.
 
     Codes: syntax, too_long, too_deep, comma_decimal, unknown_function, bad_argument, unknown_reference,
-    self_reference, cycle.
+    self_reference, cycle. ``says`` is the catalogue code of the sentence (``formula_…``), ``params`` fill it
+    (with ``indicator`` when one is named).
     """
 
-    def __init__(self, code: str, message: str, position: int | None = None, indicator: str | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    def __init__(self, code: str, says: str, position: int | None = None, indicator: str | None = None, **params):
+        super().__init__(code, **params)
+        self.says = says
         self.position = position
         self.indicator = indicator
+        if indicator is not None:
+            self.params = {**self.params, "indicator": indicator}
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class _Token(NamedTuple):
 
 def _at(pos: int) -> str:
     # Officials count characters from 1.
-    return f"vị trí {pos + 1}"
+    return pos + 1
 
 
 def _tokenize(text: str) -> list[_Token]:
@@ -183,10 +184,9 @@ def _tokenize(text: str) -> list[_Token]:
             raise _bad_character(text, pos)
         kind, value = match.lastgroup or "", match.group()
         if kind == "name" and not _CODE.fullmatch(value):
-            raise FormulaError("syntax", f"Mã “{value}” không hợp lệ ({_at(pos)}): {_CODE_RULE}; sau dấu chấm phải là "
-                               "chữ cái hoặc chữ số.", pos)
+            raise FormulaError("syntax", "formula_bad_code", pos, value=value, at=_at(pos))
         if kind == "num" and not math.isfinite(float(value)):
-            raise FormulaError("syntax", f"Số “{value}” quá lớn ({_at(pos)}).", pos)
+            raise FormulaError("syntax", "formula_number_too_large", pos, value=value, at=_at(pos))
         tokens.append(_Token(value if kind == "op" else kind, value, pos))
         pos = match.end()
     tokens.append(_Token("end", "", len(text)))
@@ -196,10 +196,9 @@ def _tokenize(text: str) -> list[_Token]:
 def _bad_character(text: str, pos: int) -> FormulaError:
     char = text[pos]
     if char == ".":
-        return FormulaError("syntax", f"Dấu chấm ở {_at(pos)} không đúng chỗ: dấu chấm là dấu thập phân, có chữ số ở "
-                            "hai bên (1.5); không dùng dấu chấm để phân cách hàng nghìn.", pos)
-    hint = _CHARACTER_HINTS.get(char, f" Chữ cái trong {_CODE_RULE}." if char.isalpha() else "")
-    return FormulaError("syntax", f"Ký tự “{char}” không dùng được trong công thức ({_at(pos)}).{hint}", pos)
+        return FormulaError("syntax", "formula_misplaced_dot", pos, at=_at(pos))
+    says = _CHARACTER_HINTS.get(char, "formula_bad_letter" if char.isalpha() else "formula_bad_character")
+    return FormulaError("syntax", says, pos, char=char, at=_at(pos))
 
 
 class _Parser:
@@ -213,7 +212,7 @@ class _Parser:
 
     def parse(self) -> _Node:
         if self._peek().kind == "end":
-            raise FormulaError("syntax", "Công thức đang để trống.", 0)
+            raise FormulaError("syntax", "formula_empty", 0)
         tree = self._sum(0)
         if self._peek().kind != "end":
             raise self._unexpected(self._peek())
@@ -229,8 +228,7 @@ class _Parser:
 
     def _deeper(self, depth: int, token: _Token) -> int:
         if depth >= MAX_DEPTH:
-            raise FormulaError("too_deep", f"Công thức lồng nhau quá {MAX_DEPTH} cấp ({_at(token.pos)}); hãy tách "
-                               "bớt thành các chỉ tiêu trung gian.", token.pos)
+            raise FormulaError("too_deep", "formula_too_deep", token.pos, max=MAX_DEPTH, at=_at(token.pos))
         return depth + 1
 
     def _sum(self, depth: int) -> _Node:
@@ -263,8 +261,7 @@ class _Parser:
         start = self._peek()
         exponent = _constant(self._signed(self._deeper(depth, caret)), _MAX_EXPONENT)
         if exponent is None:
-            raise FormulaError("bad_argument", f"Số mũ ở {_at(start.pos)} phải là một số nguyên cố định từ 0 đến "
-                               f"{_MAX_EXPONENT} (không dùng mã chỉ tiêu).", start.pos)
+            raise FormulaError("bad_argument", "formula_bad_exponent", start.pos, max=_MAX_EXPONENT, at=_at(start.pos))
         return _Pow(base, exponent)
 
     def _atom(self, depth: int) -> _Node:
@@ -281,14 +278,14 @@ class _Parser:
             self._close(token)
             return inner
         if token.kind == "end":
-            raise FormulaError("syntax", "Công thức chưa hoàn chỉnh: còn thiếu số hoặc mã chỉ tiêu ở cuối.", token.pos)
-        raise FormulaError("syntax", f"Thiếu số hoặc mã chỉ tiêu trước “{token.text}” ({_at(token.pos)}).", token.pos)
+            raise FormulaError("syntax", "formula_incomplete", token.pos)
+        raise FormulaError("syntax", "formula_missing_operand", token.pos, token=token.text, at=_at(token.pos))
 
     def _call(self, name: _Token, depth: int) -> _Node:
         function = name.text.lower()
         if function not in _ARITY:
-            raise FormulaError("unknown_function", f"Không có hàm “{name.text}” ({_at(name.pos)}); các hàm dùng được: "
-                               f"{', '.join(_ARITY)}.", name.pos)
+            raise FormulaError("unknown_function", "formula_unknown_function", name.pos, name=name.text, at=_at(name.pos),
+                               functions=", ".join(_ARITY))
         opening = self._next()
         inner = self._deeper(depth, opening)
         args: list[_Node] = []
@@ -305,14 +302,13 @@ class _Parser:
             self._close(opening)
         fewest, most = _ARITY[function]
         if len(args) < fewest or (most is not None and len(args) > most):
-            wanted = f"đúng {fewest}" if fewest == most else f"ít nhất {fewest}"
-            raise FormulaError("bad_argument", f"Hàm {function} cần {wanted} đối số, ở đây có {len(args)} "
-                               f"({_at(name.pos)}).", name.pos)
+            says = "formula_arguments_exact" if fewest == most else "formula_arguments_at_least"
+            raise FormulaError("bad_argument", says, name.pos, function=function, wanted=fewest, given=len(args),
+                               at=_at(name.pos))
         if function == "round":
             digits = _constant(args[1], _MAX_ROUND_DIGITS)
             if digits is None:
-                raise FormulaError("bad_argument", f"Số chữ số thập phân của round ({_at(starts[1])}) phải là một số "
-                                   f"nguyên cố định từ 0 đến {_MAX_ROUND_DIGITS}.", starts[1])
+                raise FormulaError("bad_argument", "formula_round_digits", starts[1], max=_MAX_ROUND_DIGITS, at=_at(starts[1]))
             return _Round(args[0], digits)
         if function == "if_zero":
             return _IfZero(args[0], args[1])
@@ -323,23 +319,20 @@ class _Parser:
         if token.kind == ")":
             self._next()
         elif token.kind == "end":
-            raise FormulaError("syntax", f"Dấu “(” ở {_at(opening.pos)} chưa được đóng bằng “)”.", opening.pos)
+            raise FormulaError("syntax", "formula_unclosed", opening.pos, at=_at(opening.pos))
         else:
             raise self._unexpected(token)
 
     def _unexpected(self, token: _Token) -> FormulaError:
         """The error for a token that follows a complete operand but cannot continue the formula."""
         if token.kind == ")":
-            return FormulaError("syntax", f"Dấu “)” ở {_at(token.pos)} không có dấu “(” tương ứng.", token.pos)
+            return FormulaError("syntax", "formula_unopened", token.pos, at=_at(token.pos))
         if token.kind == ",":
             before, after = self._tokens[self._i - 1], self._tokens[self._i + 1]
             if before.kind == after.kind == "num" and before.pos + len(before.text) == token.pos == after.pos - 1:
-                return FormulaError("comma_decimal", f"Dấu phẩy ở {_at(token.pos)}: số thập phân phải viết bằng dấu "
-                                    "chấm (1.5, không phải 1,5) và không dùng dấu phân cách hàng nghìn.", token.pos)
-            return FormulaError("syntax", f"Dấu phẩy ở {_at(token.pos)} không đúng chỗ: dấu phẩy chỉ dùng để ngăn "
-                                "cách các đối số của hàm, ví dụ max(A, B).", token.pos)
-        return FormulaError("syntax", f"Thiếu phép tính (+, -, *, /) trước “{token.text}” ({_at(token.pos)}).",
-                            token.pos)
+                return FormulaError("comma_decimal", "formula_comma_decimal", token.pos, at=_at(token.pos))
+            return FormulaError("syntax", "formula_misplaced_comma", token.pos, at=_at(token.pos))
+        return FormulaError("syntax", "formula_missing_operator", token.pos, token=token.text, at=_at(token.pos))
 
 
 def _constant(node: _Node, highest: int) -> int | None:
@@ -353,7 +346,7 @@ def _constant(node: _Node, highest: int) -> int | None:
 
 def parse(text: str) -> Formula:
     if len(text) > MAX_LENGTH:
-        raise FormulaError("too_long", f"Công thức dài {len(text)} ký tự, quá giới hạn {MAX_LENGTH} ký tự.", MAX_LENGTH)
+        raise FormulaError("too_long", "formula_too_long", MAX_LENGTH, length=len(text), max=MAX_LENGTH)
     parser = _Parser(text)
     tree = parser.parse()
     return Formula(text, frozenset(parser.positions), tree, parser.positions)
@@ -373,16 +366,14 @@ def check_definitions(formulas: Mapping[str, str], known: Iterable[str]) -> dict
         try:
             formula = parse(formulas[code])
         except FormulaError as error:
-            raise FormulaError(error.code, f"Chỉ tiêu {code}: {error.message}", error.position, code) from None
+            raise FormulaError(error.code, error.says, error.position, code, **error.params) from None
         for reference, pos in formula._positions.items():
             if reference == code:
-                raise FormulaError("self_reference", f"Chỉ tiêu {code}: công thức không được dùng chính mã {code} "
-                                   f"({_at(pos)}).", pos, code)
+                raise FormulaError("self_reference", "formula_self_reference", pos, code, at=_at(pos))
             if reference not in known_codes:
                 guess = by_lower.get(reference.lower())
-                hint = f" Có phải là “{guess}”? Mã phân biệt chữ hoa và chữ thường." if guess else ""
-                raise FormulaError("unknown_reference", f"Chỉ tiêu {code}: không có chỉ tiêu mã “{reference}” "
-                                   f"({_at(pos)}).{hint}", pos, code)
+                raise FormulaError("unknown_reference", "formula_unknown_reference_guess" if guess else "formula_unknown_reference",
+                                   pos, code, reference=reference, at=_at(pos), guess=guess or "")
         parsed[code] = formula
     _dependency_order(parsed)
     return parsed
@@ -407,8 +398,7 @@ def _dependency_order(formulas: Mapping[str, Formula]) -> list[str]:
                     continue
                 if reference in on_path:
                     cycle = [*on_path[on_path.index(reference):], reference]
-                    raise FormulaError("cycle", f"Các chỉ tiêu tính vòng tròn theo nhau: {' → '.join(cycle)}.",
-                                       indicator=cycle[0])
+                    raise FormulaError("cycle", "formula_cycle", indicator=cycle[0], cycle=" → ".join(cycle))
                 on_path.append(reference)
                 pending.append(iter(sorted(formulas[reference].references)))
                 break

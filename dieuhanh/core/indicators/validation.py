@@ -7,16 +7,20 @@ Three kinds, each configured as data:
   period, e.g. online dossiers ``<=`` ``HS_TIEPNHAN`` (received dossiers);
 - ``jump``: the relative change from the previous period is at most ``max_change`` (0.5 = ±50 %).
 
-A violation either blocks approval or only requires a comment, as its rule says.
+A violation either blocks approval or only requires a comment, as its rule says. Violations and malformed rules
+carry a stable code and parameters (``CoreError``); the sentence is rendered outside the core, unless the rule has
+its own ``message`` written by whoever defined it.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from dieuhanh.core.indicators.formula import FormulaError, evaluate, parse
+from dieuhanh.core.common.errors import CoreError
+from dieuhanh.core.indicators.formula import evaluate, parse
 
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt, "==": operator.eq}
 
@@ -37,28 +41,33 @@ class Violation:
     indicator: str
     severity: str
     code: str  # below_min, above_max, compare_failed, jump
-    message: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    message: str = ""  # the rule's own message when it has one; else rendered from code and params
 
 
 def check_rule_definition(kind: str, params: Mapping, known: set[str]) -> None:
     """Refuse a malformed rule when it is defined, not when it is first evaluated."""
     if kind == "range":
         if params.get("min") is None and params.get("max") is None:
-            raise ValueError("a range needs min or max")
+            raise CoreError("rule_range_empty")
         if params.get("min") is not None and params.get("max") is not None and float(params["min"]) > float(params["max"]):
-            raise ValueError("min is above max")
+            raise CoreError("rule_min_above_max")
     elif kind == "compare":
         if params.get("op") not in OPERATORS:
-            raise ValueError(f"op must be one of {', '.join(OPERATORS)}")
+            raise CoreError("rule_bad_operator", operators=", ".join(OPERATORS))
         formula = parse(str(params.get("expression", "")))
         unknown = sorted(formula.references - known)
         if unknown:
-            raise FormulaError("unknown_reference", f"Chỉ tiêu không tồn tại: {', '.join(unknown)}")
+            raise CoreError("rule_unknown_reference", codes=", ".join(unknown))
     elif kind == "jump":
-        if float(params.get("max_change", -1)) <= 0:
-            raise ValueError("max_change must be positive")
+        try:
+            max_change = float(params.get("max_change", -1))
+        except (TypeError, ValueError):
+            max_change = -1
+        if max_change <= 0:
+            raise CoreError("rule_bad_max_change")
     else:
-        raise ValueError(f"unknown rule kind {kind!r}")
+        raise CoreError("rule_unknown_kind", kind=str(kind)[:40])
 
 
 def check(
@@ -74,7 +83,8 @@ def check(
     for code in sorted(percent_codes):
         v = values.get(code)
         if v is not None and not 0 <= v <= 100:
-            found.append(Violation(0, code, "block", "above_max" if v > 100 else "below_min", f"{code}: tỷ lệ phải từ 0 đến 100 (nhận {v:g})."))
+            found.append(Violation(0, code, "block", "above_max" if v > 100 else "below_min",
+                                   {"indicator": code, "value": f"{v:g}", "min": "0", "max": "100"}))
     for rule in rules:
         v = values.get(rule.indicator)
         if v is None:
@@ -83,17 +93,21 @@ def check(
         note = rule.message
         if rule.kind == "range":
             if p.get("min") is not None and v < float(p["min"]):
-                found.append(Violation(rule.id, rule.indicator, rule.severity, "below_min", note or f"{rule.indicator}: {v:g} nhỏ hơn mức tối thiểu {float(p['min']):g}."))
+                found.append(Violation(rule.id, rule.indicator, rule.severity, "below_min",
+                                       {"indicator": rule.indicator, "value": f"{v:g}", "min": f"{float(p['min']):g}"}, note))
             if p.get("max") is not None and v > float(p["max"]):
-                found.append(Violation(rule.id, rule.indicator, rule.severity, "above_max", note or f"{rule.indicator}: {v:g} lớn hơn mức tối đa {float(p['max']):g}."))
+                found.append(Violation(rule.id, rule.indicator, rule.severity, "above_max",
+                                       {"indicator": rule.indicator, "value": f"{v:g}", "max": f"{float(p['max']):g}"}, note))
         elif rule.kind == "compare":
             other = evaluate(parse(str(p["expression"])), values)
             if other.value is not None and not OPERATORS[p["op"]](v, other.value):
                 found.append(Violation(rule.id, rule.indicator, rule.severity, "compare_failed",
-                                       note or f"{rule.indicator} = {v:g} phải {p['op']} {p['expression']} = {other.value:g}."))
+                                       {"indicator": rule.indicator, "value": f"{v:g}", "op": p["op"],
+                                        "expression": p["expression"], "other": f"{other.value:g}"}, note))
         elif rule.kind == "jump":
             before = previous.get(rule.indicator)
             if before not in (None, 0) and abs(v - before) / abs(before) > float(p["max_change"]):
                 found.append(Violation(rule.id, rule.indicator, rule.severity, "jump",
-                                       note or f"{rule.indicator}: thay đổi {100 * (v - before) / abs(before):+.0f}% so với kỳ trước ({before:g} → {v:g})."))
+                                       {"indicator": rule.indicator, "change": f"{100 * (v - before) / abs(before):+.0f}",
+                                        "before": f"{before:g}", "value": f"{v:g}"}, note))
     return found

@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dieuhanh.core.common.numerals import parse_number
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.common.text import fold, normalise_name
+from dieuhanh.core.common.errors import CoreError
 from dieuhanh.core.common.sheets import RowError
 
 # ---------------------------------------------------------------------------------------------------
@@ -250,15 +251,13 @@ def _open(source: str | Path | BinaryIO) -> tuple[Worksheet, int, dict[str, int]
     try:
         wb = load_workbook(source, data_only=True)
     except Exception:  # openpyxl raises many kinds of error on damaged or foreign files
-        raise ValuesSheetError([RowError(0, "", "not_xlsx",
-                                         "Không đọc được tệp: tệp phải là bảng tính Excel (.xlsx).")]) from None
+        raise ValuesSheetError([RowError(0, "", "not_xlsx")]) from None
     for ws in wb.worksheets:
         found = _find_header(ws)
         if found is not None:
             return ws, *found
     labels = ", ".join(f"“{_LABELS[name]}”" for name in _REQUIRED)
-    raise ValuesSheetError([RowError(
-        0, "", "no_header", f"Không tìm thấy dòng tiêu đề trong {_HEADER_SEARCH_ROWS} dòng đầu (cần có các cột {labels}).")])
+    raise ValuesSheetError([RowError(0, "", "no_header", params={"rows": _HEADER_SEARCH_ROWS, "columns": labels})])
 
 
 def read_values_sheet(source: str | Path | BinaryIO, *, expected_unit: str | None = None,
@@ -266,7 +265,7 @@ def read_values_sheet(source: str | Path | BinaryIO, *, expected_unit: str | Non
     """The reported rows in sheet order; raises ``ValuesSheetError`` listing every problem, in row order.
 
     Rows whose value, status, comment and source are all empty are skipped. Per row: ``missing_unit``,
-    ``missing_indicator``, ``bad_period``, ``not_a_number``, ``bad_status``, ``duplicate_row`` (the same unit,
+    ``missing_indicator``, ``invalid_period``, ``not_a_number``, ``bad_status``, ``duplicate_row`` (the same unit,
     indicator and period again: reported on the later row, naming the first), and, when the sheet was
     a template for one unit or period, ``wrong_unit`` and ``wrong_period``. For the whole file (row 0):
     ``not_xlsx``, ``no_header``. ``expected_period`` must be a valid period key.
@@ -282,42 +281,37 @@ def read_values_sheet(source: str | Path | BinaryIO, *, expected_unit: str | Non
             continue
         found: list[RowError] = []
 
-        def problem(name: str, code: str, message: str, found=found, row_number=row_number) -> None:
-            found.append(RowError(row_number, _LABELS.get(name, ""), code, message))
+        def problem(name: str, code: str, found=found, row_number=row_number, **params) -> None:
+            found.append(RowError(row_number, _LABELS.get(name, ""), code, params={"row": row_number, **params}))
 
         unit, indicator, period_text = _text(raw["unit_code"]), _text(raw["indicator_code"]), _period_text(raw["period"])
         if not unit:
-            problem("unit_code", "missing_unit", "Thiếu mã đơn vị.")
+            problem("unit_code", "missing_unit")
         elif expected_unit is not None and unit != expected_unit:
-            problem("unit_code", "wrong_unit",
-                    f"Mã đơn vị “{unit}” khác đơn vị của biểu mẫu (“{expected_unit}”); "
-                    "biểu mẫu này chỉ nhận số liệu của một đơn vị.")
+            problem("unit_code", "wrong_unit", unit=unit, expected=expected_unit)
         if not indicator:
-            problem("indicator_code", "missing_indicator", "Thiếu mã chỉ tiêu.")
+            problem("indicator_code", "missing_indicator")
         period = ""
         try:
             parsed = parse_period(period_text)
         except ValueError:
-            problem("period", "bad_period", f"Kỳ “{period_text}” không hợp lệ (ví dụ: 2026, 2026-06, 2026-Q2, 2026-H1).")
+            problem("period", "invalid_period", value=period_text[:40])
         else:
             period = parsed.key
             if expected is not None and parsed != expected:
-                problem("period", "wrong_period",
-                        f"Kỳ {parsed.key} ({parsed.label_vi}) khác kỳ của biểu mẫu: {expected.key} ({expected.label_vi}).")
+                problem("period", "wrong_period", period=parsed.key, expected=expected.key)
         value = None
         try:
             value = _cell_number(cells[columns["value"]])
-        except ValueError as exc:
-            problem("value", "not_a_number", f"Giá trị {exc}")
+        except CoreError as exc:
+            problem("value", exc.code, **exc.params)
         status = _STATUSES.get(fold(_text(raw["status"])), "")
         if not status:
-            problem("status", "bad_status",
-                    f"Tình trạng số liệu “{_text(raw['status'])}” không hợp lệ; ghi “chính thức”, “sơ bộ” hoặc “ước tính”.")
+            problem("status", "bad_status", value=_text(raw["status"])[:40])
         if unit and indicator and period:
             first = first_seen.setdefault((unit, indicator, period), row_number)
             if first != row_number:
-                problem("", "duplicate_row",
-                        f"Trùng với dòng {first}: đơn vị {unit}, chỉ tiêu {indicator}, kỳ {period} đã có số liệu ở dòng đó.")
+                problem("", "duplicate_row", first=first, unit=unit, indicator=indicator, period=period)
         if found:
             errors.extend(found)
         else:

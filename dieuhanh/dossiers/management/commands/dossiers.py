@@ -17,11 +17,13 @@ import pyarrow.parquet as pq
 from openpyxl import load_workbook
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from dieuhanh.core.d766 import execute
 from dieuhanh.core.d766.ingest import DOSSIERS, FEEDBACK, PROCEDURES, TableSpec, ingest
 from dieuhanh.progress import progress_bar
 from dieuhanh.dossiers.store import StoreBusy, connect, known_agencies
+from dieuhanh.messages import render
 
 
 def _estimated_rows(paths: list[Path]) -> int:
@@ -103,8 +105,9 @@ class Command(BaseCommand):
                 for report in result.rejected_files:
                     rejected = True
                     self.stderr.write(f"REJECTED {report.path} ({report.rows} rows): nothing from it was kept")
-                    for e in report.errors[:50]:
-                        self.stderr.write(f"  row {e.row} {e.column} {e.code}: {e.message}")
+                    with translation.override("en"):  # the command speaks English, like the API
+                        for e in report.errors[:50]:
+                            self.stderr.write(f"  row {e.row} {e.column} {e.code}: {render(e.message_code, e.params)}")
                     hidden = len(report.errors) - 50 + report.more_errors
                     if hidden > 0:
                         self.stderr.write(f"  … {hidden} more")

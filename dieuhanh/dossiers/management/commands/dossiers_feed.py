@@ -15,9 +15,13 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from dieuhanh.access.policy import SystemActor
-from dieuhanh.dossiers.selectors import StoreUnavailable
-from dieuhanh.dossiers.services import on_time_feed, on_time_indicators
+from django.utils import translation
+
+from dieuhanh.core.common.errors import CoreError
+from dieuhanh.dossiers.selectors import StoreUnavailable, on_time_indicators
+from dieuhanh.dossiers.services import on_time_feed
 from dieuhanh.errors import DomainError
+from dieuhanh.messages import render
 
 
 class Command(BaseCommand):
@@ -58,9 +62,10 @@ def feed(out, targets, period: str, as_of: dt.date | None, *, actor, overwrite: 
         try:
             result = on_time_feed(actor=actor, indicator=indicator, period=period, as_of=as_of, overwrite=overwrite)
         except StoreUnavailable as exc:
-            raise CommandError(f"the dossier store is busy: {exc.message}") from None
-        except DomainError as exc:
-            raise CommandError(f"{indicator.code}: {exc.code}: {exc.message}") from None
+            raise CommandError(f"the dossier store is busy: {exc.log_message}") from None
+        except (DomainError, CoreError) as exc:
+            with translation.override("en"):
+                raise CommandError(f"{indicator.code}: {exc.code}: {render(exc.code, exc.params)}") from None
         s = result.summary()
         out.write(f"{indicator.code} {', '.join(result.periods) or '(no period)'}: {s['written']} written, "
                   f"{s['unchanged']} unchanged, {s['skipped']} skipped (locked), {s['manual']} kept as typed by hand, "
