@@ -8,15 +8,14 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
+from dieuhanh.core.coin.examples import ASEM_DIR, ASEM_PIPELINE
 from dieuhanh.indices.models import Framework, Run, RunKind, RunStatus
 from dieuhanh.indices.selectors import default_run
 from dieuhanh.indices.services import dataset_import, framework_import, index_run, methodology_save, uncertainty_run
-from dieuhanh.indices.shipped import DEFAULT_UNCERTAINTY, FRAMEWORKS_DIR, load_shipped
+from dieuhanh.indices.shipped import DEFAULT_UNCERTAINTY, load_shipped
 from dieuhanh.indices.ward import FRAMEWORK as WARD, ward_index
 from dieuhanh.units.models import Unit
 
-ASEM_DIR = FRAMEWORKS_DIR / "asem"
-ASEM_PIPELINE = FRAMEWORKS_DIR.parent / "examples" / "asem_pipeline.yaml"
 YEAR = 2026
 
 

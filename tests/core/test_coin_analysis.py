@@ -3,7 +3,6 @@ effective weights — hand-computed on tiny tables, and checked on the ASEM exam
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,10 +22,7 @@ from dieuhanh.core.coin.analysis import (
     statistics_table,
 )
 
-ASEM = Path("/work/shared/datasets/asem")
-if not ASEM.exists():  # CI lays shared/ beside the clone
-    ASEM = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "asem"
-ASEM_PIPELINE = Path(__file__).resolve().parents[2] / "dieuhanh" / "core" / "coin" / "examples" / "asem_pipeline.yaml"
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE
 
 
 def tiny_framework(direction_d: int = 1) -> Framework:

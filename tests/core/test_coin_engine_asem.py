@@ -3,7 +3,6 @@ command-line files."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,8 +12,7 @@ from dieuhanh.core.coin import Framework, FrameworkError, load_pipeline, read_id
 from dieuhanh.core.coin.cli import cli_run
 from dieuhanh.core.coin import reference as R
 
-ASEM = Path("/work/shared/datasets/asem")
-PIPELINE = Path(__file__).resolve().parents[2] / "dieuhanh/core/coin/examples/asem_pipeline.yaml"
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE as PIPELINE
 
 # COINr's vignette "Presenting Results" (vignettes/results.Rmd, CRAN 1.1.x): get_results(build_example_coin(),
 # dset = "Aggregated", tab_type = "Aggs"), rounded by COINr to 2 decimals. Columns: Index Conn Sust Physical

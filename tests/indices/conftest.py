@@ -1,8 +1,7 @@
-"""Fixtures of the index tests: COINr's ASEM example (from shared/, beside the clone in CI) and loaded frameworks."""
+"""Fixtures of the index tests: COINr's ASEM example (shipped in dieuhanh/core/coin/examples/) and loaded frameworks."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,9 +9,7 @@ import yaml
 
 from tests.conftest import CITY, SYSTEM
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-ASEM = SHARED / "datasets" / "asem"
-ASEM_PIPELINE = Path(__file__).resolve().parents[2] / "dieuhanh" / "core" / "coin" / "examples" / "asem_pipeline.yaml"
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE
 
 
 @pytest.fixture
