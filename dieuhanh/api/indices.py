@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from dieuhanh.api.schemas import ERRORS
 from dieuhanh.indices import selectors, services, tables
 from dieuhanh.indices.models import Framework
-from dieuhanh.units.selectors import unit_get
+from dieuhanh.units.selectors import city_code, unit_get
 
 router = Router(tags=["indices"])
 
@@ -79,14 +79,14 @@ def get_framework(request, code: str):
 
 
 @router.post("/indices", response={201: FrameworkOut, **ERRORS}, summary="Import a framework (COINr iMeta; optional iData)")
-def import_framework(request, code: str, name: str, imeta: UploadedFile = File(...), idata: UploadedFile | None = File(None), owner: str = "79",
+def import_framework(request, code: str, name: str, imeta: UploadedFile = File(...), idata: UploadedFile | None = File(None), owner: str | None = None,
                      dataset: str = "DATA", year: int | None = None, replace: bool = False):
     """An existing framework (or data set with values for a year of the file) is replaced only with ``replace=true``;
     otherwise 409. Each file is refused by its size before it is read."""
     from dieuhanh.errors import Invalid, NotFound
 
     try:
-        unit = unit_get(owner)
+        unit = unit_get(owner or city_code())
     except NotFound:
         raise Invalid(f"no unit {owner[:40]}", code="unknown_owner",
                       details=[{"field": "owner", "code": "not_found", "message": f"no unit with code {owner[:40]}"}]) from None

@@ -15,6 +15,7 @@ from dieuhanh.indices.services import dataset_import, framework_import, index_ru
 from dieuhanh.indices.shipped import DEFAULT_UNCERTAINTY, load_shipped
 from dieuhanh.indices.ward import FRAMEWORK as WARD, ward_index
 from dieuhanh.units.models import Unit
+from dieuhanh.units.selectors import city_code
 
 YEAR = 2026
 
@@ -28,7 +29,7 @@ def load_indices(*, actor) -> list[str]:
     shipped = load_shipped(actor=actor)
     lines.append("index frameworks: " + ", ".join(f.code for f in shipped))
     # COINr's ASEM example, as a COINr user would bring it.
-    asem = framework_import(actor=actor, owner=Unit.objects.get(code="79"), code="ASEM", name="ASEM Sustainable Connectivity (COINr example)",
+    asem = framework_import(actor=actor, owner=Unit.objects.get(code=city_code()), code="ASEM", name="ASEM Sustainable Connectivity (COINr example)",
                             imeta=pd.read_csv(ASEM_DIR / "ASEM_iMeta.csv", dtype=object),
                             description="The example of COINr (JRC): 51 countries, 49 indicators, 8 pillars, 2 sub-indices.",
                             source="COINr (R package, MIT licence, © 2022 William Becker), example data ASEM.")

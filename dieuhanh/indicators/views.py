@@ -19,7 +19,7 @@ from dieuhanh.core.common.periods import parse_period, period_containing
 from dieuhanh.errors import DomainError, Forbidden, Invalid, NotFound
 from dieuhanh.indicators import selectors, services
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, Target, ValueStatus
-from dieuhanh.units.selectors import unit_get
+from dieuhanh.units.selectors import city_code, unit_get
 from dieuhanh.web.messages import error_text
 
 
@@ -212,7 +212,7 @@ def due_page(request: HttpRequest) -> HttpResponse:
         p = parse_period(period)
     except ValueError:
         raise Http404 from None
-    unit = _unit(request.GET.get("unit") or "79")
+    unit = _unit(request.GET.get("unit") or city_code())
     if not can(request.user, "unit_data_view", unit):
         raise Http404
     rows: dict[int, dict] = {}

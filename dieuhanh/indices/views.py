@@ -20,7 +20,7 @@ from dieuhanh.access.policy import can, units_in_reach
 from dieuhanh.errors import DomainError, Forbidden, Invalid, NotFound
 from dieuhanh.indices import selectors, services, tables
 from dieuhanh.indices.models import Dataset, Framework, Run, RunKind
-from dieuhanh.units.selectors import unit_get
+from dieuhanh.units.selectors import city_code, unit_get
 from dieuhanh.web.messages import error_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -178,7 +178,7 @@ def import_files(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("code", "").strip()
     files = request.FILES
     try:
-        owner_code = (request.POST.get("owner") or "79").strip()
+        owner_code = (request.POST.get("owner") or city_code()).strip()
         try:
             owner = unit_get(owner_code)
         except NotFound:

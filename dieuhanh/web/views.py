@@ -23,9 +23,6 @@ from dieuhanh.units.services import unit_update
 from dieuhanh.web.forms import RoleGrantForm, UnitEditForm
 from dieuhanh.web.messages import run_for_page
 
-HOME_UNIT = "79"
-
-
 def composition(unit) -> list[dict]:
     """Units directly below ``unit`` for the chart: communes by official type (phường, xã, đặc khu),
     everything else by kind (departments, other bodies), largest first."""
@@ -49,7 +46,7 @@ def _unit_or_404(code: str):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    city = selectors.Unit.objects.filter(code=HOME_UNIT).first()
+    city = selectors.Unit.objects.filter(code=selectors.city_code()).first()
     return render(request, "web/home.html", {
         "city": city,
         "composition": composition(city) if city else [],
@@ -76,7 +73,7 @@ def unit_browser(request: HttpRequest) -> HttpResponse:
         return render(request, "web/partials/unit_results.html", context)
     roots = selectors.Unit.objects.filter(parent__isnull=True)
     context["roots"] = roots
-    context["open_path"] = selectors.unit_ancestors(selectors.Unit.objects.get(code=HOME_UNIT)) if selectors.Unit.objects.filter(code=HOME_UNIT).exists() else []
+    context["open_path"] = selectors.unit_ancestors(selectors.Unit.objects.get(code=selectors.city_code())) if selectors.Unit.objects.filter(code=selectors.city_code()).exists() else []
     return render(request, "web/units.html", context)
 
 

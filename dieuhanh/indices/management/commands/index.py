@@ -51,7 +51,7 @@ class Command(BaseCommand):
         imp.add_argument("--shipped", action="store_true", help="the frameworks shipped with dieuhanh (PII, DTI 922/405, ward index)")
         imp.add_argument("--framework", help="framework code")
         imp.add_argument("--name", default="")
-        imp.add_argument("--owner", default="79", help="code of the owning unit (default: the city)")
+        imp.add_argument("--owner", help="code of the owning unit (default: the city, DIEUHANH_CITY_CODE)")
         imp.add_argument("--imeta", type=Path)
         imp.add_argument("--idata", type=Path)
         imp.add_argument("--dataset", default="DATA")
@@ -101,7 +101,7 @@ class Command(BaseCommand):
     def _import(self, options) -> None:
         from dieuhanh.indices import services, tables
         from dieuhanh.indices.shipped import load_shipped
-        from dieuhanh.units.selectors import unit_get
+        from dieuhanh.units.selectors import city_code, unit_get
 
         actor = SystemActor("index import")
         try:
@@ -112,7 +112,7 @@ class Command(BaseCommand):
             if not options["framework"] or not options["imeta"]:
                 raise CommandError("give --shipped, or --framework CODE with --imeta FILE")
             imeta = tables.read_table(_existing(options["imeta"], "--imeta").read_bytes(), str(options["imeta"]), sheet=None)
-            framework = services.framework_import(actor=actor, owner=unit_get(options["owner"]), code=options["framework"],
+            framework = services.framework_import(actor=actor, owner=unit_get(options["owner"] or city_code()), code=options["framework"],
                                                   name=options["name"] or options["framework"], imeta=imeta, replace=options["replace"])
             self.stdout.write(f"framework {framework.code} v{framework.version}: {framework.elements.count()} elements")
             if options["idata"]:
