@@ -21,6 +21,7 @@ from dieuhanh.core.indicators.validation import check_rule_definition
 from dieuhanh.errors import Conflict, DomainError, Invalid
 from dieuhanh.indicators import auth  # noqa: F401  (registers the authorisation functions)
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, PeriodType, Target, ValidationRule, Value, ValueStatus, ValueType
+from dieuhanh.indicators.selectors import reports_here
 
 INDICATOR_FIELDS = ("code", "name", "name_en", "kind", "measure", "value_type", "higher_is_better", "period_type", "aggregation",
                     "weight_indicator", "owner", "communes_of", "formula", "decimals", "source", "methodology", "active")
@@ -152,15 +153,6 @@ def rule_create(*, actor, indicator: Indicator, kind: str, params: dict, severit
 
 # ---------------------------------------------------------------- values
 
-def reports_here(indicator: Indicator, unit) -> bool:
-    """Does ``unit`` report ``indicator``? Listed reporting units, communes of ``communes_of``, or the owner itself."""
-    if indicator.reporting_units.filter(pk=unit.pk).exists():
-        return True
-    if indicator.communes_of_id and unit.kind == "commune" and unit.path.startswith(indicator.communes_of.path):
-        return True
-    return not indicator.reporting_units.exists() and not indicator.communes_of_id and unit.pk == indicator.owner_id
-
-
 def approval_of(unit, period: str, *, lock: bool = False) -> Approval:
     qs = Approval.objects.select_for_update() if lock else Approval.objects
     approval, _ = qs.get_or_create(unit=unit, period=period)
@@ -184,7 +176,10 @@ def value_set(*, actor, indicator: Indicator, unit, period: str, value: Decimal 
         problems.append(_problem("period", "bad_format", str(exc)))
         p = None
     if not reports_here(indicator, unit):
-        problems.append(_problem("unit", "not_reporting", f"{unit.code} does not report {indicator.code}"))
+        if unit.valid_to is not None and unit.valid_to < timezone.localdate():
+            problems.append(_problem("unit", "not_reporting", f"{unit.code} was closed on {unit.valid_to:%d/%m/%Y}: it no longer reports"))
+        else:
+            problems.append(_problem("unit", "not_reporting", f"{unit.code} does not report {indicator.code}"))
     if value is not None:
         value = Decimal(str(value))
         if indicator.value_type == ValueType.PERCENT and not Decimal(0) <= value <= Decimal(100):
