@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
+
+from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("DIEUHANH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -27,3 +29,17 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in():
+    """``sign_in(page, "name")``: signs that person in through the login form (password ``PASSWORD``)."""
+
+    def sign_in(page, username: str) -> None:
+        page.goto("/")
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        page.get_by_label("Tên đăng nhập").fill(username)
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+
+    return sign_in

@@ -121,11 +121,18 @@ def test_submit_approve_locks_and_unapprove_reopens_with_a_reason(registry, ward
 
 
 def test_returned_data_can_be_corrected(registry, ward_people):
+    """Submitted data is locked; returned with a note, it is open again: the reporter corrects and submits again."""
     ward = registry["26743"]
     put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1200)
     values_submit(actor=ward_people["reporter"], unit=ward, period="2025")
-    values_return(actor=ward_people["approver"], unit=ward, period="2025", note="Kiểm tra lại")
-    put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1230, expected_version=1)
+    with pytest.raises(Conflict) as locked:
+        put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1215, expected_version=1)
+    assert locked.value.code == "period_locked"
+    returned = values_return(actor=ward_people["approver"], unit=ward, period="2025", note="Kiểm tra lại")
+    assert (returned.status, returned.note) == ("open", "Kiểm tra lại")
+    corrected = put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1230, expected_version=1)
+    assert (corrected.value, corrected.version, corrected.entered_by.username) == (Decimal(1230), 2, "canbo")
+    assert values_submit(actor=ward_people["reporter"], unit=ward, period="2025").status == "submitted"
 
 
 def test_a_blocking_rule_stops_submission_and_a_comment_rule_needs_a_comment(registry, ward_people):
