@@ -41,7 +41,7 @@ CON_DAO = "26732"  # Đặc khu Côn Đảo
 # timeouts, durations and the live server behave; a test that depends on the day says so with
 # ``@pytest.mark.today(dt.date(…))`` (09:00 in Ho Chi Minh City on that day), or moves with the ``clock`` fixture.
 HCMC_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-TODAY = dt.date.fromisoformat(__import__("os").environ.get("PROBE_TODAY", "2026-11-30"))  # PROBE (temporary)
+TODAY = dt.date(2026, 11, 30)
 
 
 def at_nine(day: dt.date) -> dt.datetime:

@@ -46,7 +46,7 @@ def load_dossiers(*, actor, out=None, rows: int | None = None, seed: int = DEMO_
                 first = period_containing(first - dt.timedelta(days=1), "monthly").start
             with tempfile.TemporaryDirectory() as tmp:
                 path = generate(Path(tmp) / "demo-dossiers.parquet", rows=rows, agencies=agencies, start=first, end=as_of, seed=seed,
-                                province=int(city_code()))
+                                home_province=int(city_code()))
                 result = ingest(con, [path], known_agencies=set(agencies))
             if result.rejected_files:
                 raise RuntimeError(f"the synthetic dossier log was refused: {result.rejected_files[0].errors[:3]}")
