@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 
 import pytest
@@ -14,10 +15,27 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--disable-quic", "--no-first-run"]
 
 
+# Under ``make test-clock`` (tests/wall_clock.py) Chromium's own clock is moved too, with libfaketime.
+LIBFAKETIME = next(iter(sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))), "")
+
+
+def _chromium_env() -> dict[str, str] | None:
+    moved = os.environ.get("DIEUHANH_TEST_WALL_CLOCK")
+    if not moved or not LIBFAKETIME:
+        return None
+    import datetime as dt
+
+    import time_machine
+
+    # An offset from the real clock ("+49000000"), so the time zone does not matter; the clock keeps running.
+    offset = dt.datetime.fromisoformat(moved).timestamp() - time_machine.escape_hatch.time.time()
+    return {**os.environ, "LD_PRELOAD": LIBFAKETIME, "FAKETIME": f"{offset:+.0f}"}
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, env=_chromium_env())
         yield browser
         browser.close()
 
