@@ -85,8 +85,9 @@ def import_framework(request, code: str, name: str, imeta: UploadedFile = File(.
     otherwise 409. Each file is refused by its size before it is read."""
     from dieuhanh.errors import Invalid, NotFound
 
+    owner = owner or city_code()
     try:
-        unit = unit_get(owner or city_code())
+        unit = unit_get(owner)
     except NotFound:
         raise Invalid(f"no unit {owner[:40]}", code="unknown_owner",
                       details=[{"field": "owner", "code": "not_found", "message": f"no unit with code {owner[:40]}"}]) from None
