@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dieuhanh
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint install install-test assets chromium java postgres serve clean
+.PHONY: demo test test-clock lint install install-test assets chromium java postgres faketime serve clean
 
 ## demo: install, migrate an embedded SQLite database, load the HCMC demo, serve it
 demo: install
@@ -27,6 +27,13 @@ test: install-test chromium java postgres
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check dieuhanh tests bench
 	$(BIN)/lint-imports
+
+## test-clock: the suite with the test process's wall clock moved to WALL_CLOCK (tests/wall_clock.py; Chromium through
+## libfaketime): no test may depend on the machine's date. E.g. make test-clock WALL_CLOCK=2031-01-01T00:00:00+07:00
+WALL_CLOCK ?= 2028-06-01T09:00:00+07:00
+test-clock: install-test chromium java postgres faketime
+	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true DIEUHANH_CHROMIUM=$(CHROMIUM) DIEUHANH_TEST_WALL_CLOCK=$(WALL_CLOCK) \
+		$(BIN)/python -m pytest -p tests.wall_clock $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +67,10 @@ chromium:
 ## images lack the man directory the JRE's post-install links into
 java:
 	@command -v java >/dev/null || { $(SUDO) mkdir -p /usr/share/man/man1 && $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; }
+
+## faketime: Debian's libfaketime, which starts Chromium with the moved clock under test-clock
+faketime:
+	@dpkg -s libfaketime >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q faketime; }
 
 ## postgres: start the local cluster if it is down, and wait until it answers
 postgres:

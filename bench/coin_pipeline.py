@@ -17,7 +17,6 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -25,8 +24,7 @@ from dieuhanh.core.coin import Framework, load_pipeline, read_idata, run
 from dieuhanh.core.coin.cli import cli_run
 from dieuhanh.core.coin.reference import run_reference
 
-ASEM = Path("/work/shared/datasets/asem")
-PIPELINE = Path(__file__).resolve().parents[1] / "dieuhanh/core/coin/examples/asem_pipeline.yaml"
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE as PIPELINE
 
 
 def timed(fn, repeats: int) -> list[float]:

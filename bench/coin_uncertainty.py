@@ -28,13 +28,11 @@ import numpy as np
 import pandas as pd
 
 from dieuhanh.core.coin import Framework, load_pipeline, read_idata, run
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM
 from dieuhanh.core.coin.sensitivity import coin_sensitivity, pillar_removal
 from dieuhanh.core.coin.uncertainty import UncertaintyModel, rank_rows, uncertainty_analysis
 
 ROOT = Path(__file__).resolve().parents[1]
-ASEM = Path("/work/shared/datasets/asem")
-if not ASEM.exists():
-    ASEM = ROOT.parent / "shared" / "datasets" / "asem"
 COINR_MS_PER_REPLICATION = 84.0
 N = 1000
 

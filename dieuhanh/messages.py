@@ -129,6 +129,7 @@ MESSAGES: dict[str, str] = {
     "formula": _("%(indicator)s is computed from other indicators and cannot be entered."),
     "wrong_period_type": _("%(indicator)s is reported per %(period_type)s, not per %(given)s."),
     "not_reporting": _("Unit %(unit)s does not report %(indicator)s."),
+    "unit_closed": _("%(unit)s was closed on %(closed_on)s: it no longer reports."),
     "percent_range": _("A percent lies between 0 and 100."),
     "not_whole": _("A count or a rank is a whole number, 0 or more."),
     "too_large": _("The value is too large."),

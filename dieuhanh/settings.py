@@ -141,6 +141,10 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# The province or centrally-run city this installation serves: its official code (2 digits; default 79, Ho Chi
+# Minh City). Read it through dieuhanh.units.selectors.city_code(), never as a literal.
+DIEUHANH_CITY_CODE = os.environ.get("DIEUHANH_CITY_CODE", "79").strip()
+
 # Dossier logs for Decision 766 analytics: an embedded DuckDB file beside the database.
 DIEUHANH_DUCKDB_PATH = Path(os.environ.get("DIEUHANH_DUCKDB_PATH", VAR_DIR / "dossiers.duckdb"))
 # Seconds a writer (an import) waits for the pages' read-only connections to release the store (then: store_busy).

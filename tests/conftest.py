@@ -1,15 +1,24 @@
-"""Shared fixtures: a real HCMC unit tree in the real database, people holding roles on it, and a small plan."""
+"""Shared fixtures: a fixed "today", a real HCMC unit tree in the real database, people holding roles on it, and a
+small plan."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from typing import NamedTuple
+
+import pandas as pd
 import pytest
+import time_machine
+import yaml
 
 from dieuhanh.access.models import Role
 from dieuhanh.access.policy import SystemActor
 from dieuhanh.accounts.services import user_create
+from dieuhanh.core import coin
+from dieuhanh.core.coin.examples import ASEM_IDATA, ASEM_IMETA, ASEM_PIPELINE
 from dieuhanh.indicators.services import indicator_create, rule_create, target_set
 from dieuhanh.plans.services import group_create, plan_create, task_create
 from dieuhanh.units.models import Unit
@@ -26,6 +35,31 @@ BODY_UNDER_DEPARTMENT = "79.SKHCN.TTCDS"  # Trung tâm Chuyển đổi số
 BEN_THANH = "26743"  # Phường Bến Thành
 SAI_GON = "26740"  # Phường Sài Gòn
 CON_DAO = "26732"  # Đặc khu Côn Đảo
+
+
+# "Today" for every test: no test reads the machine's clock. The clock still runs from this instant (tick), so
+# timeouts, durations and the live server behave; a test that depends on the day says so with
+# ``@pytest.mark.today(dt.date(…))`` (09:00 in Ho Chi Minh City on that day), or moves with the ``clock`` fixture.
+HCMC_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+TODAY = dt.date(2026, 11, 30)
+
+
+def at_nine(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=HCMC_TIME)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "today(date): the day the test runs on, 09:00 in Ho Chi Minh City (default 30/11/2026)")
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Travels the test to its day (the ``today`` marker, else ``TODAY``) with the clock ticking; yields the
+    time-machine traveller (``clock.move_to(...)``, ``clock.shift(...)``)."""
+    marker = request.node.get_closest_marker("today")
+    day = marker.args[0] if marker else TODAY
+    with time_machine.travel(at_nine(day), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -92,6 +126,19 @@ def make_user(hcmc):
 D = dt.date
 
 
+def allowed_table(text: str) -> dict[str, frozenset[Role]]:
+    """A permission table written out in a test: a header naming every role, then one line per action with
+    ``yes``/``no`` under each role → {action: the roles allowed}. Lines starting with # are comments."""
+    rows = [line.split() for line in text.strip().splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    roles = [Role(name) for name in rows[0]]
+    assert sorted(roles) == sorted(Role), "the table must have a column for every role"
+    table = {}
+    for action, *cells in rows[1:]:
+        assert len(cells) == len(roles) and set(cells) <= {"yes", "no"}, f"bad row {action}"
+        table[action] = frozenset(role for role, cell in zip(roles, cells) if cell == "yes")
+    return table
+
+
 @pytest.fixture
 def plan(hcmc):
     """Kế hoạch 4354 in small: two groups; tasks led by departments and by Phường Bến Thành; one with sub-tasks."""
@@ -111,6 +158,55 @@ def plan(hcmc):
     task_create(actor=SYSTEM, plan=p, group=g4, code="4.2", title="Phổ cập kỹ năng số cho người dân phường",
                 lead_unit=hcmc["26743"], coordinating_units=[hcmc["79.SKHCN"]], start_date=D(2025, 7, 1), deadline=D(2026, 12, 31))
     return p
+
+
+class AsemEngine(NamedTuple):
+    framework: coin.Framework
+    data: coin.UnitData
+    steps: list[coin.Step]
+    result: coin.Result
+
+
+@pytest.fixture(scope="module")
+def asem_engine() -> AsemEngine:
+    """COINr's ASEM example through the engine alone, no database: its framework, data, example pipeline and result."""
+    framework = coin.Framework.from_imeta(ASEM_IMETA)
+    data = coin.read_idata(ASEM_IDATA, framework)
+    steps = coin.load_pipeline(ASEM_PIPELINE)
+    return AsemEngine(framework, data, steps, coin.run(framework, data, steps))
+
+
+@pytest.fixture
+def asem(hcmc):
+    """The ASEM framework, its 2018 data and COINr's example pipeline, imported as a city administrator would:
+    (framework, dataset, methodology)."""
+    from dieuhanh.indices.services import dataset_import, framework_import, methodology_save
+
+    framework = framework_import(actor=SYSTEM, owner=hcmc[CITY], code="ASEM", name="ASEM", imeta=pd.read_csv(ASEM_IMETA, dtype=object))
+    dataset = dataset_import(actor=SYSTEM, framework=framework, code="ASEM2018", name="ASEM 2018", idata=pd.read_csv(ASEM_IDATA, dtype=object))
+    methodology = methodology_save(actor=SYSTEM, framework=framework, code="COINR", name="COINr example",
+                                   steps=yaml.safe_load(ASEM_PIPELINE.read_text(encoding="utf-8")))
+    return framework, dataset, methodology
+
+
+@pytest.fixture
+def asem_run(asem):
+    """The stored run of COINr's example pipeline on ASEM 2018."""
+    from dieuhanh.indices.services import index_run
+
+    framework, dataset, methodology = asem
+    return index_run(actor=SYSTEM, framework=framework, dataset=dataset, methodology=methodology, year=2018)
+
+
+@pytest.fixture
+def store(tmp_path, settings):
+    """The hand-made Decision 766 dossier log (tests/dossiers/hand_made.py, scores computed by hand there) as the
+    dossier store."""
+    from tests.dossiers.hand_made import write_store
+
+    settings.DIEUHANH_DUCKDB_PATH = tmp_path / "dossiers.duckdb"
+    write_store(settings.DIEUHANH_DUCKDB_PATH)
+    return settings.DIEUHANH_DUCKDB_PATH
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from dieuhanh.errors import NotFound
 from dieuhanh.indices import selectors, services, tables
 from dieuhanh.indices.models import Dataset, Framework, Methodology, Run
 from dieuhanh.units.models import Unit
+from dieuhanh.units.selectors import city_code
 
 router = Router(tags=["indices"])
 
@@ -89,12 +90,12 @@ def get_framework(request, code: str):
 @router.post("/indices", response={201: FrameworkOut, **ERRORS}, summary="Import a framework (COINr iMeta; optional iData and pipeline)")
 def import_framework(request, code: column(Framework, "code"), name: column(Framework, "name") = "", imeta: UploadedFile = File(...),
                      idata: UploadedFile | None = File(None), pipeline: UploadedFile | None = File(None),
-                     owner: column(Unit, "code") = "79", dataset: column(Dataset, "code") = "DATA",
+                     owner: column(Unit, "code") | None = None, dataset: column(Dataset, "code") = "DATA",
                      methodology: column(Methodology, "code") = "DEFAULT", year: Year | None = None, replace: bool = False):
     """The same import as the page (``services.index_files_import``): an existing framework (or data set with values
     for a year of the file) is replaced only with ``replace=true``, otherwise 409; each file is refused by its size
     before it is read; the framework, its data and its methodology are stored together or not at all."""
-    framework = services.index_files_import(actor=request.auth, owner=selectors.owner_get(owner), code=code, name=name, imeta=imeta,
+    framework = services.index_files_import(actor=request.auth, owner=selectors.owner_get(owner or city_code()), code=code, name=name, imeta=imeta,
                                             idata=idata, pipeline=pipeline, dataset=dataset, methodology=methodology, year=year,
                                             replace=replace)
     return Status(201, _framework_out(framework))

@@ -22,6 +22,7 @@ from dieuhanh.core.common.periods import period_containing
 from dieuhanh.dossiers.selectors import city_units, today
 from dieuhanh.dossiers.services import on_time_feed, on_time_indicators
 from dieuhanh.dossiers.store import connect
+from dieuhanh.units.selectors import city_code
 
 DEMO_SEED = 766
 
@@ -44,7 +45,8 @@ def load_dossiers(*, actor, out=None, rows: int | None = None, seed: int = DEMO_
             for _ in range(11):
                 first = period_containing(first - dt.timedelta(days=1), "monthly").start
             with tempfile.TemporaryDirectory() as tmp:
-                path = generate(Path(tmp) / "demo-dossiers.parquet", rows=rows, agencies=agencies, start=first, end=as_of, seed=seed)
+                path = generate(Path(tmp) / "demo-dossiers.parquet", rows=rows, agencies=agencies, start=first, end=as_of, seed=seed,
+                                home_province=int(city_code()))
                 result = ingest(con, [path], known_agencies=set(agencies))
             if result.rejected_files:
                 raise RuntimeError(f"the synthetic dossier log was refused: {result.rejected_files[0].errors[:3]}")

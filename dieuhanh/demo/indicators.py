@@ -9,6 +9,7 @@ from decimal import Decimal
 from dieuhanh.indicators.models import Indicator
 from dieuhanh.indicators.services import indicator_create, rule_create, target_set, value_set, values_approve, values_submit
 from dieuhanh.units.models import Unit
+from dieuhanh.units.official import HCMC_CODE
 
 S000 = "Seed 000 (TP Hồ Chí Minh tích cực thực hiện Nghị quyết 57-NQ/TW, 2025)"
 S002 = "Seed 002 (bài viết tháng 12/2025 về kết quả năm 2025 và ba đột phá 2026–2030)"
@@ -58,7 +59,7 @@ def load_indicators(*, actor, seed: int = 57) -> int:
     """Create the demo indicators, targets, values (approved per unit and year) and ward-level synthetic data."""
     if Indicator.objects.filter(code="TFP_GRDP").exists():
         return 0
-    city = Unit.objects.get(code="79")
+    city = Unit.objects.get(code=HCMC_CODE)  # the programme's figures are Ho Chi Minh City's (seed articles)
     department = Unit.objects.get(code="79.SKHCN")
     for code, name, kind, measure, value_type, values, targets in CITY:
         indicator = indicator_create(actor=actor, owner=department, code=code, name=name, kind=kind, measure=measure, value_type=value_type,

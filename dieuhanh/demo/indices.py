@@ -8,15 +8,15 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
+from dieuhanh.core.coin.examples import ASEM_DIR, ASEM_PIPELINE
 from dieuhanh.indices.models import Framework, Run, RunKind, RunStatus
 from dieuhanh.indices.selectors import default_run
 from dieuhanh.indices.services import dataset_import, framework_import, index_run, methodology_save, uncertainty_run
-from dieuhanh.indices.shipped import DEFAULT_UNCERTAINTY, FRAMEWORKS_DIR, load_shipped
+from dieuhanh.indices.shipped import DEFAULT_UNCERTAINTY, load_shipped
 from dieuhanh.indices.ward import FRAMEWORK as WARD, ward_index
 from dieuhanh.units.models import Unit
+from dieuhanh.units.selectors import city_code
 
-ASEM_DIR = FRAMEWORKS_DIR / "asem"
-ASEM_PIPELINE = FRAMEWORKS_DIR.parent / "examples" / "asem_pipeline.yaml"
 YEAR = 2026
 
 
@@ -29,7 +29,7 @@ def load_indices(*, actor) -> list[str]:
     shipped = load_shipped(actor=actor)
     lines.append("index frameworks: " + ", ".join(f.code for f in shipped))
     # COINr's ASEM example, as a COINr user would bring it.
-    asem = framework_import(actor=actor, owner=Unit.objects.get(code="79"), code="ASEM", name="ASEM Sustainable Connectivity (COINr example)",
+    asem = framework_import(actor=actor, owner=Unit.objects.get(code=city_code()), code="ASEM", name="ASEM Sustainable Connectivity (COINr example)",
                             imeta=pd.read_csv(ASEM_DIR / "ASEM_iMeta.csv", dtype=object),
                             description="The example of COINr (JRC): 51 countries, 49 indicators, 8 pillars, 2 sub-indices.",
                             source="COINr (R package, MIT licence, © 2022 William Becker), example data ASEM.")

@@ -15,6 +15,7 @@ from dieuhanh.demo.history import SimHistory, history_load, simulate
 from dieuhanh.plans.models import Plan, Task
 from dieuhanh.plans.services import explanation_request, group_create, plan_create, rollup_upwards, task_create
 from dieuhanh.units.models import Unit, UnitKind
+from dieuhanh.units.selectors import city_code
 
 PLAN_FILE = "data/plan_4354.json"
 SYNTHETIC_NUMBER = "DEMO-TH/2025"
@@ -94,12 +95,13 @@ OBJECTS = ["nền tảng dữ liệu dùng chung", "dịch vụ công trực tuy
 
 def generate_synthetic_plan(*, actor, tasks: int = 3000, months: int = 24, seed: int = 57, today: dt.date | None = None,
                             progress: Callable[[int], None] | None = None) -> Plan:
-    """A plan labelled synthetic with ``tasks`` tasks spread over every HCMC ward and department and ``months``
+    """A plan labelled synthetic with ``tasks`` tasks spread over every ward and department of the city
+    (``city_code()``) and ``months``
     months of approved reports, for realism and load. Replaces nothing: refuses if it exists."""
     today = today or timezone.localdate()
     rng = random.Random(seed)
     start = dt.date(today.year, today.month, 1) - dt.timedelta(days=int(months * 30.44))
-    city = Unit.objects.get(code="79")
+    city = Unit.objects.get(code=city_code())
     plan = plan_create(actor=actor, issuer=city, number=SYNTHETIC_NUMBER, title="Kế hoạch tổng hợp (DỮ LIỆU GIẢ LẬP để trình diễn và kiểm thử tải)",
                        issued_on=start, period_start=start, period_end=dt.date(2030, 12, 31), source="synthetic: dieuhanh generate_tasks")
     groups = [group_create(actor=actor, plan=plan, number=i + 1, title=title) for i, title in enumerate(GROUP_TITLES)]

@@ -203,7 +203,7 @@ def _zipf_weights(rng: np.random.Generator, n: int) -> np.ndarray:
 class _Plan:
     """What stays the same for every chunk: agencies, procedures and days with their probabilities."""
 
-    def __init__(self, agencies: Sequence[str], start: date, end: date, seed: int):
+    def __init__(self, agencies: Sequence[str], start: date, end: date, seed: int, home_province: int = HCMC_PROVINCE_CODE):
         rng = np.random.default_rng([seed, 766, 1])
         self.agencies = pa.array(list(agencies), pa.string())
         self.agency_is_ward = np.array([_is_ward(a) for a in agencies])
@@ -240,7 +240,7 @@ class _Plan:
         self.day_p = day_weight / day_weight.sum()
         self.snapshot = np.datetime64(end + timedelta(days=1), "s")
 
-        city = sorted(f"{int(w.code):05d}" for w in Ward.iter_by_province(HCMC_PROVINCE_CODE))
+        city = sorted(f"{int(w.code):05d}" for w in Ward.iter_by_province(home_province))
         self.city_wards = pa.array(city, pa.string())
         ward_index = {code: i for i, code in enumerate(city)}
         # For each agency, its position in the city's ward list (-1 for departments and wards elsewhere).
@@ -356,19 +356,21 @@ def generate(
     start: date,
     end: date,
     seed: int,
+    home_province: int = HCMC_PROVINCE_CODE,
     chunk: int = 1_000_000,
     progress: Callable[[int], None] | None = None,
 ) -> Path:
     """Write ``rows`` synthetic dossiers received between ``start`` and ``end`` at ``agencies`` to a Parquet
     file at ``path``, ``chunk`` rows at a time (memory stays bounded by one chunk); ``progress`` is called with
-    the rows written so far after each chunk. Agency codes of five digits are wards, the others departments."""
+    the rows written so far after each chunk. Agency codes of five digits are wards, the others departments;
+    applicants live in the wards of ``home_province`` (its official code)."""
     if rows < 0 or chunk <= 0:
         raise ValueError("rows must not be negative and chunk must be positive")
     if not agencies:
         raise ValueError("at least one agency is needed")
     if end < start:
         raise ValueError("end is before start")
-    plan = _Plan(agencies, start, end, seed)
+    plan = _Plan(agencies, start, end, seed, home_province)
     path = Path(path)
     with pq.ParquetWriter(path, DOSSIER_SCHEMA, compression="zstd") as writer:
         for index, first_row in enumerate(range(0, rows, chunk)):

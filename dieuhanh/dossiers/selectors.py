@@ -53,9 +53,9 @@ from dieuhanh.core.common.periods import Period, frequency_of, parse_date, parse
 from dieuhanh.dossiers.store import connect
 from dieuhanh.errors import BadRequest, DomainError, NotFound
 from dieuhanh.units.models import Unit
+from dieuhanh.units.selectors import city_code
 
 TABLE = "dossiers"
-CITY_CODE = "79"
 POOL_CITY = "city"
 POOL_COMMUNES = "communes"
 POOL_DEPARTMENTS = "departments"
@@ -364,7 +364,7 @@ class Ranking:
 
 def city_units() -> tuple[list[Unit], list[Unit]]:
     """The city's commune-level units (168) and its departments, valid today."""
-    city = Unit.objects.get(code=CITY_CODE)
+    city = Unit.objects.get(code=city_code())
     below = Unit.objects.filter(path__startswith=city.path, valid_to__isnull=True).exclude(pk=city.pk)
     communes = list(below.filter(kind="commune").order_by("name"))
     departments = list(below.filter(kind="department").order_by("name"))

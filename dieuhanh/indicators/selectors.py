@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from dieuhanh.core.indicators.aggregate import Aggregation, Rolled, aggregate
 from dieuhanh.core.indicators.formula import evaluate, parse
@@ -19,6 +20,7 @@ from dieuhanh.errors import NotFound
 from dieuhanh.messages import render
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, Target, TargetKind, ValidationRule, Value, ValueType
 from dieuhanh.units.models import Unit
+from dieuhanh.units.selectors import valid_on
 
 
 def indicators_active(*, kind: str | None = None, q: str = "") -> QuerySet[Indicator]:
@@ -98,13 +100,22 @@ def indicator_get(code: str) -> Indicator:
     return indicator
 
 
-def reporting_units(indicator: Indicator) -> QuerySet[Unit]:
+def reporting_units(indicator: Indicator, *, on: dt.date | None = None) -> QuerySet[Unit]:
+    """The units that report ``indicator`` on the day ``on`` (default today): its listed reporting units and the
+    communes of its ``communes_of`` unit (or, with neither, its owner), each only while it exists on that day — a
+    closed (merged) commune reports no more. The one rule for who reports: due lists, roll-ups and value entry
+    (``reports_here``) all ask it."""
     q = Q(pk__in=indicator.reporting_units.values("pk"))
     if indicator.communes_of_id:
-        q |= Q(kind="commune", path__startswith=indicator.communes_of.path, valid_to__isnull=True)
+        q |= Q(kind="commune", path__startswith=indicator.communes_of.path)
     if not indicator.reporting_units.exists() and not indicator.communes_of_id:
         q |= Q(pk=indicator.owner_id)
-    return Unit.objects.filter(q).order_by("path")
+    return Unit.objects.filter(q).filter(valid_on(on or timezone.localdate())).order_by("path")
+
+
+def reports_here(indicator: Indicator, unit: Unit, *, on: dt.date | None = None) -> bool:
+    """Does ``unit`` report ``indicator`` on the day ``on`` (default today)? See ``reporting_units``."""
+    return reporting_units(indicator, on=on).filter(pk=unit.pk).exists()
 
 
 def approved_periods(unit_ids, periods) -> set[tuple[int, str]]:

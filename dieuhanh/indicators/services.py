@@ -23,6 +23,7 @@ from dieuhanh.core.indicators.validation import check_rule_definition
 from dieuhanh.errors import Conflict, DomainError, Invalid, detail
 from dieuhanh.messages import render
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, PeriodType, Target, ValidationRule, Value, ValueStatus, ValueType
+from dieuhanh.indicators.selectors import reports_here
 
 INDICATOR_FIELDS = ("code", "name", "name_en", "kind", "measure", "value_type", "higher_is_better", "period_type", "aggregation",
                     "weight_indicator", "owner", "communes_of", "formula", "decimals", "source", "methodology", "active")
@@ -168,15 +169,6 @@ def rule_create(*, actor, indicator: Indicator, kind: str, params: dict, severit
 
 # ---------------------------------------------------------------- values
 
-def reports_here(indicator: Indicator, unit) -> bool:
-    """Does ``unit`` report ``indicator``? Listed reporting units, communes of ``communes_of``, or the owner itself."""
-    if indicator.reporting_units.filter(pk=unit.pk).exists():
-        return True
-    if indicator.communes_of_id and unit.kind == "commune" and unit.path.startswith(indicator.communes_of.path):
-        return True
-    return not indicator.reporting_units.exists() and not indicator.communes_of_id and unit.pk == indicator.owner_id
-
-
 def approval_of(unit, period: str, *, lock: bool = False) -> Approval:
     qs = Approval.objects.select_for_update() if lock else Approval.objects
     approval, _ = qs.get_or_create(unit=unit, period=period)
@@ -244,7 +236,10 @@ def _check_value(*, indicator: Indicator, unit, period: str, value, status: str)
             problems.append(_problem("period", "wrong_period_type", indicator=indicator.code, period_type=indicator.period_type,
                                      given=frequency_of(p.key)))
     if not reports_here(indicator, unit):
-        problems.append(_problem("unit", "not_reporting", unit=unit.code, indicator=indicator.code))
+        if unit.valid_to is not None and unit.valid_to < timezone.localdate():
+            problems.append(_problem("unit", "unit_closed", unit=unit.code, closed_on=f"{unit.valid_to:%d/%m/%Y}"))
+        else:
+            problems.append(_problem("unit", "not_reporting", unit=unit.code, indicator=indicator.code))
     if value is not None:
         value = Decimal(str(value))
         if not value.is_finite() or abs(value) >= Decimal(10) ** 16:

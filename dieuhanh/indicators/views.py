@@ -26,7 +26,7 @@ from dieuhanh.core.indicators.values_sheet import TemplateRow, write_values_shee
 from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.indicators import selectors, services
 from dieuhanh.indicators.models import ApprovalStatus, ValueStatus
-from dieuhanh.units.selectors import unit_get
+from dieuhanh.units.selectors import city_code, unit_get
 from dieuhanh.web.middleware import errors_return_to
 from dieuhanh.web.params import period_param
 
@@ -167,7 +167,7 @@ def my_entry(request: HttpRequest) -> HttpResponse:
 def due_page(request: HttpRequest) -> HttpResponse:
     """The reporting round's checklist: per unit in the person's reach, how many values are due, entered, approved."""
     p = period_param(request) or parse_period(str(timezone.localdate().year))
-    unit = unit_get(request.GET.get("unit") or "79")
+    unit = unit_get(request.GET.get("unit") or city_code())
     require(request.user, "unit_data_view", unit)
     rows = selectors.due_summary(p.key, unit)
     return render(request, "indicators/due.html", {"period": p, "unit": unit, "rows": rows,

@@ -12,9 +12,9 @@ import yaml
 from dieuhanh.indices.models import Framework, Methodology
 from dieuhanh.indices.services import framework_import, methodology_save
 from dieuhanh.units.models import Unit
+from dieuhanh.units.selectors import city_code
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "core" / "coin" / "frameworks"
-OWNER = "79"  # the city owns the frameworks it ships with
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def shipped() -> list[Shipped]:
 def load_shipped(*, actor, codes: list[str] | None = None) -> list[Framework]:
     """Import (or refresh: a newer release of dieuhanh replaces the shipped tree) every shipped framework and its
     methodologies; unchanged ones are left as they are."""
-    owner = Unit.objects.get(code=OWNER)
+    owner = Unit.objects.get(code=city_code())  # the city owns the frameworks it ships with
     loaded = []
     for s in shipped():
         if codes and s.code not in codes:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.access.policy import can
 from dieuhanh.indices import selectors, services
 from dieuhanh.indices.models import Framework, Run, RunKind
+from dieuhanh.units.selectors import city_code
 from dieuhanh.web.middleware import errors_return_to
 from dieuhanh.web.params import int_param
 
@@ -149,7 +150,7 @@ def import_files(request: HttpRequest) -> HttpResponse:
     iMeta and iData sheets), optionally iData and a pipeline. An existing framework or data set is replaced only
     when the "replace" box is ticked."""
     form = request.POST
-    owner = selectors.owner_get(form.get("owner") or "79")
+    owner = selectors.owner_get(form.get("owner") or city_code())
     framework = services.index_files_import(
         actor=request.user, owner=owner, code=form.get("code", ""), name=form.get("name", ""), imeta=request.FILES.get("imeta"),
         idata=request.FILES.get("idata"), pipeline=request.FILES.get("pipeline"), dataset=form.get("dataset", ""),

@@ -27,9 +27,8 @@ from django.utils import timezone
 from dieuhanh.indices import tables
 from dieuhanh.indices.models import Framework
 from dieuhanh.units.models import Unit
-from dieuhanh.units.selectors import valid_on
+from dieuhanh.units.selectors import city_code, valid_on
 
-CITY = "79"
 GROUP_COLUMN = "Loai_group"
 
 
@@ -42,7 +41,7 @@ class Feed:
 
 
 def wards(day: dt.date):
-    return Unit.objects.filter(valid_on(day), parent__code=CITY, kind="commune").order_by("code")
+    return Unit.objects.filter(valid_on(day), parent__code=city_code(), kind="commune").order_by("code")
 
 
 def _d766_rates(codes: list[str], units: list[str], start: dt.date, end: dt.date, notes: list[str]) -> pd.DataFrame:

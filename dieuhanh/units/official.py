@@ -18,6 +18,9 @@ from dieuhanh.units.models import UnitKind
 from dieuhanh.units.services import UnitRow
 
 COUNTRY_CODE = "VN"
+# Ho Chi Minh City's province code: the bodies in data/hcmc_units.csv ("79.SKHCN", …) are its own. Which city an
+# installation serves is configuration (units.selectors.city_code()), not this constant.
+HCMC_CODE = "79"
 REORGANISED_ON = dt.date(2025, 7, 1)
 SOURCE = f"vietnam-provinces {vietnam_provinces.__version__} (data {vietnam_provinces.__data_version__})"
 

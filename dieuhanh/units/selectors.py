@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
@@ -11,6 +12,12 @@ from dieuhanh.access.policy import reach_filter
 from dieuhanh.core.common.text import search_terms
 from dieuhanh.errors import NotFound
 from dieuhanh.units.models import Unit
+
+
+def city_code() -> str:
+    """The official code of the province or city this installation serves (``settings.DIEUHANH_CITY_CODE``,
+    from the environment variable of the same name; default "79", Ho Chi Minh City)."""
+    return settings.DIEUHANH_CITY_CODE
 
 
 def valid_on(day: dt.date | None) -> Q:

@@ -22,9 +22,6 @@ from dieuhanh.web.forms import RoleGrantForm, UnitEditForm
 from dieuhanh.web.messages import run_for_page
 from dieuhanh.web.middleware import errors_return_to
 
-HOME_UNIT = "79"
-
-
 def composition(unit) -> list[dict]:
     """Units directly below ``unit`` for the chart: communes by official type (phường, xã, đặc khu),
     everything else by kind (departments, other bodies), largest first."""
@@ -44,7 +41,7 @@ def _back_to_unit(request, code: str, **_) -> str:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    city = selectors.unit_find(HOME_UNIT)
+    city = selectors.unit_find(selectors.city_code())
     return render(request, "web/home.html", {
         "city": city,
         "composition": composition(city) if city else [],
@@ -70,7 +67,7 @@ def unit_browser(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "web/partials/unit_results.html", context)
     context["roots"] = selectors.unit_roots()
-    home = selectors.unit_find(HOME_UNIT)
+    home = selectors.unit_find(selectors.city_code())
     context["open_path"] = selectors.unit_ancestors(home) if home else []
     return render(request, "web/units.html", context)
 

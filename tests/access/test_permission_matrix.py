@@ -1,5 +1,9 @@
 """The permission matrix: every role × every action × where the role is held relative to the target.
 
+The expected answers are written out here, as the rules say them, not read from ``access.policy.PERMISSIONS``:
+the unit directory's data (members, roles) is readable by every role held on the unit; its history by approvers,
+steering and administrators; the unit tree, people and roles are managed by administrators only.
+
 Positions: the role is held on the target unit itself ("own"), on a unit above it ("above": roles reach
 down), on a unit below it ("below": roles never reach up) or on a sibling ("other"). Outside reach the
 answer is NotFound, exactly as for a unit that does not exist; inside reach without the role it is
@@ -22,9 +26,9 @@ from dieuhanh.audit.selectors import history_of_unit_data
 from dieuhanh.errors import Forbidden, NotFound
 from dieuhanh.units.models import Unit
 from dieuhanh.units.services import unit_close, unit_create, unit_update
-from tests.conftest import DEPARTMENT, PASSWORD, SYSTEM
+from tests.conftest import DEPARTMENT, PASSWORD, SYSTEM, allowed_table
 
-# Target: Sở KH&CN (79.SKHCN). Where the actor's role is held, relative to it:
+# Target: Sở KH&CN (79.SKHCN). Where the actor's role is held, relative to it, and whether that reaches it:
 POSITIONS = {
     "own": DEPARTMENT,
     "above": "79",  # the city
@@ -33,11 +37,26 @@ POSITIONS = {
 }
 REACHES = {"own": True, "above": True, "below": False, "other": False}
 
+ALLOWED = allowed_table("""
+                     viewer  reporter  approver  steering  administrator
+unit_data_view       yes     yes       yes       yes       yes
+unit_history_view    no      no        yes       yes       yes
+unit_create          no      no        no        no        yes
+unit_update          no      no        no        no        yes
+unit_close           no      no        no        no        yes
+user_create          no      no        no        no        yes
+role_grant           no      no        no        no        yes
+role_revoke          no      no        no        no        yes
+""")
 
-def expected(role: Role, permission: str, position: str):
+# The permission each action is checked against (for the coverage test below).
+PERMISSION_OF = {action: action for action in ALLOWED}
+
+
+def expected(role: Role, action: str, position: str):
     if not REACHES[position]:
         return NotFound
-    return None if role in PERMISSIONS[permission] else Forbidden
+    return None if role in ALLOWED[action] else Forbidden
 
 
 def _attempt_write(action: str, actor, target: Unit):
@@ -108,7 +127,7 @@ def test_read_permissions(scene, make_user, permission, role, position):
     target = Unit.objects.get(code=DEPARTMENT)
     outcome = expected(role, permission, position)
     if outcome is None:
-        READERS[permission](actor, target)
+        assert READERS[permission](actor, target)  # the department has a member and a history (the scene's grant)
     else:
         with pytest.raises(outcome):
             READERS[permission](actor, target)
@@ -122,8 +141,9 @@ def test_every_permission_in_the_table_is_covered_by_a_matrix():
     task_permissions = {p for p, _ in TASK_ACTIONS.values()} | {"task_view"}
     indicator_permissions = {p for p, _ in INDICATOR_ACTIONS.values()}
     index_permissions = {p for p, _ in INDEX_ACTIONS.values()}
+    assert set(WRITE_ACTIONS) | set(READERS) == set(ALLOWED)
     assert set(PERMISSIONS) == (
-        set(WRITE_ACTIONS) | set(READERS) | task_permissions | indicator_permissions | index_permissions
+        set(PERMISSION_OF.values()) | task_permissions | indicator_permissions | index_permissions
     )
 
 

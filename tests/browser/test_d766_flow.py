@@ -6,13 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_shell import sign_in
-from tests.dossiers.test_pages_api import store  # noqa: F401  (the hand-made dossier store)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_ranking_then_a_wards_scorecard(page, store, make_user):  # noqa: F811
+def test_ranking_then_a_wards_scorecard(page, store, make_user, sign_in):
     make_user("xem.d766", "79", "viewer")
     sign_in(page, "xem.d766")
     page.get_by_role("navigation").get_by_role("link", name="Chỉ số phục vụ (QĐ 766)").click()

@@ -5,22 +5,20 @@ import pytest
 from playwright.sync_api import expect
 
 from dieuhanh.indices.services import index_run, uncertainty_run
-from tests.browser.test_shell import sign_in
 from tests.conftest import CITY, SYSTEM
-from tests.indices.conftest import asem  # noqa: F401  (the ASEM framework, data and COINr's example pipeline)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def asem_runs(asem):  # noqa: F811
+def asem_runs(asem):
     framework, dataset, methodology = asem
     run = index_run(actor=SYSTEM, framework=framework, dataset=dataset, methodology=methodology, year=2018)
     uncertainty_run(actor=SYSTEM, framework=framework, dataset=dataset, methodology=methodology, year=2018, replications=20)
     return run
 
 
-def test_the_audit_of_the_asem_run_shows_statistics_heatmaps_and_sensitivity(page, make_user, asem_runs):
+def test_the_audit_of_the_asem_run_shows_statistics_heatmaps_and_sensitivity(page, make_user, asem_runs, sign_in):
     make_user("thongke", CITY, "viewer")
     sign_in(page, "thongke")
     page.goto(f"/indices/ASEM/?run={asem_runs.pk}")

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 from dieuhanh.indices.services import uncertainty_run
 from dieuhanh.indices.models import Framework
 from dieuhanh.indices.selectors import latest_run
-from tests.browser.test_shell import sign_in
 from tests.conftest import SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +41,7 @@ def ward_index(hcmc):
     return run, wards
 
 
-def test_ward_ranking_with_intervals_and_a_ward_scorecard(page, make_user, ward_index):
+def test_ward_ranking_with_intervals_and_a_ward_scorecard(page, make_user, ward_index, sign_in):
     run, wards = ward_index
     make_user("bcd.xem", "79", "steering")
     sign_in(page, "bcd.xem")

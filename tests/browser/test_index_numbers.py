@@ -6,14 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from dieuhanh.indices.services import index_run
-from tests.browser.test_shell import sign_in
 from tests.conftest import SYSTEM
-from tests.indices.conftest import asem  # noqa: F401  (the ASEM framework, data and COINr's example pipeline)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_scorecard_tooltip_shows_a_decimal_comma(page, make_user, asem):  # noqa: F811
+def test_the_scorecard_tooltip_shows_a_decimal_comma(page, make_user, asem, sign_in):
     framework, dataset, methodology = asem
     run = index_run(actor=SYSTEM, framework=framework, dataset=dataset, methodology=methodology, year=2018)
     first_pillar = run.scores.get(ucode="CHE", code="Conn").value  # the chart's first bar: the index's first child

@@ -3,12 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_shell import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_enter_submit_approve_and_see_it_on_the_indicator_page(page, browser, live_server, registry, make_user):
+def test_enter_submit_approve_and_see_it_on_the_indicator_page(page, browser, live_server, registry, make_user, sign_in):
     make_user("canbo.benthanh", "26743", "reporter")
     make_user("lanhdao.benthanh", "26743", "approver")
 

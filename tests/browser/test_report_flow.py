@@ -6,12 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from dieuhanh.plans.models import Evidence, ProgressReport, Task
-from tests.browser.test_shell import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_reporter_submits_with_evidence_and_approver_approves(page, browser, live_server, plan, make_user, settings, tmp_path):
+def test_reporter_submits_with_evidence_and_approver_approves(page, browser, live_server, plan, make_user, settings, tmp_path, sign_in):
     settings.MEDIA_ROOT = tmp_path
     make_user("canbo.benthanh", "26743", "reporter")
     make_user("lanhdao.benthanh", "26743", "approver")

@@ -5,20 +5,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, username):
-    page.goto("/")
-    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def test_sign_in_switch_language_and_find_a_ward_without_diacritics(page, hcmc, make_user):
+def test_sign_in_switch_language_and_find_a_ward_without_diacritics(page, hcmc, make_user, sign_in):
     make_user("canbo.benthanh", "26743", "reporter", full_name="Đỗ Ngọc Báo")
     sign_in(page, "canbo.benthanh")
     expect(page.locator(".who")).to_have_text("Đỗ Ngọc Báo")
@@ -40,7 +31,7 @@ def test_sign_in_switch_language_and_find_a_ward_without_diacritics(page, hcmc, 
     expect(page.get_by_text("26743", exact=True)).to_be_visible()
 
 
-def test_home_draws_the_city_chart_with_the_locally_served_echarts(page, hcmc, make_user):
+def test_home_draws_the_city_chart_with_the_locally_served_echarts(page, hcmc, make_user, sign_in):
     make_user("xem", "79", "viewer")
     sign_in(page, "xem")
     expect(page.locator("#composition-chart svg")).to_be_visible()
@@ -48,7 +39,7 @@ def test_home_draws_the_city_chart_with_the_locally_served_echarts(page, hcmc, m
     page.screenshot(path="var/screenshot-home.png", full_page=True)
 
 
-def test_the_unit_tree_expands_with_the_keyboard(page, hcmc, make_user):
+def test_the_unit_tree_expands_with_the_keyboard(page, hcmc, make_user, sign_in):
     make_user("xem", "79", "viewer")
     sign_in(page, "xem")
     page.goto("/units/")

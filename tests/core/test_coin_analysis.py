@@ -3,7 +3,6 @@ effective weights — hand-computed on tiny tables, and checked on the ASEM exam
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from dieuhanh.core.coin import Element, Framework, FrameworkError, load_pipeline, read_idata, run
+from dieuhanh.core.coin import Element, Framework, FrameworkError
 from dieuhanh.core.coin.analysis import (
     correlations,
     cronbach_alpha,
@@ -23,10 +22,6 @@ from dieuhanh.core.coin.analysis import (
     statistics_table,
 )
 
-ASEM = Path("/work/shared/datasets/asem")
-if not ASEM.exists():  # CI lays shared/ beside the clone
-    ASEM = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "asem"
-ASEM_PIPELINE = Path(__file__).resolve().parents[2] / "dieuhanh" / "core" / "coin" / "examples" / "asem_pipeline.yaml"
 
 
 def tiny_framework(direction_d: int = 1) -> Framework:
@@ -217,23 +212,16 @@ def test_group_table_gives_alpha_and_first_component_per_aggregate():
 
 # --- on the ASEM example -----------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def asem():
-    fw = Framework.from_imeta(ASEM / "ASEM_iMeta.csv")
-    data = read_idata(ASEM / "ASEM_iData.csv", fw)
-    return fw, run(fw, data, load_pipeline(ASEM_PIPELINE))
-
-
-def test_skew_kurtosis_flag_is_the_treatment_rule_on_asem(asem):
+def test_skew_kurtosis_flag_is_the_treatment_rule_on_asem(asem_engine):
     """The statistics table flags exactly the indicators the pipeline's JRC treatment had to treat."""
-    fw, result = asem
+    fw, _, _, result = asem_engine
     t = statistics_table(result.datasets["Screened"], fw)
     treated = set(result.treatment.loc[result.treatment["treated"], "iCode"])
     assert treated and set(t.index[t["FlagSkewKurt"]]) == treated
 
 
-def test_asem_audit_tables_cover_the_framework(asem):
-    fw, result = asem
+def test_asem_audit_tables_cover_the_framework(asem_engine):
+    fw, _, _, result = asem_engine
     scores = scores_frame(result.datasets, fw)
     assert list(scores.columns) == fw.indicators + fw.aggregates
     stats = statistics_table(result.datasets["Denominated"], fw, scores=scores)

@@ -24,9 +24,9 @@ from dieuhanh.core.coin import (
     screen,
     treat,
 )
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM  # COINr's ASEM example, shipped in the package
 from dieuhanh.core.coin.framework import IMETA_COLUMNS
 
-ASEM = "/work/shared/datasets/asem"
 
 
 def E(code, parent, level=None, weight=1.0, direction=1, kind=None, **kw):

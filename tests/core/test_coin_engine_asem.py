@@ -3,18 +3,16 @@ command-line files."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from dieuhanh.core.coin import Framework, FrameworkError, load_pipeline, read_idata, run
+from dieuhanh.core.coin import FrameworkError, load_pipeline, read_idata, run
 from dieuhanh.core.coin.cli import cli_run
 from dieuhanh.core.coin import reference as R
 
-ASEM = Path("/work/shared/datasets/asem")
-PIPELINE = Path(__file__).resolve().parents[2] / "dieuhanh/core/coin/examples/asem_pipeline.yaml"
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE as PIPELINE
 
 # COINr's vignette "Presenting Results" (vignettes/results.Rmd, CRAN 1.1.x): get_results(build_example_coin(),
 # dset = "Aggregated", tab_type = "Aggs"), rounded by COINr to 2 decimals. Columns: Index Conn Sust Physical
@@ -34,15 +32,8 @@ COINR_TOP10 = [("CHE", 68.38), ("NLD", 64.82), ("DNK", 64.80), ("NOR", 64.47), (
                ("AUT", 61.90), ("LUX", 61.58), ("DEU", 60.75), ("MLT", 60.36)]
 
 
-@pytest.fixture(scope="module")
-def asem():
-    fw = Framework.from_imeta(ASEM / "ASEM_iMeta.csv")
-    data = read_idata(ASEM / "ASEM_iData.csv", fw)
-    return fw, data, run(fw, data, load_pipeline(PIPELINE))
-
-
-def test_asem_matches_coinrs_published_results(asem):
-    _, _, result = asem
+def test_asem_matches_coinrs_published_results(asem_engine):
+    *_, result = asem_engine
     table = result.results.set_index("uCode")
     for code, expected in COINR_PUBLISHED.items():
         assert table.loc[code, COINR_COLUMNS].to_numpy(dtype=float) == pytest.approx(expected, abs=0.005), code
@@ -51,8 +42,8 @@ def test_asem_matches_coinrs_published_results(asem):
     assert top["Rank"].tolist() == list(range(1, 11))
 
 
-def test_asem_matches_the_r_code_transliterated_to_1e9(asem):
-    fw, data, result = asem
+def test_asem_matches_the_r_code_transliterated_to_1e9(asem_engine):
+    fw, data, _, result = asem_engine
     expected, info = R.run_reference(fw, data.values, data.denominators, data.units["EurAsia_group"])
     got = result.datasets["Aggregated"]
     assert list(got.columns) == list(expected.columns)
@@ -63,8 +54,8 @@ def test_asem_matches_the_r_code_transliterated_to_1e9(asem):
                 bool(report.loc[code, "log_transformed"])) == (i["treated"], i["winsorised"], i["log_transformed"])
 
 
-def test_asem_structural_facts(asem):
-    fw, data, result = asem
+def test_asem_structural_facts(asem_engine):
+    fw, data, _, result = asem_engine
     assert list(result.datasets) == ["Raw", "Denominated", "Imputed", "Screened", "Treated", "Normalised",
                                      "Aggregated"]
     assert len(result.results) == 51 and result.excluded_units == []
@@ -109,8 +100,8 @@ def test_cli_run_writes_results_datasets_treatment_and_log(tmp_path):
     pd.testing.assert_frame_equal(again.results, result.results)
 
 
-def test_a_panel_needs_latest_imputation_and_a_year(asem):
-    fw, _, _ = asem
+def test_a_panel_needs_latest_imputation_and_a_year(asem_engine):
+    fw, *_ = asem_engine
     panel = read_idata(ASEM / "ASEM_iData_p.csv", fw)
     assert panel.is_panel
     with pytest.raises(FrameworkError) as e:
@@ -125,8 +116,8 @@ def test_a_panel_needs_latest_imputation_and_a_year(asem):
     assert (filled[latest.notna()] == latest[latest.notna()]).sum().sum() == latest.notna().sum().sum()
 
 
-def test_screening_on_raw_data_excludes_the_sparse_units(asem):
-    fw, data, _ = asem
+def test_screening_on_raw_data_excludes_the_sparse_units(asem_engine):
+    fw, data, *_ = asem_engine
     r = run(fw, data, load_pipeline({"steps": [{"step": "screen", "min_availability": 0.9},
                                                {"step": "normalise"}, {"step": "aggregate"}]}))
     # availability before imputation: BRN misses 10 of 49 (79.6 %), LAO/MMR 8 (83.7 %), BGD/KHM 6 (87.8 %)
@@ -134,8 +125,8 @@ def test_screening_on_raw_data_excludes_the_sparse_units(asem):
     assert len(r.results) == 46
 
 
-def test_denominating_after_selecting_a_year_uses_that_years_denominators(asem):
-    fw, _, _ = asem
+def test_denominating_after_selecting_a_year_uses_that_years_denominators(asem_engine):
+    fw, *_ = asem_engine
     panel = read_idata(ASEM / "ASEM_iData_p.csv", fw)
     r = run(fw, panel, load_pipeline({"steps": [{"step": "select_time", "time": 2019}, {"step": "denominate"},
                                                 {"step": "impute", "method": "mean"}, {"step": "normalise"},

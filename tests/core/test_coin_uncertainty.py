@@ -26,7 +26,7 @@ from dieuhanh.core.coin.uncertainty import (
     weight_codes,
 )
 
-from .test_coin_analysis import ASEM, ASEM_PIPELINE
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE
 
 NO_UNCERTAINTY = {"weights": {"noise": 0}, "alternatives": {}, "aggregation": ["arithmetic"]}
 
@@ -50,14 +50,8 @@ def unit_data(values: dict[str, list[float]]) -> UnitData:
 
 
 @pytest.fixture(scope="module")
-def asem():
-    fw = Framework.from_imeta(ASEM / "ASEM_iMeta.csv")
-    return fw, read_idata(ASEM / "ASEM_iData.csv", fw), load_pipeline(ASEM_PIPELINE)
-
-
-@pytest.fixture(scope="module")
-def asem_model(asem):
-    return UncertaintyModel(*asem)
+def asem_model(asem_engine):
+    return UncertaintyModel(*asem_engine[:3])
 
 
 # --- ranks and the vectorised aggregation ------------------------------------------------------------------------
@@ -101,8 +95,8 @@ def test_min_availability_leaves_a_thin_aggregate_missing():
     assert np.isnan(got["P1"][0][0]) and got["P1"][0][1] == pytest.approx((1 + 2 * 2) / 3)
 
 
-def test_the_model_reproduces_the_nominal_pipeline_on_asem(asem, asem_model):
-    fw, data, steps = asem
+def test_the_model_reproduces_the_nominal_pipeline_on_asem(asem_engine, asem_model):
+    fw, data, steps, _ = asem_engine
     nominal = run(fw, data, steps).results.set_index("uCode")
     np.testing.assert_array_equal(asem_model.nominal_ranks,
                                   nominal["Rank"].reindex(asem_model.units).to_numpy(dtype="float64"))
@@ -110,9 +104,9 @@ def test_the_model_reproduces_the_nominal_pipeline_on_asem(asem, asem_model):
     np.testing.assert_allclose(scores, asem_model.nominal_scores, rtol=1e-12)
 
 
-def test_every_replication_is_the_plain_pipeline_with_its_parameters(asem, asem_model):
+def test_every_replication_is_the_plain_pipeline_with_its_parameters(asem_engine, asem_model):
     """The vectorised replications equal ``pipeline.run`` of the pipeline each sample point stands for."""
-    fw, data, _ = asem
+    fw, data, *_ = asem_engine
     points = np.random.default_rng(7).random((12, asem_model.dimension))
     fast = asem_model.evaluate(points)
     for k, point in enumerate(points):
@@ -128,8 +122,8 @@ def test_every_replication_is_the_plain_pipeline_with_its_parameters(asem, asem_
 
 # --- uncertainty analysis ----------------------------------------------------------------------------------------
 
-def test_no_uncertainty_gives_the_nominal_ranks_in_every_replication(asem):
-    model = UncertaintyModel(*asem, options=NO_UNCERTAINTY)
+def test_no_uncertainty_gives_the_nominal_ranks_in_every_replication(asem_engine):
+    model = UncertaintyModel(*asem_engine[:3], options=NO_UNCERTAINTY)
     assert model.dimension == 0
     ua = uncertainty_analysis(model, n=25, seed=3)
     nominal = ua.summary["NominalRank"]
@@ -188,14 +182,14 @@ def test_percentiles_are_those_of_the_replications(asem_model):
     assert ua.summary.loc[unit, "MedianRank"] == pytest.approx(np.median(r))
 
 
-def test_geometric_alternative_over_zeros_is_refused_naming_the_cell(asem):
+def test_geometric_alternative_over_zeros_is_refused_naming_the_cell(asem_engine):
     options = {"alternatives": {"normalise": [{"method": "minmax", "low": 0, "high": 100}]},
                "aggregation": ["arithmetic", "geometric"]}
     with pytest.raises(FrameworkError) as e:
-        UncertaintyModel(*asem, options=options)
+        UncertaintyModel(*asem_engine[:3], options=options)
     assert e.value.code == "geometric_nonpositive" and ":" in e.value.element
     unit, indicator = e.value.element.split(":")
-    assert indicator in asem[0].indicators and "method=minmax" in str(e.value)
+    assert indicator in asem_engine.framework.indicators and "method=minmax" in str(e.value)
 
 
 @pytest.mark.parametrize("options,element", [
@@ -206,9 +200,9 @@ def test_geometric_alternative_over_zeros_is_refused_naming_the_cell(asem):
     ({"aggregation": [{"method": "median"}]}, "aggregate"),
     ({"target": "LPI"}, "LPI"),
 ])
-def test_bad_options_are_refused_naming_the_element(asem, options, element):
+def test_bad_options_are_refused_naming_the_element(asem_engine, options, element):
     with pytest.raises(FrameworkError) as e:
-        UncertaintyModel(*asem, options=options)
+        UncertaintyModel(*asem_engine[:3], options=options)
     assert e.value.code == "bad_option" and e.value.element == element
 
 
@@ -223,13 +217,13 @@ def test_a_missing_or_malformed_options_file_is_named(tmp_path):
     assert e.value.code == "bad_option" and e.value.element == "sensitivity"
 
 
-def test_options_file_is_read(tmp_path, asem):
+def test_options_file_is_read(tmp_path, asem_engine):
     path = tmp_path / "ua.yaml"
     path.write_text("weights: {noise: {2: 0.1}}\nalternatives:\n  imputation: [{method: mean}, {method: median}]\n"
                     "aggregation: [arithmetic]\ntarget: Conn\nsensitivity: {n: 64}\n", encoding="utf-8")
     opts = UncertaintyOptions.load(path)
     assert opts.alternatives == {"impute": [{"method": "mean"}, {"method": "median"}]}
-    model = UncertaintyModel(*asem, options=path)
+    model = UncertaintyModel(*asem_engine[:3], options=path)
     assert [i.group for i in model.inputs][:1] == ["impute"] and model.target == "Conn"
     assert {i.group for i in model.inputs[1:]} == {"weights (level 2)"} and len(model.inputs) == 1 + 5
 
@@ -264,12 +258,12 @@ def test_sensitivity_needs_a_power_of_two_and_two_inputs():
         sobol_indices(["a"], lambda p: p[:, 0], n=64)
 
 
-def test_an_input_that_changes_nothing_has_zero_total_sensitivity(asem):
+def test_an_input_that_changes_nothing_has_zero_total_sensitivity(asem_engine):
     # two treatment alternatives with the same effect (5 is the default winmax): exactly no influence
     options = {"weights": {"noise": {2: 0.25}}, "aggregation": ["arithmetic", "geometric"],
                "alternatives": {"treat": [{"winmax": 5}, {"winmax": 5, "skew": 2.0}],
                                 "normalise": [{"method": "minmax", "low": 1, "high": 100}]}}
-    model = UncertaintyModel(*asem, options=options)
+    model = UncertaintyModel(*asem_engine[:3], options=options)
     s = coin_sensitivity(model, n=64, seed=4).set_index("Input")
     assert list(s.index) == ["treat", "aggregation", "weights (level 2)"]
     assert s.loc["treat", "STi"] == 0.0 and s.loc["treat", "Si"] == 0.0

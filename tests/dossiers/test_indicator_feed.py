@@ -1,7 +1,7 @@
 """The on-time rate of the dossier logs feeds the on-time indicators, per unit and per the indicator's period type,
 never over submitted or approved data, idempotently, audited.
 
-The store is the hand-made log of ``test_pages_api``: in 2026 Phường Bến Thành has 5 dossiers, 4 on time
+The store is the hand-made log of ``tests/dossiers/hand_made.py``: in 2026 Phường Bến Thành has 5 dossiers, 4 on time
 (February 1/1, March 3/4); Phường Sài Gòn 2 of 2; the department 1 of 2 as of November (its open dossier was due
 in April) → the city 7 of 9.
 """
@@ -22,14 +22,14 @@ from dieuhanh.errors import DomainError, NotFound
 from dieuhanh.indicators.models import Indicator, Value
 from dieuhanh.indicators.services import indicator_create, value_set, values_approve, values_submit
 from tests.conftest import SYSTEM
-from tests.dossiers.test_pages_api import BEN_THANH, SAI_GON, store  # noqa: F401  (the store fixture)
+from tests.dossiers.hand_made import BEN_THANH, SAI_GON
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 11, 29)
 
 
 @pytest.fixture
-def fed(registry, store, settings):  # noqa: F811
+def fed(registry, store, settings):
     """HS_DUNGHAN (yearly, every commune of the city), a monthly one, and the city's own yearly indicator."""
     hcmc = registry
     common = {"actor": SYSTEM, "owner": hcmc["79.VP"], "kind": "operational", "value_type": "percent"}
@@ -298,7 +298,7 @@ def test_the_feed_redirect_keeps_the_period_urlencoded(fed, web_client):
     assert response.status_code == 302 and response["Location"] == "/d766/?period=2026-03%26from%3Dx"
 
 
-def test_the_command_says_the_store_is_busy_while_an_import_holds_it(fed, store):  # noqa: F811
+def test_the_command_says_the_store_is_busy_while_an_import_holds_it(fed, store):
     import duckdb
 
     writing = duckdb.connect(str(store))

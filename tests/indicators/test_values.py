@@ -69,6 +69,29 @@ def test_a_unit_that_does_not_report_or_is_out_of_reach(registry, ward_people):
     assert exc.value.details[0]["code"] == "not_reporting"
 
 
+@pytest.mark.today(dt.date(2026, 11, 30))
+def test_a_closed_commune_is_due_nowhere_and_refuses_new_values(registry, ward_people):
+    """One rule for who reports: a commune closed (merged) before today is in no due list and takes no new value,
+    while its past values stay; a commune whose closing date is still ahead reports until then."""
+    from dieuhanh.indicators.selectors import due_and_missing
+    from dieuhanh.units.models import Unit
+    from dieuhanh.units.services import unit_close
+
+    ben_thanh, sai_gon = registry["26743"], registry["26740"]
+    put(ward_people["reporter"], "HS_TIEPNHAN", ben_thanh, 1200)  # 2025, entered while the ward existed
+    unit_close(actor=SYSTEM, unit=ben_thanh, valid_to=dt.date(2026, 10, 31), expected_version=ben_thanh.version)
+    unit_close(actor=SYSTEM, unit=sai_gon, valid_to=dt.date(2026, 12, 31), expected_version=sai_gon.version)
+
+    due = [d.unit.code for d in due_and_missing(period="2026") if d.indicator.code == "HS_TIEPNHAN"]
+    assert "26743" not in due and "26740" in due
+    assert len(due) == 167  # the city's 168 commune-level units, less the closed one
+    with pytest.raises(Invalid) as exc:
+        put(ward_people["reporter"], "HS_TIEPNHAN", Unit.objects.get(code="26743"), 1300, period="2026")
+    assert exc.value.details == [{"field": "unit", "code": "not_reporting", "message": "26743 was closed on 31/10/2026: it no longer reports"}]
+    assert [(v.period, v.value) for v in Value.objects.filter(unit__code="26743")] == [("2025", Decimal(1200))]
+    assert put(ward_people["other"], "HS_TIEPNHAN", Unit.objects.get(code="26740"), 900, period="2026").value == Decimal(900)
+
+
 def test_concurrent_edits_conflict(registry, ward_people, make_user):
     colleague = make_user("canbo2", "26743", "reporter")
     v = put(ward_people["reporter"], "HS_TIEPNHAN", registry["26743"], 1200)
@@ -98,12 +121,18 @@ def test_submit_approve_locks_and_unapprove_reopens_with_a_reason(registry, ward
 
 
 def test_returned_data_can_be_corrected(registry, ward_people):
+    """Submitted data is locked; returned with a note, it is open again: the reporter corrects and submits again."""
     ward = registry["26743"]
     put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1200)
     values_submit(actor=ward_people["reporter"], unit=ward, period="2025", expected_version=1)
-    values_return(actor=ward_people["approver"], unit=ward, period="2025", note="Kiểm tra lại", expected_version=2)
-    put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1230, expected_version=1)
-    assert Value.objects.get().value == 1230
+    with pytest.raises(Conflict) as locked:
+        put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1215, expected_version=1)
+    assert locked.value.code == "period_locked"
+    returned = values_return(actor=ward_people["approver"], unit=ward, period="2025", note="Kiểm tra lại", expected_version=2)
+    assert (returned.status, returned.note) == ("open", "Kiểm tra lại")
+    corrected = put(ward_people["reporter"], "HS_TIEPNHAN", ward, 1230, expected_version=1)
+    assert (corrected.value, corrected.version, corrected.entered_by.username) == (Decimal(1230), 2, "canbo")
+    assert values_submit(actor=ward_people["reporter"], unit=ward, period="2025", expected_version=3).status == "submitted"
 
 
 def test_a_blocking_rule_stops_submission_and_a_comment_rule_needs_a_comment(registry, ward_people):

@@ -8,7 +8,7 @@ import io
 import pandas as pd
 
 from dieuhanh.indices.models import Framework, Run
-from tests.indices.conftest import ASEM, ASEM_PIPELINE
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE
 
 
 def test_asem_imported_through_the_ui_and_computed_end_to_end(web_client):

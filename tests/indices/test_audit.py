@@ -8,30 +8,15 @@ import pandas as pd
 import pytest
 
 from dieuhanh.audit.models import AuditEvent
-from dieuhanh.core import coin
 from dieuhanh.core.coin import analysis
 from dieuhanh.errors import NotFound
 from dieuhanh.indices import audit
 from dieuhanh.indices.models import DataPoint, Run, RunKind
-from dieuhanh.indices.services import dataset_import, index_run, uncertainty_run
+from dieuhanh.indices.services import dataset_import, uncertainty_run
 from tests.conftest import BEN_THANH, CITY, SYSTEM
-from tests.indices.conftest import ASEM, ASEM_PIPELINE
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def asem_run(asem) -> Run:
-    framework, dataset, methodology = asem
-    return index_run(actor=SYSTEM, framework=framework, dataset=dataset, methodology=methodology, year=2018)
-
-
-@pytest.fixture
-def engine_asem():
-    """ASEM computed by the engine straight from COINr's files, without the database."""
-    framework = coin.Framework.from_imeta(ASEM / "ASEM_iMeta.csv")
-    data = coin.read_idata(ASEM / "ASEM_iData.csv", framework)
-    return framework, coin.run(framework, data, coin.load_pipeline(ASEM_PIPELINE))
 
 
 def test_the_treated_indicators_are_those_of_the_runs_treatment_report(asem_run):
@@ -43,8 +28,8 @@ def test_the_treated_indicators_are_those_of_the_runs_treatment_report(asem_run)
     assert result.matches_run
 
 
-def test_alpha_and_first_component_of_a_pillar_equal_the_engine_on_the_same_data(asem_run, engine_asem):
-    framework, result = engine_asem
+def test_alpha_and_first_component_of_a_pillar_equal_the_engine_on_the_same_data(asem_run, asem_engine):
+    framework, _, _, result = asem_engine
     members = result.datasets["Normalised"][framework.children("Physical")]
     groups = audit.run_audit(asem_run, sensitivity=False).groups
     assert groups.at["Physical", "CronbachAlpha"] == pytest.approx(analysis.cronbach_alpha(members), abs=1e-12)
@@ -73,8 +58,8 @@ def test_effective_weights_set_each_element_beside_its_nominal_share(asem_run):
                                  .values_list("code", flat=True))
 
 
-def test_the_heatmaps_hold_the_correlations_of_the_normalised_and_aggregated_scores(asem_run, engine_asem):
-    framework, result = engine_asem
+def test_the_heatmaps_hold_the_correlations_of_the_normalised_and_aggregated_scores(asem_run, asem_engine):
+    framework, _, _, result = asem_engine
     maps = audit.run_audit(asem_run, sensitivity=False).heatmaps()
     overview = maps["overview"]
     i, j = overview["rows"].index("LPI"), overview["cols"].index("Physical")

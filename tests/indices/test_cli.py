@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.indices.conftest import ASEM, ASEM_PIPELINE
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE
 
 
 def test_index_run_on_asem_writes_results_and_every_intermediate_data_set(tmp_path):

@@ -20,7 +20,7 @@ from dieuhanh.indices import selectors, tables
 from dieuhanh.indices.models import DataPoint, Dataset, Element, Framework, Methodology, Run
 from dieuhanh.indices.services import dataset_import, index_run, methodology_save
 from tests.conftest import CITY, SYSTEM
-from tests.indices.conftest import ASEM, ASEM_PIPELINE
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE
 
 
 def _imeta_bytes() -> bytes:

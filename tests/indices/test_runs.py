@@ -12,13 +12,7 @@ from dieuhanh.indices import selectors
 from dieuhanh.indices.models import Score
 from dieuhanh.indices.services import index_run, methodology_save
 from tests.conftest import SYSTEM
-from tests.indices.conftest import ASEM, ASEM_PIPELINE
-
-
-@pytest.fixture
-def asem_run(asem):
-    framework, dataset, methodology = asem
-    return index_run(actor=SYSTEM, framework=framework, dataset=dataset, methodology=methodology, year=2018)
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE
 
 
 def test_a_stored_run_equals_the_engine_on_the_files(asem_run):

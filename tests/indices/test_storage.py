@@ -14,7 +14,7 @@ from dieuhanh.indices import tables
 from dieuhanh.indices.models import DataPoint, Dataset, DatasetUnit, Element, Framework, Methodology
 from dieuhanh.indices.services import dataset_import, framework_import, methodology_save
 from tests.conftest import BEN_THANH, CITY, SYSTEM
-from tests.indices.conftest import ASEM
+from dieuhanh.core.coin.examples import ASEM_DIR as ASEM
 
 
 def test_imeta_round_trip_gives_back_the_same_tree(asem):

@@ -1,7 +1,9 @@
 """Plans and tasks over HTTP: the API (scoping, conflicts, evidence) and the pages (scoping, as-of, drill-down)."""
 
+import datetime as dt
 import json
 
+import pytest
 
 from dieuhanh.plans.models import Evidence, ProgressReport, Task
 
@@ -96,6 +98,7 @@ def test_excel_downloads(plan, web_client):
     assert "phu-luc-4354-KH-UBND.xlsx" in export["Content-Disposition"]
 
 
+@pytest.mark.today(dt.date(2026, 11, 30))
 def test_warning_thresholds_are_configured_per_plan_and_change_the_colours(plan, api_client):
     from dieuhanh.plans.services import report_approve, report_save
     from tests.conftest import SYSTEM
@@ -103,7 +106,7 @@ def test_warning_thresholds_are_configured_per_plan_and_change_the_colours(plan,
     r = report_save(actor=SYSTEM, task=Task.objects.get(code="4.2"), period="2026-10", percent=60, submit=True)
     report_approve(actor=SYSTEM, report=r, expected_version=r.version)
     city = api_client("bcd", "79", "steering")
-    # 4.2 runs 01/07/2025 → 31/12/2026; approved today (late November 2026), when over 90 % of the time has
+    # 4.2 runs 01/07/2025 → 31/12/2026; approved today (30/11/2026), when over 90 % of the time has
     # passed: 60 % is more than 25 points behind.
     body = city.get(f"/api/tasks/{tid('4.2')}").json()
     assert body["colour"] == "red" and body["progress"] == "60.00"

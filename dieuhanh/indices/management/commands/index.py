@@ -52,7 +52,7 @@ class Command(BaseCommand):
         imp.add_argument("--shipped", action="store_true", help="the frameworks shipped with dieuhanh (PII, DTI 922/405, ward index)")
         imp.add_argument("--framework", help="framework code")
         imp.add_argument("--name", default="")
-        imp.add_argument("--owner", default="79", help="code of the owning unit (default: the city)")
+        imp.add_argument("--owner", help="code of the owning unit (default: the city, DIEUHANH_CITY_CODE)")
         imp.add_argument("--imeta", type=Path)
         imp.add_argument("--idata", type=Path)
         imp.add_argument("--dataset", default="DATA")
@@ -104,7 +104,7 @@ class Command(BaseCommand):
 
         from dieuhanh.indices import selectors, services
         from dieuhanh.indices.shipped import load_shipped
-        from dieuhanh.units.selectors import unit_get
+        from dieuhanh.units.selectors import city_code, unit_get
 
         actor = SystemActor("index import")
         try:
@@ -118,7 +118,7 @@ class Command(BaseCommand):
             with ExitStack() as stack:  # the same import as the page and the API: all the files or none
                 files = {k: File(stack.enter_context(path.open("rb")), name=path.name) for k, path in paths.items()}
                 framework = services.index_files_import(
-                    actor=actor, owner=unit_get(options["owner"]), code=options["framework"], name=options["name"], imeta=files["imeta"],
+                    actor=actor, owner=unit_get(options["owner"] or city_code()), code=options["framework"], name=options["name"], imeta=files["imeta"],
                     idata=files.get("idata"), pipeline=files.get("pipeline"), dataset=options["dataset"],
                     methodology=options["methodology"], year=options["year"], replace=options["replace"])
             self.stdout.write(f"framework {framework.code} v{framework.version}: {len(selectors.elements(framework))} elements")

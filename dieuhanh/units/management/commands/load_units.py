@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dieuhanh.access.policy import SystemActor
 from dieuhanh.progress import progress_bar
 from dieuhanh.errors import DomainError
-from dieuhanh.units.official import hcmc_body_rows, national_rows
+from dieuhanh.units.official import HCMC_CODE, hcmc_body_rows, national_rows
 from dieuhanh.units.services import units_load_official
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, provinces=None, no_hcmc_bodies=False, **options):
         rows = national_rows(set(provinces) if provinces else None)
-        if not no_hcmc_bodies and (provinces is None or "79" in provinces):
+        if not no_hcmc_bodies and (provinces is None or HCMC_CODE in provinces):
             rows += hcmc_body_rows()
         try:
             with progress_bar(len(rows), "Units", stream=self.stderr._out) as progress:
