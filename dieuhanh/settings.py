@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dieuhanh.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "dieuhanh.middleware.InputSanityMiddleware",
+    "dieuhanh.web.middleware.InputSanityMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

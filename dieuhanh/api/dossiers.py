@@ -187,9 +187,9 @@ def drilldown(request, code: str, q: Query[PeriodQuery], by: str = "procedure"):
 
 
 def _file(sheets, name: str, fmt: str) -> HttpResponse:
-    from dieuhanh.dossiers.views import render_export
+    from dieuhanh.dossiers.exports import file_response
 
-    return render_export(sheets, name, fmt)
+    return file_response(sheets, name, fmt)
 
 
 @router.get("/d766/ranking/export", response={200: Any, **READ_ERRORS}, summary="The ranking as XLSX (Vietnamese headers) or CSV")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -154,3 +155,12 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def file_response(sheets: Sequence, filename: str, fmt: str) -> HttpResponse:
+    """The sheets as a download: CSV (UTF-8) or XLSX, named ``<filename>.<fmt>``; used by the pages and the API."""
+    content = to_csv(sheets) if fmt == "csv" else to_xlsx(sheets)
+    kind = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

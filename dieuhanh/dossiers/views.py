@@ -25,8 +25,7 @@ from dieuhanh.dossiers.store import StoreBusy
 from dieuhanh.errors import BadRequest, NotFound
 from dieuhanh.messages import render as message
 from dieuhanh.units.selectors import unit_get
-from dieuhanh.web.middleware import errors_return_to
-from dieuhanh.web.params import date_param, period_param
+from dieuhanh.pages import date_param, errors_return_to, period_param
 
 
 def _asked(request: HttpRequest) -> selectors.Span:
@@ -105,21 +104,10 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "dossiers/partials/drilldown.html", {"unit": unit, "span": span, "rows": rows, "by": by, "error": error})
 
 
-def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
-    kind = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
-def render_export(sheets, filename: str, fmt: str) -> HttpResponse:
-    return _download(exports.to_csv(sheets) if fmt == "csv" else exports.to_xlsx(sheets), filename, fmt)
-
-
 def _export(sheets, name: str, fmt: str) -> HttpResponse:
     """The file, or 503 with the sentence when an import holds the store now."""
     try:
-        return render_export(sheets(), name, fmt)
+        return exports.file_response(sheets(), name, fmt)
     except (StoreUnavailable, StoreBusy) as exc:
         return HttpResponse(message(exc.code, exc.params), status=exc.http_status, content_type="text/plain; charset=utf-8")
 

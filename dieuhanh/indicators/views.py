@@ -27,8 +27,7 @@ from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.indicators import selectors, services
 from dieuhanh.indicators.models import ApprovalStatus, ValueStatus
 from dieuhanh.units.selectors import city_code, unit_get
-from dieuhanh.web.middleware import errors_return_to
-from dieuhanh.web.params import period_param
+from dieuhanh.pages import errors_return_to, period_param
 
 MAX_SHEET_BYTES = 10 * 1024 * 1024  # a unit's sheet is kilobytes; refuse anything that could be a zip bomb
 

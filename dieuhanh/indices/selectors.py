@@ -71,7 +71,7 @@ def methodology_find(framework: Framework, code: str) -> Methodology | None:
 def import_owner_for(actor) -> Unit | None:
     """The unit an import form offers as owner: the highest unit on which ``actor`` may manage indices (None: the
     form is not offered)."""
-    from dieuhanh.access.policy import units_in_reach
+    from dieuhanh.units.selectors import units_in_reach
 
     return units_in_reach(actor, "index_manage").order_by("depth", "code").first()
 

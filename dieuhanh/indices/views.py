@@ -19,8 +19,7 @@ from dieuhanh.access.policy import can
 from dieuhanh.indices import selectors, services
 from dieuhanh.indices.models import Framework, Run, RunKind
 from dieuhanh.units.selectors import city_code
-from dieuhanh.web.middleware import errors_return_to
-from dieuhanh.web.params import int_param
+from dieuhanh.pages import errors_return_to, int_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

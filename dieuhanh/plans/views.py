@@ -30,9 +30,7 @@ from dieuhanh.plans.forms import (
 )
 from dieuhanh.plans.models import ReportStatus
 from dieuhanh.units.selectors import unit_get
-from dieuhanh.web.middleware import errors_return_to
-from dieuhanh.web.messages import run_for_page
-from dieuhanh.web.params import date_param, int_param
+from dieuhanh.pages import date_param, errors_return_to, int_param, run_for_page
 
 
 def _to_task(request, task_id, **_):

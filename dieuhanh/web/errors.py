@@ -9,7 +9,7 @@ from dieuhanh.errors import DomainError
 
 
 def bad_request(request, exception=None):
-    from dieuhanh.web.messages import error_text
+    from dieuhanh.pages import error_text
 
     text = error_text(exception) if isinstance(exception, DomainError) else ""
     return render(request, "400.html", {"exception_text": text}, status=400)

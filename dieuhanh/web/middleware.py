@@ -6,6 +6,12 @@ English; the platform is Vietnamese by default, so only the language cookie set 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.conf import settings
 from django.utils import translation
 
@@ -51,7 +57,7 @@ class DomainErrorMiddleware:
         from dieuhanh.core.common.errors import CoreError
         from dieuhanh.errors import BadRequest, Conflict, DomainError, Forbidden, Invalid, NotFound
         from dieuhanh.web.errors import bad_request
-        from dieuhanh.web.messages import error_text
+        from dieuhanh.pages import error_text
 
         if request.path.startswith("/api/"):
             return None
@@ -72,18 +78,90 @@ class DomainErrorMiddleware:
         return bad_request(request, exception)
 
 
-def errors_return_to(to):
-    """``@errors_return_to(lambda request, **kw: reverse("task_detail", args=[kw["task_id"]]))`` on a view that
-    handles a form post: an ``Invalid``/``Conflict`` raised in it sends the person back to that page with the
-    message (see ``DomainErrorMiddleware``)."""
-    import functools
+# --- unstorable input ----------------------------------------------------------------------------------------
+# Refuse input that no column can store, before any view sees it: NUL bytes and lone surrogates (broken UTF-16
+# escapes in JSON) anywhere — path, query, form fields, JSON body — and bodies that cannot be parsed (multipart
+# without a boundary). One place for pages and the API: a 400 with code ``invalid_characters`` (or
+# ``malformed_request``) and the field named, never a database error.
 
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            request.error_return_to = to(request, *args, **kwargs) if callable(to) else to
-            return view(request, *args, **kwargs)
 
-        return wrapped
+def _bad(value: str) -> bool:
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (e.g. "\ud800" in JSON)
+        return True
+    return False
 
-    return decorate
+
+def _walk(value: Any, where: str) -> Iterator[str]:
+    """The places (dotted names) in a parsed JSON value holding a string that cannot be stored."""
+    if isinstance(value, str):
+        if _bad(value):
+            yield where
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str) and _bad(k):
+                yield where or "body"
+            yield from _walk(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk(v, f"{where}.{i}" if where else str(i))
+
+
+def problems(request: HttpRequest) -> tuple[str, str | None] | None:
+    """``(code, field)`` of the first unstorable input of ``request``, or None."""
+    if _bad(request.path_info):
+        return "invalid_characters", "path"
+    for key, values in request.GET.lists():
+        if _bad(key) or any(_bad(v) for v in values):
+            return "invalid_characters", key if not _bad(key) else "query"
+    content_type = request.content_type or ""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if content_type == "application/json":
+            try:
+                body = json.loads(request.body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                return None  # malformed JSON: the API's schema validation answers it
+            for where in _walk(body, ""):
+                return "invalid_characters", where or "body"
+        elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            try:
+                form = request.POST
+                files = request.FILES
+            except MultiPartParserError:
+                return "malformed_request", None
+            for key, values in form.lists():
+                if _bad(key) or any(_bad(v) for v in values):
+                    return "invalid_characters", key if not _bad(key) else "form"
+            for key, uploads in files.lists():
+                if any(_bad(u.name or "") for u in uploads):
+                    return "invalid_characters", key
+    return None
+
+
+class InputSanityMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        found = problems(request)
+        if found is None:
+            return self.get_response(request)
+        from dieuhanh.errors import BadRequest, detail
+        from dieuhanh.messages import render
+
+        code, field = found
+        if request.path_info.startswith("/api/"):
+            from django.utils import translation
+
+            with translation.override("en"):
+                body = {"error": {"code": code, "message": render(code),
+                                  "details": [detail(field, code)] if field else []}}
+            for d in body["error"]["details"]:
+                d.pop("params", None)
+            return JsonResponse(body, status=400)
+        from dieuhanh.web.errors import bad_request
+
+        return bad_request(request, BadRequest(code=code))

@@ -19,8 +19,7 @@ from dieuhanh.units import selectors
 from dieuhanh.units.models import UnitKind
 from dieuhanh.units.services import unit_update
 from dieuhanh.web.forms import RoleGrantForm, UnitEditForm
-from dieuhanh.web.messages import run_for_page
-from dieuhanh.web.middleware import errors_return_to
+from dieuhanh.pages import errors_return_to, run_for_page
 
 def composition(unit) -> list[dict]:
     """Units directly below ``unit`` for the chart: communes by official type (phường, xã, đặc khu),

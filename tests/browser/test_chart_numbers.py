@@ -3,7 +3,6 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_shell import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,7 +12,7 @@ SAMPLES = """() => {
 }"""
 
 
-def test_chart_numbers_follow_the_language_of_the_page(page, hcmc, make_user):
+def test_chart_numbers_follow_the_language_of_the_page(page, hcmc, make_user, sign_in):
     make_user("canbo.sothap", "26743", "reporter")
     sign_in(page, "canbo.sothap")
     expect(page.locator("html")).to_have_attribute("lang", "vi")

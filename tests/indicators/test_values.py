@@ -87,7 +87,8 @@ def test_a_closed_commune_is_due_nowhere_and_refuses_new_values(registry, ward_p
     assert len(due) == 167  # the city's 168 commune-level units, less the closed one
     with pytest.raises(Invalid) as exc:
         put(ward_people["reporter"], "HS_TIEPNHAN", Unit.objects.get(code="26743"), 1300, period="2026")
-    assert exc.value.details == [{"field": "unit", "code": "not_reporting", "message": "26743 was closed on 31/10/2026: it no longer reports"}]
+    assert [(d["field"], d["code"], d["params"]) for d in exc.value.details] == [
+        ("unit", "unit_closed", {"unit": "26743", "closed_on": "31/10/2026"})]
     assert [(v.period, v.value) for v in Value.objects.filter(unit__code="26743")] == [("2025", Decimal(1200))]
     assert put(ward_people["other"], "HS_TIEPNHAN", Unit.objects.get(code="26740"), 900, period="2026").value == Decimal(900)
 

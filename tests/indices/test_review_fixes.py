@@ -46,7 +46,7 @@ def _vi(exc) -> str:
     """The error's sentence as a Vietnamese page shows it (its own and its details')."""
     from django.utils import translation
 
-    from dieuhanh.web.messages import error_text
+    from dieuhanh.pages import error_text
 
     with translation.override("vi"):
         return error_text(exc)

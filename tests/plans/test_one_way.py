@@ -294,7 +294,8 @@ def test_import_problems_are_rendered_from_codes_in_the_active_language(plan):
     assert [(e.code, e.params) for e in raised.value.errors] == [("invalid_period", {"value": "2026-13"}),
                                                                   ("not_a_number", {"value": "nhiều"})]
     assert all(e.message == "" for e in raised.value.errors)  # the core carries no sentence
-    for language, expected in (("vi", "Tiến độ “nhiều” không phải là số."), ("en", "Progress “nhiều” is not a number.")):
+    for language, expected in (("vi", "“nhiều” không phải là số (ví dụ cách ghi đúng: 1.234,5; 12,5; 45%)."),
+                               ("en", "“nhiều” is not a number (write for example 1.234,5; 12,5; 45%).")):
         with translation.override(language), pytest.raises(Invalid) as refused:
             progress_import(actor=SYSTEM, plan=plan, content=buf.getvalue())
         assert [d["message"] for d in refused.value.details][1] == expected

@@ -71,7 +71,7 @@ def test_a_plan_its_reports_and_the_official_split_for_hanoi(hanoi):
     assert answer.status_code == 302
     report = task.reports.get(period="2026-11")
     assert (report.status, report.percent) == ("submitted", Decimal(40))
-    report_approve(actor=SYSTEM, report=report)
+    report_approve(actor=SYSTEM, report=report, expected_version=report.version)
 
     split = steering.get(f"/api/plans/{plan.pk}/statistics", {"as_of": "2026-06-30"}).json()
     assert split["total"]["counts"] == {"completed_on_time": 0, "completed_late": 0, "within_deadline": 1, "overdue": 1}
@@ -93,8 +93,11 @@ def test_an_indicator_of_hanoi_is_due_at_its_wards_entered_and_approved(hanoi):
     reporter = user_create(actor=SYSTEM, username="canbo.hoankiem", password=PASSWORD, unit=hanoi[HOAN_KIEM], role="reporter")
     approver = user_create(actor=SYSTEM, username="lanhdao.hoankiem", password=PASSWORD, unit=hanoi[HOAN_KIEM], role="approver")
     value_set(actor=reporter, indicator=received, unit=hanoi[HOAN_KIEM], period="2026", value=Decimal(1500))
-    values_submit(actor=reporter, unit=hanoi[HOAN_KIEM], period="2026")
-    values_approve(actor=approver, unit=hanoi[HOAN_KIEM], period="2026")
+    from dieuhanh.indicators.models import Approval
+
+    opened = Approval.objects.get(unit=hanoi[HOAN_KIEM], period="2026")
+    submitted = values_submit(actor=reporter, unit=hanoi[HOAN_KIEM], period="2026", expected_version=opened.version)
+    values_approve(actor=approver, unit=hanoi[HOAN_KIEM], period="2026", expected_version=submitted.version)
     official = cell(received, hanoi[HOAN_KIEM], "2026", official_only=True)
     assert (official.value, official.official) == (1500, True)
 

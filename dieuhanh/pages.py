@@ -1,0 +1,74 @@
+"""What every page view uses, in one place below the feature apps: the sentence of a domain error, running an
+action for a page, where a refused form returns, and the query parameters read by the one date and period parser.
+
+Errors become responses in one place, ``dieuhanh.web.middleware.DomainErrorMiddleware``; views do not catch
+``NotFound``/``Forbidden``/``Invalid``/``Conflict`` themselves (except to re-render a form with a row-by-row
+report, e.g. an import's errors). A malformed date or period in the query raises the parser's ``ParseError``
+(``invalid_date`` / ``invalid_period``), which the middleware answers with the 400 page naming the value; an
+absent or empty parameter is ``None``.
+
+Feature apps' views import this module, never ``dieuhanh.web`` (an import-linter contract).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from django.contrib import messages
+from django.http import HttpRequest
+
+from dieuhanh.core.common.periods import Period, parse_date, parse_period
+from dieuhanh.errors import DomainError
+from dieuhanh.messages import render
+
+
+def error_text(exc: DomainError) -> str:
+    """The error's sentence in the active language, followed by its per-field problems."""
+    text = render(exc.code, exc.params)
+    if exc.details:
+        parts = []
+        for d in exc.details:
+            sentence = render(d["code"], d.get("params"), default=d.get("message", "")) if d.get("code") else d.get("message", "")
+            parts.append(f"{d.get('field')}: {sentence}" if d.get("field") else sentence)
+        text += " (" + "; ".join(parts) + ")"
+    return text
+
+
+def run_for_page(request, action, success: str, **kwargs):
+    """Run an action for a page and say ``success``. Domain errors propagate to the middleware (a 404 page for
+    forbidden/missing, the form again with the message for invalid input and conflicts)."""
+    result = action(**kwargs)
+    messages.success(request, success)
+    return result
+
+
+def errors_return_to(to):
+    """``@errors_return_to(lambda request, **kw: reverse("task_detail", args=[kw["task_id"]]))`` on a view that
+    handles a form post: an ``Invalid``/``Conflict`` raised in it sends the person back to that page with the
+    message (see ``DomainErrorMiddleware``)."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            request.error_return_to = to(request, *args, **kwargs) if callable(to) else to
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def date_param(request: HttpRequest, name: str) -> dt.date | None:
+    value = request.GET.get(name, "").strip()
+    return parse_date(value) if value else None
+
+
+def period_param(request: HttpRequest, name: str = "period") -> Period | None:
+    value = request.GET.get(name, "").strip()
+    return parse_period(value) if value else None
+
+
+def int_param(request: HttpRequest, name: str) -> int | None:
+    """A whole number in the query (an id, a group number); anything else is ignored as absent."""
+    value = request.GET.get(name, "").strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None
