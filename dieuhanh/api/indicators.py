@@ -69,6 +69,7 @@ class TargetIn(Schema):
     kind: str = Field("target", pattern="^(target|baseline)$")
     label: column(Target, "label") = ""
     source: column(Target, "source") = ""
+    version: column(Target, "version") | None = Field(None, description="the version read; required to change a target that exists")
 
 
 class TargetOut(Schema):
@@ -78,6 +79,7 @@ class TargetOut(Schema):
     value: Decimal
     value_high: Decimal | None
     label: str
+    version: int
 
 
 class ValueIn(Schema):
@@ -163,7 +165,8 @@ def _indicator_out(i) -> dict:
 
 
 def _target_out(t):
-    return None if t is None else {"unit": t.unit.code, "kind": t.kind, "year": t.year, "value": t.value, "value_high": t.value_high, "label": t.label}
+    return None if t is None else {"unit": t.unit.code, "kind": t.kind, "year": t.year, "value": t.value, "value_high": t.value_high,
+                                   "label": t.label, "version": t.version}
 
 
 def _value_out(v: Value) -> dict:
@@ -204,6 +207,7 @@ def list_targets(request, code: str):
 @router.post("/indicators/{code}/targets", response={201: TargetOut, **ERRORS}, summary="Set a target or a baseline")
 def set_target(request, code: str, body: TargetIn):
     data = body.dict()
+    data["expected_version"] = data.pop("version")
     target = services.target_set(actor=request.auth, indicator=selectors.indicator_get(code), unit=unit_get(data.pop("unit")), **data)
     return Status(201, _target_out(target))
 

@@ -89,6 +89,7 @@ class Target(models.Model):
     value_high = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     label = models.CharField(max_length=120, blank=True, help_text=_("as written, e.g. 30–40 % or top 100"))
     source = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["indicator", "unit", "kind", "year"]

@@ -57,6 +57,11 @@ def targets_of(indicator: Indicator, unit: Unit | None = None) -> QuerySet[Targe
     return qs.filter(unit=unit).order_by("kind", "year") if unit is not None else qs
 
 
+def target_find(indicator: Indicator, unit: Unit, kind: str, year: int) -> Target | None:
+    """The target or baseline of (indicator, unit, kind, year), if set."""
+    return Target.objects.filter(indicator=indicator, unit=unit, kind=kind, year=year).first()
+
+
 def target_for(indicator: Indicator, unit: Unit, year: int) -> Target | None:
     """The unit's next target of the indicator from ``year`` on."""
     return Target.objects.filter(indicator=indicator, unit=unit, kind=TargetKind.TARGET, year__gte=year).order_by("year").first()

@@ -11,7 +11,7 @@ from dieuhanh import evidence
 from dieuhanh.access.policy import is_system
 from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import diff, record, snapshot
-from dieuhanh.concurrency import check_version, insert_unique, lock_version
+from dieuhanh.concurrency import check_version, insert_unique, lock_row, lock_version
 from dieuhanh.core.indicators.aggregate import Aggregation
 from dieuhanh.core.indicators.formula import FormulaError, check_definitions
 from dieuhanh.core.common.errors import CoreError
@@ -23,6 +23,7 @@ from dieuhanh.core.indicators.validation import check_rule_definition
 from dieuhanh.errors import Conflict, DomainError, Invalid, detail
 from dieuhanh.messages import render
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, PeriodType, Target, ValidationRule, Value, ValueStatus, ValueType
+from dieuhanh.indicators import selectors
 from dieuhanh.indicators.selectors import reports_here
 
 INDICATOR_FIELDS = ("code", "name", "name_en", "kind", "measure", "value_type", "higher_is_better", "period_type", "aggregation",
@@ -132,21 +133,31 @@ def indicator_update(*, actor, indicator: Indicator, expected_version: int, repo
 
 @action
 def target_set(*, actor, indicator: Indicator, unit, year: int, value: Decimal, kind: str = "target", value_high: Decimal | None = None,
-               label: str = "", source: str = "") -> Target:
+               label: str = "", source: str = "", expected_version: int | None = None) -> Target:
+    """Set a target or a baseline. The first one of (indicator, unit, kind, year) is created without a version (a
+    concurrent first save is a 409 ``already_exists``); changing an existing one names the version read (missing:
+    ``version_required``, older: ``stale_version``). The platform's own loads (the demo, run again) update in place."""
     if value_high is not None and value_high < value:
         raise Invalid("invalid range", details=[_problem("value_high", "below_low")])
     if not 1900 <= int(year) <= 2100:
         raise Invalid("invalid year", details=[_problem("year", "year_range")])
-    target, created = Target.objects.get_or_create(indicator=indicator, unit=unit, kind=kind, year=year,
-                                                   defaults={"value": value, "value_high": value_high, "label": label, "source": source})
-    before = {} if created else snapshot(target, ("value", "value_high", "label", "source"))
-    if not created:
+    fields = ("value", "value_high", "label", "source")
+    existing = selectors.target_find(indicator, unit, kind, year)
+    if existing is None:
+        target = insert_unique(Target(indicator=indicator, unit=unit, kind=kind, year=year, value=value, value_high=value_high,
+                                      label=label, source=source))
+        before = {}
+    else:
+        target = lock_row(existing) if expected_version is None and is_system(actor) else lock_version(existing, expected_version)
+        before = snapshot(target, fields)
         target.value, target.value_high, target.label, target.source = value, value_high, label, source
-        target.save()
-    changed = diff(before, snapshot(target, ("value", "value_high", "label", "source")))
+    changed = diff(before, snapshot(target, fields))
     if not changed:
         nothing_changed()
         return target
+    if existing is not None:
+        target.version += 1
+        target.save()
     record(actor=actor, action="target_set", obj=target, unit=unit, object_type="target", changes=changed,
            note=f"{indicator.code} {kind} {year}")
     return target

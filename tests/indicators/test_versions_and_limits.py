@@ -183,3 +183,29 @@ def test_evidence_needs_the_version_of_the_value(registry, api_client, settings,
     stale = reporter.post(url + "&version=3", {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7 a")})
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_version"
     assert Value.objects.get().evidence_name == ""
+
+
+def test_a_target_that_exists_changes_only_with_the_version_read(db, hcmc):
+    """Setting a target is a create the first time; changing it names the version read (no silent overwrite)."""
+    from dieuhanh.accounts.services import user_create
+    from dieuhanh.errors import Conflict, Invalid
+    from dieuhanh.indicators.models import Target
+    from dieuhanh.indicators.services import indicator_create, target_set
+    from dieuhanh.units.models import Unit
+    from tests.conftest import PASSWORD, SYSTEM
+
+    city = Unit.objects.get(code="79")
+    indicator = indicator_create(actor=SYSTEM, owner=city, code="KTS_GRDP", name="Kinh tế số / GRDP", kind="strategic",
+                                 value_type="percent", aggregation="none", period_type="yearly")
+    steering = user_create(actor=SYSTEM, username="bcd.muctieu", password=PASSWORD, unit=city, role="steering")
+    first = target_set(actor=steering, indicator=indicator, unit=city, year=2030, value=Decimal(30), label="30 %")
+    assert (first.version, first.value) == (1, Decimal(30))
+    with pytest.raises(Invalid) as missing:
+        target_set(actor=steering, indicator=indicator, unit=city, year=2030, value=Decimal(35))
+    assert missing.value.code == "version_required"
+    changed = target_set(actor=steering, indicator=indicator, unit=city, year=2030, value=Decimal(35), expected_version=1)
+    assert (changed.version, changed.value) == (2, Decimal(35))
+    with pytest.raises(Conflict) as stale:
+        target_set(actor=steering, indicator=indicator, unit=city, year=2030, value=Decimal(40), expected_version=1)
+    assert stale.value.code == "stale_version"
+    assert Target.objects.get(indicator=indicator, year=2030).value == Decimal(35)
