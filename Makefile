@@ -7,6 +7,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 DEMO_ADDR ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dieuhanh
+# both cores: pytest-xdist workers, each with its own test database (test_dieuhanh_gw0, …)
+TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -21,7 +23,7 @@ demo: install
 test: install-test chromium java postgres
 	$(MAKE) --no-print-directory lint
 	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true DIEUHANH_CHROMIUM=$(CHROMIUM) \
-		$(BIN)/pytest $(PYTEST_ARGS)
+		$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## lint: ruff, and the layer contracts of docs/ARCHITECTURE.md (import-linter, [tool.importlinter] in pyproject.toml)
 lint: $(VENV)/.installed-test
@@ -33,7 +35,7 @@ lint: $(VENV)/.installed-test
 WALL_CLOCK ?= 2028-06-01T09:00:00+07:00
 test-clock: install-test chromium java postgres faketime
 	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true DIEUHANH_CHROMIUM=$(CHROMIUM) DIEUHANH_TEST_WALL_CLOCK=$(WALL_CLOCK) \
-		$(BIN)/python -m pytest -p tests.wall_clock $(PYTEST_ARGS)
+		$(BIN)/python -m pytest -p tests.wall_clock -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

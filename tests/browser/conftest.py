@@ -32,6 +32,11 @@ def _chromium_env() -> dict[str, str] | None:
     return {**os.environ, "LD_PRELOAD": LIBFAKETIME, "FAKETIME": f"{offset:+.0f}"}
 
 
+# Assertions wait as long as actions: under a loaded machine (two test workers on two cores) an HTMX swap can take
+# more than Playwright's default 5 s.
+expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as p:

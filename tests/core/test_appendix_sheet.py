@@ -390,7 +390,7 @@ def appendices(draw):
     return Appendix(title="\n".join(draw(st.lists(TEXT, max_size=3))), groups=groups)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(appendices())
 def test_round_trip(appendix):
     out = io.BytesIO()

@@ -485,7 +485,7 @@ def _materialise(drawn: dict) -> dict:
     )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     st.lists(random_dossier, max_size=60),
     st.integers(0, 45),
@@ -669,7 +669,7 @@ def _feedback_row(drawn: dict) -> dict:
 
 
 @pytest.mark.parametrize("kept_facts", [False, True], ids=["from-dossiers", "from-kept-facts"])
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     st.lists(random_dossier.map(lambda d: {**d, "procedure_code": None}), max_size=30),
     st.lists(st.sampled_from(["P1", "P2", "P3", "P5"]), min_size=30, max_size=30),
