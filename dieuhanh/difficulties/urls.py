@@ -11,5 +11,5 @@ urlpatterns = [
     path("difficulties/<int:difficulty_id>/assign/", views.assign, name="difficulty_assign"),
     path("difficulties/<int:difficulty_id>/answer/", views.answer, name="difficulty_answer"),
     path("difficulties/<int:difficulty_id>/close/", views.close, name="difficulty_close"),
-    path("reports/<int:report_id>/difficulties/", views.from_report, name="difficulties_from_report"),
+    path("difficulties/from-report/<int:report_id>/", views.from_report, name="difficulties_from_report"),
 ]
