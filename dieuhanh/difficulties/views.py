@@ -28,6 +28,7 @@ from dieuhanh.plans import selectors as plan_selectors
 from dieuhanh.units.selectors import unit_get
 
 PAGE_SIZE = 50
+MINE_SIZE = 50  # the newest of each list; the register holds the rest
 AGE_LABELS = {"le_30": "≤ 30", "31_90": "31–90", "gt_90": "> 90"}
 
 
@@ -116,10 +117,10 @@ def export(request: HttpRequest) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     day = timezone.localdate()
-    units = [{"unit": u, "raised": selectors.raised_by_unit(request.user, u, day=day),
-              "to_answer": selectors.to_answer_by_unit(request.user, u, day=day)} for u in selectors.my_units(request.user)]
-    return render(request, "difficulties/mine.html", {"day": day, "units": units,
-                                                      "awaiting": selectors.awaiting_decision(request.user, day=day)})
+    units = [{"unit": u, "raised": selectors.raised_by_unit(request.user, u, day=day, limit=MINE_SIZE),
+              "to_answer": selectors.to_answer_by_unit(request.user, u, day=day, limit=MINE_SIZE)} for u in selectors.my_units(request.user)]
+    return render(request, "difficulties/mine.html", {"day": day, "units": units, "size": MINE_SIZE,
+                                                      "awaiting": selectors.awaiting_decision(request.user, day=day, limit=MINE_SIZE)})
 
 
 @login_required
