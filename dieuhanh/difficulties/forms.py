@@ -50,7 +50,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handling_unit"].choices = _unit_choices(units)
+        self.fields["handling_unit"].choices = [("", _("— choose a unit —")), *_unit_choices(units)]
 
 
 class AnswerForm(forms.Form):

@@ -277,10 +277,11 @@ def addressee_units() -> list[Unit]:
 
 
 def my_units(actor) -> list[Unit]:
-    """The units the person holds any role on (Vietnamese order): their "own" lists."""
+    """The units whose items the person raises or answers — where they hold a role that does (Vietnamese order)."""
     if is_system(actor):
         return []
-    ids = RoleAssignment.objects.filter(user=actor, revoked_at__isnull=True).values("unit_id")
+    roles = PERMISSIONS["difficulty_raise"] | PERMISSIONS["difficulty_answer"]
+    ids = RoleAssignment.objects.filter(user=actor, revoked_at__isnull=True, role__in=roles).values("unit_id")
     return _sorted(Unit.objects.filter(pk__in=ids))
 
 
