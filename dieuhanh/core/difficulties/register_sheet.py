@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -26,43 +27,48 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def _put(ws, row: int, column: int, value: object, wide: bool = False) -> None:
-    cell = ws.cell(row=row, column=column)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEAD = Alignment(wrap_text=True, vertical="center")
+_BOLD, _TITLE = Font(bold=True), Font(bold=True, size=13)
+
+
+def _cell(ws, value: object, *, wide: bool = False) -> WriteOnlyCell:
     if isinstance(value, str):
-        cell.value = safe_text(value)
-        cell.data_type = "s"
+        cell = WriteOnlyCell(ws, value=safe_text(value))  # never starts with "=": stored as text, not a formula
         if wide:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    elif isinstance(value, dt.date):
-        cell.value = value
-        cell.number_format = "DD/MM/YYYY"
+            cell.alignment = _WRAP
     else:
-        cell.value = value
+        cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, dt.date):
+            cell.number_format = "DD/MM/YYYY"
+    return cell
 
 
 def register_workbook(*, title: str, notes: Sequence[str], headers: Sequence[str], rows: Iterable[Sequence[object]],
                       widths: Sequence[int], sheet_name: str) -> bytes:
     """The workbook: ``title`` in bold, each of ``notes`` on its own line, an empty line, then the table. ``widths``
-    are the column widths in characters; columns wider than 30 wrap their text."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_name[:31]
-    _put(ws, 1, 1, title)
-    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
-    for i, note in enumerate(notes, start=2):
-        _put(ws, i, 1, note)
-    header_row = len(notes) + 3
-    for c, header in enumerate(headers, start=1):
-        _put(ws, header_row, c, header)
-        cell = ws.cell(row=header_row, column=c)
-        cell.font, cell.fill = Font(bold=True), _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for r, values in enumerate(rows, start=header_row + 1):
-        for c, value in enumerate(values, start=1):
-            _put(ws, r, c, value, wide=widths[c - 1] > 30)
+    are the column widths in characters; columns wider than 30 wrap their text. Written in openpyxl's streaming
+    mode (a register of thousands of items)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_name[:31])
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.freeze_panes = f"A{len(notes) + 4}"
+    heading = _cell(ws, title)
+    heading.font = _TITLE
+    ws.append([heading])
+    for note in notes:
+        ws.append([_cell(ws, note)])
+    ws.append([])
+    header_cells = []
+    for header in headers:
+        cell = _cell(ws, header)
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _HEAD
+        header_cells.append(cell)
+    ws.append(header_cells)
+    wide = [w > 30 for w in widths]
+    for values in rows:
+        ws.append([_cell(ws, v, wide=w) for v, w in zip(values, wide)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
