@@ -119,3 +119,18 @@ def test_a_reports_difficulties_and_proposals_become_items_of_its_task_and_lead_
     assert [(i.unit.code, i.task_id, i.report_id, i.category, i.addressed_to.code) for i in items] == [
         (BEN_THANH, task.pk, report.pk, "funding", "79.STC"), (BEN_THANH, task.pk, report.pk, "technology", "79.BCD57")]
     assert AuditEvent.objects.filter(action="difficulty_raise").count() == 2
+
+
+def test_only_the_reports_lead_unit_raises_items_from_it(plan, cast, make_user, hcmc):
+    from dieuhanh.errors import Forbidden, NotFound
+
+    task = plan.tasks.get(code="4.2")  # led by Bến Thành, coordinated by Sở KH&CN
+    report = report_save(actor=cast["ward"], task=task, period="2026-11", percent=40, difficulties="Thiếu thiết bị")
+    items = [{"category": "technology", "content": "Thiếu thiết bị", "addressed_to": hcmc["79.BCD57"]}]
+    with pytest.raises(Forbidden):  # the coordinating department sees the task but does not raise for the ward
+        difficulties_raise_from_report(actor=cast["dept"], report=report, items=items)
+    with pytest.raises(NotFound):  # another ward does not see the task at all
+        difficulties_raise_from_report(actor=make_user("saigon", "26740", "reporter"), report=report, items=items)
+    with pytest.raises(Invalid):
+        difficulties_raise_from_report(actor=cast["ward"], report=report, items=[])
+    assert not Difficulty.objects.exists()
