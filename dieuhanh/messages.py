@@ -105,6 +105,16 @@ MESSAGES: dict[str, str] = {
     "warning_gaps_order": _("The warning thresholds must satisfy 0 ≤ green gap (%(green_gap)s) ≤ red gap (%(red_gap)s) ≤ 100."),
     "due_soon_negative": _("The number of days before a deadline for “due soon” cannot be negative."),
     "negative_weight": _("Weights cannot be negative."),
+    # --- difficulties and proposals (khó khăn, vướng mắc, đề xuất) ---------------------------------------------
+    "unknown_category": _("The category must be one of: institutions, funding, land, personnel, technology, coordination, other."),
+    "addressed_to_own_unit": _("A difficulty is addressed to a body outside the unit that raises it."),
+    "report_not_of_unit": _("Items raised from a report belong to the report's task and its lead unit."),
+    "deadline_in_past": _("The handling deadline cannot be in the past."),
+    "difficulty_not_assignable": _("This item was already answered or closed: it cannot be assigned again."),
+    "difficulty_not_assigned": _("This item is not waiting for an answer (it has not been assigned, or was already answered)."),
+    "difficulty_not_answered": _("Only an answered item can be closed as resolved or not resolved; before an answer it can only be escalated to the national level."),
+    "difficulty_closed": _("This item is closed."),
+    "unknown_outcome": _("The outcome must be resolved, not resolved or escalated."),
     # --- indicators ---------------------------------------------------------------------------------------------
     "indicator_exists": _("An indicator with this code already exists."),
     "unknown_owner": _("The owner unit does not exist."),

@@ -56,6 +56,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Composite indices. "on the owner" = the unit that owns the index framework.
     "index_manage": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the owner: framework, data sets, methodologies
     "index_run": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the owner: compute the index, uncertainty runs
+    # Difficulties and proposals (khó khăn, vướng mắc, đề xuất). "on the raising unit" = the unit that raised the
+    # item; "on the addressed body" = the unit it is addressed to; "on the handling unit" = the one assigned to answer.
+    "difficulty_view": EVERY_ROLE,  # on the raising unit, the addressed body or the handling unit
+    "difficulty_raise": frozenset({Role.REPORTER, Role.APPROVER}),  # on the raising unit (directly or from its report)
+    "difficulty_assign": frozenset({Role.APPROVER, Role.STEERING}),  # on the addressed body: handling unit and deadline
+    "difficulty_answer": frozenset({Role.REPORTER, Role.APPROVER}),  # on the handling unit
+    "difficulty_close": frozenset({Role.APPROVER, Role.STEERING}),  # on the addressed body: the outcome
 }
 
 

@@ -146,6 +146,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "contribution_form": ContributionForm(units=my_coordinating, periods=periods, initial=_contribution_initial(page, my_coordinating, periods))
                              if my_coordinating else None,
         "can_manage": can(user, "plan_manage", task.plan.issuer),
+        "can_raise_difficulty": can(user, "difficulty_raise", task.lead_unit),
         "state_form": StateForm(initial={"version": task.version}),
     }
     return render(request, "plans/task_detail.html", context)

@@ -34,3 +34,28 @@ def fold(value: str) -> str:
 def search_terms(query: str) -> list[str]:
     """Split a user's query into folded terms; every term must match for a hit."""
     return [term for term in fold(query).split(" ") if term]
+
+
+# Vietnamese alphabetical order (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y), then tones in
+# dictionary order (none, huyền, hỏi, ngã, sắc, nặng), then case: "Đ" after "D", "Tân" before "Trung".
+_LETTER_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def collation_key(value: str) -> tuple:
+    """A sort key giving Vietnamese dictionary order: ``sorted(names, key=collation_key)``."""
+    letters: list[tuple[int, int]] = []
+    tones: list[int] = []
+    for ch in unicodedata.normalize("NFD", value.casefold()):
+        if ch in _LETTER_MARKS and letters:
+            base, _mark = letters[-1]
+            letters[-1] = (base, _LETTER_MARKS[ch])
+        elif ch in _TONES:
+            if tones:
+                tones[-1] = _TONES[ch]
+        elif unicodedata.combining(ch):
+            continue
+        else:
+            letters.append((ord("d") if ch == "đ" else ord(ch), 4 if ch == "đ" else 0))
+            tones.append(0)
+    return tuple(letters), tuple(tones), value

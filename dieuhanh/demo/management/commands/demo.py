@@ -10,6 +10,7 @@ from dieuhanh.access.models import RoleAssignment
 from dieuhanh.access.policy import SystemActor
 from dieuhanh.accounts.models import User
 from dieuhanh.accounts.services import role_grant, user_create
+from dieuhanh.demo.difficulties import load_difficulties
 from dieuhanh.demo.dossiers import load_dossiers
 from dieuhanh.demo.indicators import load_indicators
 from dieuhanh.demo.indices import load_indices
@@ -47,6 +48,9 @@ class Command(BaseCommand):
         indicators = load_indicators(actor=actor)
         if indicators:
             self.stdout.write(f"indicators: {indicators} with targets, city values and synthetic ward values")
+        difficulties = load_difficulties(actor=actor)
+        if difficulties:
+            self.stdout.write(f"difficulties register: {difficulties} synthetic items at every step")
         load_dossiers(actor=actor, out=self.stdout)
         synthetic = settings.DIEUHANH_DEMO_TASKS if options["synthetic"] is None else options["synthetic"]
         if synthetic and not Plan.objects.filter(number=SYNTHETIC_NUMBER).exists():
