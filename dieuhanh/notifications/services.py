@@ -10,6 +10,7 @@ digest get everything not yet e-mailed in one message from the daily run; "none"
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from dieuhanh.notifications import daily, selectors
 from dieuhanh.notifications.models import EmailChoice, Kind, Notification, NotificationPreference
 
 SUBJECT_MAX = 150
+log = logging.getLogger("dieuhanh.notifications")
 
 
 def _about(about) -> tuple[str, str]:
@@ -105,19 +107,28 @@ def _mail(person, subject: str, template: str, context: dict) -> None:
         lines = [(sentence(n), site_url(n.url)) for n in context.pop("notifications")]
         body = render_to_string(template, {**context, "lines": lines})
         subject = subject or lines[0][0]
-        send_mail(f"[dieuhanh] {subject}"[:SUBJECT_MAX], body, None, [person.email])
+        subject = " ".join(f"[dieuhanh] {subject}".split())  # a comment's line breaks never reach the header
+        send_mail(subject if len(subject) <= SUBJECT_MAX else subject[:SUBJECT_MAX - 1] + "…", body, None, [person.email])
 
 
 def _send_each(notifications: list[Notification]) -> None:
     for n in notifications:
-        _mail(n.recipient, "", "notifications/mail/one.txt", {"notifications": [n]})
+        _mail_or_log(n.recipient, "", "notifications/mail/one.txt", {"notifications": [n]})
 
 
 def _send_digests(batches: list) -> None:
     for person, items, day in batches:
         with translation.override(settings.LANGUAGE_CODE):
             subject = translation.gettext("Your notifications of %(day)s") % {"day": f"{day:%d/%m/%Y}"}
-        _mail(person, subject, "notifications/mail/digest.txt", {"notifications": items, "day": day})
+        _mail_or_log(person, subject, "notifications/mail/digest.txt", {"notifications": items, "day": day})
+
+
+def _mail_or_log(person, subject: str, template: str, context: dict) -> None:
+    """Send after the commit: a mail server that fails is logged; the change and its notifications are kept."""
+    try:
+        _mail(person, subject, template, context)
+    except Exception:  # the data is committed: a failing mail server must not turn the page into an error
+        log.exception("notification e-mail to %s failed", person.email)
 
 
 # ---------------------------------------------------------------- reading and preferences

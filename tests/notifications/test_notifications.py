@@ -177,6 +177,15 @@ def test_immediate_people_are_emailed_on_commit_digest_people_in_the_daily_run_a
     assert Notification.objects.filter(recipient=ward["reporter"], emailed_at__isnull=True).count() == 1
 
 
+def test_a_comment_on_several_lines_makes_a_one_line_subject(ward, django_capture_on_commit_callbacks):
+    task = Task.objects.get(code="4.2")
+    report = report_save(actor=ward["reporter"], task=task, period="2026-11", percent=Decimal(40), submit=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_return(actor=ward["leader"], report=report, comment="Bổ sung:\n- minh chứng", expected_version=report.version)
+    assert [m.subject for m in mail.outbox] == ["[dieuhanh] Báo cáo kỳ 2026-11 của nhiệm vụ 4.2 (Phổ cập kỹ năng số cho người "
+                                                "dân phường) bị trả lại để chỉnh sửa: Bổ sung: - minh chứng"]
+
+
 # ---------------------------------------------------------------- pages
 
 def test_the_bell_shows_the_unread_count_in_one_query(ward):
