@@ -15,6 +15,7 @@ from django.utils import translation
 
 from dieuhanh.access.models import RoleAssignment
 from dieuhanh.accounts.services import role_grant, role_revoke
+from dieuhanh.errors import Forbidden
 from dieuhanh.indicators.models import Approval, Indicator
 from dieuhanh.indicators.services import value_set, values_return, values_submit
 from dieuhanh.notifications.models import Notification
@@ -184,6 +185,12 @@ def test_a_comment_on_several_lines_makes_a_one_line_subject(ward, django_captur
         report_return(actor=ward["leader"], report=report, comment="Bổ sung:\n- minh chứng", expected_version=report.version)
     assert [m.subject for m in mail.outbox] == ["[dieuhanh] Báo cáo kỳ 2026-11 của nhiệm vụ 4.2 (Phổ cập kỹ năng số cho người "
                                                 "dân phường) bị trả lại để chỉnh sửa: Bổ sung: - minh chứng"]
+
+
+def test_only_the_platform_runs_the_daily_notifications(ward):
+    with pytest.raises(Forbidden):
+        notifications_daily(actor=ward["steering"], day=D(2026, 11, 30))
+    assert Notification.objects.count() == 0
 
 
 # ---------------------------------------------------------------- pages
