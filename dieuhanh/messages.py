@@ -347,6 +347,21 @@ MESSAGES: dict[str, str] = {
     "unreadable_file": _("The file cannot be read (wrong format or not UTF-8): %(error)s"),
     "unsupported_format": _("Only CSV, Parquet or Excel (.xlsx) files are taken; «%(file)s» is none of these."),
     "duplicate_column": _("Column %(label)s appears twice («%(first)s» and «%(second)s»)."),
+    # --- notifications (the sentence of each kind, rendered for the reader) ------------------------------------
+    "notification_explanation_requested": _("%(unit)s is asked to explain task %(task)s (%(title)s)."),
+    "notification_explanation_requested_due": _("%(unit)s is asked to explain task %(task)s (%(title)s) by %(due)s."),
+    "notification_explanation_answered": _("%(unit)s answered the request for an explanation of task %(task)s (%(title)s)."),
+    "notification_report_returned": _("The %(period)s report on task %(task)s (%(title)s) was returned for revision: %(comment)s"),
+    "notification_report_approved": _("The %(period)s report on task %(task)s (%(title)s) was approved."),
+    "notification_extension_decided_approved": _("The extension of task %(task)s (%(title)s) to %(deadline)s was approved."),
+    "notification_extension_decided_rejected": _("The extension of task %(task)s (%(title)s) to %(deadline)s was rejected: %(note)s"),
+    "notification_difficulty_assigned": _("The difficulty “%(title)s” raised by %(unit)s is assigned to your unit to answer by %(deadline)s."),
+    "notification_difficulty_answered": _("The difficulty “%(title)s” raised by %(unit)s was answered."),
+    "notification_due_soon": _("Task %(task)s (%(title)s) is due on %(deadline)s."),
+    "notification_overdue": _("Task %(task)s (%(title)s) is overdue: its deadline was %(deadline)s."),
+    "notification_values_returned": _("The %(period)s indicator values of %(unit)s were returned: %(note)s"),
+    "notification_values_due": _("%(count)s indicator values of %(unit)s for %(period)s are still missing: %(indicators)s."),
+    "unknown_email_choice": _("Choose one of %(choices)s."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }
 

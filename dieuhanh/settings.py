@@ -6,7 +6,7 @@ Variables:
 - ``DIEUHANH_SECRET_KEY``: required when ``DIEUHANH_DEBUG`` is off and no ``var/secret_key`` file exists;
   the demo generates one into ``var/`` (never committed).
 - ``DIEUHANH_DEBUG`` (0/1), ``DIEUHANH_ALLOWED_HOSTS`` (comma separated), ``DIEUHANH_VAR_DIR``,
-  ``DIEUHANH_EMAIL_BACKEND``.
+  ``DIEUHANH_EMAIL_BACKEND``, ``DIEUHANH_FROM_EMAIL``, ``DIEUHANH_SITE_URL`` (the address links in e-mails use).
 - ``DIEUHANH_CACHE_URL``: ``redis://127.0.0.1:6379/1`` for one cache shared by every worker (production);
   default: local memory (the demo).
 """
@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dieuhanh.units",
     "dieuhanh.access",
     "dieuhanh.audit",
+    "dieuhanh.notifications",
     "dieuhanh.plans",
     "dieuhanh.indicators",
     "dieuhanh.indices",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "dieuhanh.web.context.languages",
+                "dieuhanh.web.context.bell",
             ],
         },
     },
@@ -168,6 +170,8 @@ DIEUHANH_ON_TRACK_RULE = {
 
 EMAIL_BACKEND = os.environ.get("DIEUHANH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DIEUHANH_FROM_EMAIL", "dieuhanh@localhost")
+# Where links in e-mails point (notifications): the address people open the platform at.
+DIEUHANH_SITE_URL = os.environ.get("DIEUHANH_SITE_URL", "http://localhost:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _flag("DIEUHANH_SECURE_COOKIES")

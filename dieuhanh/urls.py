@@ -5,6 +5,7 @@ from dieuhanh.api.router import api
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("dieuhanh.notifications.urls")),
     path("", include("dieuhanh.plans.urls")),
     path("", include("dieuhanh.indicators.urls")),
     path("", include("dieuhanh.indices.urls")),

@@ -137,6 +137,7 @@ from dieuhanh.api import difficulties as _difficulties  # noqa: E402
 from dieuhanh.api import dossiers as _dossiers  # noqa: E402
 from dieuhanh.api import indicators as _indicators  # noqa: E402
 from dieuhanh.api import indices as _indices  # noqa: E402
+from dieuhanh.api import notifications as _notifications  # noqa: E402
 from dieuhanh.api import plans as _plans  # noqa: E402
 from dieuhanh.api import units as _units  # noqa: E402
 
@@ -147,3 +148,4 @@ api.add_router("", _indicators.router)
 api.add_router("", _dossiers.router)
 api.add_router("", _indices.router)
 api.add_router("", _difficulties.router)
+api.add_router("", _notifications.router)

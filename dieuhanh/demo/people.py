@@ -1,4 +1,5 @@
-"""The demo's people: one account per role, on real HCMC units. Every account here is synthetic."""
+"""The demo's people: one account per role, on real HCMC units. Every account here is synthetic, and so are their
+e-mail addresses (under example domains, so the reminders can be read in the console e-mail backend)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ class DemoPerson:
     position: str
     unit_code: str
     role: str
+
+    @property
+    def email(self) -> str:
+        """A synthetic address under an example domain: ``skhcn.lanhdao@example.gov.vn``."""
+        return f"{self.username}@example.gov.vn"
 
 
 DEMO_PEOPLE = [

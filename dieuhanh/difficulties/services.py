@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh.access.policy import is_system
@@ -18,6 +19,7 @@ from dieuhanh.audit.services import diff, record, snapshot
 from dieuhanh.concurrency import lock_version
 from dieuhanh.difficulties.models import Category, Difficulty, Outcome, Status
 from dieuhanh.errors import Conflict, Invalid, detail
+from dieuhanh.notifications.services import notify, notify_users
 
 FIELDS = ("unit", "task", "indicator", "category", "content", "proposal", "addressed_to", "status", "raised_on", "handling_unit",
           "deadline", "assignment_note", "answer", "answered_on", "outcome", "closing_note", "closed_on")
@@ -116,7 +118,8 @@ def difficulty_assign(*, actor, difficulty: Difficulty, expected_version: int | 
         raise Invalid("invalid assignment", details=problems)
     item = _move(actor, "difficulty_assign", item, status=Status.ASSIGNED, handling_unit=handling_unit, deadline=deadline,
                  assignment_note=_text(note), assigned_by=_user(actor), assigned_on=day)
-    # Notifications ("a difficulty was assigned to your unit") hook in here, on commit.
+    notify("difficulty_assigned", unit=handling_unit, permission="difficulty_answer", about=item, exclude=actor,
+           once=f"{handling_unit.pk}:{deadline:%Y-%m-%d}", **_notice(item, deadline=f"{deadline:%d/%m/%Y}"))
     return item
 
 
@@ -132,8 +135,18 @@ def difficulty_answer(*, actor, difficulty: Difficulty, expected_version: int | 
     if not answer:
         raise Invalid("empty answer", details=[detail("answer", "required")])
     item = _move(actor, "difficulty_answer", item, status=Status.ANSWERED, answer=answer, answered_by=_user(actor), answered_on=day)
-    # Notifications ("your difficulty was answered") hook in here, on commit.
+    # The people who raised it and those who close it (the addressed body's approvers and steering) are told.
+    notice = _notice(item)
+    notify_users("difficulty_answered", users=[item.raised_by], unit=item.unit, about=item, exclude=actor, **notice)
+    notify("difficulty_answered", unit=item.addressed_to, permission="difficulty_close", about=item,
+           exclude=[actor, item.raised_by], **notice)
     return item
+
+
+def _notice(item: Difficulty, **params) -> dict:
+    """What a notification about ``item`` carries: its page and the sentence's parameters."""
+    title = item.content if len(item.content) <= 80 else item.content[:79] + "…"
+    return {"url": reverse("difficulty_detail", args=[item.pk]), "params": {"title": title, "unit": item.unit.name, **params}}
 
 
 @action

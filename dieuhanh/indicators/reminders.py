@@ -1,25 +1,25 @@
-"""Reminders of a reporting round: e-mail the reporters of every unit with indicator values still missing."""
+"""Reminders of a reporting round: notify the reporters of every unit with indicator values still missing
+(in the app, and by e-mail as each person chose: ``dieuhanh.notifications``)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 
-from dieuhanh.access.models import Role
 from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import record
 from dieuhanh.indicators.selectors import due_and_missing
-from dieuhanh.plans.models import ReminderLog
-from dieuhanh.plans.reminders import unit_role_holders
+from dieuhanh.notifications.services import notify
+
+SHOWN_CODES = 10
 
 
 @action
 def indicator_reminders_send(*, actor, period: str) -> int:
-    """One e-mail per reporter of each unit that has values missing for ``period``; once a day per person."""
+    """One notification per person entering values (``value_enter``) of each unit that has values missing for
+    ``period``, at most once a day; how many were created."""
     today = timezone.localdate()
     missing: dict[int, list] = defaultdict(list)
     units = {}
@@ -27,28 +27,16 @@ def indicator_reminders_send(*, actor, period: str) -> int:
         if d.value is None and d.approval == "open":
             missing[d.unit.pk].append(d.indicator)
             units[d.unit.pk] = d.unit
-    people = unit_role_holders(list(missing), (Role.REPORTER, Role.APPROVER))
-    already = set(ReminderLog.objects.filter(kind="indicators", sent_on=today).values_list("recipient_id", flat=True))
-    logs, outbox = [], []
+    created = []
     for unit_id, indicators in missing.items():
-        for person in people.get(unit_id, []):
-            if person.pk in already:
-                continue
-            already.add(person.pk)
-            logs.append(ReminderLog(kind="indicators", task=None, recipient=person, sent_on=today))
-            outbox.append((person, units[unit_id], indicators))
-    if not logs:
+        unit, codes = units[unit_id], [i.code for i in indicators]
+        shown = ", ".join(codes[:SHOWN_CODES]) + (", …" if len(codes) > SHOWN_CODES else "")
+        created += notify("values_due", unit=unit, permission="value_enter", about=("indicator_period", f"{unit.code}/{period}"),
+                          url=reverse("indicator_entry", args=[unit.code, period]), once=today.isoformat(),
+                          params={"unit": unit.name, "period": period, "count": len(codes), "indicators": shown})
+    if not created:
         nothing_changed()
         return 0
-    ReminderLog.objects.bulk_create(logs)
-    record(actor=actor, action="indicator_reminders_send", obj=logs[0], object_type="reminders",
-           changes={"sent": [None, len(logs)]}, note=f"indicators missing for {period}")
-
-    def send():
-        with translation.override("vi"):
-            for person, unit, indicators in outbox:
-                body = render_to_string("indicators/mail/missing.txt", {"person": person, "unit": unit, "indicators": indicators, "period": period})
-                send_mail(f"[dieuhanh] Số liệu chỉ tiêu kỳ {period} chưa nhập: {unit.name}", body, None, [person.email])
-
-    transaction.on_commit(send)
-    return len(logs)
+    record(actor=actor, action="indicator_reminders_send", obj=created[0], unit=None, object_type="reminders",
+           changes={"notified": [None, len(created)]}, note=f"indicators missing for {period}")
+    return len(created)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh import evidence
@@ -22,6 +23,7 @@ from dieuhanh.core.common.text import normalise_name
 from dieuhanh.core.indicators.validation import check_rule_definition
 from dieuhanh.errors import Conflict, DomainError, Invalid, detail
 from dieuhanh.messages import render
+from dieuhanh.notifications.services import notify
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, PeriodType, Target, ValidationRule, Value, ValueStatus, ValueType
 from dieuhanh.indicators import selectors
 from dieuhanh.indicators.selectors import reports_here
@@ -390,8 +392,12 @@ def values_approve(*, actor, unit, period: str, expected_version: int | None = N
 def values_return(*, actor, unit, period: str, note: str, expected_version: int | None = None) -> Approval:
     if not note.strip():
         raise Invalid("say why", details=[_problem("note", "reason_required")])
-    return _move(actor, unit, period, frm=(ApprovalStatus.SUBMITTED,), to=ApprovalStatus.OPEN, action_name="values_return",
-                 note=note.strip(), expected_version=expected_version)
+    approval = _move(actor, unit, period, frm=(ApprovalStatus.SUBMITTED,), to=ApprovalStatus.OPEN, action_name="values_return",
+                     note=note.strip(), expected_version=expected_version)
+    notify("values_returned", unit=unit, permission="value_enter", about=("indicator_approval", approval.pk),
+           url=reverse("indicator_entry", args=[unit.code, approval.period]), exclude=actor,
+           params={"unit": unit.name, "period": approval.period, "note": approval.note})
+    return approval
 
 
 @action

@@ -7,5 +7,7 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from dieuhanh.actions import register_auth
+        from dieuhanh.notifications.daily import register_daily
 
         register_auth(self.name)  # this app's authorisation functions (auth.py), one per action
+        register_daily("dieuhanh.plans.reminders.tasks_due")  # due-soon and overdue tasks, in the daily run

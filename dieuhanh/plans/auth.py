@@ -152,9 +152,3 @@ def progress_import(actor, **_):
     # Each row is checked against its own task inside the action (all-or-nothing).
     if actor is None:
         raise Forbidden("sign in first")
-
-
-@authorizes
-def reminders_send(actor, **_):
-    if not is_system(actor):
-        raise Forbidden("reminders are sent by the scheduled command")

@@ -1,4 +1,4 @@
-"""Plans, task groups, tasks, progress reports with evidence, extensions, explanations, reminders.
+"""Plans, task groups, tasks, progress reports with evidence, extensions, explanations.
 
 A plan (e.g. Kế hoạch 4354/KH-UBND) is issued by a unit (the assigning level) and holds task groups; a task
 has a lead unit (chủ trì), coordinating units (phối hợp), a product (sản phẩm), a deadline and a budget, and
@@ -254,15 +254,3 @@ class ExplanationRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.responded_at is None
-
-
-class ReminderLog(models.Model):
-    """One reminder e-mail sent: keeps a re-run of the daily command from sending it twice."""
-
-    kind = models.CharField(max_length=12)  # due_soon, overdue, digest, explanation
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    recipient = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    sent_on = models.DateField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "task", "recipient", "sent_on"], name="reminder_once_a_day")]

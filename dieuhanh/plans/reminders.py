@@ -1,101 +1,45 @@
-"""Reminder e-mails: due soon, overdue, explanation requests, and a daily digest for unit leaders.
+"""Due-soon and overdue notifications of tasks, produced by the daily run (``dieuhanh notifications daily``).
 
-``dieuhanh send_reminders`` runs once a day from cron. Each (kind, task, person, day) is sent at most once,
-so re-running the command the same day sends nothing twice. Mails go out after the transaction commits.
+Registered with the notifications app's daily run by ``PlansConfig.ready()`` (``register_daily``). Each open task whose deadline in
+force is within the plan's due-soon days (``Plan.warning_rule``), or is past, notifies the people who report on
+its lead unit (reporters and approvers on it or above), once per task and deadline: a re-run, or the next day,
+creates nothing new; an approved extension (a new deadline) notifies again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
 
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-
-from dieuhanh.access.models import Role, RoleAssignment
-from dieuhanh.actions import action, nothing_changed
-from dieuhanh.audit.services import record
 from dieuhanh.core.tasks.status import Official, State
-from dieuhanh.plans.models import ExplanationRequest, ReminderLog, Task
+from dieuhanh.notifications.selectors import holders
+from dieuhanh.notifications.services import notify_users
+from dieuhanh.plans.models import Task
 from dieuhanh.plans.selectors import task_views
-
-RESPONSIBLE = (Role.REPORTER, Role.APPROVER)
-
-
-def unit_role_holders(unit_ids, roles) -> dict[int, list]:
-    """Active people with an e-mail holding one of ``roles`` directly on each unit."""
-    holders: dict[int, list] = defaultdict(list)
-    for a in RoleAssignment.objects.filter(unit_id__in=unit_ids, role__in=roles, revoked_at__isnull=True,
-                                           user__is_active=True).exclude(user__email="").select_related("user"):
-        if a.user not in holders[a.unit_id]:
-            holders[a.unit_id].append(a.user)
-    return holders
+from dieuhanh.plans.services import task_notice
 
 
-def _mail(subject: str, template: str, context: dict, to: str) -> None:
-    with translation.override("vi"):
-        send_mail(subject, render_to_string(template, context), None, [to])
+def due_kind(view, day: dt.date) -> str | None:
+    """``overdue``, ``due_soon`` or None for a task's view as of ``day``."""
+    deadline = view.as_of.deadline
+    if view.official is Official.OVERDUE:
+        return "overdue"
+    if deadline is not None and 0 <= (deadline - day).days <= view.task.plan.rule.due_soon_days:
+        return "due_soon"
+    return None
 
 
-@dataclass
-class ReminderResult:
-    due_soon: int = 0
-    overdue: int = 0
-    digests: int = 0
-
-
-@action
-def reminders_send(*, actor, day: dt.date | None = None) -> ReminderResult:
-    day = day or timezone.localdate()
+def tasks_due(day: dt.date) -> int:
+    """Notify due-soon and overdue tasks as of ``day``; how many notifications were created."""
     tasks = list(Task.objects.filter(state=State.OPEN.value).select_related("plan", "lead_unit", "group"))
-    views = task_views(tasks, day)
-    holders = unit_role_holders({t.lead_unit_id for t in tasks}, RESPONSIBLE)
-    leaders = unit_role_holders({t.lead_unit_id for t in tasks}, (Role.APPROVER,))
-    already = set(ReminderLog.objects.filter(sent_on=day).values_list("kind", "task_id", "recipient_id"))
-    logs, outbox, result = [], [], ReminderResult()
-    digest: dict[int, list] = defaultdict(list)
-    for v in views:
-        t = v.task
-        deadline = v.as_of.deadline
-        if v.official is Official.OVERDUE:
-            kind = "overdue"
-        elif deadline is not None and 0 <= (deadline - day).days <= t.plan.rule.due_soon_days:
-            kind = "due_soon"
-        else:
+    people: dict[int, list] = {}
+    created = 0
+    for view in task_views(tasks, day):
+        kind = due_kind(view, day)
+        if kind is None:
             continue
-        for person in leaders.get(t.lead_unit_id, []):
-            digest[person.pk].append((person, v, kind))
-        for person in holders.get(t.lead_unit_id, []):
-            if (kind, t.pk, person.pk) in already:
-                continue
-            logs.append(ReminderLog(kind=kind, task=t, recipient=person, sent_on=day))
-            outbox.append((f"[dieuhanh] {'Quá hạn' if kind == 'overdue' else 'Sắp đến hạn'}: {t.code}",
-                           f"plans/mail/{kind}.txt", {"task": t, "view": v, "person": person, "day": day}, person.email))
-            setattr(result, kind, getattr(result, kind) + 1)
-    for person_id, items in digest.items():
-        person = items[0][0]
-        if ("digest", None, person_id) in already:
-            continue
-        logs.append(ReminderLog(kind="digest", task=None, recipient=person, sent_on=day))
-        outbox.append((f"[dieuhanh] Tổng hợp nhiệm vụ ngày {day:%d/%m/%Y}", "plans/mail/digest.txt",
-                       {"person": person, "items": [(v, kind) for _, v, kind in items], "day": day}, person.email))
-        result.digests += 1
-    if not logs:
-        nothing_changed()
-        return result
-    ReminderLog.objects.bulk_create(logs)
-    record(actor=actor, action="reminders_send", obj=logs[0], object_type="reminders",
-           changes={"due_soon": [None, result.due_soon], "overdue": [None, result.overdue], "digest": [None, result.digests]},
-           note=f"reminders of {day.isoformat()}")
-    transaction.on_commit(lambda: [_mail(*m) for m in outbox])
-    return result
-
-
-def notify_explanation_requested(request_id: int) -> None:
-    request = ExplanationRequest.objects.select_related("task", "task__lead_unit").get(pk=request_id)
-    for person in unit_role_holders([request.task.lead_unit_id], RESPONSIBLE).get(request.task.lead_unit_id, []):
-        _mail(f"[dieuhanh] Yêu cầu giải trình: {request.task.code}", "plans/mail/explanation.txt",
-              {"request": request, "task": request.task, "person": person}, person.email)
+        task, deadline = view.task, view.as_of.deadline
+        if task.lead_unit_id not in people:
+            people[task.lead_unit_id] = holders(task.lead_unit, "report_submit")
+        created += len(notify_users(kind, users=people[task.lead_unit_id], unit=task.lead_unit, about=("task", task.pk),
+                                    once=deadline.isoformat(), **task_notice(task, deadline=f"{deadline:%d/%m/%Y}")))
+    return created

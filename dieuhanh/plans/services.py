@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh.access.policy import is_system
@@ -20,6 +20,7 @@ from dieuhanh.core.tasks.status import State
 from dieuhanh.core.common.text import normalise_name
 from dieuhanh.core.tasks.colours import WarningRule
 from dieuhanh.errors import Conflict, Invalid, detail
+from dieuhanh.notifications.services import notify, notify_users
 from dieuhanh.plans.models import (
     Contribution,
     DeadlineChange,
@@ -75,6 +76,18 @@ def _task_snapshot(task: Task) -> dict:
         data["coordinating_units"] = sorted(task.coordinating_units.values_list("code", flat=True))
         data["tags"] = sorted(task.tags.values_list("name", flat=True))
     return data
+
+
+def task_notice(task: Task, anchor: str = "", **params) -> dict:
+    """What a notification about ``task`` carries: the path to the task page (at ``anchor``) and the sentence's
+    parameters (code, a short title, the lead unit, and ``params``)."""
+    title = task.title if len(task.title) <= 80 else task.title[:79] + "…"
+    url = reverse("task_detail", args=[task.pk]) + (f"#{anchor}" if anchor else "")
+    return {"url": url, "params": {"task": task.code, "title": title, "unit": task.lead_unit.name, **params}}
+
+
+def _day(value: dt.date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
 
 
 # ---------------------------------------------------------------- plans and groups
@@ -401,6 +414,8 @@ def report_approve(*, actor, report: ProgressReport, expected_version: int | Non
     current.save()
     record(actor=actor, action="report_approve", obj=current, unit=current.task.lead_unit, object_type="progress_report",
            changes=diff(before, snapshot(current, REPORT_FIELDS)))
+    notify("report_approved", unit=current.task.lead_unit, permission="report_submit", about=("progress_report", current.pk),
+           exclude=actor, **task_notice(current.task, "reports", period=current.period))
     task = Task.objects.select_for_update().get(pk=current.task_id)
     latest = ProgressReport.objects.filter(task=task, status=ReportStatus.APPROVED).order_by("-period_end").first()
     if latest.pk == current.pk:
@@ -430,6 +445,8 @@ def report_return(*, actor, report: ProgressReport, comment: str, expected_versi
     current.save()
     record(actor=actor, action="report_return", obj=current, unit=current.task.lead_unit, object_type="progress_report",
            changes=diff(before, snapshot(current, REPORT_FIELDS)))
+    notify("report_returned", unit=current.task.lead_unit, permission="report_submit", about=("progress_report", current.pk),
+           exclude=actor, **task_notice(current.task, "reports", period=current.period, comment=current.review_comment))
     return current
 
 
@@ -506,6 +523,9 @@ def extension_decide(*, actor, change: DeadlineChange, approve: bool, note: str 
         task.save(update_fields=["deadline", "version", "updated_at"])
     record(actor=actor, action="extension_decide", obj=current, unit=task.lead_unit, object_type="deadline_change", changes=changes,
            note=f"{task.code}: {current.decision_note}")
+    notify("extension_decided", unit=task.lead_unit, permission="extension_request", about=("deadline_change", current.pk),
+           exclude=actor, **task_notice(task, "deadline", outcome="approved" if approve else "rejected",
+                                        deadline=_day(current.new_deadline), note=current.decision_note))
     return current
 
 
@@ -516,9 +536,11 @@ def explanation_request(*, actor, task: Task, message: str, due_on: dt.date | No
     request = ExplanationRequest.objects.create(task=task, message=message.strip(), due_on=due_on, requested_by=_user(actor))
     record(actor=actor, action="explanation_request", obj=request, unit=task.lead_unit, object_type="explanation",
            changes={"message": [None, request.message]}, note=task.code)
-    from dieuhanh.plans.reminders import notify_explanation_requested
-
-    transaction.on_commit(lambda: notify_explanation_requested(request.pk))
+    notice = task_notice(task, f"explanation-{request.pk}", due=_day(due_on))
+    if due_on:
+        notice["params"]["outcome"] = "due"
+    notify("explanation_requested", unit=task.lead_unit, permission="explanation_answer", about=("explanation", request.pk),
+           exclude=actor, **notice)
     return request
 
 
@@ -535,4 +557,9 @@ def explanation_answer(*, actor, explanation: ExplanationRequest, response: str)
     current.save()
     record(actor=actor, action="explanation_answer", obj=current, unit=current.task.lead_unit, object_type="explanation",
            changes={"response": [None, current.response]}, note=current.task.code)
+    about, notice = ("explanation", current.pk), task_notice(current.task, f"explanation-{current.pk}")
+    if current.requested_by is not None:
+        notify_users("explanation_answered", users=[current.requested_by], unit=current.task.lead_unit, about=about, exclude=actor, **notice)
+    else:  # asked by the platform: tell whoever may ask
+        notify("explanation_answered", unit=current.task.lead_unit, permission="explanation_request", about=about, exclude=actor, **notice)
     return current

@@ -17,3 +17,10 @@ def languages(request) -> dict:
             for code, _ in settings.LANGUAGES
         ]
     }
+
+
+def bell(request) -> dict:
+    """The header's bell: its unread count is one query, made only when a page shows it."""
+    from dieuhanh.notifications.selectors import Bell
+
+    return {"bell": Bell(getattr(request, "user", None))}

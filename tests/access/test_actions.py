@@ -25,9 +25,9 @@ from tests.conftest import SYSTEM
 ACTION_MODULES = [
     "dieuhanh.units.services",
     "dieuhanh.accounts.services",
+    "dieuhanh.notifications.services",
     "dieuhanh.plans.services",
     "dieuhanh.plans.excel",
-    "dieuhanh.plans.reminders",
     "dieuhanh.indicators.services",
     "dieuhanh.indicators.reminders",
     "dieuhanh.dossiers.services",
@@ -35,7 +35,7 @@ ACTION_MODULES = [
     "dieuhanh.indices.audit",
     "dieuhanh.demo.history",
 ]
-APPS_WITH_ACTIONS = ["units", "accounts", "plans", "indicators", "dossiers", "indices", "demo"]
+APPS_WITH_ACTIONS = ["units", "accounts", "notifications", "plans", "indicators", "dossiers", "indices", "demo"]
 
 
 def test_every_registered_action_has_an_authorisation_function_of_the_same_name():

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from dieuhanh.accounts.models import User
 from dieuhanh.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
 from dieuhanh.units.models import Unit
 
@@ -77,13 +78,15 @@ def test_the_generator_builds_a_labelled_synthetic_plan_over_every_unit():
 
 
 @pytest.mark.django_db
-def test_send_reminders_command_runs_daily_without_duplicates():
+def test_the_daily_notifications_command_runs_without_duplicates_and_the_demo_people_have_synthetic_addresses():
     call_command("demo", stdout=StringIO(), stderr=StringIO())
+    assert sorted(User.objects.filter(username__in=[p.username for p in DEMO_PEOPLE]).values_list("email", flat=True)) \
+        == sorted(f"{p.username}@example.gov.vn" for p in DEMO_PEOPLE)
     first, second = StringIO(), StringIO()
-    call_command("send_reminders", "--date", "01/12/2026", stdout=first)
-    call_command("send_reminders", "--date", "01/12/2026", stdout=second)
-    assert "reminders:" in first.getvalue()
-    assert second.getvalue().strip() == "reminders: 0 due soon, 0 overdue, 0 digests"
+    call_command("notifications", "daily", "--date", "01/12/2026", stdout=first)
+    call_command("notifications", "daily", "--date", "01/12/2026", stdout=second)
+    assert first.getvalue().startswith("notifications: ") and first.getvalue() != second.getvalue()
+    assert second.getvalue().strip() == "notifications: 0 tasks_due; 0 digests"
 
 
 @pytest.mark.django_db

@@ -134,3 +134,22 @@ def test_only_the_reports_lead_unit_raises_items_from_it(plan, cast, make_user, 
     with pytest.raises(Invalid):
         difficulties_raise_from_report(actor=cast["ward"], report=report, items=[])
     assert not Difficulty.objects.exists()
+
+
+def _told(kind: str) -> set[str]:
+    from dieuhanh.notifications.models import Notification
+
+    return set(Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True))
+
+
+def test_the_handling_unit_is_told_of_the_assignment_and_the_raiser_and_the_closers_of_the_answer(raised, cast, make_user, hcmc):
+    make_user("phuong.khac", BEN_THANH, "approver")  # Bến Thành, but did not raise it
+    make_user("so.khac", "79.STC", "reporter")  # another department
+    assigned = difficulty_assign(actor=cast["steering"], difficulty=raised, expected_version=1, handling_unit=hcmc[DEPARTMENT],
+                                 deadline=D(2026, 12, 15))
+    assert _told("difficulty_assigned") == {"so"}  # the department that answers; not the steering user who assigned
+    from dieuhanh.difficulties.services import difficulty_answer
+
+    difficulty_answer(actor=cast["dept"], difficulty=assigned, expected_version=2, answer="Đã bố trí kinh phí.")
+    # The person who raised it, and the steering committee that closes it; not the department that answered.
+    assert _told("difficulty_answered") == {"phuong", "bcd"}

@@ -9,8 +9,8 @@ from django.core import mail
 from dieuhanh.access.policy import SystemActor
 from dieuhanh.core.tasks.status import Official
 from dieuhanh.errors import Conflict, Forbidden, Invalid, NotFound
-from dieuhanh.plans.models import ReminderLog, Task
-from dieuhanh.plans.reminders import reminders_send
+from dieuhanh.notifications.services import notification_preference_set, notifications_daily
+from dieuhanh.plans.models import Task
 from dieuhanh.plans.selectors import changes_between, statistics, task_views
 from dieuhanh.plans.services import (
     explanation_answer,
@@ -107,17 +107,20 @@ def test_steering_requests_an_explanation_the_unit_answers_and_is_emailed(plan, 
         explanation_answer(actor=reporter, explanation=req, response="lần hai")
 
 
-def test_reminders_go_once_a_day_to_the_responsible_and_a_digest_to_leaders(plan, make_user, django_capture_on_commit_callbacks):
-    make_user("canbo.stc", "79.STC", "reporter", email="canbo@stc.gov.vn")
-    make_user("lanhdao.stc", "79.STC", "approver", email="lanhdao@stc.gov.vn")
-    system = SystemActor("send_reminders")
+def test_due_soon_and_overdue_go_once_per_deadline_immediately_or_in_the_digest(plan, make_user, django_capture_on_commit_callbacks):
+    make_user("canbo.stc", "79.STC", "reporter", email="canbo@stc.gov.vn")  # never chose: immediate e-mails
+    leader = make_user("lanhdao.stc", "79.STC", "approver", email="lanhdao@stc.gov.vn")
+    notification_preference_set(actor=leader, email="digest")
+    system = SystemActor("notifications daily")
     with django_capture_on_commit_callbacks(execute=True):
-        result = reminders_send(actor=system, day=D(2026, 3, 28))  # 4.1 and 4.1.2 due 31/03; 4.1.1 overdue
-    assert (result.due_soon, result.overdue, result.digests) == (4, 2, 1)
+        result = notifications_daily(actor=system, day=D(2026, 3, 28))  # 4.1 and 4.1.2 due 31/03; 4.1.1 overdue
+    assert result.created == {"tasks_due": 6} and result.digests == 1  # 3 tasks of Sở Tài chính × 2 people
     subjects = sorted(m.subject for m in mail.outbox)
-    assert sum("Quá hạn: 4.1.1" in s for s in subjects) == 2 and sum("Tổng hợp" in s for s in subjects) == 1
+    assert [m.to for m in mail.outbox].count(["canbo@stc.gov.vn"]) == 3 and sum("quá hạn" in s and "4.1.1" in s for s in subjects) == 1
+    digest = next(m for m in mail.outbox if m.to == ["lanhdao@stc.gov.vn"])
+    assert digest.subject == "[dieuhanh] Thông báo ngày 28/03/2026" and digest.body.count("/tasks/") == 3
     sent = len(mail.outbox)
-    with django_capture_on_commit_callbacks(execute=True):
-        again = reminders_send(actor=system, day=D(2026, 3, 28))
-    assert (again.due_soon, again.overdue, again.digests) == (0, 0, 0) and len(mail.outbox) == sent
-    assert ReminderLog.objects.count() == 7
+    for day in (D(2026, 3, 28), D(2026, 3, 29)):  # the same day again, and the next day: nothing new
+        with django_capture_on_commit_callbacks(execute=True):
+            again = notifications_daily(actor=system, day=day)
+        assert again.created == {"tasks_due": 0} and again.digests == 0 and len(mail.outbox) == sent

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             user = User.objects.filter(username=person.username).first()
             if user is None:
                 user_create(actor=actor, username=person.username, password=DEMO_PASSWORD, unit=unit, role=person.role,
-                            full_name=person.full_name, position=person.position)
+                            full_name=person.full_name, position=person.position, email=person.email)
             elif not RoleAssignment.objects.filter(user=user, unit=unit, role=person.role, revoked_at__isnull=True).exists():
                 role_grant(actor=actor, user=user, unit=unit, role=person.role)
         plan = load_plan_4354(actor=actor)
