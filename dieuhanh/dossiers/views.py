@@ -50,7 +50,8 @@ def _query(request: HttpRequest) -> str:
 def _form_context(request: HttpRequest, span: selectors.Span, error: str | None) -> dict:
     return {"span": span, "period_error": error, "choices": selectors.period_choices(), "query": _query(request),
             "from_value": request.GET.get("from", ""), "to_value": request.GET.get("to", ""),
-            "selected": request.GET.get("period") or (span.key if not request.GET.get("from") else "")}
+            "selected": request.GET.get("period") or (span.key if not request.GET.get("from") else ""),
+            "synthetic": selectors.synthetic_label()}
 
 
 def _read(read, span: selectors.Span, error: str | None):
@@ -101,7 +102,8 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     rows = []
     if not error:
         rows, error = _read(lambda s: selectors.drilldown(unit, s, by), span, error)
-    return render(request, "dossiers/partials/drilldown.html", {"unit": unit, "span": span, "rows": rows, "by": by, "error": error})
+    return render(request, "dossiers/partials/drilldown.html", {"unit": unit, "span": span, "rows": rows, "by": by, "error": error,
+                                                                "synthetic": selectors.synthetic_label()})
 
 
 def _export(sheets, name: str, fmt: str) -> HttpResponse:
