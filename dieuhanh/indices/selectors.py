@@ -147,7 +147,8 @@ def scores_frame(run: Run) -> pd.DataFrame:
 
 
 def frameworks() -> list[Framework]:
-    return list(Framework.objects.select_related("owner"))
+    """The city's own indices first, worked examples (COINr's ASEM) last."""
+    return list(Framework.objects.select_related("owner").order_by("example", "code"))
 
 
 def runs_of(framework: Framework, *, kind: str | None = None, done: bool = False, limit: int = 30) -> list[Run]:
