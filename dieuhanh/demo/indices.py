@@ -35,10 +35,11 @@ def load_indices(*, actor) -> list[str]:
     shipped = load_shipped(actor=actor)
     lines.append("index frameworks: " + ", ".join(f.code for f in shipped))
     # COINr's ASEM example, as a COINr user would bring it.
-    asem = framework_import(actor=actor, owner=Unit.objects.get(code=city_code()), code="ASEM", name="ASEM Sustainable Connectivity (COINr example)",
-                            imeta=pd.read_csv(ASEM_DIR / "ASEM_iMeta.csv", dtype=object),
-                            description="The example of COINr (JRC): 51 countries, 49 indicators, 8 pillars, 2 sub-indices.",
-                            source="COINr (R package, MIT licence, © 2022 William Becker), example data ASEM.", example=True)
+    # replace: a demo loaded before ASEM was marked as an example takes the mark (the tree is the same).
+    asem = framework_import(actor=actor, owner=Unit.objects.get(code=city_code()), code="ASEM",
+                            name="Kết nối bền vững ASEM (ví dụ của COINr)", imeta=pd.read_csv(ASEM_DIR / "ASEM_iMeta.csv", dtype=object),
+                            description="Ví dụ của COINr (JRC): 51 quốc gia, 49 chỉ tiêu, 8 trụ cột, 2 chỉ số phụ.",
+                            source="COINr (R package, MIT licence, © 2022 William Becker), example data ASEM.", example=True, replace=True)
     if not asem.datasets.exists():
         dataset_import(actor=actor, framework=asem, code="ASEM2018", name="ASEM 2018", idata=pd.read_csv(ASEM_DIR / "ASEM_iData.csv", dtype=object),
                        source="COINr example data")

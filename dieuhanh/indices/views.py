@@ -46,11 +46,11 @@ def framework_page(request: HttpRequest, code: str) -> HttpResponse:
     run = _run(framework, request)
     ranking = selectors.ranking(run) if run else None
     runs = selectors.runs_of(framework)
-    # The units the search box finds, a page at a time, in rank order (the chart keeps them all).
+    # The units the search box finds, a page at a time, in rank order; the chart shows the same units.
     page = ranking_page(request, ranking.rows, lambda r: (r.name, r.ucode)) if ranking else None
     return render(request, "indices/framework.html", {
         "framework": framework, "run": run, "ranking": ranking, "page": page, "search": request.GET.get("q", ""),
-        "chart": ranking.chart() if ranking else None, "runs": runs,
+        "chart": ranking.chart(list(page)) if ranking else None, "runs": runs,
         "datasets": selectors.datasets_of(framework), "methodologies": selectors.latest_methodologies(framework),
         "years": selectors.dataset_years(framework),
         "can_run": can(request.user, "index_run", framework.owner), "can_manage": can(request.user, "index_manage", framework.owner),
