@@ -111,8 +111,10 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     rows = []
     if not error:
         rows, error = _read(lambda s: selectors.drilldown(unit, s, by), span, error)
+    # Inside the scorecard page (HTMX) the page's own note already says the data is synthetic.
+    synthetic = None if request.htmx else selectors.synthetic_label()
     return render(request, "dossiers/partials/drilldown.html", {"unit": unit, "span": span, "rows": rows, "by": by, "error": error,
-                                                                "synthetic": selectors.synthetic_label()})
+                                                                "synthetic": synthetic})
 
 
 def _export(sheets, name: str, fmt: str) -> HttpResponse:
