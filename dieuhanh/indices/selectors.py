@@ -241,6 +241,7 @@ class Ranking:
         (the page of the ranking shown below it)."""
         rows = [r for r in (self.rows if rows is None else rows) if r.rank is not None]
         return {
+            "of": sum(1 for r in self.rows if r.rank is not None),  # the rank axis runs over every ranked unit
             "units": [r.name for r in rows],
             "codes": [r.ucode for r in rows],
             "rank": [r.rank for r in rows],
