@@ -1,5 +1,6 @@
 """What every page view uses, in one place below the feature apps: the sentence of a domain error, running an
-action for a page, where a refused form returns, and the query parameters read by the one date and period parser.
+action for a page, where a refused form returns, the query parameters read by the one date and period parser, and
+the search box and paging of a ranking (``ranking_page``).
 
 Errors become responses in one place, ``dieuhanh.web.middleware.DomainErrorMiddleware``; views do not catch
 ``NotFound``/``Forbidden``/``Invalid``/``Conflict`` themselves (except to re-render a form with a row-by-row
@@ -16,9 +17,11 @@ import datetime as dt
 import functools
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 from dieuhanh.core.common.periods import Period, parse_date, parse_period
+from dieuhanh.core.common.text import fold, search_terms
 from dieuhanh.errors import DomainError
 from dieuhanh.messages import render
 
@@ -72,3 +75,16 @@ def int_param(request: HttpRequest, name: str) -> int | None:
     """A whole number in the query (an id, a group number); anything else is ignored as absent."""
     value = request.GET.get(name, "").strip()
     return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
+RANKING_PAGE_SIZE = 30
+
+
+def ranking_page(request: HttpRequest, rows, texts, *, tab: str = "", size: int = RANKING_PAGE_SIZE) -> Page:
+    """One page of a ranking's ``rows``, in their order (by rank), keeping those the search box finds: every term of
+    ``q``, typed with or without diacritics (``fold``), in ``texts(row)`` (its name and code). The page is ``page``
+    when the query names this list (``tab``, for pages with several lists), else the first; ranks stay the city's."""
+    terms = search_terms(request.GET.get("q", ""))
+    found = [r for r in rows if all(t in fold(" ".join(texts(r))) for t in terms)] if terms else list(rows)
+    number = request.GET.get("page") if request.GET.get("tab", "") == tab else 1
+    return Paginator(found, size).get_page(number)

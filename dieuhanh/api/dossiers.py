@@ -68,6 +68,7 @@ class RankingOut(Schema):
     departments_total: TotalsOut
     communes: list[RankedOut]
     departments: list[RankedOut]
+    synthetic: str | None = Field(None, description="the label of the synthetic (made-up) data the numbers are computed from; null for real logs")
 
 
 class IndicatorScoreOut(Schema):
@@ -105,11 +106,13 @@ class ScorecardOut(Schema):
     indicators: list[IndicatorScoreOut]
     points_lost: list[IndicatorScoreOut] = Field(..., description="largest loss first")
     monthly: list[MonthOut] = Field(..., description="the twelve months ending with the span, months with dossiers")
+    synthetic: str | None = Field(None, description="the label of the synthetic (made-up) data the numbers are computed from; null for real logs")
 
 
 class DrillRowOut(TotalsOut):
     key: str
     name: str
+    name_synthetic: bool = Field(False, description="the procedure's name comes from a synthetic (made-up) catalogue")
     overdue: int
     r_3_3: float | None
 
@@ -119,6 +122,7 @@ class DrilldownOut(Schema):
     span: SpanOut
     by: str
     rows: list[DrillRowOut]
+    synthetic: str | None = Field(None, description="the label of the synthetic (made-up) data the numbers are computed from; null for real logs")
 
 
 # Query texts are read by the one period and date parser inside ``span_of``: a bad one is a 400 whose code is the
@@ -167,7 +171,8 @@ def _scorecard(code: str, q: PeriodQuery) -> selectors.UnitScorecard:
 def ranking(request, q: Query[PeriodQuery]):
     r = selectors.ranking(_span(q))
     return {"span": r.span.as_dict(), "city": r.city, "communes_total": r.communes_total,
-            "departments_total": r.departments_total, "communes": r.communes, "departments": r.departments}
+            "departments_total": r.departments_total, "communes": r.communes, "departments": r.departments,
+            "synthetic": r.synthetic}
 
 
 @router.get("/d766/units/{code}/scorecard", response={200: ScorecardOut, **READ_ERRORS},
@@ -175,7 +180,7 @@ def ranking(request, q: Query[PeriodQuery]):
 def unit_scorecard(request, code: str, q: Query[PeriodQuery]):
     card = _scorecard(code, q)
     return {"unit": _ref(card.unit), "span": card.span.as_dict(), "total": card.row, "indicators": card.indicators,
-            "points_lost": card.lost, "monthly": card.monthly}
+            "points_lost": card.lost, "monthly": card.monthly, "synthetic": card.synthetic}
 
 
 @router.get("/d766/units/{code}/drilldown", response={200: DrilldownOut, **READ_ERRORS},
@@ -183,16 +188,17 @@ def unit_scorecard(request, code: str, q: Query[PeriodQuery]):
 def drilldown(request, code: str, q: Query[PeriodQuery], by: str = "procedure"):
     unit = unit_get(code)
     span = _span(q)
-    return {"unit": _ref(unit), "span": span.as_dict(), "by": by, "rows": selectors.drilldown(unit, span, by)}
+    return {"unit": _ref(unit), "span": span.as_dict(), "by": by, "rows": selectors.drilldown(unit, span, by),
+            "synthetic": selectors.synthetic_label()}
 
 
 def _file(sheets, name: str, fmt: str) -> HttpResponse:
     from dieuhanh.dossiers.exports import file_response
 
-    return file_response(sheets, name, fmt)
+    return file_response(sheets, name, fmt, headers="codes")  # the API keeps the machine names
 
 
-@router.get("/d766/ranking/export", response={200: Any, **READ_ERRORS}, summary="The ranking as XLSX (Vietnamese headers) or CSV")
+@router.get("/d766/ranking/export", response={200: Any, **READ_ERRORS}, summary="The ranking as XLSX (Vietnamese headers) or CSV (machine names)")
 def ranking_export(request, q: Query[ExportQuery]):
     span = _span(q)
     return _file([exports.ranking_sheet(selectors.ranking(span))], f"d766-xep-hang-{span.key or span.start}", q.format)

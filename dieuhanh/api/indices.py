@@ -132,7 +132,7 @@ def get_ranking(request, code: str, run: column(Run, "id") | None = None):
     if r is None:
         raise NotFound("no computed result yet", code="no_result")
     ranking = selectors.ranking(r)
-    return {"run": r.pk, "year": r.year, "methodology": r.methodology.code, "index": ranking.top.code,
+    return {"run": r.pk, "year": r.year, "methodology": r.methodology.code, "index": ranking.top.code, "synthetic": r.dataset.synthetic or None,
             "uncertainty_run": ranking.uncertainty.pk if ranking.uncertainty else None,
             "rows": [{"uCode": x.ucode, "name": x.name, "unit": x.unit_code, "rank": x.rank, "score": x.score,
                       "pillars": dict(zip([p.code for p in ranking.pillars], x.pillars)),
@@ -152,7 +152,7 @@ def get_scorecard(request, code: str, ucode: str, run: column(Run, "id") | None 
         return {"code": l.element.code, "name": l.element.name, "kind": l.element.kind, "value": l.value, "rank": l.rank, "of": l.of,
                 "peer_median": l.peer_median}
 
-    return {"run": r.pk, "uCode": card.ucode, "name": card.name, "peers": card.peers, "scores": [line(l) for l in card.lines],
+    return {"run": r.pk, "synthetic": r.dataset.synthetic or None, "uCode": card.ucode, "name": card.name, "peers": card.peers, "scores": [line(l) for l in card.lines],
             "strengths": [line(l) for l in card.strengths], "weaknesses": [line(l) for l in card.weaknesses], "trend": card.trend}
 
 

@@ -56,7 +56,7 @@ def load_difficulties(*, actor, today: dt.date | None = None) -> int:
         handler, assigned, within = assign
         assigned_on = today - dt.timedelta(days=assigned)
         item = difficulty_assign(actor=actor, difficulty=item, expected_version=item.version, handling_unit=units[handler],
-                                 deadline=assigned_on + dt.timedelta(days=within), note="Dữ liệu mô phỏng (demo).", on=assigned_on)
+                                 deadline=assigned_on + dt.timedelta(days=within), note="Dữ liệu giả lập (demo).", on=assigned_on)
         if answer is not None:
             item = difficulty_answer(actor=actor, difficulty=item, expected_version=item.version, answer=answer[1],
                                      on=today - dt.timedelta(days=answer[0]))

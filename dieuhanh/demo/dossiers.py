@@ -1,5 +1,6 @@
 """The demo's dossier logs: a labelled SYNTHETIC one-stop-shop log (``core/d766/generate.py``) for the city's 168
-commune-level units and its departments over the last twelve months, loaded into the DuckDB store, and the on-time
+commune-level units and its departments over the last twelve months, loaded into the DuckDB store with the made-up
+procedure catalogue its codes come from (both recorded as synthetic in the store's ``sources``), and the on-time
 rate fed into the on-time indicators for the current year.
 
 Every dossier is synthetic (``generate.SYNTHETIC_LABEL``); shares are chosen to look like the city's public
@@ -16,8 +17,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from dieuhanh.demo.synthetic_dossiers import SYNTHETIC_LABEL, generate
-from dieuhanh.core.d766.ingest import ingest
+from dieuhanh.demo.synthetic_dossiers import SYNTHETIC_LABEL, generate, write_catalogue
+from dieuhanh.core.d766.ingest import PROCEDURES, ingest
 from dieuhanh.core.common.periods import period_containing
 from dieuhanh.dossiers.selectors import city_units, today
 from dieuhanh.dossiers.services import on_time_feed, on_time_indicators
@@ -48,8 +49,12 @@ def load_dossiers(*, actor, out=None, rows: int | None = None, seed: int = DEMO_
                 path = generate(Path(tmp) / "demo-dossiers.parquet", rows=rows, agencies=agencies, start=first, end=as_of, seed=seed,
                                 home_province=int(city_code()))
                 result = ingest(con, [path], known_agencies=set(agencies))
-            if result.rejected_files:
-                raise RuntimeError(f"the synthetic dossier log was refused: {result.rejected_files[0].errors[:3]}")
+                # The made-up catalogue the log's procedure codes come from: the drill-down shows their names.
+                catalogue = ingest(con, [write_catalogue(Path(tmp) / "demo-procedures.parquet", seed=seed)], known_agencies=set(),
+                                   spec=PROCEDURES)
+            if result.rejected_files or catalogue.rejected_files:
+                refused = (result.rejected_files or catalogue.rejected_files)[0]
+                raise RuntimeError(f"the synthetic dossier log was refused: {refused.errors[:3]}")
             imported = result.inserted
     finally:
         con.close()

@@ -1,9 +1,11 @@
-"""The ranking and a unit's scorecard as CSV (English column names, rates 0–1, for pipelines) and as XLSX
-(Vietnamese headers, percentages and points as numbers with their formats, for officials).
+"""The ranking and a unit's scorecard as CSV (rates 0–1) and as XLSX (percentages and points as numbers with their
+formats, for officials).
 
-Both formats carry the same rows; the CSV keeps machine names (``r_2.1``, ``p_2.1``, as ``dieuhanh dossiers
-scorecard`` writes them) and month keys (``2026-03``), the workbook the names officials read and months as they
-write them (``03/2026``). The ranking's pooled rows carry ``city``, ``communes`` and ``departments`` as their
+Both formats carry the same rows. The pages' downloads have the Vietnamese headers officials read; the API's CSV
+keeps the machine names (``headers="codes"``: ``r_2.1``, ``p_2.1``, as ``dieuhanh dossiers scorecard`` writes
+them) for pipelines. Months are keys in the CSV (``2026-03``) and written as officials write them in the workbook
+(``03/2026``). A sheet computed from synthetic data says so: a last column holding the label on every CSV row, and
+a line under the workbook's heading. The ranking's pooled rows carry ``city``, ``communes`` and ``departments`` as their
 ``agency_code``, so each code names one row.
 """
 
@@ -44,6 +46,10 @@ class Sheet:
     heading: str
     columns: Sequence[Column]
     rows: Sequence[dict[str, Any]]
+    synthetic: str | None = None  # the label of the synthetic data the rows are computed from
+
+
+SYNTHETIC_COLUMN = Column("synthetic", "Dữ liệu giả lập (không phải số liệu thật)", "text")
 
 
 def _ranking_columns(scoring: Scoring) -> list[Column]:
@@ -81,7 +87,8 @@ def ranking_sheet(ranking: Ranking, scoring: Scoring = DEFAULT) -> Sheet:
         *(_flat("commune", r["code"], r["name"], r) for r in ranking.communes),
         *(_flat("department", r["code"], r["name"], r) for r in ranking.departments),
     ]
-    return Sheet("Xep hang", f"Xếp hạng Bộ chỉ số Quyết định 766 – {ranking.span.label_vi}", _ranking_columns(scoring), rows)
+    return Sheet("Xep hang", f"Xếp hạng Bộ chỉ số Quyết định 766 – {ranking.span.label_vi}", _ranking_columns(scoring), rows,
+                 ranking.synthetic)
 
 
 _SCORECARD_COLUMNS = [
@@ -120,18 +127,21 @@ def scorecard_sheets(card: UnitScorecard, scoring: Scoring = DEFAULT) -> list[Sh
     monthly = [{"period": m["period"], "n_received": m["n_received"], "n_in_2_1": m["n_in_2_1"], "r_2.1": m["r_2_1"],
                 "total": m["total"], "band": m["band"]} for m in card.monthly]
     heading = f"{card.unit.name} ({card.unit.code}) – Quyết định 766 – {card.span.label_vi}"
-    return [Sheet("Chi tieu", heading, _SCORECARD_COLUMNS, indicators),
-            Sheet("Theo thang", f"{card.unit.name} – theo tháng", _MONTHLY_COLUMNS, monthly)]
+    return [Sheet("Chi tieu", heading, _SCORECARD_COLUMNS, indicators, card.synthetic),
+            Sheet("Theo thang", f"{card.unit.name} – theo tháng", _MONTHLY_COLUMNS, monthly, card.synthetic)]
 
 
-def to_csv(sheets: Sequence[Sheet]) -> bytes:
-    """The first sheet as CSV (UTF-8 with BOM so spreadsheet programs read Vietnamese names correctly)."""
+def to_csv(sheets: Sequence[Sheet], headers: str = "vi") -> bytes:
+    """The first sheet as CSV (UTF-8 with BOM so spreadsheet programs read Vietnamese names correctly), headed by
+    the Vietnamese titles (``headers="vi"``) or the machine names (``"codes"``)."""
     sheet = sheets[0]
+    columns = [*sheet.columns, SYNTHETIC_COLUMN] if sheet.synthetic else list(sheet.columns)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.key for c in sheet.columns])
+    writer.writerow([c.key if headers == "codes" else c.title_vi for c in columns])
     for row in sheet.rows:
-        writer.writerow(["" if row.get(c.key) is None else row.get(c.key) for c in sheet.columns])
+        row = {**row, SYNTHETIC_COLUMN.key: sheet.synthetic}
+        writer.writerow(["" if row.get(c.key) is None else row.get(c.key) for c in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -141,6 +151,8 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
     for sheet in sheets:
         ws = wb.create_sheet(sheet.title)
         ws.cell(row=1, column=1, value=sheet.heading).font = Font(bold=True, size=13)
+        if sheet.synthetic:
+            ws.cell(row=2, column=1, value=f"{SYNTHETIC_COLUMN.title_vi}: {sheet.synthetic}").font = Font(bold=True, color="9A3412")
         for col, c in enumerate(sheet.columns, start=1):
             ws.cell(row=3, column=col, value=c.title_vi).font = Font(bold=True)
             ws.column_dimensions[get_column_letter(col)].width = 40 if c.kind == "text" and c.key in ("name", "shortfall_what") else 16
@@ -157,9 +169,10 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
     return out.getvalue()
 
 
-def file_response(sheets: Sequence, filename: str, fmt: str) -> HttpResponse:
-    """The sheets as a download: CSV (UTF-8) or XLSX, named ``<filename>.<fmt>``; used by the pages and the API."""
-    content = to_csv(sheets) if fmt == "csv" else to_xlsx(sheets)
+def file_response(sheets: Sequence, filename: str, fmt: str, *, headers: str = "vi") -> HttpResponse:
+    """The sheets as a download: CSV (UTF-8; ``headers`` as ``to_csv``) or XLSX, named ``<filename>.<fmt>``; used by
+    the pages (Vietnamese headers) and the API (machine names)."""
+    content = to_csv(sheets, headers) if fmt == "csv" else to_xlsx(sheets)
     kind = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'

@@ -46,6 +46,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from dieuhanh.core.d766 import execute, metrics
+from dieuhanh.core.d766.ingest import synthetic_labels
 from dieuhanh.core.d766.rules import DEFAULT, Scoring
 from dieuhanh.core.d766.schema import CHANNELS
 from dieuhanh.core.common.numerals import format_number
@@ -131,8 +132,8 @@ def _day(value: str | dt.date) -> dt.date:
 
 def span_of(period: str | Period | None = None, start: str | dt.date | None = None, end: str | dt.date | None = None, *,
             as_of: dt.date | None = None) -> Span:
-    """The span asked for: a period (or its key), or ``start``/``end`` dates (or their text); neither → the latest
-    month with dossiers."""
+    """The span asked for: a period (or its key), or ``start``/``end`` dates (or their text); neither → the last
+    complete month with dossiers (``latest_month``)."""
     as_of = as_of or today()
     if period and (start or end):
         raise _bad("period_and_range", "period", "give either a period or a date range, not both")
@@ -244,11 +245,34 @@ def _data_range() -> tuple[dt.date, dt.date] | None:
     return (first.date(), last.date()) if first else None
 
 
+def synthetic_label() -> str | None:
+    """The label of the synthetic data the store holds (from its provenance: the files loaded, ``ingest.sources``),
+    None for real logs only; said on every page and in every export built from the store."""
+    try:
+        labels = _cached(("synthetic",), _synthetic_labels)
+    except StoreUnavailable:
+        return None
+    return "; ".join(labels) or None
+
+
+def _synthetic_labels() -> list[str]:
+    with reader() as con:
+        return [] if con is None else synthetic_labels(con)
+
+
 def latest_month(as_of: dt.date | None = None) -> str:
+    """The month the pages open on: the last *complete* month with dossiers. That is the month of the last dossier
+    received by ``as_of``, unless ``as_of`` still falls in it (a running month holds a few days of data and would
+    rank units on them): then the month before, when the log reaches back to it (a log that starts in the running
+    month opens on that month, the only one there is)."""
     as_of = as_of or today()
     found = data_range()
-    day = min(found[1], as_of) if found else as_of
-    return period_containing(day, "monthly").key
+    month = period_containing(min(found[1], as_of) if found else as_of, "monthly")
+    if month.end >= as_of:
+        previous = period_containing(month.start - dt.timedelta(days=1), "monthly")
+        if found is None or found[0] <= previous.end:
+            return previous.key
+    return month.key
 
 
 def period_choices(as_of: dt.date | None = None) -> list[tuple[str, str]]:
@@ -356,6 +380,7 @@ class Ranking:
     departments_total: dict[str, Any]
     communes: list[dict[str, Any]] = field(default_factory=list)
     departments: list[dict[str, Any]] = field(default_factory=list)
+    synthetic: str | None = None  # the label of the synthetic data it is computed from (``synthetic_label``)
 
     @property
     def has_data(self) -> bool:
@@ -402,6 +427,7 @@ def _ranking(span: Span, scoring: Scoring) -> Ranking:
         table = _union([t.filter(t.agency_code.isin(codes)), _pooled(t, pools)])
         feedback = None if f is None else _union([f.filter(f.agency_code.isin(codes)), _pooled_feedback(f, pools)])
         frame = _compute(con, table, span, scoring=scoring, feedback=feedback)
+        synthetic = "; ".join(synthetic_labels(con)) or None
     records = {r["agency_code"]: r for r in frame.to_dict("records")}
     totals = records
     return Ranking(
@@ -411,6 +437,7 @@ def _ranking(span: Span, scoring: Scoring) -> Ranking:
         departments_total=_row(totals.get(POOL_DEPARTMENTS), scoring),
         communes=_ranked(communes, records, scoring),
         departments=_ranked(departments, records, scoring),
+        synthetic=synthetic,
     )
 
 
@@ -491,6 +518,7 @@ class UnitScorecard:
     indicators: list[dict[str, Any]]
     lost: list[dict[str, Any]]
     monthly: list[dict[str, Any]]
+    synthetic: str | None = None
 
     @property
     def has_data(self) -> bool:
@@ -516,13 +544,14 @@ def _unit_scorecard(unit: Unit, span: Span, scoring: Scoring) -> UnitScorecard:
             frame = months[[pd.Timestamp(p) == pd.Timestamp(span.start) for p in months["period_start"]]]
         else:
             frame = _compute(con, mine, span, scoring=scoring, feedback=feedback)
+        synthetic = "; ".join(synthetic_labels(con)) or None
     record = frame.to_dict("records")[0] if len(frame) else None
     rows = indicator_rows(record, list(frame.columns), scoring)
     monthly = [{"period": parse_period(f"{r['period_start']:%Y-%m}").key, "start": r["period_start"], "end": r["period_end"],
                 "total": r["total"], "band": r["band"], "r_2_1": r.get("r_2_1"), "p_2_1": r.get("p_2_1"),
                 "n_received": int(r["n_received"] or 0), "n_in_2_1": int(r["n_in_2_1"] or 0)}
                for r in months.to_dict("records")]
-    return UnitScorecard(unit, span, _row(record, scoring), rows, points_lost(rows), monthly)
+    return UnitScorecard(unit, span, _row(record, scoring), rows, points_lost(rows), monthly, synthetic)
 
 
 def drilldown(unit: Unit, span: Span, by: str, *, scoring: Scoring = DEFAULT) -> list[dict[str, Any]]:
@@ -543,6 +572,7 @@ def _drilldown(unit: Unit, span: Span, by: str, scoring: Scoring) -> list[dict[s
         frame = _compute(con, t.filter(t.agency_code == unit.code), span, scoring=scoring, feedback=feedback,
                          keys=("agency_code", key_column))
         names = _procedure_names(con) if by == "procedure" else {}
+        made_up_names = by == "procedure" and bool(synthetic_labels(con, "procedures"))
     rows = []
     for r in frame.to_dict("records"):
         key = "—" if r[key_column] is None else str(r[key_column])
@@ -550,7 +580,8 @@ def _drilldown(unit: Unit, span: Span, by: str, scoring: Scoring) -> list[dict[s
         n = row["n_in_2_1"]
         overdue = n - round(row["r_2_1"] * n) if row["r_2_1"] is not None else 0
         name = CHANNEL_NAMES_VI.get(int(key), key) if by == "channel" and key.isdigit() else names.get(key, "")
-        rows.append({"key": key, "name": name, "overdue": overdue, "r_3_3": r.get("r_3_3"), **row})
+        rows.append({"key": key, "name": name, "name_synthetic": made_up_names and bool(name), "overdue": overdue,
+                     "r_3_3": r.get("r_3_3"), **row})
     return sorted(rows, key=lambda r: (-r["overdue"], -(r["n_received"]), r["key"]))
 
 

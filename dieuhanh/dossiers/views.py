@@ -25,7 +25,7 @@ from dieuhanh.dossiers.store import StoreBusy
 from dieuhanh.errors import BadRequest, NotFound
 from dieuhanh.messages import render as message
 from dieuhanh.units.selectors import unit_get
-from dieuhanh.pages import date_param, errors_return_to, period_param
+from dieuhanh.pages import date_param, errors_return_to, period_param, ranking_page
 
 
 def _asked(request: HttpRequest) -> selectors.Span:
@@ -50,7 +50,8 @@ def _query(request: HttpRequest) -> str:
 def _form_context(request: HttpRequest, span: selectors.Span, error: str | None) -> dict:
     return {"span": span, "period_error": error, "choices": selectors.period_choices(), "query": _query(request),
             "from_value": request.GET.get("from", ""), "to_value": request.GET.get("to", ""),
-            "selected": request.GET.get("period") or (span.key if not request.GET.get("from") else "")}
+            "selected": request.GET.get("period") or (span.key if not request.GET.get("from") else ""),
+            "synthetic": selectors.synthetic_label()}
 
 
 def _read(read, span: selectors.Span, error: str | None):
@@ -68,12 +69,21 @@ def _page(request: HttpRequest, name: str, context: dict) -> HttpResponse:
     return render(request, f"dossiers/{name}.html", context)
 
 
+def _name_and_code(row: dict) -> tuple[str, str]:
+    return row["name"], row["code"]
+
+
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
     span, error = _span(request)
     result, error = _read(selectors.ranking, span, error)
-    context = {**_form_context(request, span, error), "ranking": result, "groups": selectors.groups_of(),
+    context = {**_form_context(request, span, error), "ranking": result, "search": request.GET.get("q", ""),
+               "tab": "departments" if request.GET.get("tab") == "departments" else "",
                "feedable": selectors.feedable_indicators(request.user)}
+    if result is not None:
+        # The units the search box finds, a page at a time, still in rank order with the city's ranks.
+        context["communes"] = ranking_page(request, result.communes, _name_and_code)
+        context["departments"] = ranking_page(request, result.departments, _name_and_code, tab="departments")
     return _page(request, "ranking", context)
 
 
@@ -101,7 +111,10 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     rows = []
     if not error:
         rows, error = _read(lambda s: selectors.drilldown(unit, s, by), span, error)
-    return render(request, "dossiers/partials/drilldown.html", {"unit": unit, "span": span, "rows": rows, "by": by, "error": error})
+    # Inside the scorecard page (HTMX) the page's own note already says the data is synthetic.
+    synthetic = None if request.htmx else selectors.synthetic_label()
+    return render(request, "dossiers/partials/drilldown.html", {"unit": unit, "span": span, "rows": rows, "by": by, "error": error,
+                                                                "synthetic": synthetic})
 
 
 def _export(sheets, name: str, fmt: str) -> HttpResponse:

@@ -43,6 +43,8 @@ class Framework(models.Model):
     source = models.TextField(_("source"), blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    # A worked example brought for learning the method (COINr's ASEM), not one of the city's indices: listed last.
+    example = models.BooleanField(_("example"), default=False)
 
     class Meta:
         ordering = ["code"]
@@ -79,6 +81,9 @@ class Dataset(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+    # Provenance: the label of the synthetic (made-up) data the set holds or is computed from, empty for real data.
+    # Every page and export built on it says so.
+    synthetic = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["framework", "code"]

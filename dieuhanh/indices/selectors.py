@@ -16,12 +16,14 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
+from django.db.models import Exists, OuterRef
 
 from dieuhanh.core import coin
 from dieuhanh.core.common.numerals import format_number
 from dieuhanh.errors import Invalid, NotFound, detail
 from dieuhanh.indices import tables
-from dieuhanh.indices.models import DataPoint, Dataset, DatasetUnit, Element, ElementKind, Framework, Methodology, RankInterval, Run, RunKind, RunStatus, Score
+from dieuhanh.indices.models import (DataPoint, Dataset, DatasetUnit, Element, ElementKind, Framework, Methodology, Provenance, RankInterval, Run,
+                                     RunKind, RunStatus, Score)
 from dieuhanh.units.models import Unit
 
 # A unit's indicator is a strength (weakness) when its normalised score is at least this many inter-quartile
@@ -147,7 +149,10 @@ def scores_frame(run: Run) -> pd.DataFrame:
 
 
 def frameworks() -> list[Framework]:
-    return list(Framework.objects.select_related("owner"))
+    """The city's own indices first (fed by the platform, then the national ones it is scored on), worked examples
+    (COINr's ASEM) last."""
+    fed = Exists(Element.objects.filter(framework=OuterRef("pk"), provenance=Provenance.PLATFORM))
+    return list(Framework.objects.select_related("owner").annotate(fed=fed).order_by("example", "-fed", "code"))
 
 
 def runs_of(framework: Framework, *, kind: str | None = None, done: bool = False, limit: int = 30) -> list[Run]:
@@ -231,10 +236,12 @@ class Ranking:
     rows: list[RankRow]
     uncertainty: Run | None
 
-    def chart(self) -> dict:
-        """Ranks with their 5–95 % intervals for the chart (units in nominal rank order)."""
-        rows = [r for r in self.rows if r.rank is not None]
+    def chart(self, rows: list[RankRow] | None = None) -> dict:
+        """Ranks with their 5–95 % intervals for the chart (units in nominal rank order): every unit, or ``rows``
+        (the page of the ranking shown below it)."""
+        rows = [r for r in (self.rows if rows is None else rows) if r.rank is not None]
         return {
+            "of": sum(1 for r in self.rows if r.rank is not None),  # the rank axis runs over every ranked unit
             "units": [r.name for r in rows],
             "codes": [r.ucode for r in rows],
             "rank": [r.rank for r in rows],

@@ -56,11 +56,12 @@ def _exists(kind: str, code: str) -> Conflict:
 
 @action
 def framework_import(*, actor, owner: Unit, code: str, name: str, imeta: pd.DataFrame, description: str = "", source: str = "",
-                     provenance: dict[str, str] | None = None, replace: bool = False) -> Framework:
+                     provenance: dict[str, str] | None = None, replace: bool = False, example: bool = False) -> Framework:
     """Create a framework from a COINr iMeta table, or replace the tree of an existing one (same code) when
     ``replace`` says so (a changed tree without it is a ``Conflict``; the same tree again changes nothing).
 
-    ``provenance`` marks elements (by iCode) as taken from the official source, placeholders, or fed by the platform.
+    ``provenance`` marks elements (by iCode) as taken from the official source, placeholders, or fed by the platform;
+    ``example`` a worked example (COINr's ASEM) that is not one of the city's indices.
     Runs already computed keep their numbers; the framework's version says which tree they used. The audit event
     keeps the SHA-256 of the tree (iMeta as CSV) before and after."""
     code = tables.check_code(code, "code")
@@ -77,7 +78,7 @@ def framework_import(*, actor, owner: Unit, code: str, name: str, imeta: pd.Data
     framework = Framework.objects.select_for_update().filter(code=code).first()
     before_tree = None
     if framework is None:
-        framework = insert_unique(Framework(code=code, name=name, owner=owner, description=description, source=source))
+        framework = insert_unique(Framework(code=code, name=name, owner=owner, description=description, source=source, example=example))
         created = True
     else:
         # Replacing a framework needs the right on the unit that owns it, not only on the unit named now.
@@ -94,7 +95,7 @@ def framework_import(*, actor, owner: Unit, code: str, name: str, imeta: pd.Data
                             direction=int(e.direction) if tree else None, measure=e.unit or "", target=_float(e.target),
                             denominator=e.denominator or "", provenance=provenance.get(e.code, Provenance.IMPORTED)))
     after_tree = parsed.to_imeta().to_csv(index=False)
-    same_meta = (framework.name, framework.description, framework.source) == (name, description, source)
+    same_meta = (framework.name, framework.description, framework.source, framework.example) == (name, description, source, example)
     stored_provenance = selectors.element_provenance(framework) if not created else {}
     if not created and before_tree == after_tree and same_meta and all(stored_provenance.get(r.code) == r.provenance for r in rows):
         nothing_changed()
@@ -105,7 +106,7 @@ def framework_import(*, actor, owner: Unit, code: str, name: str, imeta: pd.Data
     Element.objects.bulk_create(rows)
     changes = {"elements": [None, len(rows)]} if created else {"version": [framework.version, framework.version + 1]}
     if not created:
-        framework.name, framework.description, framework.source = name, description, source
+        framework.name, framework.description, framework.source, framework.example = name, description, source, example
         framework.version += 1
         framework.save()
     record(actor=actor, action="framework_import", obj=framework, unit=framework.owner, object_type="index_framework",
@@ -127,8 +128,9 @@ def _data_text(dataset: Dataset, years: list[int] | None = None) -> str:
 
 @action
 def dataset_import(*, actor, framework: Framework, code: str, name: str, idata: pd.DataFrame, year: int | None = None,
-                   source: str = "", replace: bool = False) -> Dataset:
+                   source: str = "", replace: bool = False, synthetic: str = "") -> Dataset:
     """Store COINr iData for ``framework`` (all rows or none). Without a ``Time`` column the rows are for ``year``.
+    ``synthetic`` is the label of made-up data (the set's provenance, said wherever it is shown), empty for real data.
 
     A data set that already holds values for a year of the file is replaced for those years only with ``replace``
     (other years stay); a change without it is a ``Conflict``, the same values again change nothing. The audit
@@ -153,7 +155,7 @@ def dataset_import(*, actor, framework: Framework, code: str, name: str, idata: 
         raise Invalid("say which year the data is for", code="index_missing_year", details=[detail("year", "year_required")])
     year_list = sorted({int(y) for y in years})
     dataset, created = Dataset.objects.select_for_update().get_or_create(
-        framework=framework, code=code, defaults={"name": name or code, "source": source, "created_by": _user(actor)})
+        framework=framework, code=code, defaults={"name": name or code, "source": source, "created_by": _user(actor), "synthetic": synthetic})
     before_all = before_years = None
     overlapping = False
     if not created:
@@ -184,13 +186,13 @@ def dataset_import(*, actor, framework: Framework, code: str, name: str, idata: 
     ], batch_size=5000)
     after_all = _data_text(dataset)
     if not created:
-        same_meta = (dataset.name, dataset.source) == (name or dataset.name, source or dataset.source)
+        same_meta = (dataset.name, dataset.source, dataset.synthetic) == (name or dataset.name, source or dataset.source, synthetic)
         if after_all == before_all and same_meta and not new_units and not relinked:
             nothing_changed()  # the same values again: the rows written are the rows that were there
             return dataset
         if overlapping and not replace and _data_text(dataset, year_list) != before_years:
             raise _exists("data set", code)  # rolls back what was written above
-        dataset.name, dataset.source = name or dataset.name, source or dataset.source
+        dataset.name, dataset.source, dataset.synthetic = name or dataset.name, source or dataset.source, synthetic
         dataset.version += 1
         dataset.save()
     linked = sum(1 for u in names.values() if u.unit is not None)

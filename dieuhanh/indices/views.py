@@ -19,7 +19,7 @@ from dieuhanh.access.policy import can
 from dieuhanh.indices import selectors, services
 from dieuhanh.indices.models import Framework, Run, RunKind
 from dieuhanh.units.selectors import city_code
-from dieuhanh.pages import errors_return_to, int_param
+from dieuhanh.pages import errors_return_to, int_param, ranking_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,8 +46,11 @@ def framework_page(request: HttpRequest, code: str) -> HttpResponse:
     run = _run(framework, request)
     ranking = selectors.ranking(run) if run else None
     runs = selectors.runs_of(framework)
+    # The units the search box finds, a page at a time, in rank order; the chart shows the same units.
+    page = ranking_page(request, ranking.rows, lambda r: (r.name, r.ucode)) if ranking else None
     return render(request, "indices/framework.html", {
-        "framework": framework, "run": run, "ranking": ranking, "chart": ranking.chart() if ranking else None, "runs": runs,
+        "framework": framework, "run": run, "ranking": ranking, "page": page, "search": request.GET.get("q", ""),
+        "chart": ranking.chart(list(page)) if ranking else None, "runs": runs,
         "datasets": selectors.datasets_of(framework), "methodologies": selectors.latest_methodologies(framework),
         "years": selectors.dataset_years(framework),
         "can_run": can(request.user, "index_run", framework.owner), "can_manage": can(request.user, "index_manage", framework.owner),
@@ -160,9 +163,15 @@ def import_files(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------- exports
 
-def _download(frame: pd.DataFrame, name: str, fmt: str, sheet: str = "Sheet1") -> HttpResponse:
+SYNTHETIC_COLUMN = "Dữ liệu giả lập"
+
+
+def _download(frame: pd.DataFrame, name: str, fmt: str, sheet: str = "Sheet1", synthetic: str = "") -> HttpResponse:
+    """The table as CSV or XLSX; a table of synthetic data carries its label in a last column on every row."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
+    if synthetic:
+        frame = frame.assign(**{SYNTHETIC_COLUMN: synthetic})
     if fmt == "xlsx":
         buf = io.BytesIO()
         with pd.ExcelWriter(buf, engine="openpyxl") as writer:
@@ -182,7 +191,7 @@ def export_results(request: HttpRequest, code: str, run_id: int, fmt: str) -> Ht
         frame = selectors.intervals_table(run)
     else:
         frame = selectors.results_table(run)
-    return _download(frame, f"{framework.code}-{run.year}-{run.pk}", fmt, sheet="results")
+    return _download(frame, f"{framework.code}-{run.year}-{run.pk}", fmt, sheet="results", synthetic=run.dataset.synthetic)
 
 
 @login_required
@@ -195,7 +204,7 @@ def export_imeta(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 def export_idata(request: HttpRequest, code: str, dataset: str, fmt: str) -> HttpResponse:
     framework = selectors.framework_get(code)
     ds = selectors.dataset_get(framework, dataset)
-    return _download(selectors.idata_table(ds), f"{framework.code}-{ds.code}-iData", fmt, sheet="iData")
+    return _download(selectors.idata_table(ds), f"{framework.code}-{ds.code}-iData", fmt, sheet="iData", synthetic=ds.synthetic)
 
 
 # ---------------------------------------------------------------- statistical audit

@@ -11,7 +11,8 @@ layout, for the indicators of the framework. Where each column comes from is dec
 - any other iCode → the platform indicator of that code (``indicators.selectors.cell``, approved values only), for
   the year, else the year before (the latest value, at most a year old).
 
-A column without any source stays empty and is reported; a ward with no value at all is left out (and listed), as
+A column fed from synthetic data (a dossier store whose files were synthetic, indicator values whose source is
+``synthetic``) makes the data set synthetic: its label is stored with it (``Dataset.synthetic``). A column without any source stays empty and is reported; a ward with no value at all is left out (and listed), as
 the engine refuses a unit without data. Everything else (imputation, normalisation, weights) is the methodology's.
 """
 
@@ -30,6 +31,7 @@ from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import city_code, valid_on
 
 GROUP_COLUMN = "Loai_group"
+SYNTHETIC_SOURCE = "synthetic"  # the ``source`` of indicator values the demo makes up (``demo/indicators.py``)
 
 
 @dataclass
@@ -38,13 +40,18 @@ class Feed:
     day: dt.date
     notes: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
+    synthetic: list[str] = field(default_factory=list)  # labels of the synthetic sources the columns come from
+
+    @property
+    def synthetic_label(self) -> str:
+        return "; ".join(dict.fromkeys(self.synthetic))
 
 
 def wards(day: dt.date):
     return Unit.objects.filter(valid_on(day), parent__code=city_code(), kind="commune").order_by("code")
 
 
-def _d766_rates(codes: list[str], units: list[str], start: dt.date, end: dt.date, notes: list[str]) -> pd.DataFrame:
+def _d766_rates(codes: list[str], units: list[str], start: dt.date, end: dt.date, notes: list[str], synthetic: list[str]) -> pd.DataFrame:
     wanted = [c for c in codes if c.startswith("D766_")]
     if not wanted:
         return pd.DataFrame(index=units)
@@ -52,13 +59,14 @@ def _d766_rates(codes: list[str], units: list[str], start: dt.date, end: dt.date
     if not path.exists():
         notes.append("Decision 766: no dossier store yet; its indicators are empty.")
         return pd.DataFrame(index=units, columns=wanted, dtype=float)
-    from dieuhanh.core.d766.ingest import TABLE
+    from dieuhanh.core.d766.ingest import TABLE, synthetic_labels
     from dieuhanh.core.d766.execute import compute
     from dieuhanh.dossiers.store import connect
 
     con = connect(read_only=True)
     try:
         frame = compute(con, TABLE, start=start, end=end)
+        synthetic += synthetic_labels(con)
     finally:
         con.close()
     frame = frame[frame["agency_code"].isin(units)].set_index("agency_code")
@@ -96,8 +104,8 @@ def _tasks(codes: list[str], units: list[Unit], day: dt.date) -> pd.DataFrame:
     return out
 
 
-def _indicators(codes: list[str], units: list[Unit], year: int, notes: list[str]) -> pd.DataFrame:
-    from dieuhanh.indicators.models import Indicator
+def _indicators(codes: list[str], units: list[Unit], year: int, notes: list[str], synthetic: list[str]) -> pd.DataFrame:
+    from dieuhanh.indicators.models import Indicator, Value
     from dieuhanh.indicators.selectors import cell
 
     out = pd.DataFrame(index=[u.code for u in units])
@@ -118,6 +126,8 @@ def _indicators(codes: list[str], units: list[Unit], year: int, notes: list[str]
                 fallback += c.value is not None
             values.append(c.value)
         out[code] = pd.to_numeric(pd.Series(values, index=out.index, dtype=object), errors="coerce")
+        if Value.objects.filter(indicator=indicator, unit__in=units, period__in=[str(year), str(year - 1)], source=SYNTHETIC_SOURCE).exists():
+            synthetic.append(f"{code}: giá trị giả lập (synthetic) của bản demo")
         if fallback:
             notes.append(f"{code}: {fallback} wards had no approved value for {year}; their {year - 1} value is used.")
     return out
@@ -131,8 +141,10 @@ def feed(framework: Framework, year: int, *, day: dt.date | None = None) -> Feed
     units = list(wards(day))
     index = [u.code for u in units]
     notes: list[str] = []
+    synthetic: list[str] = []
     start = dt.date(year, 1, 1)
-    columns = pd.concat([_d766_rates(codes, index, start, day, notes), _tasks(codes, units, day), _indicators(codes, units, year, notes)], axis=1)
+    columns = pd.concat([_d766_rates(codes, index, start, day, notes, synthetic), _tasks(codes, units, day),
+                         _indicators(codes, units, year, notes, synthetic)], axis=1)
     columns = columns.reindex(columns=codes)
     empty_columns = [c for c in codes if columns[c].isna().all()]
     if empty_columns:
@@ -143,7 +155,7 @@ def feed(framework: Framework, year: int, *, day: dt.date | None = None) -> Feed
     idata = pd.concat([meta, columns], axis=1)[has_data].reset_index(drop=True)
     if left_out:
         notes.append(f"{len(left_out)} wards have no data at all and are left out: {', '.join(left_out[:20])}{'…' if len(left_out) > 20 else ''}.")
-    return Feed(idata=idata, day=day, notes=notes, left_out=left_out)
+    return Feed(idata=idata, day=day, notes=notes, left_out=left_out, synthetic=synthetic)
 
 
 DATASET = "NEN_TANG"  # the data set fed from the platform ("nền tảng")
@@ -162,7 +174,8 @@ def ward_index(*, actor, year: int, run: bool = True) -> list[str]:
         return [f"ward index {year}: no ward has any data yet; nothing computed", *f.notes]
     # Feeding again recomputes the year from the platform's current data: a deliberate replacement of that year.
     dataset = dataset_import(actor=actor, framework=framework, code=DATASET, name="Dữ liệu của nền tảng dieuhanh", idata=f.idata, year=year,
-                             replace=True, source=f"Tính ngày {f.day:%d/%m/%Y} từ dữ liệu của nền tảng. " + " ".join(f.notes))
+                             replace=True, source=f"Tính ngày {f.day:%d/%m/%Y} từ dữ liệu của nền tảng. " + " ".join(f.notes),
+                             synthetic=f.synthetic_label)
     lines = [f"ward index {year}: {len(f.idata)} wards fed (as of {f.day:%d/%m/%Y})", *f.notes]
     if run:
         latest: dict[str, Methodology] = {}

@@ -36,8 +36,13 @@ def test_ranking_then_a_wards_scorecard(page, store, make_user, sign_in):
     expect(page.locator("#d766-span")).to_have_text("Tháng 2/2026")
     expect(page).to_have_url(re.compile(r"period=2026-02"))
     expect(page.locator("#d766-communes tr[data-code='26743'] .on-time")).to_have_text("100,00 %")
+    # Units without data come after the ranked ones, pages later: the search box finds one (without diacritics).
+    page.get_by_label("Tìm đơn vị (gõ có hoặc không dấu)").fill("sai gon")
+    page.get_by_role("button", name="Xem").click()
     expect(page.locator("#d766-communes tr[data-code='26740']")).to_contain_text("Không có dữ liệu")
+    expect(page.locator("#d766-communes tbody tr")).to_have_count(1)
 
+    page.get_by_label("Tìm đơn vị (gõ có hoặc không dấu)").fill("")
     page.locator("#d766-period-select").select_option("2026-03")
     page.get_by_role("button", name="Xem").click()
     expect(page.locator("#d766-span")).to_have_text("Tháng 3/2026")

@@ -57,7 +57,7 @@ def test_the_register_counts_by_category_status_and_age(register, web_client):
     assert re.findall(r">(\d+)<", row) == ["0", "1", "0", "0", "1"]
     ages = _text(re.search(r'<table class="stats" id="ages">(.*?)</table>', html, re.S).group(1).encode())
     assert "≤ 30 2" in ages and "31–90 1" in ages and "> 90 1" in ages
-    assert "1 nội dung trong số này là dữ liệu mô phỏng" in page
+    assert "1 nội dung trong số này là dữ liệu giả lập" in page
     assert "trễ 30 ngày" in page  # Sở Tài chính's deadline 31/10 passed 30 days ago
     assert "01/07/2026" in page
 
@@ -87,7 +87,7 @@ def test_the_export_holds_the_filtered_register_with_formula_like_text_inert(reg
     assert answered[2].date() == D(2026, 11, 20) and answered[10] == "Đã trả lời" and answered[15] == "Đã mở kết nối"
     assert answered[13] == 10  # age: 20/11 → 30/11
     notes = " ".join(str(row[0]) for row in rows[:header] if row[0])
-    assert "Tính đến ngày 30/11/2026" in notes and "Phường Sài Gòn" in notes and "dữ liệu mô phỏng" in notes
+    assert "Tính đến ngày 30/11/2026" in notes and "Phường Sài Gòn" in notes and "dữ liệu giả lập" in notes
 
 
 def test_a_sibling_ward_sees_none_of_it_and_an_item_of_another_is_not_found(register, web_client):

@@ -160,13 +160,20 @@ def test_ranking_xlsx_has_vietnamese_headers_and_the_numbers(store, viewer):
     assert city["Tên đơn vị"] == "Toàn Thành phố" and city["Tỷ lệ đúng hạn, trong hạn"] == pytest.approx(7 / 8)
 
 
-def test_ranking_csv_uses_machine_names(store, viewer):
+def test_the_pages_ranking_csv_has_headers_in_the_readers_language(store, viewer):
     text = viewer.get("/d766/export.csv?period=2026-03").content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("Nhóm,Hạng,Mã đơn vị,Tên đơn vị,Tổng điểm (thang 100),Xếp loại (mã),Xếp loại,")
+    assert "r_2.1" not in lines[0] and "Tỷ lệ đúng hạn, trong hạn" in next(csv.reader([lines[0]]))
+    bt = next(line for line in lines if f",{BEN_THANH}," in line)
+    assert bt.startswith("commune,1,26743,") and ",0.75," in bt
+
+
+def test_the_api_ranking_csv_keeps_machine_names(store, api):
+    text = api.get("/api/d766/ranking/export?format=csv&period=2026-03").content.decode("utf-8-sig")
     lines = text.splitlines()
     assert lines[0].startswith("section,rank,agency_code,name,total,band")
     assert "r_2.1" in lines[0].split(",")
-    bt = next(line for line in lines if f",{BEN_THANH}," in line)
-    assert bt.startswith("commune,1,26743,") and ",0.75," in bt
 
 
 def test_unit_xlsx_holds_indicators_and_months(store, viewer):
@@ -183,14 +190,14 @@ def test_unit_xlsx_holds_indicators_and_months(store, viewer):
 
 def test_unit_csv_total_row_keeps_the_shortfall_column_for_shortfalls(store, viewer):
     text = viewer.get(f"/d766/units/{BEN_THANH}/export.csv?period=2026-03").content.decode("utf-8-sig")
-    total = next(row for row in csv.DictReader(io.StringIO(text)) if row["indicator"] == "total")
-    assert total["shortfall"] == ""  # not the 4 dossiers received
-    assert total["shortfall_what"] == "4 hồ sơ tiếp nhận trong kỳ"
+    total = next(row for row in csv.DictReader(io.StringIO(text)) if row["Chỉ tiêu"] == "total")
+    assert total["Số hồ sơ làm mất điểm"] == ""  # not the 4 dossiers received
+    assert total["Nguyên nhân"] == "4 hồ sơ tiếp nhận trong kỳ"
 
 
 def test_ranking_csv_names_each_pooled_row_by_its_own_code(store, viewer):
     text = viewer.get("/d766/export.csv?period=2026-03").content.decode("utf-8-sig")
-    codes = [row["agency_code"] for row in csv.DictReader(io.StringIO(text))]
+    codes = [row["Mã đơn vị"] for row in csv.DictReader(io.StringIO(text))]
     assert codes[:3] == ["city", "communes", "departments"]
     assert len(codes) == len(set(codes))  # one row per agency_code
 

@@ -6,7 +6,8 @@ This module owns those tables (``create_schema``; one ``TableSpec`` each: ``DOSS
 streamed through openpyxl into a temporary Parquet file), checked by SQL over that table and, only when no row
 has a problem, upserted by ``dossier_id``; otherwise nothing of it is kept and its problems are reported row by
 row. A dossier file also brings the ``dossier_facts`` table up to date (``execute.refresh_facts``: the facts
-the scorecard adds up) in the same transaction. Rows never pass through Python one by one (except XLSX cells on their way to Parquet), so a file of
+the scorecard adds up) in the same transaction, and every file loaded is recorded in ``sources`` with the
+synthetic label its Parquet metadata carries (``synthetic_labels``: the pages say so). Rows never pass through Python one by one (except XLSX cells on their way to Parquet), so a file of
 several gigabytes streams from disk instead of filling memory.
 
 How values are read:
@@ -260,6 +261,7 @@ def _ingest_file(
         inserted, updated = _upsert(con, stage, report)
         if spec is DOSSIERS:
             _refresh_facts(con, stage, updated)
+        _record_source(con, spec, path, stage.rows)
         con.execute(f"DROP VIEW {_PARSED}")
         con.execute(f"DROP TABLE {_STAGE}")
         con.execute(f"DROP TABLE {_DUPLICATES}")
@@ -268,6 +270,33 @@ def _ingest_file(
     except BaseException:
         con.rollback()
         raise
+
+
+SOURCES = "sources"
+SYNTHETIC_KEY = b"dieuhanh.synthetic"  # Parquet metadata key of the files the synthetic generator writes
+
+
+def _record_source(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, rows: int) -> None:
+    """Remember where the table's rows came from (``sources``: table, file, rows, when, and the synthetic label a
+    Parquet file written by the synthetic generator carries), so every page built on them can say whether the
+    data is synthetic from its provenance, not from its look."""
+    label = None
+    if path.suffix.lower() in (".parquet", ".pq"):
+        metadata = pq.read_schema(path).metadata or {}
+        label = metadata.get(SYNTHETIC_KEY, b"").decode("utf-8") or None
+    con.execute(f"CREATE TABLE IF NOT EXISTS {SOURCES} (table_name VARCHAR, file_name VARCHAR, rows BIGINT, "
+                "loaded_at TIMESTAMP, synthetic VARCHAR)")
+    con.execute(f"INSERT INTO {SOURCES} VALUES (?, ?, ?, now()::TIMESTAMP, ?)", [spec.table, path.name, rows, label])
+
+
+def synthetic_labels(con: duckdb.DuckDBPyConnection, table: str = TABLE) -> list[str]:
+    """The synthetic labels of the files loaded into ``table`` (empty when none was synthetic, or no file was
+    recorded)."""
+    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [SOURCES]).fetchone()[0]
+    if not found:
+        return []
+    return [r[0] for r in con.execute(f"SELECT DISTINCT synthetic FROM {SOURCES} WHERE table_name = ? AND synthetic IS NOT NULL "
+                                      "ORDER BY 1", [table]).fetchall()]
 
 
 def _stage_file(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, report: Callable[[int], None]) -> _Stage:

@@ -30,7 +30,7 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: fmt },
       grid: { left: 170, right: 30, top: 30, bottom: 30 },
       yAxis: { type: "category", data: r.units, inverse: true, axisLabel: { fontSize: 11 } },
-      xAxis: { type: "value", name: vi ? "Thứ hạng" : "Rank", inverse: false, min: 1, max: n, minInterval: 1, axisLabel: { formatter: fmt } },
+      xAxis: { type: "value", name: vi ? "Thứ hạng" : "Rank", inverse: false, min: 1, max: r.of || n, minInterval: 1, axisLabel: { formatter: fmt } },
       series: [
         { name: vi ? "Khoảng 5–95 %" : "5–95 % interval", type: "custom", data: intervals.filter(function (x) { return x; }),
           renderItem: function (params, api) {
