@@ -337,6 +337,16 @@ MESSAGES: dict[str, str] = {
     "unreadable_file": _("The file cannot be read (wrong format or not UTF-8): %(error)s"),
     "unsupported_format": _("Only CSV, Parquet or Excel (.xlsx) files are taken; «%(file)s» is none of these."),
     "duplicate_column": _("Column %(label)s appears twice («%(first)s» and «%(second)s»)."),
+    # --- dashboards (cockpit) -----------------------------------------------------------------------------------
+    "invalid_dashboard": _("The dashboard could not be saved: some values are not valid."),
+    "unknown_widget": _("There is no widget «%(widget)s»."),
+    "unknown_parameter": _("The widget %(widget)s takes no parameter «%(parameter)s»."),
+    "bad_size": _("Size «%(size)s» is not one of small, medium, large."),
+    "too_many_items": _("A dashboard holds at most %(limit)s widgets."),
+    "duplicate_item": _("Two widgets have the identifier «%(item)s»."),
+    "unknown_item": _("The dashboard has no widget «%(item)s» (it may have just been removed)."),
+    "bad_move": _("«%(direction)s» is not a direction: up, down, left or right."),
+    "bad_change": _("«%(change)s» is not a change of a widget."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }
 

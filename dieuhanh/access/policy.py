@@ -56,6 +56,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Composite indices. "on the owner" = the unit that owns the index framework.
     "index_manage": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the owner: framework, data sets, methodologies
     "index_run": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the owner: compute the index, uncertainty runs
+    # Dashboards (cockpit). A dashboard is its owner's; sharing it (read only) with a unit and setting it as the home
+    # of the units below need a role on that unit.
+    "dashboard_share": frozenset({Role.APPROVER, Role.STEERING, Role.ADMINISTRATOR}),  # on the unit shared with
+    "dashboard_default_set": frozenset({Role.STEERING}),  # on the unit whose people get it as their home
 }
 
 
