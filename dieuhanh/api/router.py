@@ -133,6 +133,7 @@ def _unexpected(request, exc):
 
 
 from dieuhanh.api import accounts as _accounts  # noqa: E402
+from dieuhanh.api import cockpit as _cockpit  # noqa: E402
 from dieuhanh.api import dossiers as _dossiers  # noqa: E402
 from dieuhanh.api import indicators as _indicators  # noqa: E402
 from dieuhanh.api import indices as _indices  # noqa: E402
@@ -145,3 +146,4 @@ api.add_router("", _plans.router)
 api.add_router("", _indicators.router)
 api.add_router("", _dossiers.router)
 api.add_router("", _indices.router)
+api.add_router("", _cockpit.router)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from dieuhanh.access.models import Role, RoleAssignment
 from dieuhanh.access.policy import can, is_system
@@ -28,10 +28,19 @@ class Seat:
     unit: Unit | None
 
 
+def _assignments(actor) -> list[RoleAssignment]:
+    """The actor's active roles with their units, read once per request (kept on the user object)."""
+    cache = actor.__dict__
+    if "_cockpit_assignments" not in cache:
+        cache["_cockpit_assignments"] = list(RoleAssignment.objects.filter(user=actor, revoked_at__isnull=True)
+                                             .select_related("unit").order_by("unit__depth", "unit__code"))
+    return cache["_cockpit_assignments"]
+
+
 def seat_of(actor) -> Seat:
     """The person's cockpit: their strongest role decides the kind; the unit is where they hold it (the highest
     such unit when several)."""
-    held = list(RoleAssignment.objects.filter(user=actor, revoked_at__isnull=True).select_related("unit").order_by("unit__depth", "unit__code"))
+    held = _assignments(actor)
     for role in ROLE_ORDER:
         mine = [a for a in held if a.role == role]
         if mine:
@@ -41,9 +50,8 @@ def seat_of(actor) -> Seat:
 
 def _held_prefixes(actor) -> set[str]:
     """Paths of every unit the actor holds a role on and of every unit above them."""
-    paths = RoleAssignment.objects.filter(user=actor, revoked_at__isnull=True).values_list("unit__path", flat=True)
     prefixes = set()
-    for path in paths:
+    for path in (a.unit.path for a in _assignments(actor)):
         parts = [p for p in path.split("/") if p]
         for i in range(1, len(parts) + 1):
             prefixes.add("/" + "/".join(parts[:i]) + "/")
@@ -98,8 +106,7 @@ def dashboard_default_of(unit: Unit) -> Dashboard | None:
 def unit_choices(actor, permission: str) -> list[Unit]:
     """The units a dashboard can be shared with (or made the home of): those where the actor holds ``permission``
     and the units directly below them, valid today."""
-    held = [a.unit for a in RoleAssignment.objects.filter(user=actor, revoked_at__isnull=True).select_related("unit").order_by("unit__depth", "unit__code")]
-    roots = [u for u in dict.fromkeys(held) if can(actor, permission, u)]
+    roots = [u for u in dict.fromkeys(a.unit for a in _assignments(actor)) if can(actor, permission, u)]
     if not roots:
         return []
     below = Unit.objects.filter(parent__in=roots, valid_to__isnull=True).order_by("kind", "name")
@@ -141,13 +148,17 @@ def explanations_to_answer(actor, unit: Unit | None = None) -> list:
 
 
 def indicator_stamp() -> tuple:
-    """Changes whenever an indicator value, target or approval changes: keys cached indicator figures."""
-    from dieuhanh.indicators.models import Approval, Target, Value
+    """Changes whenever an indicator value, target or approval is added, changed (each change raises its row's
+    version) or removed: keys cached indicator figures. One query."""
+    from django.db import connection
 
-    values = Value.objects.aggregate(n=Count("id"), last=Max("entered_at"), v=Max("version"))
-    targets = Target.objects.aggregate(n=Count("id"), v=Max("version"))
-    approvals = Approval.objects.aggregate(n=Count("id"), last=Max("submitted_at"), a=Max("approved_at"))
-    return (tuple(values.values()), tuple(targets.values()), tuple(approvals.values()))
+    from dieuhanh.indicators.models import Approval, Indicator, Target, Value
+
+    parts = ", ".join(f"(SELECT COUNT(*) FROM {t}), (SELECT SUM(version) FROM {t})"
+                      for t in (m._meta.db_table for m in (Value, Target, Approval, Indicator)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}")  # table names from the models, no input
+        return tuple(cursor.fetchone())
 
 
 def returned_periods(unit: Unit) -> list:

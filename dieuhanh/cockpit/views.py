@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dieuhanh.cockpit import filters as cockpit_filters
@@ -19,7 +20,8 @@ from dieuhanh.pages import errors_return_to, run_for_page
 from dieuhanh.plans.selectors import plans_visible
 from dieuhanh.units.selectors import unit_get
 
-KIND_TITLES = {"city": "Steering cockpit", "leader": "My unit's cockpit", "reporter": "My work", "viewer": "City summary"}
+KIND_TITLES = {"city": gettext_lazy("Steering cockpit"), "leader": gettext_lazy("My unit's cockpit"), "reporter": gettext_lazy("My work"),
+               "viewer": gettext_lazy("City summary")}
 
 
 def _badges(request, filters: Filters, scope: widgets.Scope) -> list[dict]:
@@ -43,17 +45,26 @@ def _scope(request, filters: Filters) -> widgets.Scope:
     return scope
 
 
+def _plan_choices(scope: widgets.Scope) -> list:
+    """The plans of the filter's choice list: those of the tasks in view (the filtered plan when one is set)."""
+    if scope.plan is not None:
+        return [scope.plan]
+    if "views" in scope._memo:
+        return sorted({v.task.plan for v in scope.views()}, key=lambda p: p.number)
+    return list(plans_visible(scope.actor))
+
+
 def _page_context(request, filters: Filters, scope: widgets.Scope, items: list[dict]) -> dict:
-    return {"filters": filters, "scope": scope, "badges": _badges(request, filters, scope), "blocks": widgets.blocks(scope, items),
-            "plans": plans_visible(request.user), "clear_url": request.path + Filters().query()}
+    blocks = widgets.blocks(scope, items)
+    return {"filters": filters, "scope": scope, "badges": _badges(request, filters, scope), "blocks": blocks,
+            "plans": _plan_choices(scope), "clear_url": request.path + Filters().query()}
 
 
-def _role_cockpit(request) -> HttpResponse:
+def _role_cockpit(request, home_dashboard) -> HttpResponse:
     filters = cockpit_filters.from_request(request)
     scope = _scope(request, filters)
     context = _page_context(request, filters, scope, widgets.default_items(scope.seat.kind))
-    context.update(title=_(KIND_TITLES[scope.seat.kind]), seat=scope.seat, home_dashboard=selectors.home_dashboard(request.user),
-                   my_dashboards=selectors.dashboards_of(request.user))
+    context.update(title=KIND_TITLES[scope.seat.kind], seat=scope.seat, home_dashboard=home_dashboard)
     return render(request, "cockpit/home.html", context)
 
 
@@ -63,13 +74,13 @@ def home(request: HttpRequest) -> HttpResponse:
     dashboard = selectors.home_dashboard(request.user)
     if dashboard is not None:
         return _dashboard_page(request, dashboard, as_home=True)
-    return _role_cockpit(request)
+    return _role_cockpit(request, None)
 
 
 @login_required
 def cockpit(request: HttpRequest) -> HttpResponse:
     """The cockpit of the person's role, whatever dashboard is their home."""
-    return _role_cockpit(request)
+    return _role_cockpit(request, selectors.home_dashboard(request.user))
 
 
 @login_required

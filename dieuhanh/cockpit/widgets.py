@@ -183,6 +183,13 @@ def _top_level(views) -> list:
 
 # ================================================================== plans and tasks
 
+@widget("inbox", _("My inbox: what to report, what was returned"), roles=("reporter",))
+def inbox(scope: Scope, params: dict) -> dict:
+    box = plan_selectors.inbox(scope.actor, day=scope.day)
+    return {"to_report": box.to_report[:TOP], "n_to_report": len(box.to_report), "returned": box.returned[:TOP],
+            "n_returned": len(box.returned), "url": reverse("inbox")}
+
+
 def _split_cells(scope: Scope, plan, row, **extra) -> list[dict]:
     return [{"column": col, "n": row.counts[col] if row else 0,
              "url": scope.task_list_url(plan=plan.pk, official=col, top=1, **extra)} for col in OFFICIAL]
@@ -272,13 +279,6 @@ def deadlines(scope: Scope, params: dict) -> dict:
 def explanations(scope: Scope, params: dict) -> dict:
     open_ = cockpit_selectors.explanations_to_answer(scope.actor, scope.unit)
     return {"count": len(open_), "rows": open_[:TOP], "url": reverse("inbox")}
-
-
-@widget("inbox", _("My inbox: what to report, what was returned"), roles=("reporter",))
-def inbox(scope: Scope, params: dict) -> dict:
-    box = plan_selectors.inbox(scope.actor, day=scope.day)
-    return {"to_report": box.to_report[:TOP], "n_to_report": len(box.to_report), "returned": box.returned[:TOP],
-            "n_returned": len(box.returned), "url": reverse("inbox")}
 
 
 # ================================================================== indicators

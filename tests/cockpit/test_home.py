@@ -1,0 +1,116 @@
+"""The home page is the cockpit of the person's role, with figures worked out by hand on the small plan
+(``conftest.py``) and every figure a link to the list behind it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from dieuhanh.plans.models import Task
+from dieuhanh.plans.services import report_return, report_save
+from tests.cockpit.pages import get, links, section, task_rows, widget_ids
+from tests.conftest import SYSTEM
+
+pytestmark = pytest.mark.django_db
+
+CITY_BLOCKS = ["status_split", "red_list", "key_overdue", "changes", "decisions", "kpis", "d766", "ward_index"]
+LEADER_BLOCKS = ["unit_colours", "deadlines", "explanations", "indicator_values", "my_d766", "my_index"]
+
+
+def _count(fragment: str, marker: str) -> int:
+    [(url, text)] = links(fragment, marker)
+    return int(text)
+
+
+def test_the_steering_cockpit_shows_the_city_blocks_with_the_hand_counted_figures(small_plan, web_client):
+    client = web_client("lanhdao", "79", "steering")
+    page = get(client, "/")
+    assert widget_ids(page) == CITY_BLOCKS
+    split = section(page, "status_split")
+    plain = [int(t) for u, t in links(split, 'data-official') if "key=1" not in u]
+    key = [int(t) for u, t in links(split, 'data-key="1"')]
+    assert plain == [1, 1, 2, 2]  # on time, late, within deadline, overdue (top-level tasks)
+    assert key == [1, 0, 0, 1]
+    red = section(page, "red_list")
+    assert _count(red, "data-count") == 3
+    assert [t for u, t in links(red) if u.startswith("/tasks/") and "?" not in u] == ["4", "3.1", "3"]  # the latest first
+    assert ">61<" in red and ">46<" in red and ">30<" in red  # days late
+    assert _count(section(page, "key_overdue"), "data-count") == 1
+    changes = section(page, "changes")
+    assert "31/10/2026" in changes and "1: " in changes  # one task newly overdue since the last monthly report: 3
+    decisions = section(page, "decisions")
+    assert _count(decisions, 'data-count="extensions"') == 1 and _count(decisions, 'data-count="explanations"') == 1
+
+
+def test_every_status_figure_links_to_a_task_list_with_as_many_rows(small_plan, web_client):
+    client = web_client("lanhdao", "79", "steering")
+    page = get(client, "/")
+    checked = 0
+    for url, text in links(section(page, "status_split"), "data-official") + links(section(page, "red_list"), "data-count") \
+            + links(section(page, "key_overdue"), "data-count"):
+        assert url.startswith("/tasks/?")
+        assert len(task_rows(client, url)) == int(text), url
+        checked += 1
+    assert checked == 10
+    [(overdue_url, _)] = [(u, t) for u, t in links(section(page, "status_split"), 'data-official="overdue"') if "key=1" not in u]
+    assert sorted(task_rows(client, overdue_url)) == ["3", "4"]
+
+
+def test_the_leader_of_a_ward_sees_the_ward_s_tasks_deadlines_and_explanations(small_plan, web_client):
+    client = web_client("chutich.benthanh", "26743", "approver")
+    page = get(client, "/")
+    assert widget_ids(page) == LEADER_BLOCKS
+    colours = section(page, "unit_colours")
+    assert _count(colours, 'data-colour="red"') == 2  # 3 and 3.1, both overdue
+    assert "4 nhiệm vụ" in colours  # 2, 3, 3.1 and 5 are Bến Thành's
+    for url, text in links(colours, "data-colour"):
+        assert len(task_rows(client, url)) == int(text)
+    deadlines = section(page, "deadlines")
+    assert _count(deadlines, "data-count") == 1
+    [(url, _)] = links(deadlines, "data-count")
+    assert task_rows(client, url) == ["5"]  # due 20/12/2026, within 30 days
+    assert _count(section(page, "explanations"), "data-count") == 1
+
+
+def test_a_reporter_sees_the_inbox_first_with_what_to_report_and_what_was_returned(small_plan, web_client):
+    client = web_client("canbo.benthanh", "26743", "reporter")
+    five = Task.objects.get(plan=small_plan, code="5")
+    report = report_save(actor=SYSTEM, task=five, period="2026-11", percent=Decimal(40), submit=True)
+    report_return(actor=SYSTEM, report=report, comment="Bổ sung minh chứng", expected_version=report.version)
+    page = get(client, "/")
+    assert widget_ids(page)[0] == "inbox"
+    inbox = section(page, "inbox")
+    # Leaf tasks of Bến Thành still open: 3.1 and 5 (3 has a sub-task, 2 is completed); 5's report was returned.
+    assert _count(inbox, 'data-count="to_report"') == 2
+    assert _count(inbox, 'data-count="returned"') == 1
+    assert "Bổ sung minh chứng" in inbox
+
+
+def test_a_viewer_sees_the_city_summary(small_plan, web_client):
+    client = web_client("xem", "79", "viewer")
+    page = get(client, "/")
+    assert widget_ids(page) == ["status_split", "kpis", "d766", "ward_index"]
+
+
+def test_the_steering_home_page_makes_at_most_30_queries(small_plan, web_client, django_assert_max_num_queries):
+    client = web_client("lanhdao", "79", "steering")
+    get(client, "/")  # warm the caches the way a second visit finds them
+    with django_assert_max_num_queries(30):
+        get(client, "/")
+
+
+def test_filters_show_as_removable_badges_and_carry_over_to_the_next_page(small_plan, web_client):
+    client = web_client("lanhdao", "79", "steering")
+    page = get(client, "/?f=1&unit=26743&key=1")
+    assert "Phường Bến Thành" in page and "chỉ nhiệm vụ trọng điểm" in page
+    split = section(page, "status_split")
+    assert [int(t) for u, t in links(split, "data-official") if 'key=1' in u][:4] == [0, 0, 0, 1]  # only 3 is a key task of Bến Thành
+    # The next page's navigation keeps the filters, and the cockpit reopens with them.
+    tasks = get(client, "/tasks/")
+    assert 'href="/tasks/?f=1&amp;unit=26743&amp;key=1"' in tasks
+    again = get(client, "/")
+    assert "Phường Bến Thành" in again
+    [(remove_unit, _)] = [(u, t) for u, t in links(again, "aria-label") if "unit=" not in u and u.startswith("/?f=1") and "key=1" in u]
+    without = get(client, remove_unit)
+    assert [int(t) for u, t in links(section(without, "status_split"), 'data-key="1"')] == [1, 0, 0, 1]
