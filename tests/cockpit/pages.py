@@ -16,7 +16,7 @@ def get(client, url: str) -> str:
 
 def section(page: str, widget_id: str) -> str:
     """The HTML of the widget section whose id is ``widget_id`` ("" when the page has none)."""
-    start = page.find(f'<section class="widget')
+    start = page.find('<section class="widget')
     while start != -1:
         end = page.find("</section>", start)
         if f'id="{widget_id}"' in page[start:page.find(">", start)]:

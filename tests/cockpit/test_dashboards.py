@@ -21,7 +21,6 @@ from dieuhanh.cockpit.services import (
     dashboard_widget_change,
 )
 from dieuhanh.errors import Conflict, Forbidden, Invalid, NotFound
-from dieuhanh.units.models import Unit
 from tests.cockpit.pages import get, section, widget_ids
 from tests.conftest import allowed_table
 
