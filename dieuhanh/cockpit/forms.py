@@ -16,13 +16,13 @@ class VersionForm(forms.Form):
 
 
 class DashboardForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_LIMIT)
+    title = forms.CharField(label=_("Dashboard title"), max_length=TITLE_LIMIT)
     start = forms.ChoiceField(label=_("Start from"), required=False,
                               choices=[("empty", _("An empty dashboard")), ("cockpit", _("The blocks of my cockpit"))])
 
 
 class RenameForm(VersionForm):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_LIMIT)
+    title = forms.CharField(label=_("Dashboard title"), max_length=TITLE_LIMIT)
     keep_filters = forms.BooleanField(label=_("Open it with the filters shown now"), required=False)
 
 

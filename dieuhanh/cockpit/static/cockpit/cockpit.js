@@ -1,13 +1,14 @@
 // Dashboards: after a layout change the page reloads at "#<item>-controls"; put the keyboard focus back there.
 // Line charts of indicator widgets are drawn from the JSON each widget embeds (ECharts served locally).
 (function () {
-  if (location.hash) {
-    var target = document.getElementById(location.hash.slice(1));
-    if (target) {
-      var first = target.querySelector("button") || target;
-      first.focus();
-    }
+  function refocus() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    if (!target) return;
+    var first = target.querySelector("button, select, textarea, input:not([type=hidden])");
+    if (first && !target.contains(document.activeElement)) first.focus();
   }
+  refocus();
+  window.addEventListener("load", refocus);
   if (!window.echarts) return;
   document.querySelectorAll("[data-line-chart]").forEach(function (el) {
     var source = document.getElementById(el.getAttribute("data-line-chart"));
