@@ -70,6 +70,7 @@ def test_a_leader_builds_a_dashboard_with_the_keyboard_shares_it_with_a_ward_and
     page.keyboard.press("Enter")
     expect(page.locator("section.widget").first).to_have_class(re.compile("size-large"))
     expect(page.get_by_role("button", name="Kích thước của “Ghi chú”: Lớn")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_load_state("load")
 
     page.get_by_label("Chia sẻ (chỉ xem) với cán bộ của").select_option(value="26743")
     page.get_by_role("button", name="Chia sẻ", exact=True).focus()

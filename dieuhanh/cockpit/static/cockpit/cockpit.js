@@ -5,7 +5,8 @@
     var target = location.hash && document.getElementById(location.hash.slice(1));
     if (!target) return;
     var first = target.querySelector("button, select, textarea, input:not([type=hidden])");
-    if (first && !target.contains(document.activeElement)) first.focus();
+    // only while nothing else has the focus: never take it from where the person has moved it
+    if (first && (document.activeElement === document.body || !document.activeElement)) first.focus();
   }
   refocus();
   window.addEventListener("load", refocus);
