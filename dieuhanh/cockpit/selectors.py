@@ -169,6 +169,16 @@ def returned_periods(unit: Unit) -> list:
                 .exclude(submitted_at__isnull=True).select_related("unit").order_by("period"))
 
 
+def index_stamp(code: str) -> tuple:
+    """Changes whenever a run of the framework ``code`` is added, finished or removed: keys its cached ranking."""
+    from django.db.models import Count, Max
+
+    from dieuhanh.indices.models import Run
+
+    found = Run.objects.filter(framework__code=code).aggregate(n=Count("id"), last=Max("id"), done=Max("finished_at"))
+    return (code, found["n"], found["last"], str(found["done"]))
+
+
 def framework_find(code: str):
     from dieuhanh.indices.models import Framework
 

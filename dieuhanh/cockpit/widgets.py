@@ -438,13 +438,14 @@ def my_d766(scope: Scope, params: dict) -> dict:
 # ================================================================== composite indices
 
 def _index(code: str):
+    """The framework and the ranking of its default run, cached until a run of it is added or finished."""
     from dieuhanh.indices import selectors as indices
 
     def compute():
         framework = cockpit_selectors.framework_find(code)
         run = indices.default_run(framework) if framework else None
         return (framework, indices.ranking(run)) if run else (framework, None)
-    return compute
+    return lambda: _cached(("index", code), compute, cockpit_selectors.index_stamp(code))
 
 
 @widget("ward_index", _("Ward digital-transformation index"), roles=("city", "viewer"))
