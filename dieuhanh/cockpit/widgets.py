@@ -357,16 +357,16 @@ def indicator_values(scope: Scope, params: dict) -> dict:
 # ================================================================== Decision 766
 
 def last_complete_month(day: dt.date):
-    """The last calendar month with dossiers that has ended (by ``day``): a running month has too few days."""
+    """The last calendar month that has ended by ``day`` and holds dossiers (a running month has too few days):
+    the month before ``day``'s, or the month the data end in when they end earlier."""
     from dieuhanh.dossiers.selectors import data_range
 
     found = data_range()
     if not found:
         return None
-    ref = min(found[1], day)
-    month = period_containing(ref, "monthly")
-    if ref < month.end:
-        month = period_containing(month.start - dt.timedelta(days=1), "monthly")
+    month = period_containing(period_containing(day, "monthly").start - dt.timedelta(days=1), "monthly")
+    if found[1] < month.start:
+        month = period_containing(found[1], "monthly")
     return month if month.end >= found[0] else None
 
 
@@ -393,8 +393,10 @@ def d766_summary(scope: Scope, params: dict) -> dict:
     span, ranking, previous = _d766(scope)
     if ranking is None or not ranking.has_data:
         return {"has_data": False}
-    scored = [r for r in ranking.communes + ranking.departments if r["rank"] is not None]
-    bottom = sorted(scored, key=lambda r: (r["total"], r["code"]))[:TOP]
+    # Ranks are within a group (communes, departments): the lowest of each, worst first.
+    bottom = [{"label": label, "rows": sorted((r for r in group if r["rank"] is not None), key=lambda r: (r["total"], r["code"]))[:n]}
+              for label, group, n in ((_("The ten lowest communes and wards"), ranking.communes, TOP),
+                                      (_("The five lowest departments"), ranking.departments, TOP // 2))]
     rows = []
     for label, now, then in ((_("City"), ranking.city, previous and previous.city),
                              (_("Communes and wards"), ranking.communes_total, previous and previous.communes_total),

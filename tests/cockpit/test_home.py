@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -115,3 +117,18 @@ def test_filters_show_as_removable_badges_and_carry_over_to_the_next_page(small_
     [(remove_unit, _)] = [(u, t) for u, t in links(again, "aria-label") if "unit=" not in u and u.startswith("/?f=1") and "key=1" in u]
     without = get(client, remove_unit)
     assert [int(t) for u, t in links(section(without, "status_split"), 'data-key="1"')] == [1, 0, 0, 1]
+
+
+@pytest.mark.today(dt.date(2026, 4, 15))
+def test_decision_766_blocks_show_the_last_complete_month_scores_ranks_and_points_lost(store, hcmc, web_client):
+    # tests/dossiers/hand_made.py: in March 2026 Bến Thành scores 90.32 (rank 1 of the 2 wards with dossiers), Sài Gòn
+    # 51.61 (rank 2), Sở KH&CN 95.59; Bến Thành lost 5 points on 2.1 (one overdue dossier) and 1 on 5.4.
+    steering = get(web_client("lanhdao", "79", "steering"), "/")
+    d766 = section(steering, "d766")
+    assert "Tháng 3/2026" in d766  # 15/04: March is the last month that has ended
+    lowest = re.findall(r'<li><a href="/d766/units/([^/]+)/\?period=2026-03">[^<]+</a> — ([\d,]+) \(hạng (\d+)\)</li>', d766)
+    assert lowest == [("26740", "51,61", "2"), ("26743", "90,32", "1"), ("79.SKHCN", "95,59", "1")]
+    leader = get(web_client("chutich.benthanh", "26743", "approver"), "/")
+    mine = section(leader, "my_d766")
+    assert "90,32" in mine and "1 trên 2" in mine
+    assert "2.1" in mine and "−5" in mine and "5.4" in mine and "−1" in mine
