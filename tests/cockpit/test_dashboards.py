@@ -5,6 +5,7 @@ committee as the home page of the units below; the same over the API."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -21,6 +22,7 @@ from dieuhanh.cockpit.services import (
     dashboard_widget_change,
 )
 from dieuhanh.errors import Conflict, Forbidden, Invalid, NotFound
+from dieuhanh.units.models import Unit
 from tests.cockpit.pages import get, section, widget_ids
 from tests.conftest import allowed_table
 
@@ -172,3 +174,15 @@ def test_the_api_lists_creates_changes_shares_and_deletes(hcmc, api_client):
     assert ward.delete(f"{url}?version=3").status_code == 403
     assert leader.delete(f"{url}?version=3").status_code == 204
     assert leader.get(url).status_code == 404
+
+
+def test_an_index_ranking_widget_shows_the_five_best_and_the_five_last(asem_run, make_user, web_client):
+    # COINr's published ASEM results: CHE 68.38, NLD 64.82, DNK 64.80, NOR 64.47, BEL 63.54 lead the 51 countries.
+    client = web_client("lanhdao", "79", "steering")
+    owner = make_user("chuyengia", "79", "steering")
+    d = dashboard_create(actor=owner, title="Chỉ số", items=[{"widget": "index_ranking", "params": {"framework": "ASEM"}}])
+    dashboard_share(actor=owner, dashboard=d, expected_version=d.version, unit=Unit.objects.get(code="79"))
+    block = section(get(client, f"/dashboards/{d.pk}/"), "w1")
+    rows = re.findall(r'<td class="num">(\d+)</td><td><a href="/indices/ASEM/units/(\w+)/">[^<]*</a></td><td class="num">([\d,]+)</td>', block)
+    assert rows[:5] == [("1", "CHE", "68,4"), ("2", "NLD", "64,8"), ("3", "DNK", "64,8"), ("4", "NOR", "64,5"), ("5", "BEL", "63,5")]
+    assert [r[0] for r in rows[5:]] == ["47", "48", "49", "50", "51"] and "Cả 51 đơn vị" in block
