@@ -132,3 +132,11 @@ def test_decision_766_blocks_show_the_last_complete_month_scores_ranks_and_point
     mine = section(leader, "my_d766")
     assert "90,32" in mine and "1 trên 2" in mine
     assert "2.1" in mine and "−5" in mine and "5.4" in mine and "−1" in mine
+
+
+def test_kpis_without_values_cannot_be_evaluated_yet(registry, web_client):
+    # The registry's five indicators (tests/conftest.py) have no value yet: none is on or off track, all are grey.
+    kpis = section(get(web_client("lanhdao", "79", "steering"), "/"), "kpis")
+    assert "5 chỉ tiêu" in kpis
+    assert [(c, _count(kpis, f'data-colour="{c}"')) for c in ("red", "orange", "green", "grey")] == [("red", 0), ("orange", 0), ("green", 0), ("grey", 5)]
+    assert links(kpis)[0] == ("/units/79/scorecard/", "5 chỉ tiêu")  # the scorecard lists them
