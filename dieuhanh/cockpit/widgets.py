@@ -104,10 +104,7 @@ class Widget:
     roles: frozenset[str]
     params: tuple[str, ...]
     order: int
-
-    @property
-    def template(self) -> str:
-        return f"cockpit/widgets/{self.key}.html"
+    template: str
 
 
 REGISTRY: dict[str, Widget] = {}
@@ -115,14 +112,16 @@ PARAMS = ("indicator", "unit", "framework", "text")
 TEXT_LIMIT = 2000
 
 
-def widget(key: str, title, *, roles: tuple[str, ...] = (), params: tuple[str, ...] = ()):
-    """Register the decorated ``compute(scope, params) -> dict`` as the widget ``key``."""
+def widget(key: str, title, *, roles: tuple[str, ...] = (), params: tuple[str, ...] = (), template: str | None = None):
+    """Register the decorated ``compute(scope, params) -> dict`` as the widget ``key``, shown by ``template``
+    (default ``cockpit/widgets/<key>.html``, which receives the data as ``d``)."""
     assert set(params) <= set(PARAMS), params
 
     def register(compute):
         if key in REGISTRY and REGISTRY[key].compute.__qualname__ != compute.__qualname__:
             raise ValueError(f"widget {key!r} is registered twice")
-        REGISTRY[key] = Widget(key, title, compute, frozenset(roles), tuple(params), len(REGISTRY))
+        REGISTRY[key] = Widget(key, title, compute, frozenset(roles), tuple(params), len(REGISTRY),
+                               template or f"cockpit/widgets/{key}.html")
         return compute
 
     return register
@@ -156,7 +155,7 @@ def blocks(scope: Scope, items: list[dict]) -> list[Block]:
             continue
         params = {k: v for k, v in (item.get("params") or {}).items() if k in w.params}
         item_id = item.get("id", w.key)
-        out.append(Block(item_id, w, item.get("size", "medium"), params, {**w.compute(scope, params), "chart_id": f"{item_id}-data"}))
+        out.append(Block(item_id, w, item.get("size", "medium"), params, {**w.compute(scope, params), "dom_id": f"{item_id}-data"}))
     return out
 
 
@@ -175,10 +174,6 @@ def _cached(key: tuple, compute: Callable, stamp: tuple = ()):
         found = compute()
         cache.set(full, found, CACHE_SECONDS)
     return found
-
-
-def _top_level(views) -> list:
-    return [v for v in views if v.task.parent_id is None]
 
 
 # ================================================================== plans and tasks
