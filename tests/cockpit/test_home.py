@@ -140,3 +140,10 @@ def test_kpis_without_values_cannot_be_evaluated_yet(registry, web_client):
     assert "5 chỉ tiêu" in kpis
     assert [(c, _count(kpis, f'data-colour="{c}"')) for c in ("red", "orange", "green", "grey")] == [("red", 0), ("orange", 0), ("green", 0), ("grey", 5)]
     assert links(kpis)[0] == ("/units/79/scorecard/", "5 chỉ tiêu")  # the scorecard lists them
+
+
+def test_a_malformed_date_filter_is_refused_and_not_remembered(small_plan, web_client):
+    client = web_client("lanhdao", "79", "steering")
+    refused = client.get("/?f=1&as_of=31/02/2026")
+    assert refused.status_code == 400 and "31/02/2026" in refused.content.decode()
+    assert "Không lọc" in get(client, "/")  # the next visit opens without it
