@@ -179,6 +179,17 @@ def index_stamp(code: str) -> tuple:
     return (code, found["n"], found["last"], str(found["done"]))
 
 
+def plan_in_reach(actor, plan_id: str):
+    """The plan of a filter, or None when it no longer exists or is out of the actor's reach (a remembered filter
+    must not lock a person out of their home page)."""
+    from dieuhanh.plans.selectors import plan_get
+
+    try:
+        return plan_get(actor, plan_id)
+    except NotFound:
+        return None
+
+
 def framework_find(code: str):
     from dieuhanh.indices.models import Framework
 

@@ -68,7 +68,7 @@ class Scope:
 
     @property
     def plan(self):
-        return self.once("plan", lambda: plan_selectors.plan_get(self.actor, self.filters.plan) if self.filters.plan else None)
+        return self.once("plan", lambda: cockpit_selectors.plan_in_reach(self.actor, self.filters.plan) if self.filters.plan else None)
 
     def task_filter(self) -> plan_selectors.TaskFilter:
         return plan_selectors.TaskFilter(plan=self.plan, group=self.filters.group, unit=self.unit.code if self.unit else None,

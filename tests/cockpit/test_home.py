@@ -147,3 +147,9 @@ def test_a_malformed_date_filter_is_refused_and_not_remembered(small_plan, web_c
     refused = client.get("/?f=1&as_of=31/02/2026")
     assert refused.status_code == 400 and "31/02/2026" in refused.content.decode()
     assert "Không lọc" in get(client, "/")  # the next visit opens without it
+
+
+def test_a_remembered_plan_out_of_reach_does_not_lock_the_home_page(small_plan, web_client):
+    client = web_client("canbo.saigon", "26740", "reporter")  # Sài Gòn leads no task of the plan: it is out of reach
+    page = get(client, f"/?f=1&plan={small_plan.pk}")
+    assert widget_ids(page)[0] == "inbox" and _count(section(page, "inbox"), 'data-count="to_report"') == 0
