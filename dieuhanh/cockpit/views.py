@@ -49,7 +49,7 @@ def _plan_choices(scope: widgets.Scope) -> list:
     """The plans of the filter's choice list: those of the tasks in view (the filtered plan when one is set)."""
     if scope.plan is not None:
         return [scope.plan]
-    if "views" in scope._memo:
+    if scope.computed("views"):
         return sorted({v.task.plan for v in scope.views()}, key=lambda p: p.number)
     return list(plans_visible(scope.actor))
 

@@ -56,6 +56,10 @@ class Scope:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def computed(self, key) -> bool:
+        """Whether ``key`` was computed already on this page (so reusing it costs nothing)."""
+        return key in self._memo
+
     @property
     def unit(self):
         """The unit the page is about: the unit filter, else a leader's or reporter's own unit, else none (all the
