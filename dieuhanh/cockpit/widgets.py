@@ -242,10 +242,11 @@ def changes(scope: Scope, params: dict) -> dict:
     links = [{"plan": p, "url": reverse("plan_statistics", args=[p.pk]) + "?" + urlencode({"since": since.isoformat(), "as_of": scope.day.isoformat()})}
              for p in plans.values()]
     rows = []
+    only = links[0]["url"] if len(links) == 1 else None  # one plan: its statistics page lists these changes
     if found is not None:
         for label, items in ((_("New tasks"), found.new), (_("Completed"), found.completed), (_("Newly overdue"), found.newly_overdue)):
-            rows.append({"label": label, "n": len(items), "tasks": items[:5]})
-        rows.append({"label": _("Deadlines moved"), "n": len(found.deadline_moved), "tasks": [c.task for c in found.deadline_moved[:5]]})
+            rows.append({"label": label, "n": len(items), "tasks": items[:5], "url": only})
+        rows.append({"label": _("Deadlines moved"), "n": len(found.deadline_moved), "tasks": [c.task for c in found.deadline_moved[:5]], "url": only})
     return {"since": since, "rows": rows, "links": links}
 
 
