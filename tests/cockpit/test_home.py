@@ -43,6 +43,7 @@ def test_the_steering_cockpit_shows_the_city_blocks_with_the_hand_counted_figure
     # Since the last monthly report (31/10/2026): no new task, none completed, one newly overdue (3), no deadline moved.
     assert "31/10/2026" in changes and [int(t) for u, t in links(changes, "data-count")] == [0, 0, 1, 0]
     assert {u for u, t in links(changes, "data-count")} == {f"/plans/{small_plan.pk}/statistics/?since=2026-10-31&as_of=2026-11-30"}
+    assert "Mới chuyển sang quá hạn (1)" in get(client, links(changes, "data-count")[0][0])  # the list behind the figure
     decisions = section(page, "decisions")
     assert _count(decisions, 'data-count="extensions"') == 1 and _count(decisions, 'data-count="explanations"') == 1
 
