@@ -236,14 +236,19 @@ def last_report_day(day: dt.date) -> dt.date:
 @widget("changes", _("What changed since the last report"), roles=("city",))
 def changes(scope: Scope, params: dict) -> dict:
     since = last_report_day(scope.day)
-    tasks = [v.task for v in scope.views()]
-    found = plan_selectors.changes_between(tasks, since, scope.day) if tasks else None
-    plans = {t.plan_id: t.plan for t in tasks}
+    views = scope.views()
+    plans = {v.task.plan_id: v.task.plan for v in views}
+    # Only a task that could have changed is compared (a task saved since then, assigned since then, or overdue with
+    # a deadline that passed since then): the others have the same status on both days.
+    candidates = [v.task for v in views
+                  if timezone.localtime(v.task.updated_at).date() > since or v.task.assigned_on > since
+                  or (v.official is Official.OVERDUE and v.as_of.deadline is not None and v.as_of.deadline >= since)]
+    found = plan_selectors.changes_between(candidates, since, scope.day) if candidates else plan_selectors.Changes(since, scope.day)
     links = [{"plan": p, "url": reverse("plan_statistics", args=[p.pk]) + "?" + urlencode({"since": since.isoformat(), "as_of": scope.day.isoformat()})}
              for p in plans.values()]
     rows = []
     only = links[0]["url"] if len(links) == 1 else None  # one plan: its statistics page lists these changes
-    if found is not None:
+    if views:
         for label, items in ((_("New tasks"), found.new), (_("Completed"), found.completed), (_("Newly overdue"), found.newly_overdue)):
             rows.append({"label": label, "n": len(items), "tasks": items[:5], "url": only})
         rows.append({"label": _("Deadlines moved"), "n": len(found.deadline_moved), "tasks": [c.task for c in found.deadline_moved[:5]], "url": only})
