@@ -421,11 +421,9 @@ def d766_ranking(scope: Scope, params: dict) -> dict:
             "url": reverse("d766_ranking") + "?" + urlencode({"period": span.key})}
 
 
-@widget("my_d766", _("My unit's Decision 766 score"), roles=("leader",))
-def my_d766(scope: Scope, params: dict) -> dict:
+def _unit_d766(scope: Scope, unit) -> dict:
     from dieuhanh.dossiers import selectors as d766
 
-    unit = scope.unit or scope.seat.unit
     span, ranking, previous = _d766(scope)
     if unit is None or ranking is None:
         return {"has_data": False}
@@ -440,6 +438,16 @@ def my_d766(scope: Scope, params: dict) -> dict:
             "delta": _delta(card.row["total"], before["total"] if before else None),
             "monthly": card.monthly[-6:], "lost": card.lost[:5],
             "url": reverse("d766_unit", args=[unit.code]) + "?" + urlencode({"period": span.key})}
+
+
+@widget("my_d766", _("My unit's Decision 766 score"), roles=("leader",))
+def my_d766(scope: Scope, params: dict) -> dict:
+    return _unit_d766(scope, scope.unit or scope.seat.unit)
+
+
+@widget("d766_unit", _("A unit's Decision 766 score"), params=("unit",), template="cockpit/widgets/my_d766.html")
+def d766_unit(scope: Scope, params: dict) -> dict:
+    return _unit_d766(scope, unit_find(params["unit"]) if params.get("unit") else scope.unit or scope.seat.unit)
 
 
 # ================================================================== composite indices
@@ -473,15 +481,23 @@ def index_ranking(scope: Scope, params: dict) -> dict:
             "has_intervals": ranking.uncertainty is not None, "url": reverse("index_framework", args=[code])}
 
 
-@widget("my_index", _("My unit's index rank"), roles=("leader",))
-def my_index(scope: Scope, params: dict) -> dict:
-    unit = scope.unit or scope.seat.unit
+def _unit_index(scope: Scope, unit) -> dict:
     framework, ranking = scope.once(("index", WARD_INDEX), _index(WARD_INDEX))
     if unit is None or ranking is None:
         return {"row": None, "unit": unit}
     row = next((r for r in ranking.rows if r.unit_code == unit.code), None)
     return {"row": row, "unit": unit, "framework": framework, "count": sum(1 for r in ranking.rows if r.rank is not None),
             "url": reverse("index_scorecard", args=[WARD_INDEX, row.ucode]) if row else reverse("index_framework", args=[WARD_INDEX])}
+
+
+@widget("my_index", _("My unit's index rank"), roles=("leader",))
+def my_index(scope: Scope, params: dict) -> dict:
+    return _unit_index(scope, scope.unit or scope.seat.unit)
+
+
+@widget("index_unit", _("A ward's index rank"), params=("unit",), template="cockpit/widgets/my_index.html")
+def index_unit(scope: Scope, params: dict) -> dict:
+    return _unit_index(scope, unit_find(params["unit"]) if params.get("unit") else scope.unit or scope.seat.unit)
 
 
 # ================================================================== free text

@@ -4,6 +4,7 @@ committee as the home page of the units below; the same over the API."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -186,3 +187,14 @@ def test_an_index_ranking_widget_shows_the_five_best_and_the_five_last(asem_run,
     rows = re.findall(r'<td class="num">(\d+)</td><td><a href="/indices/ASEM/units/(\w+)/">[^<]*</a></td><td class="num">([\d,]+)</td>', block)
     assert rows[:5] == [("1", "CHE", "68,4"), ("2", "NLD", "64,8"), ("3", "DNK", "64,8"), ("4", "NOR", "64,5"), ("5", "BEL", "63,5")]
     assert [r[0] for r in rows[5:]] == ["47", "48", "49", "50", "51"] and "Cả 51 đơn vị" in block
+
+
+@pytest.mark.today(dt.date(2026, 4, 15))
+def test_a_dashboard_shows_any_unit_s_766_score(store, make_user, web_client):
+    # tests/dossiers/hand_made.py: in March 2026 Phường Sài Gòn scores 51.61, second of the two wards with dossiers.
+    owner = make_user("lanhdao", "79", "steering")
+    client = web_client("xem", "79", "viewer")
+    d = dashboard_create(actor=owner, title="Sài Gòn", items=[{"widget": "d766_unit", "params": {"unit": "26740"}}])
+    dashboard_share(actor=owner, dashboard=d, expected_version=d.version, unit=Unit.objects.get(code="79"))
+    block = section(get(client, f"/dashboards/{d.pk}/"), "w1")
+    assert "Phường Sài Gòn" in block and "51,61" in block and "2 trên 2" in block
