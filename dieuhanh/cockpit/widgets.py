@@ -440,14 +440,15 @@ def _unit_d766(scope: Scope, unit) -> dict:
             "url": reverse("d766_unit", args=[unit.code]) + "?" + urlencode({"period": span.key})}
 
 
-@widget("my_d766", _("My unit's Decision 766 score"), roles=("leader",))
-def my_d766(scope: Scope, params: dict) -> dict:
-    return _unit_d766(scope, scope.unit or scope.seat.unit)
+def _of_unit(compute_for_unit: Callable) -> Callable[[Scope, dict], dict]:
+    """A widget about one unit: the unit its item names (``unit`` parameter), else the page's, else the person's."""
+    def compute(scope: Scope, params: dict) -> dict:
+        return compute_for_unit(scope, unit_find(params["unit"]) if params.get("unit") else scope.unit or scope.seat.unit)
+    return compute
 
 
-@widget("d766_unit", _("A unit's Decision 766 score"), params=("unit",), template="cockpit/widgets/my_d766.html")
-def d766_unit(scope: Scope, params: dict) -> dict:
-    return _unit_d766(scope, unit_find(params["unit"]) if params.get("unit") else scope.unit or scope.seat.unit)
+widget("my_d766", _("My unit's Decision 766 score"), roles=("leader",))(_of_unit(_unit_d766))
+widget("d766_unit", _("A unit's Decision 766 score"), params=("unit",), template="cockpit/widgets/my_d766.html")(_of_unit(_unit_d766))
 
 
 # ================================================================== composite indices
@@ -490,14 +491,8 @@ def _unit_index(scope: Scope, unit) -> dict:
             "url": reverse("index_scorecard", args=[WARD_INDEX, row.ucode]) if row else reverse("index_framework", args=[WARD_INDEX])}
 
 
-@widget("my_index", _("My unit's index rank"), roles=("leader",))
-def my_index(scope: Scope, params: dict) -> dict:
-    return _unit_index(scope, scope.unit or scope.seat.unit)
-
-
-@widget("index_unit", _("A ward's index rank"), params=("unit",), template="cockpit/widgets/my_index.html")
-def index_unit(scope: Scope, params: dict) -> dict:
-    return _unit_index(scope, unit_find(params["unit"]) if params.get("unit") else scope.unit or scope.seat.unit)
+widget("my_index", _("My unit's index rank"), roles=("leader",))(_of_unit(_unit_index))
+widget("index_unit", _("A ward's index rank"), params=("unit",), template="cockpit/widgets/my_index.html")(_of_unit(_unit_index))
 
 
 # ================================================================== free text

@@ -48,6 +48,14 @@ def _fresh(d: Dashboard) -> Dashboard:
     return Dashboard.objects.get(pk=d.pk)
 
 
+def _shared_block(make_user, web_client, item: dict) -> str:
+    """The block of a one-widget dashboard a steering member shares with the city, as a city viewer sees it."""
+    owner = make_user("chuyengia", "79", "steering")
+    d = dashboard_create(actor=owner, title="Một khối", items=[item])
+    dashboard_share(actor=owner, dashboard=d, expected_version=d.version, unit=Unit.objects.get(code="79"))
+    return section(get(web_client("xem", "79", "viewer"), f"/dashboards/{d.pk}/"), "w1")
+
+
 @pytest.mark.parametrize("position", list(POSITIONS))
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("action", list(ACTIONS))
@@ -179,11 +187,7 @@ def test_the_api_lists_creates_changes_shares_and_deletes(hcmc, api_client):
 
 def test_an_index_ranking_widget_shows_the_five_best_and_the_five_last(asem_run, make_user, web_client):
     # COINr's published ASEM results: CHE 68.38, NLD 64.82, DNK 64.80, NOR 64.47, BEL 63.54 lead the 51 countries.
-    client = web_client("lanhdao", "79", "steering")
-    owner = make_user("chuyengia", "79", "steering")
-    d = dashboard_create(actor=owner, title="Chỉ số", items=[{"widget": "index_ranking", "params": {"framework": "ASEM"}}])
-    dashboard_share(actor=owner, dashboard=d, expected_version=d.version, unit=Unit.objects.get(code="79"))
-    block = section(get(client, f"/dashboards/{d.pk}/"), "w1")
+    block = _shared_block(make_user, web_client, {"widget": "index_ranking", "params": {"framework": "ASEM"}})
     rows = re.findall(r'<td class="num">(\d+)</td><td><a href="/indices/ASEM/units/(\w+)/">[^<]*</a></td><td class="num">([\d,]+)</td>', block)
     assert rows[:5] == [("1", "CHE", "68,4"), ("2", "NLD", "64,8"), ("3", "DNK", "64,8"), ("4", "NOR", "64,5"), ("5", "BEL", "63,5")]
     assert [r[0] for r in rows[5:]] == ["47", "48", "49", "50", "51"] and "Cả 51 đơn vị" in block
@@ -192,9 +196,5 @@ def test_an_index_ranking_widget_shows_the_five_best_and_the_five_last(asem_run,
 @pytest.mark.today(dt.date(2026, 4, 15))
 def test_a_dashboard_shows_any_unit_s_766_score(store, make_user, web_client):
     # tests/dossiers/hand_made.py: in March 2026 Phường Sài Gòn scores 51.61, second of the two wards with dossiers.
-    owner = make_user("lanhdao", "79", "steering")
-    client = web_client("xem", "79", "viewer")
-    d = dashboard_create(actor=owner, title="Sài Gòn", items=[{"widget": "d766_unit", "params": {"unit": "26740"}}])
-    dashboard_share(actor=owner, dashboard=d, expected_version=d.version, unit=Unit.objects.get(code="79"))
-    block = section(get(client, f"/dashboards/{d.pk}/"), "w1")
+    block = _shared_block(make_user, web_client, {"widget": "d766_unit", "params": {"unit": "26740"}})
     assert "Phường Sài Gòn" in block and "51,61" in block and "2 trên 2" in block
