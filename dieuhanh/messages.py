@@ -362,6 +362,16 @@ MESSAGES: dict[str, str] = {
     "notification_values_returned": _("The %(period)s indicator values of %(unit)s were returned: %(note)s"),
     "notification_values_due": _("%(count)s indicator values of %(unit)s for %(period)s are still missing: %(indicators)s."),
     "unknown_email_choice": _("Choose one of %(choices)s."),
+    # --- dashboards (cockpit) -----------------------------------------------------------------------------------
+    "invalid_dashboard": _("The dashboard could not be saved: some values are not valid."),
+    "unknown_widget": _("There is no widget «%(widget)s»."),
+    "unknown_parameter": _("The widget %(widget)s takes no parameter «%(parameter)s»."),
+    "bad_size": _("Size «%(size)s» is not one of small, medium, large."),
+    "too_many_items": _("A dashboard holds at most %(limit)s widgets."),
+    "duplicate_item": _("Two widgets have the identifier «%(item)s»."),
+    "unknown_item": _("The dashboard has no widget «%(item)s» (it may have just been removed)."),
+    "bad_move": _("«%(direction)s» is not a direction: up, down, left or right."),
+    "bad_change": _("«%(change)s» is not a change of a widget."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }
 

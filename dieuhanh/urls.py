@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("dieuhanh.indices.urls")),
     path("", include("dieuhanh.dossiers.urls")),
     path("", include("dieuhanh.difficulties.urls")),
+    path("", include("dieuhanh.cockpit.urls")),
     path("", include("dieuhanh.web.urls")),
 ]
 

@@ -63,6 +63,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "difficulty_assign": frozenset({Role.APPROVER, Role.STEERING}),  # on the addressed body: handling unit and deadline
     "difficulty_answer": frozenset({Role.REPORTER, Role.APPROVER}),  # on the handling unit
     "difficulty_close": frozenset({Role.APPROVER, Role.STEERING}),  # on the addressed body: the outcome
+    # Dashboards (cockpit). A dashboard is its owner's; sharing it (read only) with a unit and setting it as the home
+    # of the units below need a role on that unit.
+    "dashboard_share": frozenset({Role.APPROVER, Role.STEERING, Role.ADMINISTRATOR}),  # on the unit shared with
+    "dashboard_default_set": frozenset({Role.STEERING}),  # on the unit whose people get it as their home
 }
 
 

@@ -134,6 +134,7 @@ def _unexpected(request, exc):
 
 from dieuhanh.api import accounts as _accounts  # noqa: E402
 from dieuhanh.api import difficulties as _difficulties  # noqa: E402
+from dieuhanh.api import cockpit as _cockpit  # noqa: E402
 from dieuhanh.api import dossiers as _dossiers  # noqa: E402
 from dieuhanh.api import indicators as _indicators  # noqa: E402
 from dieuhanh.api import indices as _indices  # noqa: E402
@@ -149,3 +150,4 @@ api.add_router("", _dossiers.router)
 api.add_router("", _indices.router)
 api.add_router("", _difficulties.router)
 api.add_router("", _notifications.router)
+api.add_router("", _cockpit.router)

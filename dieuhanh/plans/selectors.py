@@ -124,6 +124,7 @@ class TaskFilter:
     deadline_to: dt.date | None = None
     q: str = ""
     tag: str | None = None
+    top_level: bool = False  # only tasks without a parent (what official statistics count)
 
 
 def tasks_visible(actor) -> QuerySet[Task]:
@@ -142,6 +143,8 @@ def task_queryset(actor, f: TaskFilter) -> QuerySet[Task]:
         qs = qs.filter(Q(lead_unit__code=f.involving) | Q(coordinating_units__code=f.involving))
     if f.key is not None:
         qs = qs.filter(key=f.key)
+    if f.top_level:
+        qs = qs.filter(parent__isnull=True)
     if f.deadline_from:
         qs = qs.filter(deadline__gte=f.deadline_from)
     if f.deadline_to:

@@ -92,7 +92,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     f = selectors.TaskFilter(plan=plan, group=int_param(request, "group"), unit=g.get("unit") or None, involving=g.get("involving") or None,
                              key={"1": True, "0": False}.get(g.get("key", "")), official=g.get("official") or None,
                              colour=g.get("colour") or None, deadline_from=date_param(request, "deadline_from"),
-                             deadline_to=date_param(request, "deadline_to"), q=g.get("q", ""))
+                             deadline_to=date_param(request, "deadline_to"), q=g.get("q", ""),
+                             top_level=g.get("top") == "1")
     views = selectors.task_list(request.user, f, day)
     page = Paginator(views, 50).get_page(g.get("page"))
     context = {"page": page, "count": len(views), "day": day, "plan": plan, "plans": selectors.plans_visible(request.user),

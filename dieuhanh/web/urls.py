@@ -4,7 +4,6 @@ from django.urls import path
 from dieuhanh.web import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/roles/", views.my_roles, name="my_roles"),

@@ -39,16 +39,6 @@ def _back_to_unit(request, code: str, **_) -> str:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    city = selectors.unit_find(selectors.city_code())
-    return render(request, "web/home.html", {
-        "city": city,
-        "composition": composition(city) if city else [],
-        "my_roles": roles_of(request.user),
-    })
-
-
-@login_required
 def my_roles(request: HttpRequest) -> HttpResponse:
     return render(request, "web/my_roles.html", {"assignments": roles_of(request.user)})
 

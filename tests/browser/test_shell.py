@@ -31,12 +31,14 @@ def test_sign_in_switch_language_and_find_a_ward_without_diacritics(page, hcmc, 
     expect(page.get_by_text("26743", exact=True)).to_be_visible()
 
 
-def test_home_draws_the_city_chart_with_the_locally_served_echarts(page, hcmc, make_user, sign_in):
+def test_home_is_the_city_summary_and_the_city_page_draws_its_chart_with_the_locally_served_echarts(page, hcmc, make_user, sign_in):
     make_user("xem", "79", "viewer")
     sign_in(page, "xem")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tổng quan thành phố")
+    page.screenshot(path="var/screenshot-home.png", full_page=True)
+    page.goto("/units/79/")
     expect(page.locator("#composition-chart svg")).to_be_visible()
     expect(page.get_by_role("heading", name="Thành phố Hồ Chí Minh")).to_be_visible()
-    page.screenshot(path="var/screenshot-home.png", full_page=True)
 
 
 def test_the_unit_tree_expands_with_the_keyboard(page, hcmc, make_user, sign_in):

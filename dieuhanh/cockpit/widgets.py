@@ -1,0 +1,548 @@
+"""The widget catalogue: every block of the cockpit and of dashboards, registered once.
+
+A widget is a key, a title, the cockpits that show it by default (``city``, ``leader``, ``reporter``, ``viewer``),
+the parameters a dashboard item may set (``indicator``, ``unit``, ``framework``, ``text``), a function computing
+its data from the scope (who is looking, with which filters) and the item's parameters, and a template
+(``cockpit/widgets/<key>.html``). Adding a widget is one ``@widget(...)`` registration and its template.
+
+Every figure comes from the owning app's selectors, computed with the reach of the person looking; each count
+carries the address of the list behind it (the task list with its filters, the inbox, the scorecards). A widget
+computes only what it shows (the first ``TOP`` rows of a list); what several widgets share (the tasks' status on
+the day) is computed once per page through ``Scope.once``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dieuhanh.cockpit import selectors as cockpit_selectors
+from dieuhanh.cockpit.filters import Filters
+from dieuhanh.cockpit.selectors import Seat
+from dieuhanh.core.common.periods import parse_period, period_containing
+from dieuhanh.core.tasks.colours import Colour
+from dieuhanh.core.tasks.status import Official
+from dieuhanh.plans import selectors as plan_selectors
+from dieuhanh.units.selectors import city_code, unit_find
+
+TOP = 10
+COLOURS = [c.value for c in (Colour.RED, Colour.ORANGE, Colour.GREEN, Colour.GREY)]
+OFFICIAL = [o.value for o in plan_selectors.OFFICIAL_COLUMNS]
+CACHE_SECONDS = 600
+WARD_INDEX = "PHUONG_CDS"
+
+
+@dataclass
+class Scope:
+    """Who is looking and with which filters; memoises what several widgets of one page share."""
+
+    actor: object
+    filters: Filters
+    seat: Seat
+    day: dt.date = field(default_factory=timezone.localdate)
+    _memo: dict = field(default_factory=dict)
+
+    def once(self, key, compute: Callable):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def computed(self, key) -> bool:
+        """Whether ``key`` was computed already on this page (so reusing it costs nothing)."""
+        return key in self._memo
+
+    @property
+    def unit(self):
+        """The unit the page is about: the unit filter, else a leader's or reporter's own unit, else none (all the
+        person sees)."""
+        def find():
+            if self.filters.unit:
+                return unit_find(self.filters.unit)
+            return self.seat.unit if self.seat.kind in ("leader", "reporter") else None
+        return self.once("unit", find)
+
+    @property
+    def plan(self):
+        return self.once("plan", lambda: cockpit_selectors.plan_in_reach(self.actor, self.filters.plan) if self.filters.plan else None)
+
+    def task_filter(self) -> plan_selectors.TaskFilter:
+        return plan_selectors.TaskFilter(plan=self.plan, group=self.filters.group, unit=self.unit.code if self.unit else None,
+                                         key=self.filters.key)
+
+    def views(self) -> list:
+        """Every task in scope with its status and colour on the day (all levels; statistics keep the top level)."""
+        return self.once("views", lambda: plan_selectors.task_views(plan_selectors.task_queryset(self.actor, self.task_filter()), self.day))
+
+    def task_list_url(self, **params) -> str:
+        """The task list behind a number: the page's filters plus ``params``."""
+        base = {"as_of": self.day.isoformat()}
+        if self.plan is not None:
+            base["plan"] = str(self.plan.pk)
+        if self.filters.group is not None:
+            base["group"] = str(self.filters.group)
+        if self.unit is not None:
+            base["unit"] = self.unit.code
+        if self.filters.key is not None:
+            base["key"] = "1" if self.filters.key else "0"
+        base.update({k: str(v) for k, v in params.items() if v is not None})
+        return reverse("task_list") + "?" + urlencode(base)
+
+    def city(self):
+        return self.once("city", lambda: unit_find(city_code()))
+
+
+@dataclass(frozen=True)
+class Widget:
+    key: str
+    title: str
+    compute: Callable[[Scope, dict], dict]
+    roles: frozenset[str]
+    params: tuple[str, ...]
+    order: int
+    template: str
+
+
+REGISTRY: dict[str, Widget] = {}
+PARAMS = ("indicator", "unit", "framework", "text")
+TEXT_LIMIT = 2000
+
+
+def widget(key: str, title, *, roles: tuple[str, ...] = (), params: tuple[str, ...] = (), template: str | None = None):
+    """Register the decorated ``compute(scope, params) -> dict`` as the widget ``key``, shown by ``template``
+    (default ``cockpit/widgets/<key>.html``, which receives the data as ``d``)."""
+    assert set(params) <= set(PARAMS), params
+
+    def register(compute):
+        if key in REGISTRY and REGISTRY[key].compute.__qualname__ != compute.__qualname__:
+            raise ValueError(f"widget {key!r} is registered twice")
+        REGISTRY[key] = Widget(key, title, compute, frozenset(roles), tuple(params), len(REGISTRY),
+                               template or f"cockpit/widgets/{key}.html")
+        return compute
+
+    return register
+
+
+def defaults_for(kind: str) -> list[Widget]:
+    return sorted((w for w in REGISTRY.values() if kind in w.roles), key=lambda w: w.order)
+
+
+def catalogue() -> list[Widget]:
+    return sorted(REGISTRY.values(), key=lambda w: w.order)
+
+
+@dataclass
+class Block:
+    """One widget as shown: its item (id, size, parameters), the widget and its data."""
+
+    id: str
+    widget: Widget
+    size: str
+    params: dict
+    data: dict
+
+
+def blocks(scope: Scope, items: list[dict]) -> list[Block]:
+    """The blocks of a layout (items naming an unknown widget are skipped: a widget may have been retired)."""
+    out = []
+    for item in items:
+        w = REGISTRY.get(item.get("widget"))
+        if w is None:
+            continue
+        params = {k: v for k, v in (item.get("params") or {}).items() if k in w.params}
+        item_id = item.get("id", w.key)
+        out.append(Block(item_id, w, item.get("size", "medium"), params, {**w.compute(scope, params), "dom_id": f"{item_id}-data"}))
+    return out
+
+
+def default_items(kind: str) -> list[dict]:
+    return [{"id": w.key, "widget": w.key, "size": "large" if w.key in WIDE else "medium", "params": {}} for w in defaults_for(kind)]
+
+
+WIDE = {"status_split", "red_list", "inbox"}
+
+
+def _cached(key: tuple, compute: Callable, stamp: tuple = ()):
+    """Indicator figures are costly (a series per indicator): kept until the indicator data change."""
+    full = "cockpit:" + hashlib.sha256(repr((key, stamp)).encode()).hexdigest()
+    found = cache.get(full)
+    if found is None:
+        found = compute()
+        cache.set(full, found, CACHE_SECONDS)
+    return found
+
+
+# ================================================================== plans and tasks
+
+@widget("inbox", _("My inbox: what to report, what was returned"), roles=("reporter",))
+def inbox(scope: Scope, params: dict) -> dict:
+    box = plan_selectors.inbox(scope.actor, day=scope.day)
+    return {"to_report": box.to_report[:TOP], "n_to_report": len(box.to_report), "returned": box.returned[:TOP],
+            "n_returned": len(box.returned), "url": reverse("inbox")}
+
+
+def _split_cells(scope: Scope, plan, row, **extra) -> list[dict]:
+    return [{"column": col, "n": row.counts[col] if row else 0,
+             "url": scope.task_list_url(plan=plan.pk, official=col, top=1, **extra)} for col in OFFICIAL]
+
+
+@widget("status_split", _("Official status of every plan"), roles=("city", "viewer"))
+def status_split(scope: Scope, params: dict) -> dict:
+    """The Government report's four columns per plan (top-level tasks), key tasks apart."""
+    by_plan = defaultdict(list)
+    for v in scope.views():
+        by_plan[v.task.plan_id].append(v)
+    rows = []
+    for vs in sorted(by_plan.values(), key=lambda vs: vs[0].task.plan.issued_on or dt.date.min, reverse=True):
+        plan = vs[0].task.plan
+        total, by_key = plan_selectors.statistics(vs, "key")
+        key_row = next((r for r in by_key if r.key == "key"), None)
+        rows.append({"plan": plan, "total": total.total, "total_url": scope.task_list_url(plan=plan.pk, top=1),
+                     "cells": _split_cells(scope, plan, total), "key_total": key_row.total if key_row else 0,
+                     "key_total_url": scope.task_list_url(plan=plan.pk, top=1, key=1), "key_cells": _split_cells(scope, plan, key_row, key=1)})
+    return {"rows": rows, "columns": OFFICIAL, "day": scope.day}
+
+
+def _late_first(views) -> list:
+    return sorted(views, key=lambda v: (-v.as_of.days_overdue, v.as_of.deadline or dt.date.max, v.task.code))
+
+
+@widget("red_list", _("Tasks at risk"), roles=("city",))
+def red_list(scope: Scope, params: dict) -> dict:
+    """Red tasks, the latest first (days overdue, then the nearest deadline), with their lead unit."""
+    red = [v for v in scope.views() if v.colour is Colour.RED]
+    return {"count": len(red), "url": scope.task_list_url(colour="red"), "rows": _late_first(red)[:TOP]}
+
+
+@widget("key_overdue", _("Overdue key tasks"), roles=("city",))
+def key_overdue(scope: Scope, params: dict) -> dict:
+    late = [v for v in scope.views() if v.task.key and v.official is Official.OVERDUE]
+    return {"count": len(late), "url": scope.task_list_url(key=1, official="overdue"), "rows": _late_first(late)[:TOP]}
+
+
+def last_report_day(day: dt.date) -> dt.date:
+    """The last day of the previous month: the date of the last monthly report."""
+    return period_containing(day, "monthly").start - dt.timedelta(days=1)
+
+
+@widget("changes", _("What changed since the last report"), roles=("city",))
+def changes(scope: Scope, params: dict) -> dict:
+    since = last_report_day(scope.day)
+    views = scope.views()
+    plans = {v.task.plan_id: v.task.plan for v in views}
+    # Only a task that could have changed is compared (a task saved since then, assigned since then, or overdue with
+    # a deadline that passed since then): the others have the same status on both days.
+    candidates = [v.task for v in views
+                  if timezone.localtime(v.task.updated_at).date() > since or v.task.assigned_on > since
+                  or (v.official is Official.OVERDUE and v.as_of.deadline is not None and v.as_of.deadline >= since)]
+    found = plan_selectors.changes_between(candidates, since, scope.day) if candidates else plan_selectors.Changes(since, scope.day)
+    links = [{"plan": p, "url": reverse("plan_statistics", args=[p.pk]) + "?" + urlencode({"since": since.isoformat(), "as_of": scope.day.isoformat()})}
+             for p in plans.values()]
+    rows = []
+    only = links[0]["url"] if len(links) == 1 else None  # one plan: its statistics page lists these changes
+    if views:
+        for label, items in ((_("New tasks"), found.new), (_("Completed"), found.completed), (_("Newly overdue"), found.newly_overdue)):
+            rows.append({"label": label, "n": len(items), "tasks": items[:5], "url": only})
+        rows.append({"label": _("Deadlines moved"), "n": len(found.deadline_moved), "tasks": [c.task for c in found.deadline_moved[:5]], "url": only})
+    return {"since": since, "rows": rows, "links": links}
+
+
+@widget("decisions", _("Decisions waiting"), roles=("city",))
+def decisions(scope: Scope, params: dict) -> dict:
+    extensions = cockpit_selectors.extensions_waiting(scope.actor, scope.unit)
+    late = cockpit_selectors.explanations_overdue(scope.actor, scope.day, scope.unit)
+    summary = _difficulty_summary(scope)
+    return {"extensions": extensions[:TOP], "n_extensions": len(extensions), "explanations": late[:TOP], "n_explanations": len(late),
+            "url": reverse("inbox"), "n_difficulties": summary.to_assign + summary.to_close,
+            "difficulties_url": reverse("difficulty_mine")}
+
+
+@widget("unit_colours", _("My unit's tasks by colour"), roles=("leader",))
+def unit_colours(scope: Scope, params: dict) -> dict:
+    counts = Counter(v.colour.value for v in scope.views())
+    return {"unit": scope.unit, "cells": [{"colour": c, "n": counts.get(c, 0), "url": scope.task_list_url(colour=c)} for c in COLOURS],
+            "total": sum(counts.values()), "url": scope.task_list_url()}
+
+
+@widget("deadlines", _("Deadlines in the next 30 days"), roles=("leader", "reporter"))
+def deadlines(scope: Scope, params: dict) -> dict:
+    """Tasks within their deadline whose deadline falls in the next 30 days, the nearest first."""
+    last = scope.day + dt.timedelta(days=30)
+    due = sorted((v for v in scope.views() if v.official is Official.WITHIN_DEADLINE and v.task.deadline and scope.day <= v.task.deadline <= last),
+                 key=lambda v: (v.task.deadline, v.task.code))
+    return {"count": len(due), "rows": due[:TOP], "until": last,
+            "url": scope.task_list_url(official="within_deadline", deadline_from=scope.day.isoformat(), deadline_to=last.isoformat())}
+
+
+@widget("explanations", _("Explanations to answer"), roles=("leader",))
+def explanations(scope: Scope, params: dict) -> dict:
+    open_ = cockpit_selectors.explanations_to_answer(scope.actor, scope.unit)
+    return {"count": len(open_), "rows": open_[:TOP], "url": reverse("inbox")}
+
+
+# ================================================================== difficulties and proposals
+
+def _difficulty_summary(scope: Scope):
+    from dieuhanh.difficulties.selectors import register_summary
+
+    return scope.once("difficulties", lambda: register_summary(scope.actor, unit=scope.unit, day=scope.day))
+
+
+def _register_url(scope: Scope, **params) -> str:
+    if scope.unit is not None:
+        params.setdefault("unit", scope.unit.code)
+    return reverse("difficulty_register") + ("?" + urlencode(params) if params else "")
+
+
+@widget("difficulties", _("Difficulties and proposals"), roles=("city",))
+def difficulties(scope: Scope, params: dict) -> dict:
+    """The consolidated register: open items by step and by category, how old they are, answers overdue."""
+    from dieuhanh.difficulties.models import Category
+
+    summary = _difficulty_summary(scope)
+    categories = sorted(((c, summary.by_category.get(c.value, 0)) for c in Category), key=lambda cn: -cn[1])
+    return {
+        "open": summary.open, "open_url": _register_url(scope, status="open"),
+        "to_assign": summary.to_assign, "to_assign_url": _register_url(scope, status="submitted"),
+        "to_close": summary.to_close, "to_close_url": _register_url(scope, status="answered"),
+        "overdue": summary.overdue, "overdue_url": _register_url(scope, overdue="1"),
+        "categories": [{"label": c.label, "n": n, "url": _register_url(scope, category=c.value)} for c, n in categories if n],
+        "ages": [{"key": key, "n": summary.open_by_age.get(key, 0), "url": _register_url(scope, status="open", age=key)}
+                 for key in ("le_30", "31_90", "gt_90")],
+        "late_units": summary.overdue_by_handling_unit[:5],
+    }
+
+
+@widget("my_difficulties", _("Difficulties we raised and their answers"), roles=("leader",))
+def my_difficulties(scope: Scope, params: dict) -> dict:
+    from dieuhanh.difficulties.selectors import raised_by_unit, to_answer_by_unit
+
+    unit = scope.unit
+    if unit is None:
+        return {"unit": None}
+    return {"unit": unit, "raised": raised_by_unit(scope.actor, unit, day=scope.day, limit=TOP),
+            "to_answer": to_answer_by_unit(scope.actor, unit, day=scope.day, limit=TOP), "url": reverse("difficulty_mine")}
+
+
+# ================================================================== indicators
+
+def _kpi_unit(scope: Scope, params: dict):
+    code = params.get("unit")
+    return unit_find(code) if code else (scope.unit or scope.city())
+
+
+def _scorecard(unit) -> list[dict]:
+    from dieuhanh.indicators.selectors import scorecard_rows
+
+    def compute():
+        return [{"code": r["indicator"].code, "name": r["indicator"].name, "colour": r["assessment"].colour.value,
+                 "gap": r["assessment"].gap, "reason": r["assessment"].reason,
+                 "last_period": r["last"][0] if r["last"] else None, "last_value": r["last"][1].value if r["last"] else None}
+                for r in scorecard_rows(unit)]
+    return _cached(("scorecard", unit.code), compute, cockpit_selectors.indicator_stamp())
+
+
+def _worst_first(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (COLOURS.index(r["colour"]), -(r["gap"] or 0), r["code"]))
+
+
+@widget("kpis", _("Indicators on and off track"), roles=("city", "viewer"))
+def kpis(scope: Scope, params: dict) -> dict:
+    unit = _kpi_unit(scope, params)
+    if unit is None:
+        return {"unit": None}
+    rows = _scorecard(unit)
+    counts = Counter(r["colour"] for r in rows)
+    return {"unit": unit, "url": reverse("indicator_scorecard", args=[unit.code]), "counts": [(c, counts.get(c, 0)) for c in COLOURS],
+            "rows": [r for r in _worst_first(rows) if r["colour"] in ("red", "orange")][:TOP], "total": len(rows)}
+
+
+@widget("unit_scorecard", _("A unit's indicator scorecard"), params=("unit",))
+def unit_scorecard(scope: Scope, params: dict) -> dict:
+    unit = _kpi_unit(scope, params)
+    if unit is None:
+        return {"unit": None}
+    return {"unit": unit, "url": reverse("indicator_scorecard", args=[unit.code]), "rows": _worst_first(_scorecard(unit))[:TOP * 2]}
+
+
+@widget("indicator_chart", _("An indicator's chart"), params=("indicator", "unit"))
+def indicator_chart(scope: Scope, params: dict) -> dict:
+    from dieuhanh.indicators.selectors import indicators_by_code, series
+
+    indicator = indicators_by_code([params.get("indicator", "")]).get(params.get("indicator", ""))
+    unit = _kpi_unit(scope, params)
+    if indicator is None or unit is None:
+        return {"indicator": None}
+    points = _cached(("series", indicator.code, unit.code),
+                     lambda: [(p, c.value) for p, c in series(indicator, unit, official_only=True)], cockpit_selectors.indicator_stamp())
+    return {"indicator": indicator, "unit": unit, "points": points,
+            "chart": {"labels": [parse_period(p).label_vi for p, _v in points], "values": [v for _p, v in points]},
+            "url": reverse("indicator_page", args=[indicator.code]) + "?" + urlencode({"unit": unit.code})}
+
+
+@widget("indicator_values", _("Indicator values due or returned"), roles=("leader", "reporter"))
+def indicator_values(scope: Scope, params: dict) -> dict:
+    from dieuhanh.indicators.selectors import due_and_missing
+
+    unit = scope.unit or scope.seat.unit
+    if unit is None:
+        return {"unit": None}
+    year = str(scope.day.year)
+    due = _cached(("due", unit.code, year), lambda: [(d.indicator.code, d.unit.code, d.value is not None) for d in due_and_missing(period=year, within=unit)],
+                  cockpit_selectors.indicator_stamp())
+    returned = cockpit_selectors.returned_periods(unit)
+    return {"unit": unit, "period": parse_period(year), "n_due": len(due), "n_missing": sum(1 for d in due if not d[2]),
+            "url": reverse("indicator_due") + "?" + urlencode({"unit": unit.code, "period": year}),
+            "returned": [{"approval": a, "url": reverse("indicator_entry", args=[a.unit.code, a.period])} for a in returned[:TOP]],
+            "n_returned": len(returned)}
+
+
+# ================================================================== Decision 766
+
+def last_complete_month(day: dt.date):
+    """The last calendar month that has ended by ``day`` and holds dossiers (a running month has too few days):
+    the month before ``day``'s, or the month the data end in when they end earlier."""
+    from dieuhanh.dossiers.selectors import data_range
+
+    found = data_range()
+    if not found:
+        return None
+    month = period_containing(period_containing(day, "monthly").start - dt.timedelta(days=1), "monthly")
+    if found[1] < month.start:
+        month = period_containing(found[1], "monthly")
+    return month if month.end >= found[0] else None
+
+
+def _d766(scope: Scope):
+    from dieuhanh.dossiers import selectors as d766
+
+    def compute():
+        month = last_complete_month(scope.day)
+        if month is None:
+            return None, None, None
+        before = period_containing(month.start - dt.timedelta(days=1), "monthly")
+        span = d766.span_of(month, as_of=scope.day)
+        previous = d766.ranking(d766.span_of(before, as_of=scope.day)) if before.end >= d766.data_range()[0] else None
+        return span, d766.ranking(span), previous
+    return scope.once("d766", compute)
+
+
+def _delta(now, then):
+    return None if now is None or then is None else now - then
+
+
+@widget("d766", _("Service quality (Decision 766)"), roles=("city", "viewer"))
+def d766_summary(scope: Scope, params: dict) -> dict:
+    span, ranking, previous = _d766(scope)
+    if ranking is None or not ranking.has_data:
+        return {"has_data": False}
+    # Ranks are within a group (communes, departments): the lowest of each, worst first.
+    bottom = [{"label": label, "rows": sorted((r for r in group if r["rank"] is not None), key=lambda r: (r["total"], r["code"]))[:n]}
+              for label, group, n in ((_("The ten lowest communes and wards"), ranking.communes, TOP),
+                                      (_("The five lowest departments"), ranking.departments, TOP // 2))]
+    rows = []
+    for label, now, then in ((_("City"), ranking.city, previous and previous.city),
+                             (_("Communes and wards"), ranking.communes_total, previous and previous.communes_total),
+                             (_("Departments"), ranking.departments_total, previous and previous.departments_total)):
+        rows.append({"label": label, "row": now, "delta": _delta(now["total"], then["total"] if then else None)})
+    return {"has_data": True, "span": span, "rows": rows, "bottom": bottom,
+            "url": reverse("d766_ranking") + "?" + urlencode({"period": span.key})}
+
+
+@widget("d766_ranking", _("Decision 766 ranking"))
+def d766_ranking(scope: Scope, params: dict) -> dict:
+    span, ranking, _previous = _d766(scope)
+    if ranking is None or not ranking.has_data:
+        return {"has_data": False}
+    scored = [r for r in ranking.communes if r["rank"] is not None]
+    return {"has_data": True, "span": span, "top": scored[:TOP], "count": len(scored),
+            "url": reverse("d766_ranking") + "?" + urlencode({"period": span.key})}
+
+
+def _unit_d766(scope: Scope, unit) -> dict:
+    from dieuhanh.dossiers import selectors as d766
+
+    span, ranking, previous = _d766(scope)
+    if unit is None or ranking is None:
+        return {"has_data": False}
+    card = d766.unit_scorecard(unit, span)
+    if not card.has_data:
+        return {"has_data": False, "unit": unit}
+    peers = ranking.communes if unit.kind == "commune" else ranking.departments
+    mine = next((r for r in peers if r["code"] == unit.code), None)
+    before = next((r for r in (previous.communes if unit.kind == "commune" else previous.departments) if r["code"] == unit.code), None) if previous else None
+    return {"has_data": True, "unit": unit, "span": span, "row": card.row, "rank": mine and mine["rank"],
+            "of": sum(1 for r in peers if r["rank"] is not None), "previous_rank": before and before["rank"],
+            "delta": _delta(card.row["total"], before["total"] if before else None),
+            "monthly": card.monthly[-6:], "lost": card.lost[:5],
+            "url": reverse("d766_unit", args=[unit.code]) + "?" + urlencode({"period": span.key})}
+
+
+def _of_unit(compute_for_unit: Callable) -> Callable[[Scope, dict], dict]:
+    """A widget about one unit: the unit its item names (``unit`` parameter), else the page's, else the person's."""
+    def compute(scope: Scope, params: dict) -> dict:
+        return compute_for_unit(scope, unit_find(params["unit"]) if params.get("unit") else scope.unit or scope.seat.unit)
+    return compute
+
+
+widget("my_d766", _("My unit's Decision 766 score"), roles=("leader",))(_of_unit(_unit_d766))
+widget("d766_unit", _("A unit's Decision 766 score"), params=("unit",), template="cockpit/widgets/my_d766.html")(_of_unit(_unit_d766))
+
+
+# ================================================================== composite indices
+
+def _index(code: str):
+    """The framework and the ranking of its default run, cached until a run of it is added or finished."""
+    from dieuhanh.indices import selectors as indices
+
+    def compute():
+        framework = cockpit_selectors.framework_find(code)
+        run = indices.default_run(framework) if framework else None
+        return (framework, indices.ranking(run)) if run else (framework, None)
+    return lambda: _cached(("index", code), compute, cockpit_selectors.index_stamp(code))
+
+
+@widget("ward_index", _("Ward digital-transformation index"), roles=("city", "viewer"))
+def ward_index(scope: Scope, params: dict) -> dict:
+    return index_ranking(scope, {"framework": WARD_INDEX})
+
+
+@widget("index_ranking", _("An index ranking"), params=("framework",))
+def index_ranking(scope: Scope, params: dict) -> dict:
+    code = params.get("framework") or WARD_INDEX
+    framework, ranking = scope.once(("index", code), _index(code))
+    if ranking is None:
+        return {"framework": framework, "code": code, "rows": []}
+    ranked = [r for r in ranking.rows if r.rank is not None]
+    half = TOP // 2
+    rows = ranked if len(ranked) <= TOP else ranked[:half] + ranked[-half:]
+    return {"framework": framework, "code": code, "run": ranking.run, "rows": rows, "count": len(ranked), "cut": len(ranked) > TOP,
+            "has_intervals": ranking.uncertainty is not None, "url": reverse("index_framework", args=[code])}
+
+
+def _unit_index(scope: Scope, unit) -> dict:
+    framework, ranking = scope.once(("index", WARD_INDEX), _index(WARD_INDEX))
+    if unit is None or ranking is None:
+        return {"row": None, "unit": unit}
+    row = next((r for r in ranking.rows if r.unit_code == unit.code), None)
+    return {"row": row, "unit": unit, "framework": framework, "count": sum(1 for r in ranking.rows if r.rank is not None),
+            "url": reverse("index_scorecard", args=[WARD_INDEX, row.ucode]) if row else reverse("index_framework", args=[WARD_INDEX])}
+
+
+widget("my_index", _("My unit's index rank"), roles=("leader",))(_of_unit(_unit_index))
+widget("index_unit", _("A ward's index rank"), params=("unit",), template="cockpit/widgets/my_index.html")(_of_unit(_unit_index))
+
+
+# ================================================================== free text
+
+@widget("note", _("A text note"), params=("text",))
+def note(scope: Scope, params: dict) -> dict:
+    return {"text": (params.get("text") or "")[:TEXT_LIMIT]}
