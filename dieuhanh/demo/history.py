@@ -18,6 +18,7 @@ from django.utils import timezone
 from dieuhanh.actions import action
 from dieuhanh.audit.services import actor_label, new_event, record_many
 from dieuhanh.core.common.periods import periods_between
+from dieuhanh.plans import facts
 from dieuhanh.plans.models import DeadlineChange, ExtensionStatus, ProgressReport, ReportStatus, Task, TaskStateChange
 
 SYNTHETIC = "synthetic demo history"
@@ -113,4 +114,5 @@ def history_load(*, actor, histories: dict[int, SimHistory]) -> int:
         events.append(new_event(actor=actor, action="extension_decide", obj=c, unit=c.task.lead_unit, object_type="deadline_change",
                                 changes={"deadline": [c.old_deadline.isoformat() if c.old_deadline else None, c.new_deadline.isoformat()]}))
     record_many(events)
+    facts.refresh(histories)
     return len(reports)
