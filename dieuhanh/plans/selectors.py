@@ -7,7 +7,7 @@ from pathlib import Path
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.utils import timezone
 
 from dieuhanh.access.policy import is_system
@@ -386,8 +386,9 @@ class Capped(list):
 
 
 def _capped(qs: QuerySet, shown: int = INBOX_SHOWN) -> Capped:
-    items = list(qs[:shown])
-    return Capped(items, len(items) if len(items) < shown else qs.order_by().count())
+    """The first ``shown`` rows and the count of all, in one query (a window count)."""
+    items = list(qs.annotate(total_rows=Window(Count("pk")))[:shown])
+    return Capped(items, items[0].total_rows if items else 0)
 
 
 @dataclass
