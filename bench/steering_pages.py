@@ -71,13 +71,14 @@ def main() -> None:
     if args.child:
         return child(args)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DIEUHANH_SECRET_KEY": "bench-only", "DIEUHANH_DEBUG": "0",
+           "DIEUHANH_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
            "DJANGO_SETTINGS_MODULE": "dieuhanh.settings"}
     results = []
     for size in args.sizes:
         url, built = database(size, args.db_prefix, env)
         print(f"{size} tasks: {url}" + (f" (built in {built:.0f} s)" if built else ""), file=sys.stderr)
         out = subprocess.run([sys.executable, __file__, "--child", "--port", str(args.port), "--clients", str(args.clients),
-                              "--seconds", str(args.seconds)], env={**env, "DATABASE_URL": url}, check=True, capture_output=True, text=True)
+                              "--seconds", str(args.seconds)], env={**env, "DATABASE_URL": url}, check=True, stdout=subprocess.PIPE, text=True)
         result = json.loads(out.stdout)
         result.update(size=size, built=built)
         results.append(result)

@@ -14,8 +14,12 @@ covering its day (``on_day``) and:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, CharField, F, FilteredRelation, FloatField, Q, QuerySet, Value, When
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -202,3 +206,36 @@ def missing(task_ids: Iterable[int] | None = None) -> list[int]:
     if task_ids is not None:
         tasks = tasks.filter(pk__in=list(task_ids))
     return list(tasks.values_list("pk", flat=True))
+
+
+# ---------------------------------------------------------------- counts kept until the facts change
+
+CACHE_SECONDS = 3600
+
+
+def stamp() -> tuple:
+    """What every count over tasks depends on, in one cheap query: the newest stored span (every change of a task's
+    facts, fields or units rewrites its spans with new ids) and the latest change to a unit (names, paths)."""
+    from dieuhanh.plans.models import TaskFactSpan
+    from dieuhanh.units.models import Unit
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {TaskFactSpan._meta.db_table}), (SELECT MAX(updated_at) FROM {Unit._meta.db_table})")
+        return tuple(cursor.fetchone())
+
+
+def cached(kind: str, query: QuerySet, extra: tuple, compute: Callable[[], Any], *, at: tuple | None = None) -> Any:
+    """``compute()`` for ``query`` (its SQL and parameters: the filters and the person's reach) and ``extra``, kept
+    in Django's cache under the facts' ``stamp`` (``at``: one read already): any change gives a new stamp, so
+    nothing stale is found again."""
+    sql, params = query.query.sql_with_params()
+    name = "dieuhanh:facts:" + kind + ":" + hashlib.sha256(repr((at or stamp(), sql, params, extra)).encode()).hexdigest()
+    found = cache.get(name, _MISSING)
+    if found is not _MISSING:
+        return found
+    value = compute()
+    cache.set(name, value, CACHE_SECONDS)
+    return value
+
+
+_MISSING = object()

@@ -30,10 +30,11 @@ from dieuhanh.plans.models import (
 
 
 def plans_visible(actor) -> QuerySet[Plan]:
-    tasks = Task.objects.filter(visible_tasks_q(actor)).values("plan_id")
+    """Plans whose issuer the actor sees, and plans with a task the actor sees (looked for only in the others)."""
     from dieuhanh.access.policy import reach_filter
 
-    return Plan.objects.filter(Q(pk__in=tasks) | Q(reach_filter(actor, "task_view", "issuer__"))).select_related("issuer").distinct()
+    tasks = Task.objects.filter(visible_tasks_q(actor), plan=OuterRef("pk"))
+    return Plan.objects.filter(Q(reach_filter(actor, "task_view", "issuer__")) | Exists(tasks)).select_related("issuer")
 
 
 def plan_get(actor, number_or_id) -> Plan:
@@ -127,6 +128,12 @@ class TaskFilter:
     tag: str | None = None
 
 
+def can_see_issuer(actor, plan: Plan) -> bool:
+    from dieuhanh.access.policy import can_see
+
+    return can_see(actor, plan.issuer)
+
+
 def tasks_visible(actor) -> QuerySet[Task]:
     """The tasks the actor may see, each once (a semi-join: no ``DISTINCT`` over the rows a page reads)."""
     if is_system(actor):
@@ -135,7 +142,10 @@ def tasks_visible(actor) -> QuerySet[Task]:
 
 
 def task_queryset(actor, f: TaskFilter) -> QuerySet[Task]:
-    qs = tasks_visible(actor).select_related("plan", "group", "lead_unit", "parent")
+    if f.plan is not None and can_see_issuer(actor, f.plan):  # who sees the issuer sees every task of the plan
+        qs = Task.objects.filter(plan=f.plan).select_related("plan", "group", "lead_unit", "parent")
+    else:
+        qs = tasks_visible(actor).select_related("plan", "group", "lead_unit", "parent")
     if f.plan is not None:
         qs = qs.filter(plan=f.plan)
     if f.group is not None:
@@ -173,19 +183,33 @@ class TaskViews(Sequence):
     def __init__(self, tasks: QuerySet[Task], day: dt.date):
         self.tasks, self.day = tasks, day
         self._count: int | None = None
+        self._stamp: tuple | None = None
+
+    def _cached(self, kind: str, extra: tuple, compute):
+        self._stamp = self._stamp or facts.stamp()
+        return facts.cached(kind, self.tasks, (self.day, *extra), compute, at=self._stamp)
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.tasks.order_by().count()
+            self._count = self._cached("count", (), lambda: self.tasks.order_by().count())
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
+    def _rows(self, start: int, stop: int) -> list[TaskView]:
+        """The rows ``start``–``stop`` in the list's order: their ids first (kept until the facts change), then
+        only those rows, fresh."""
+        ids = self._cached("ids", (start, stop), lambda: list(self.tasks.values_list("pk", flat=True)[start:stop]))
+        rows = Task.objects.filter(pk__in=ids).select_related("plan", "group", "lead_unit", "parent").prefetch_related("coordinating_units")
+        by_id = {t.pk: t for t in rows}
+        return task_views([by_id[pk] for pk in ids if pk in by_id], self.day)
+
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return task_views(self.tasks[index].prefetch_related("coordinating_units"), self.day)
-        return task_views(self.tasks[index:index + 1].prefetch_related("coordinating_units"), self.day)[0]
+            start, stop, step = index.indices(self.count())
+            return self._rows(start, stop)[::step]
+        return self._rows(index, index + 1)[0]
 
     def __iter__(self):
         return iter(task_views(self.tasks.prefetch_related("coordinating_units"), self.day))
@@ -234,7 +258,9 @@ def task_views(tasks: Iterable[Task], day: dt.date | None = None) -> list[TaskVi
     if unknown:  # not refreshed yet (e.g. data written around the actions): their spans now
         facts.refresh(unknown)
         spans.update(facts.spans_on(unknown, day))
-    rules = facts.plan_rules({t.plan_id for t in tasks}) if tasks else {}
+    loaded = {t.plan_id: t.plan.rule for t in tasks if "plan" in t._state.fields_cache}
+    unread = {t.plan_id for t in tasks} - set(loaded)
+    rules = {**loaded, **(facts.plan_rules(unread) if unread else {})}
     views = []
     for t in tasks:
         assigned, start, span = spans[t.pk]
@@ -246,7 +272,7 @@ def task_views(tasks: Iterable[Task], day: dt.date | None = None) -> list[TaskVi
 def colour_counts(tasks: QuerySet[Task], day: dt.date) -> dict[str, int]:
     """How many top-level tasks are of each colour on ``day`` (one query)."""
     rows = on_day(tasks.filter(parent__isnull=True), day, colour=True).order_by().values("colour_on").annotate(n=Count("pk"))
-    return {r["colour_on"]: r["n"] for r in rows}
+    return facts.cached("colours", rows, (day,), lambda: {r["colour_on"]: r["n"] for r in rows})
 
 
 # ---------------------------------------------------------------- official statistics
@@ -307,34 +333,45 @@ def statistics(views, by: str, day: dt.date | None = None, *, ids: bool = False)
     rows: dict[str, StatRow] = {}
     if isinstance(views, QuerySet):
         day = day or timezone.localdate()
-        qs = on_day(views.filter(parent__isnull=True), day).exclude(official_on=Official.EXCLUDED.value).order_by()
-        fields = BREAKDOWNS[by]
-        cells = qs.values(*dict.fromkeys(fields), "official_on").annotate(n=Count("pk"))
-        for cell in cells:
-            key, label = _breakdown_key(by, cell[fields[0]], cell[fields[1]])
-            row = rows.setdefault(key, StatRow(key, label))
-            row.counts[cell["official_on"]] += cell["n"]
-            total.counts[cell["official_on"]] += cell["n"]
-        if ids:
-            for pk, a, b, official in qs.order_by("pk").values_list("pk", fields[0], fields[1], "official_on"):
-                key, _ = _breakdown_key(by, a, b)
-                rows[key].task_ids[official].append(pk)
-                total.task_ids[official].append(pk)
-    else:
-        for v in views:
-            if v.task.parent_id is not None or v.official is Official.EXCLUDED:
-                continue
-            total.add(v)
-            if by == "group":
-                a, b = v.task.group.number, v.task.group.title
-            elif by == "unit":
-                a, b = v.task.lead_unit.code, v.task.lead_unit.name
-            else:
-                a, b = v.task.key, v.task.key
-            key, label = _breakdown_key(by, a, b)
-            rows.setdefault(key, StatRow(key, label)).add(v)
-    order = sorted(rows.values(), key=lambda r: (int(r.key) if r.key.isdigit() else 0, r.label))
-    return total, order
+        return facts.cached("statistics", views, (day, by, ids), lambda: _statistics_sql(views, by, day, ids))
+    total = StatRow("all", "")
+    rows: dict[str, StatRow] = {}
+    for v in views:
+        if v.task.parent_id is not None or v.official is Official.EXCLUDED:
+            continue
+        total.add(v)
+        if by == "group":
+            a, b = v.task.group.number, v.task.group.title
+        elif by == "unit":
+            a, b = v.task.lead_unit.code, v.task.lead_unit.name
+        else:
+            a, b = v.task.key, v.task.key
+        key, label = _breakdown_key(by, a, b)
+        rows.setdefault(key, StatRow(key, label)).add(v)
+    return total, _ordered(rows)
+
+
+def _ordered(rows: dict[str, StatRow]) -> list[StatRow]:
+    return sorted(rows.values(), key=lambda r: (int(r.key) if r.key.isdigit() else 0, r.label))
+
+
+def _statistics_sql(views: QuerySet[Task], by: str, day: dt.date, ids: bool) -> tuple[StatRow, list[StatRow]]:
+    total = StatRow("all", "")
+    rows: dict[str, StatRow] = {}
+    qs = on_day(views.filter(parent__isnull=True), day).exclude(official_on=Official.EXCLUDED.value).order_by()
+    fields = BREAKDOWNS[by]
+    cells = qs.values(*dict.fromkeys(fields), "official_on").annotate(n=Count("pk"))
+    for cell in cells:
+        key, label = _breakdown_key(by, cell[fields[0]], cell[fields[1]])
+        row = rows.setdefault(key, StatRow(key, label))
+        row.counts[cell["official_on"]] += cell["n"]
+        total.counts[cell["official_on"]] += cell["n"]
+    if ids:
+        for pk, a, b, official in qs.order_by("pk").values_list("pk", fields[0], fields[1], "official_on"):
+            key, _ = _breakdown_key(by, a, b)
+            rows[key].task_ids[official].append(pk)
+            total.task_ids[official].append(pk)
+    return total, _ordered(rows)
 
 
 @dataclass
@@ -385,10 +422,21 @@ class Capped(list):
         self.total = total
 
 
-def _capped(qs: QuerySet, shown: int = INBOX_SHOWN) -> Capped:
-    """The first ``shown`` rows and the count of all, in one query (a window count)."""
-    items = list(qs.annotate(total_rows=Window(Count("pk")))[:shown])
-    return Capped(items, items[0].total_rows if items else 0)
+def _capped(qs: QuerySet, shown: int = INBOX_SHOWN, *, cache_as: str | None = None, day: dt.date | None = None,
+            related: tuple[str, ...] = ()) -> Capped:
+    """The first ``shown`` rows and the count of all, in one query (a window count); with ``cache_as``, the ids and
+    the count are kept until the facts change and the rows read fresh by id."""
+    if cache_as is None:
+        items = list(qs.annotate(total_rows=Window(Count("pk")))[:shown])
+        return Capped(items, items[0].total_rows if items else 0)
+
+    def first():
+        found = list(qs.annotate(total_rows=Window(Count("pk"))).values_list("pk", "total_rows")[:shown])
+        return [pk for pk, _ in found], (found[0][1] if found else 0)
+
+    ids, total = facts.cached(cache_as, qs, (day, shown), first)
+    by_id = qs.model.objects.select_related(*related).in_bulk(ids) if ids else {}
+    return Capped([by_id[pk] for pk in ids if pk in by_id], total)
 
 
 @dataclass
@@ -427,7 +475,7 @@ def inbox(actor, *, day: dt.date | None = None) -> Inbox:
                  .select_related("lead_unit"))
     overdue_tasks = (on_day(steered, day).filter(official_on=Official.OVERDUE.value)
                      .select_related("plan", "lead_unit", "group").order_by("deadline", "plan", "position", "id"))
-    overdue = _capped(overdue_tasks)
+    overdue = _capped(overdue_tasks, cache_as="overdue", day=day, related=("plan", "lead_unit", "group"))
     issued = tasks_visible(actor).filter(reach_filter(actor, "extension_decide", "plan__issuer__"))
     return Inbox(
         to_report=_capped(to_report),
