@@ -113,3 +113,21 @@ def test_sql_and_stored_facts_equal_the_core_over_the_full_history(plan, h):
         assert sql == (expected.official.value, expected_colour.value), d
         view = task_views([task], d)[0]
         assert (view.as_of, view.colour) == (expected, expected_colour), d
+
+
+def test_refresh_task_facts_rebuilds_what_was_written_around_the_actions(plan):
+    import io
+
+    from django.core.management import call_command
+
+    from dieuhanh.plans.models import TaskFactSpan
+
+    task = Task.objects.get(code="1.1")
+    # An approved extension written straight into the database (a restore, a manual fix): the stored facts lag.
+    DeadlineChange.objects.create(task=task, new_deadline=dt.date(2026, 12, 31), reason="r", status="approved", effective_on=dt.date(2026, 1, 10))
+    assert on_day(Task.objects.filter(pk=task.pk), dt.date(2026, 11, 30)).values_list("official_on", flat=True).get() == "overdue"
+    out = io.StringIO()
+    call_command("refresh_task_facts", "--plan", plan.number, stdout=out, stderr=io.StringIO())
+    assert on_day(Task.objects.filter(pk=task.pk), dt.date(2026, 11, 30)).values_list("official_on", flat=True).get() == "within_deadline"
+    assert f"for {plan.tasks.count()} tasks" in out.getvalue()
+    assert TaskFactSpan.objects.filter(task=task).count() == 2  # before and from the extension

@@ -103,3 +103,22 @@ def test_the_steering_inbox_counts_the_overdue_tasks_of_the_plan(plan, hcmc, mak
     page = web_client("bcd.web", "79", "steering").get("/inbox/").content.decode()
     assert "Quá hạn (4)" in page
     assert Task.objects.filter(plan=plan).count() == 6
+
+
+def test_the_scorecard_read_once_shows_what_the_indicator_pages_read_cell_by_cell(hcmc):
+    from dieuhanh.indicators.models import Indicator
+    from dieuhanh.indicators.selectors import Preloaded, on_track, scorecard_rows, series
+
+    indicators(hcmc)
+    indicator_create(actor=SYSTEM, owner=hcmc["79.VP"], code="HS_GAPDOI", name="Gấp đôi hồ sơ tiếp nhận", kind="operational",
+                     value_type="count", aggregation="none", communes_of=hcmc["79"], formula="HS_TIEPNHAN * 2")
+    for code in ("79", "26743"):
+        unit, store = hcmc[code], Preloaded(hcmc[code])
+        for indicator in Indicator.objects.all():
+            assert series(indicator, unit, official_only=True, store=store) == series(indicator, unit, official_only=True)
+            assert on_track(indicator, unit, official_only=True, store=store) == on_track(indicator, unit, official_only=True)
+    rows = {r["indicator"].code: r for r in scorecard_rows(hcmc["79"])}
+    assert sorted(rows) == ["HS_GAPDOI", "HS_TIEPNHAN", "KTS_GRDP"]
+    assert rows["HS_TIEPNHAN"]["last"][1].value == 2000  # two wards of 1.000 each, rolled up
+    assert rows["HS_GAPDOI"]["last"][1].value == 4000
+    assert rows["KTS_GRDP"]["last"][1].value == 23
