@@ -215,21 +215,28 @@ CACHE_SECONDS = 3600
 
 def stamp() -> tuple:
     """What every count over tasks depends on, in one cheap query: the newest stored span (every change of a task's
-    facts, fields or units rewrites its spans with new ids) and the latest change to a unit (names, paths)."""
-    from dieuhanh.plans.models import TaskFactSpan
+    facts or fields rewrites its spans with new ids), the plans' versions (warning rules) and the latest change to
+    a unit (names, paths)."""
+    from dieuhanh.plans.models import Plan, TaskFactSpan
     from dieuhanh.units.models import Unit
 
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MAX(id) FROM {TaskFactSpan._meta.db_table}), (SELECT MAX(updated_at) FROM {Unit._meta.db_table})")
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {TaskFactSpan._meta.db_table}), (SELECT SUM(version) FROM {Plan._meta.db_table}), "
+                       f"(SELECT MAX(updated_at) FROM {Unit._meta.db_table})")
         return tuple(cursor.fetchone())
 
 
-def cached(kind: str, query: QuerySet, extra: tuple, compute: Callable[[], Any], *, at: tuple | None = None) -> Any:
-    """``compute()`` for ``query`` (its SQL and parameters: the filters and the person's reach) and ``extra``, kept
-    in Django's cache under the facts' ``stamp`` (``at``: one read already): any change gives a new stamp, so
-    nothing stale is found again."""
-    sql, params = query.query.sql_with_params()
-    name = "dieuhanh:facts:" + kind + ":" + hashlib.sha256(repr((at or stamp(), sql, params, extra)).encode()).hexdigest()
+def query_key(query: QuerySet) -> tuple:
+    """What identifies a query's rows: its SQL and parameters (the filters and the person's reach)."""
+    return query.order_by().select_related(None).query.sql_with_params()
+
+
+def cached(kind: str, key: QuerySet | tuple, extra: tuple, compute: Callable[[], Any], *, at: tuple | None = None) -> Any:
+    """``compute()`` for ``key`` (a query, or what the query is built from) and ``extra``, kept in Django's cache
+    under the facts' ``stamp`` (``at``: one read already): any change gives a new stamp, so nothing stale is found
+    again."""
+    material = query_key(key) if isinstance(key, QuerySet) else key
+    name = "dieuhanh:facts:" + kind + ":" + hashlib.sha256(repr((at or stamp(), material, extra)).encode()).hexdigest()
     found = cache.get(name, _MISSING)
     if found is not _MISSING:
         return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
@@ -180,14 +180,25 @@ class TaskViews(Sequence):
     """The tasks of a query with their status and colour on a day, read a page at a time: ``len`` counts in SQL, a
     slice reads only its rows (and computes their status with the core). Works with Django's ``Paginator``."""
 
-    def __init__(self, tasks: QuerySet[Task], day: dt.date):
-        self.tasks, self.day = tasks, day
+    def __init__(self, tasks: QuerySet[Task] | Callable[[], QuerySet[Task]], day: dt.date, *, key: QuerySet[Task] | tuple | None = None,
+                 extra: tuple = ()):
+        """``tasks``: the query, or a function building it (only when a count or the ids of a page are not cached);
+        ``key`` and ``extra``: what identifies it in the cache (default: the query itself)."""
+        self._tasks, self.day = tasks, day
+        self._key, self._extra = key, extra
         self._count: int | None = None
         self._stamp: tuple | None = None
 
+    @property
+    def tasks(self) -> QuerySet[Task]:
+        if callable(self._tasks):
+            self._tasks = self._tasks()
+        return self._tasks
+
     def _cached(self, kind: str, extra: tuple, compute):
         self._stamp = self._stamp or facts.stamp()
-        return facts.cached(kind, self.tasks, (self.day, *extra), compute, at=self._stamp)
+        key = self._key if self._key is not None else self.tasks
+        return facts.cached(kind, key, (self.day, *self._extra, *extra), compute, at=self._stamp)
 
     def count(self) -> int:
         if self._count is None:
@@ -219,12 +230,28 @@ def task_list(actor, f: TaskFilter, day: dt.date | None = None) -> TaskViews:
     """The tasks the actor sees that pass the filter, with their status and colour on ``day``; the official
     status and the colour are filtered in SQL on the stored facts. Pages and API slice it (``TaskViews``)."""
     day = day or timezone.localdate()
-    qs = on_day(task_queryset(actor, f), day, colour=bool(f.colour))
-    if f.official:
-        qs = qs.filter(official_on=f.official)
-    if f.colour:
-        qs = qs.filter(colour_on=f.colour)
-    return TaskViews(qs, day)
+    base = task_queryset(actor, f)
+
+    def query() -> QuerySet[Task]:
+        qs = on_day(base, day, colour=bool(f.colour))
+        if f.official:
+            qs = qs.filter(official_on=f.official)
+        if f.colour:
+            qs = qs.filter(colour_on=f.colour)
+        return qs
+
+    return TaskViews(query, day, key=("task_list", reach_key(actor), filter_key(f)))
+
+
+def reach_key(actor) -> tuple:
+    """What a person's reach is built from: the roles held and where (everything for the platform itself)."""
+    from dieuhanh.access.policy import held_roles
+
+    return ("system",) if is_system(actor) else tuple(sorted((path, role.value) for path, role in held_roles(actor)))
+
+
+def filter_key(f: TaskFilter) -> tuple:
+    return tuple((name, value.pk if isinstance(value, Plan) else value) for name, value in vars(f).items())
 
 
 # ---------------------------------------------------------------- status as of a date
@@ -271,8 +298,11 @@ def task_views(tasks: Iterable[Task], day: dt.date | None = None) -> list[TaskVi
 
 def colour_counts(tasks: QuerySet[Task], day: dt.date) -> dict[str, int]:
     """How many top-level tasks are of each colour on ``day`` (one query)."""
-    rows = on_day(tasks.filter(parent__isnull=True), day, colour=True).order_by().values("colour_on").annotate(n=Count("pk"))
-    return facts.cached("colours", rows, (day,), lambda: {r["colour_on"]: r["n"] for r in rows})
+    def count():
+        rows = on_day(tasks.filter(parent__isnull=True), day, colour=True).order_by().values("colour_on").annotate(n=Count("pk"))
+        return {r["colour_on"]: r["n"] for r in rows}
+
+    return facts.cached("colours", tasks, (day,), count)
 
 
 # ---------------------------------------------------------------- official statistics
@@ -422,20 +452,21 @@ class Capped(list):
         self.total = total
 
 
-def _capped(qs: QuerySet, shown: int = INBOX_SHOWN, *, cache_as: str | None = None, day: dt.date | None = None,
-            related: tuple[str, ...] = ()) -> Capped:
-    """The first ``shown`` rows and the count of all, in one query (a window count); with ``cache_as``, the ids and
-    the count are kept until the facts change and the rows read fresh by id."""
+def _capped(qs, shown: int = INBOX_SHOWN, *, cache_as: str | None = None, key: tuple = (),
+            day: dt.date | None = None, related: tuple[str, ...] = ()) -> Capped:
+    """The first ``shown`` rows and the count of all, in one query (a window count); with ``cache_as``, ``qs`` is a
+    function building the query, and the ids and the count are kept under ``key`` until the facts change, the rows
+    read fresh by id."""
     if cache_as is None:
         items = list(qs.annotate(total_rows=Window(Count("pk")))[:shown])
         return Capped(items, items[0].total_rows if items else 0)
 
     def first():
-        found = list(qs.annotate(total_rows=Window(Count("pk"))).values_list("pk", "total_rows")[:shown])
+        found = list(qs().annotate(total_rows=Window(Count("pk"))).values_list("pk", "total_rows")[:shown])
         return [pk for pk, _ in found], (found[0][1] if found else 0)
 
-    ids, total = facts.cached(cache_as, qs, (day, shown), first)
-    by_id = qs.model.objects.select_related(*related).in_bulk(ids) if ids else {}
+    ids, total = facts.cached(cache_as, key, (day, shown), first)
+    by_id = Task.objects.select_related(*related).in_bulk(ids) if ids else {}
     return Capped([by_id[pk] for pk in ids if pk in by_id], total)
 
 
@@ -473,9 +504,8 @@ def inbox(actor, *, day: dt.date | None = None) -> Inbox:
     to_report = (mine.filter(due, ~Exists(Task.objects.filter(parent=OuterRef("pk"))))
                  .filter(Q(start_date__lte=day) | Q(start_date__isnull=True, assigned_on__lte=day))
                  .select_related("lead_unit"))
-    overdue_tasks = (on_day(steered, day).filter(official_on=Official.OVERDUE.value)
-                     .select_related("plan", "lead_unit", "group").order_by("deadline", "plan", "position", "id"))
-    overdue = _capped(overdue_tasks, cache_as="overdue", day=day, related=("plan", "lead_unit", "group"))
+    overdue = _capped(lambda: on_day(steered, day).filter(official_on=Official.OVERDUE.value).order_by("deadline", "plan", "position", "id"),
+                      cache_as="overdue", key=("inbox", reach_key(actor)), day=day, related=("plan", "lead_unit", "group"))
     issued = tasks_visible(actor).filter(reach_filter(actor, "extension_decide", "plan__issuer__"))
     return Inbox(
         to_report=_capped(to_report),

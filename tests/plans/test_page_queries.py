@@ -122,3 +122,29 @@ def test_the_scorecard_read_once_shows_what_the_indicator_pages_read_cell_by_cel
     assert rows["HS_TIEPNHAN"]["last"][1].value == 2000  # two wards of 1.000 each, rolled up
     assert rows["HS_GAPDOI"]["last"][1].value == 4000
     assert rows["KTS_GRDP"]["last"][1].value == 23
+
+
+def test_counts_kept_between_requests_follow_every_change(plan, hcmc, make_user):
+    from dieuhanh.plans.selectors import TaskFilter, colour_counts, statistics, task_list, task_queryset
+    from dieuhanh.plans.services import extension_decide, extension_request, plan_update
+
+    steering = make_user("bcd", "79", "steering")
+    day = D(2026, 11, 30)
+
+    def overdue():
+        total, _ = statistics(task_queryset(steering, TaskFilter(plan=plan)), "group", day)
+        listed = task_list(steering, TaskFilter(plan=plan, official="overdue"), day)
+        return total.counts["overdue"], len(listed), inbox(steering, day=day).overdue.total
+
+    assert overdue() == (2, 4, 4)  # top-level 1.1 and 4.1; with the sub-tasks 4.1.1 and 4.1.2
+    change = extension_request(actor=SYSTEM, task=Task.objects.get(code="1.1"), new_deadline=D(2026, 12, 31), reason="Chờ ý kiến Bộ")
+    extension_decide(actor=SYSTEM, change=change, approve=True, decided_on=day)
+    assert overdue() == (1, 3, 3)
+    # 4.2 (Bến Thành, 01/07/2025 → 31/12/2026) has no approved report: grey; the rule's thresholds do not matter for it,
+    # but for a task with a report they do: 40 % approved on 05/11/2026 for 4.2, 94 % of its time elapsed on 30/11.
+    report = report_save(actor=SYSTEM, task=Task.objects.get(code="4.2"), period="2026-10", percent=Decimal(40), submit=True)
+    report_approve(actor=SYSTEM, report=report, expected_version=report.version, approved_on=D(2026, 11, 5))
+    tasks = task_queryset(steering, TaskFilter(plan=plan))
+    assert colour_counts(tasks, day).get("red") == 2  # 4.1 overdue, 4.2 54 points behind (517 of 548 days)
+    plan_update(actor=SYSTEM, plan=plan, expected_version=plan.version, warning_rule={"green_gap": 10, "red_gap": 60})
+    assert colour_counts(tasks, day).get("red") == 1 and colour_counts(tasks, day).get("orange") == 1
