@@ -12,7 +12,7 @@ TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-clock lint install install-test assets chromium java postgres faketime serve clean
+.PHONY: demo test test-clock lint install install-test assets chromium java postgres faketime serve serve-gunicorn clean
 
 ## demo: install, migrate an embedded SQLite database, load the HCMC demo, serve it
 demo: install
@@ -81,6 +81,11 @@ postgres:
 
 serve: install
 	$(BIN)/dieuhanh serve $(DEMO_ADDR)
+
+## serve-gunicorn: serve with gunicorn, the production server (GUNICORN_WORKERS processes) on DATABASE_URL
+GUNICORN_WORKERS ?= 2
+serve-gunicorn: install
+	$(BIN)/dieuhanh serve --gunicorn --workers $(GUNICORN_WORKERS) $(DEMO_ADDR)
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -84,23 +84,28 @@ def is_system(actor: object) -> bool:
     return isinstance(actor, SystemActor)
 
 
+def held_roles(user) -> tuple[tuple[str, Role], ...]:
+    """Every role ``user`` holds, with the path of the unit it is held on: read once per request (one query) and
+    kept on the user object, so checking many units costs no further query."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    if "_held_roles" not in user.__dict__:
+        user.__dict__["_held_roles"] = tuple(
+            (path, Role(role)) for path, role in
+            RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).values_list("unit__path", "role")
+        )
+    return user.__dict__["_held_roles"]
+
+
 def roles_on(user, unit: Unit) -> frozenset[Role]:
     """The roles ``user`` holds on ``unit`` directly or through any unit above it."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    cache = user.__dict__.setdefault("_roles_cache", {})
-    if unit.path not in cache:
-        held = RoleAssignment.objects.filter(
-            user=user, unit__code__in=unit.ancestor_codes, revoked_at__isnull=True
-        ).values_list("role", flat=True)
-        cache[unit.path] = frozenset(Role(r) for r in held)
-    return cache[unit.path]
+    return frozenset(role for path, role in held_roles(user) if unit.path.startswith(path))
 
 
 def forget_roles(user) -> None:
     """Drop the per-request role cache after roles changed."""
     if user is not None:
-        user.__dict__.pop("_roles_cache", None)
+        user.__dict__.pop("_held_roles", None)
 
 
 def can(actor, permission: str, unit: Unit) -> bool:
@@ -130,10 +135,8 @@ def reach_filter(actor, permission: str, field: str = "") -> Q:
     """A ``Q`` limiting a queryset to rows whose unit (``field`` + ``path``) the actor holds ``permission`` on."""
     if is_system(actor):
         return Q()
-    roots = RoleAssignment.objects.filter(
-        user=actor, revoked_at__isnull=True, role__in=PERMISSIONS[permission]
-    ).values_list("unit__path", flat=True)
+    roots = {path for path, role in held_roles(actor) if role in PERMISSIONS[permission]}
     q = Q(pk__in=[])
-    for path in set(roots):
+    for path in sorted(roots):
         q |= Q(**{f"{field}path__startswith": path})
     return q

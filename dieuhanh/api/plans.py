@@ -428,8 +428,7 @@ def answer_explanation(request, explanation_id: int, body: AnswerIn):
 def plan_statistics(request, plan_id: str, by: str = Query("group", pattern="^(group|unit|key)$"), as_of: Day | None = None):
     plan: Plan = selectors.plan_get(request.auth, plan_id)
     day = as_of or timezone.localdate()
-    views = selectors.task_views(selectors.task_queryset(request.auth, selectors.TaskFilter(plan=plan)), day)
-    total, rows = selectors.statistics(views, by)
+    total, rows = selectors.statistics(selectors.task_queryset(request.auth, selectors.TaskFilter(plan=plan)), by, day, ids=True)
 
     def out(r):
         return {"key": r.key, "label": r.label, "total": r.total, "counts": r.counts, "task_ids": r.task_ids}

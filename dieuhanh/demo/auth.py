@@ -11,3 +11,9 @@ from dieuhanh.errors import Forbidden
 def history_load(actor, **_):
     if not is_system(actor):
         raise Forbidden("synthetic history is loaded from the command line")
+
+
+@authorizes
+def tasks_load(actor, **_):
+    if not is_system(actor):
+        raise Forbidden("synthetic tasks are loaded from the command line")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from dieuhanh.actions import action
 from dieuhanh.audit.services import actor_label, new_event, record_many
 from dieuhanh.core.common.periods import periods_between
+from dieuhanh.plans import facts
 from dieuhanh.plans.models import DeadlineChange, ExtensionStatus, ProgressReport, ReportStatus, Task, TaskStateChange
 
 SYNTHETIC = "synthetic demo history"
@@ -73,6 +74,19 @@ def simulate(*, start: dt.date, deadline: dt.date | None, until: dt.date, freque
 
 
 @action
+def tasks_load(*, actor, tasks: list[Task]) -> list[Task]:
+    """Write new synthetic tasks in bulk (no coordinating units, tags or sub-tasks), one audit event each, and
+    their status facts; returns them saved."""
+    created = Task.objects.bulk_create(tasks, batch_size=2000)
+    record_many([new_event(actor=actor, action="task_create", obj=t, unit=t.lead_unit, object_type="task",
+                           changes={"code": [None, t.code], "title": [None, t.title], "lead_unit": [None, t.lead_unit.code],
+                                    "deadline": [None, t.deadline.isoformat() if t.deadline else None], "source": [None, t.source]})
+                 for t in created])
+    facts.refresh([t.pk for t in created])
+    return created
+
+
+@action
 def history_load(*, actor, histories: dict[int, SimHistory]) -> int:
     """Write simulated histories (task id → history) in bulk; returns the number of reports written."""
     tasks = {t.pk: t for t in Task.objects.filter(pk__in=histories).select_related("lead_unit")}
@@ -113,4 +127,5 @@ def history_load(*, actor, histories: dict[int, SimHistory]) -> int:
         events.append(new_event(actor=actor, action="extension_decide", obj=c, unit=c.task.lead_unit, object_type="deadline_change",
                                 changes={"deadline": [c.old_deadline.isoformat() if c.old_deadline else None, c.new_deadline.isoformat()]}))
     record_many(events)
+    facts.refresh(histories)
     return len(reports)

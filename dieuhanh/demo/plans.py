@@ -11,7 +11,7 @@ from importlib import resources
 
 from django.utils import timezone
 
-from dieuhanh.demo.history import SimHistory, history_load, simulate
+from dieuhanh.demo.history import SimHistory, history_load, simulate, tasks_load
 from dieuhanh.plans.models import Plan, Task
 from dieuhanh.plans.services import explanation_request, group_create, plan_create, rollup_upwards, task_create
 from dieuhanh.units.models import Unit, UnitKind
@@ -66,7 +66,8 @@ def load_plan_4354(*, actor, today: dt.date | None = None, seed: int = 57) -> Pl
 
 def _simulate_and_load(actor, tasks, today: dt.date, rng: random.Random, progress: Callable[[int], None] | None = None) -> int:
     histories: dict[int, SimHistory] = {}
-    leaves = [t for t in tasks if not any(o.parent_id == t.pk for o in tasks)]
+    parents = {t.parent_id for t in tasks}
+    leaves = [t for t in tasks if t.pk not in parents]
     for t in leaves:
         histories[t.pk] = simulate(start=t.start_date or t.assigned_on, deadline=t.deadline, until=today,
                                    frequency=t.plan.reporting_frequency, rng=rng)
@@ -106,17 +107,21 @@ def generate_synthetic_plan(*, actor, tasks: int = 3000, months: int = 24, seed:
                        issued_on=start, period_start=start, period_end=dt.date(2030, 12, 31), source="synthetic: dieuhanh generate_tasks")
     groups = [group_create(actor=actor, plan=plan, number=i + 1, title=title) for i, title in enumerate(GROUP_TITLES)]
     units = list(Unit.objects.filter(parent=city, kind__in=[UnitKind.COMMUNE, UnitKind.DEPARTMENT]))
-    created = []
+    created, batch = [], []
     for n in range(tasks):
         group = groups[n % len(groups)]
         unit = units[n % len(units)]
         begin = start + dt.timedelta(days=rng.randint(0, 200))
         deadline = begin + dt.timedelta(days=rng.randint(90, 900))
-        created.append(task_create(
-            actor=actor, plan=plan, group=group, code=f"TH.{group.number}.{n + 1:04d}", title=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} (giả lập)",
-            lead_unit=unit, start_date=begin, deadline=deadline, assigned_on=start, key=rng.random() < 0.1, source="synthetic",
+        batch.append(Task(
+            plan=plan, group=group, code=f"TH.{group.number}.{n + 1:04d}", position=n // len(groups), stt=str(n // len(groups) + 1),
+            title=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} (giả lập)", lead_unit=unit, start_date=begin, original_deadline=deadline,
+            deadline=deadline, assigned_on=start, key=rng.random() < 0.1, source="synthetic",
         ))
-        if progress and (n + 1) % 100 == 0:
-            progress(n + 1)
-    _simulate_and_load(actor, created, today, rng)
+        if len(batch) == 1000 or n + 1 == tasks:
+            created += tasks_load(actor=actor, tasks=batch)
+            batch = []
+            if progress:
+                progress(len(created) // 2)
+    _simulate_and_load(actor, created, today, rng, progress=(lambda done: progress((tasks + done) // 2)) if progress else None)
     return plan

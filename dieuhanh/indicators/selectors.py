@@ -139,7 +139,9 @@ class Cell:
     missing: int | None = None  # roll-up: units that did not
 
 
-def _reported(indicator_ids, unit_ids, periods, official_only: bool) -> dict[tuple[int, int, str], tuple[float | None, bool]]:
+def _reported(indicator_ids, unit_ids, periods, official_only: bool, store: Preloaded | None = None) -> dict[tuple[int, int, str], tuple[float | None, bool]]:
+    if store is not None:
+        return store.reported(indicator_ids, unit_ids, periods, official_only)
     rows = Value.objects.filter(indicator_id__in=indicator_ids, unit_id__in=unit_ids, period__in=periods).values_list(
         "indicator_id", "unit_id", "period", "value")
     approved = approved_periods(unit_ids, periods)
@@ -152,44 +154,51 @@ def _reported(indicator_ids, unit_ids, periods, official_only: bool) -> dict[tup
     return out
 
 
-def cell(indicator: Indicator, unit: Unit, period: str, *, official_only: bool = False, _depth: int = 0) -> Cell:
+def cell(indicator: Indicator, unit: Unit, period: str, *, official_only: bool = False, _depth: int = 0, store: Preloaded | None = None) -> Cell:
     """The value of ``indicator`` for ``unit`` and ``period``: reported, else computed by its formula over the
-    same unit and period, else rolled up from the units below that report it."""
+    same unit and period, else rolled up from the units below that report it. ``store``: the data read once for
+    a whole page (``Preloaded``) instead of queries per cell."""
     if _depth > 20:
         return Cell(None, "none", False, "too_deep")
     if indicator.is_formula:
         formula = parse(indicator.formula)
-        inputs = {i.code: i for i in Indicator.objects.filter(code__in=formula.references)}
+        inputs = store.by_code(formula.references) if store else {i.code: i for i in Indicator.objects.filter(code__in=formula.references)}
         values, official = {}, True
         for code, ind in inputs.items():
-            c = cell(ind, unit, period, official_only=official_only, _depth=_depth + 1)
+            c = cell(ind, unit, period, official_only=official_only, _depth=_depth + 1, store=store)
             values[code] = c.value
             official = official and c.official
         result = evaluate(formula, values)
         return Cell(result.value, "formula", official and result.value is not None, result.reason)
-    own = _reported([indicator.pk], [unit.pk], [period], official_only).get((indicator.pk, unit.pk, period))
+    own = _reported([indicator.pk], [unit.pk], [period], official_only, store).get((indicator.pk, unit.pk, period))
     if own is not None:
         return Cell(own[0], "reported", own[1])
-    below = list(reporting_units(indicator).filter(path__startswith=unit.path).exclude(pk=unit.pk))
+    if store is not None:
+        below = [u for u in store.reporting_within(indicator, unit) if u.pk != unit.pk]
+    else:
+        below = list(reporting_units(indicator).filter(path__startswith=unit.path).exclude(pk=unit.pk))
     if not below:
         return Cell(None, "none", False, "not_reported")
-    rolled = rollup(indicator, below, period, official_only=official_only)
+    rolled = rollup(indicator, below, period, official_only=official_only, store=store)
     return Cell(rolled.value, "rollup", rolled.missing == 0 and rolled.value is not None, rolled.reason, rolled.reporting, rolled.missing)
 
 
-def rollup(indicator: Indicator, units: list[Unit], period: str, *, official_only: bool = False) -> Rolled:
+def rollup(indicator: Indicator, units: list[Unit], period: str, *, official_only: bool = False, store: Preloaded | None = None) -> Rolled:
     ids = [u.pk for u in units]
-    reported = _reported([indicator.pk], ids, [period], official_only)
+    reported = _reported([indicator.pk], ids, [period], official_only, store)
     values = [reported.get((indicator.pk, u, period), (None, False))[0] for u in ids]
     weights = None
     if indicator.aggregation == Aggregation.WEIGHTED_MEAN:
-        w = _reported([indicator.weight_indicator_id], ids, [period], official_only)
+        w = _reported([indicator.weight_indicator_id], ids, [period], official_only, store)
         weights = [w.get((indicator.weight_indicator_id, u, period), (None, False))[0] for u in ids]
     return aggregate(values, Aggregation(indicator.aggregation), weights)
 
 
-def series(indicator: Indicator, unit: Unit, *, official_only: bool = False, periods: list[str] | None = None) -> list[tuple[str, Cell]]:
+def series(indicator: Indicator, unit: Unit, *, official_only: bool = False, periods: list[str] | None = None,
+           store: Preloaded | None = None) -> list[tuple[str, Cell]]:
     """The indicator's values for a unit over time (every period that has data, or the given periods)."""
+    if periods is None and store is not None:
+        periods = store.periods(indicator, unit)
     if periods is None:
         if indicator.is_formula:
             refs = parse(indicator.formula).references
@@ -198,18 +207,25 @@ def series(indicator: Indicator, unit: Unit, *, official_only: bool = False, per
             below = reporting_units(indicator).filter(path__startswith=unit.path)
             periods = sorted(set(Value.objects.filter(indicator=indicator, unit__in=below).values_list("period", flat=True)),
                              key=lambda k: parse_period(k).end)
-    cells = [(p, cell(indicator, unit, p, official_only=official_only)) for p in periods]
+    cells = [(p, cell(indicator, unit, p, official_only=official_only, store=store)) for p in periods]
     if official_only:  # do not even reveal that unapproved periods exist
         cells = [(p, c) for p, c in cells if c.value is not None or c.official]
     return cells
 
 
-def on_track(indicator: Indicator, unit: Unit, *, rule: WarningRule | None = None, official_only: bool = False) -> tuple[Assessment, Target | None, Target | None]:
+def on_track(indicator: Indicator, unit: Unit, *, rule: WarningRule | None = None, official_only: bool = False,
+             store: Preloaded | None = None, cells: list[tuple[str, Cell]] | None = None) -> tuple[Assessment, Target | None, Target | None]:
+    """``cells``: the series already read (``official_only`` alike), not read again."""
     rule = rule or WarningRule.from_dict(settings.DIEUHANH_ON_TRACK_RULE)
-    targets = list(Target.objects.filter(indicator=indicator, unit=unit).order_by("year"))
+    if store is not None:
+        targets = store.targets_of(indicator, unit)
+    else:
+        targets = list(Target.objects.filter(indicator=indicator, unit=unit).order_by("year"))
     baselines = [t for t in targets if t.kind == TargetKind.BASELINE]
     goals = [t for t in targets if t.kind == TargetKind.TARGET]
-    points = [Point(parse_period(p).end, c.value) for p, c in series(indicator, unit, official_only=official_only) if c.value is not None]
+    if cells is None:
+        cells = series(indicator, unit, official_only=official_only, store=store)
+    points = [Point(parse_period(p).end, c.value) for p, c in cells if c.value is not None]
     latest_day = max((p.day for p in points), default=dt.date.today())
     goal = next((t for t in goals if dt.date(t.year, 12, 31) >= latest_day), goals[-1] if goals else None)
     base = baselines[-1] if baselines else None
@@ -322,16 +338,81 @@ def indicator_overview(indicator: Indicator, unit: Unit, *, official_only: bool,
             "by_unit": by_unit, "latest": latest}
 
 
+class Preloaded:
+    """What a unit's scorecard reads, in a fixed number of queries whatever the indicators and units: the active
+    indicators, the units within the unit, their values, approvals and the unit's targets. ``cell``, ``series`` and
+    ``on_track`` answer from it with the same rules as from the database."""
+
+    def __init__(self, unit: Unit, *, on: dt.date | None = None):
+        on = on or timezone.localdate()
+        self.indicators = list(Indicator.objects.select_related("owner", "communes_of").prefetch_related("reporting_units"))
+        self._by_code = {i.code: i for i in self.indicators}
+        self.within = [u for u in Unit.objects.filter(path__startswith=unit.path) if u.is_valid_on(on)]
+        self.on = on
+        ids = [u.pk for u in self.within]
+        self.values: dict[tuple[int, int, str], float | None] = {
+            (i, u, p): (None if v is None else float(v))
+            for i, u, p, v in Value.objects.filter(unit_id__in=ids).values_list("indicator_id", "unit_id", "period", "value")
+        }
+        self.approved = set(Approval.objects.filter(unit_id__in=ids, status=ApprovalStatus.APPROVED).values_list("unit_id", "period"))
+        self.targets: dict[int, list[Target]] = {}
+        for t in Target.objects.filter(unit=unit).select_related("unit").order_by("year"):
+            self.targets.setdefault(t.indicator_id, []).append(t)
+        self._reporting: dict[int, list[Unit]] = {}
+
+    def by_code(self, codes) -> dict[str, Indicator]:
+        return {c: self._by_code[c] for c in codes if c in self._by_code}
+
+    def reporting_within(self, indicator: Indicator, unit: Unit) -> list[Unit]:
+        """``reporting_units(indicator)`` within ``unit`` (in path order)."""
+        if indicator.pk not in self._reporting:
+            listed = {u.pk for u in indicator.reporting_units.all()}
+            communes = indicator.communes_of.path if indicator.communes_of_id else None
+
+            def reports(u: Unit) -> bool:
+                return (u.pk in listed or (communes is not None and u.kind == "commune" and u.path.startswith(communes))
+                        or (not listed and communes is None and u.pk == indicator.owner_id))
+
+            self._reporting[indicator.pk] = sorted((u for u in self.within if reports(u)), key=lambda u: u.path)
+        return [u for u in self._reporting[indicator.pk] if u.path.startswith(unit.path)]
+
+    def reported(self, indicator_ids, unit_ids, periods, official_only: bool) -> dict[tuple[int, int, str], tuple[float | None, bool]]:
+        out = {}
+        for ind in indicator_ids:
+            for u in unit_ids:
+                for p in periods:
+                    if (ind, u, p) not in self.values:
+                        continue
+                    official = (u, p) in self.approved
+                    if official_only and not official:
+                        continue
+                    out[(ind, u, p)] = (self.values[(ind, u, p)], official)
+        return out
+
+    def periods(self, indicator: Indicator, unit: Unit) -> list[str]:
+        if indicator.is_formula:
+            refs = {i.pk for i in self.by_code(parse(indicator.formula).references).values()}
+            found = {p for (i, _u, p) in self.values if i in refs}
+        else:
+            below = {u.pk for u in self.reporting_within(indicator, unit)}
+            found = {p for (i, u, p) in self.values if i == indicator.pk and u in below}
+        return sorted(found, key=lambda k: parse_period(k).end)
+
+    def targets_of(self, indicator: Indicator, unit: Unit) -> list[Target]:
+        return list(self.targets.get(indicator.pk, []))
+
+
 def scorecard_rows(unit: Unit) -> list[dict]:
     """Every active indicator the unit owns or that units within it report: its last official value, on-track
-    colour and target."""
+    colour and target (read once: ``Preloaded``)."""
+    store = Preloaded(unit)
     rows = []
-    for indicator in Indicator.objects.filter(active=True).select_related("owner", "communes_of"):
-        involved = unit.pk == indicator.owner_id or reporting_units(indicator).filter(path__startswith=unit.path).exists()
+    for indicator in sorted((i for i in store.indicators if i.active), key=lambda i: i.code):
+        involved = unit.pk == indicator.owner_id or bool(store.reporting_within(indicator, unit))
         if not involved:
             continue
-        s = series(indicator, unit, official_only=True)
+        s = series(indicator, unit, official_only=True, store=store)
         last = next(((p, c) for p, c in reversed(s) if c.value is not None), None)
-        assessment, _base, goal = on_track(indicator, unit, official_only=True)
+        assessment, _base, goal = on_track(indicator, unit, official_only=True, store=store, cells=s)
         rows.append({"indicator": indicator, "last": last, "assessment": assessment, "target": goal})
     return rows

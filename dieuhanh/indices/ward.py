@@ -88,10 +88,10 @@ def _tasks(codes: list[str], units: list[Unit], day: dt.date) -> pd.DataFrame:
     if not wanted:
         return pd.DataFrame(index=index)
     from dieuhanh.plans.models import Task
-    from dieuhanh.plans.selectors import statistics, task_views
+    from dieuhanh.plans.selectors import statistics
 
-    tasks = Task.objects.filter(lead_unit__in=units, parent__isnull=True, assigned_on__lte=day).select_related("plan", "group", "lead_unit")
-    _, rows = statistics(task_views(tasks, day), "unit")
+    tasks = Task.objects.filter(lead_unit__in=units, parent__isnull=True, assigned_on__lte=day)
+    _, rows = statistics(tasks, "unit", day)
     counts = pd.DataFrame([{"code": r.key, **r.counts} for r in rows], columns=["code", "completed_on_time", "completed_late", "within_deadline", "overdue"])
     counts = counts.set_index("code").reindex(index).astype(float)
     due = counts["completed_on_time"] + counts["completed_late"] + counts["overdue"]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from dieuhanh.access.models import RoleAssignment
-from dieuhanh.access.policy import PERMISSIONS, can, can_see, is_system, require
+from dieuhanh.access.policy import PERMISSIONS, can, can_see, held_roles, is_system, require
 from dieuhanh.actions import authorizes
 from dieuhanh.errors import Forbidden, Invalid, NotFound
 
@@ -37,9 +36,7 @@ def visible_tasks_q(actor) -> Q:
     """A ``Q`` on ``Task`` for the tasks the actor may see."""
     if is_system(actor):
         return Q()
-    roots = set(
-        RoleAssignment.objects.filter(user=actor, revoked_at__isnull=True, role__in=PERMISSIONS["task_view"]).values_list("unit__path", flat=True)
-    )
+    roots = sorted({path for path, role in held_roles(actor) if role in PERMISSIONS["task_view"]})
     q = Q(pk__in=[])
     for path in roots:
         q |= Q(lead_unit__path__startswith=path) | Q(plan__issuer__path__startswith=path) | Q(coordinating_units__path__startswith=path)

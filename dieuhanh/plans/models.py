@@ -254,3 +254,27 @@ class ExplanationRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.responded_at is None
+
+
+class TaskFactSpan(models.Model):
+    """A task's status facts over a span of days on the recorded timeline (``core.tasks.status.FactSpan``):
+    derived from the dated facts above and rewritten in the same transaction as any change to them
+    (``plans.facts.refresh``), so the status and colour of every task on any day are one join and one SQL
+    expression away (``plans.facts``). Days are stored as ordinals (``date.toordinal()``) so the colour's
+    arithmetic is the same integer arithmetic on every database."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="fact_spans")
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)  # exclusive; empty: up to now and beyond
+    assigned_day = models.IntegerField()
+    start_day = models.IntegerField()  # start date, or the assignment date when none
+    deadline_day = models.IntegerField(null=True, blank=True)  # the deadline in force
+    state = models.CharField(max_length=12, choices=[(s.value, s.value) for s in State])
+    since_day = models.IntegerField(null=True, blank=True)  # when the state took effect (completion: the completion date)
+    deadline_at_since_day = models.IntegerField(null=True, blank=True)  # the deadline in force on that day
+    progress = models.FloatField(null=True, blank=True)  # latest approved percent; empty before the first approved report
+
+    class Meta:
+        ordering = ["task", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["task", "valid_from"], name="fact_span_one_start")]
+        indexes = [models.Index(fields=["valid_from", "valid_to"])]

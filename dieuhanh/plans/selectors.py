@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.utils import timezone
 
-from dieuhanh.core.tasks.status import Official, State, Status, StatusAsOf, TaskFacts, status_as_of
-from dieuhanh.core.tasks.colours import Colour, colour
+from dieuhanh.access.policy import is_system
+from dieuhanh.core.tasks.status import Official, State, StatusAsOf, TaskFacts
+from dieuhanh.core.tasks.colours import Colour
 from dieuhanh.errors import NotFound
+from dieuhanh.plans import facts
 from dieuhanh.plans.auth import can_see_task, require_plan_visible, visible_tasks_q
 from dieuhanh.plans.models import (
     DeadlineChange,
@@ -29,10 +30,11 @@ from dieuhanh.plans.models import (
 
 
 def plans_visible(actor) -> QuerySet[Plan]:
-    tasks = Task.objects.filter(visible_tasks_q(actor)).values("plan_id")
+    """Plans whose issuer the actor sees, and plans with a task the actor sees (looked for only in the others)."""
     from dieuhanh.access.policy import reach_filter
 
-    return Plan.objects.filter(Q(pk__in=tasks) | Q(reach_filter(actor, "task_view", "issuer__"))).select_related("issuer").distinct()
+    tasks = Task.objects.filter(visible_tasks_q(actor), plan=OuterRef("pk"))
+    return Plan.objects.filter(Q(reach_filter(actor, "task_view", "issuer__")) | Exists(tasks)).select_related("issuer")
 
 
 def plan_get(actor, number_or_id) -> Plan:
@@ -127,12 +129,24 @@ class TaskFilter:
     top_level: bool = False  # only tasks without a parent (what official statistics count)
 
 
+def can_see_issuer(actor, plan: Plan) -> bool:
+    from dieuhanh.access.policy import can_see
+
+    return can_see(actor, plan.issuer)
+
+
 def tasks_visible(actor) -> QuerySet[Task]:
-    return Task.objects.filter(visible_tasks_q(actor)).distinct()
+    """The tasks the actor may see, each once (a semi-join: no ``DISTINCT`` over the rows a page reads)."""
+    if is_system(actor):
+        return Task.objects.all()
+    return Task.objects.filter(pk__in=Task.objects.filter(visible_tasks_q(actor)).values("pk"))
 
 
 def task_queryset(actor, f: TaskFilter) -> QuerySet[Task]:
-    qs = tasks_visible(actor).select_related("plan", "group", "lead_unit", "parent")
+    if f.plan is not None and can_see_issuer(actor, f.plan):  # who sees the issuer sees every task of the plan
+        qs = Task.objects.filter(plan=f.plan).select_related("plan", "group", "lead_unit", "parent")
+    else:
+        qs = tasks_visible(actor).select_related("plan", "group", "lead_unit", "parent")
     if f.plan is not None:
         qs = qs.filter(plan=f.plan)
     if f.group is not None:
@@ -140,7 +154,7 @@ def task_queryset(actor, f: TaskFilter) -> QuerySet[Task]:
     if f.unit:
         qs = qs.filter(Q(lead_unit__code=f.unit) | Q(lead_unit__path__contains=f"/{f.unit}/"))
     if f.involving:
-        qs = qs.filter(Q(lead_unit__code=f.involving) | Q(coordinating_units__code=f.involving))
+        qs = qs.filter(Q(lead_unit__code=f.involving) | Q(pk__in=Task.objects.filter(coordinating_units__code=f.involving).values("pk")))
     if f.key is not None:
         qs = qs.filter(key=f.key)
     if f.top_level:
@@ -150,17 +164,97 @@ def task_queryset(actor, f: TaskFilter) -> QuerySet[Task]:
     if f.deadline_to:
         qs = qs.filter(deadline__lte=f.deadline_to)
     if f.tag:
-        qs = qs.filter(tags__name=f.tag)
+        qs = qs.filter(pk__in=Task.objects.filter(tags__name=f.tag).values("pk"))
     for term in f.q.split():
         qs = qs.filter(Q(title__icontains=term) | Q(code__icontains=term) | Q(product__icontains=term))
-    return qs.distinct()
+    return qs
 
 
-def task_list(actor, f: TaskFilter, day: dt.date | None = None) -> list[TaskView]:
+def on_day(tasks: QuerySet[Task], day: dt.date, *, colour: bool = False) -> QuerySet[Task]:
+    """``tasks`` with their official column (``official_on``) and, with ``colour``, their warning colour
+    (``colour_on``) on ``day``, from the stored facts (``plans.facts``): filters and counts run in SQL."""
+    qs = facts.on_day(tasks, day).annotate(official_on=facts.official_sql(day))
+    if colour:
+        qs = qs.annotate(colour_on=facts.colour_sql(day, facts.plan_rules()))
+    return qs
+
+
+class TaskViews(Sequence):
+    """The tasks of a query with their status and colour on a day, read a page at a time: ``len`` counts in SQL, a
+    slice reads only its rows (and computes their status with the core). Works with Django's ``Paginator``."""
+
+    def __init__(self, tasks: QuerySet[Task] | Callable[[], QuerySet[Task]], day: dt.date, *, key: QuerySet[Task] | tuple | None = None,
+                 extra: tuple = ()):
+        """``tasks``: the query, or a function building it (only when a count or the ids of a page are not cached);
+        ``key`` and ``extra``: what identifies it in the cache (default: the query itself)."""
+        self._tasks, self.day = tasks, day
+        self._key, self._extra = key, extra
+        self._count: int | None = None
+        self._stamp: tuple | None = None
+
+    @property
+    def tasks(self) -> QuerySet[Task]:
+        if callable(self._tasks):
+            self._tasks = self._tasks()
+        return self._tasks
+
+    def _cached(self, kind: str, extra: tuple, compute):
+        self._stamp = self._stamp or facts.stamp()
+        key = self._key if self._key is not None else self.tasks
+        return facts.cached(kind, key, (self.day, *self._extra, *extra), compute, at=self._stamp)
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._cached("count", (), lambda: self.tasks.order_by().count())
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _rows(self, start: int, stop: int) -> list[TaskView]:
+        """The rows ``start``–``stop`` in the list's order: their ids first (kept until the facts change), then
+        only those rows, fresh."""
+        ids = self._cached("ids", (start, stop), lambda: list(self.tasks.values_list("pk", flat=True)[start:stop]))
+        rows = Task.objects.filter(pk__in=ids).select_related("plan", "group", "lead_unit", "parent").prefetch_related("coordinating_units")
+        by_id = {t.pk: t for t in rows}
+        return task_views([by_id[pk] for pk in ids if pk in by_id], self.day)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.count())
+            return self._rows(start, stop)[::step]
+        return self._rows(index, index + 1)[0]
+
+    def __iter__(self):
+        return iter(task_views(self.tasks.prefetch_related("coordinating_units"), self.day))
+
+
+def task_list(actor, f: TaskFilter, day: dt.date | None = None) -> TaskViews:
     """The tasks the actor sees that pass the filter, with their status and colour on ``day``; the official
-    status and the colour are filtered here, as they are known only as of a date. Pages and API use this."""
-    views = task_views(task_queryset(actor, f).prefetch_related("coordinating_units"), day)
-    return [v for v in views if (not f.official or v.official.value == f.official) and (not f.colour or v.colour.value == f.colour)]
+    status and the colour are filtered in SQL on the stored facts. Pages and API slice it (``TaskViews``)."""
+    day = day or timezone.localdate()
+    base = task_queryset(actor, f)
+
+    def query() -> QuerySet[Task]:
+        qs = on_day(base, day, colour=bool(f.colour))
+        if f.official:
+            qs = qs.filter(official_on=f.official)
+        if f.colour:
+            qs = qs.filter(colour_on=f.colour)
+        return qs
+
+    return TaskViews(query, day, key=("task_list", reach_key(actor), filter_key(f)))
+
+
+def reach_key(actor) -> tuple:
+    """What a person's reach is built from: the roles held and where (everything for the platform itself)."""
+    from dieuhanh.access.policy import held_roles
+
+    return ("system",) if is_system(actor) else tuple(sorted((path, role.value) for path, role in held_roles(actor)))
+
+
+def filter_key(f: TaskFilter) -> tuple:
+    return tuple((name, value.pk if isinstance(value, Plan) else value) for name, value in vars(f).items())
 
 
 # ---------------------------------------------------------------- status as of a date
@@ -179,42 +273,39 @@ class TaskView:
 
 
 def facts_for(tasks: Iterable[Task], day: dt.date) -> dict[int, TaskFacts]:
-    """Everything known about these tasks on ``day`` (facts recorded later are ignored), in three queries."""
-    tasks = list(tasks)
-    ids = [t.pk for t in tasks]
-    states: dict[int, list] = defaultdict(list)
-    for task_id, state, effective in TaskStateChange.objects.filter(task_id__in=ids, recorded_on__lte=day).values_list("task_id", "state", "effective_on"):
-        states[task_id].append((effective, State(state)))
-    deadlines: dict[int, list] = defaultdict(list)
-    for task_id, effective, new in DeadlineChange.objects.filter(task_id__in=ids, status=ExtensionStatus.APPROVED, effective_on__lte=day).values_list("task_id", "effective_on", "new_deadline"):
-        deadlines[task_id].append((effective, new))
-    progress: dict[int, list] = defaultdict(list)
-    day_end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-    tz = timezone.get_current_timezone()
-    for task_id, percent, reviewed in ProgressReport.objects.filter(task_id__in=ids, status=ReportStatus.APPROVED, reviewed_at__lt=day_end).values_list("task_id", "percent", "reviewed_at"):
-        progress[task_id].append((reviewed.astimezone(tz).date(), float(percent)))
-    return {
-        t.pk: TaskFacts(assigned_on=t.assigned_on, deadline=t.original_deadline, deadline_changes=deadlines[t.pk],
-                        state_changes=states[t.pk], progress=progress[t.pk])
-        for t in tasks
-    }
+    """Everything known about these tasks on ``day`` from their full recorded history (facts recorded later are
+    ignored). The pages read the stored spans instead (``task_views``); this is the reference they are checked
+    against."""
+    return facts.history_facts([t.pk for t in tasks], day)
 
 
 def task_views(tasks: Iterable[Task], day: dt.date | None = None) -> list[TaskView]:
+    """These tasks' status and colour on ``day``: the core's rules over the stored span of each (two queries)."""
     day = day or timezone.localdate()
     tasks = list(tasks)
-    facts = facts_for(tasks, day)
-    plans_rules = {}
+    spans = facts.spans_on([t.pk for t in tasks], day)
+    unknown = [t.pk for t in tasks if t.pk not in spans]
+    if unknown:  # not refreshed yet (e.g. data written around the actions): their spans now
+        facts.refresh(unknown)
+        spans.update(facts.spans_on(unknown, day))
+    loaded = {t.plan_id: t.plan.rule for t in tasks if "plan" in t._state.fields_cache}
+    unread = {t.plan_id for t in tasks} - set(loaded)
+    rules = {**loaded, **(facts.plan_rules(unread) if unread else {})}
     views = []
     for t in tasks:
-        rule = plans_rules.setdefault(t.plan_id, t.plan.rule)
-        s = status_as_of(facts[t.pk], day)
-        has_report = bool(facts[t.pk].progress)
-        c = colour(day=day, start=t.start_date or t.assigned_on, deadline=s.deadline, progress=s.progress if has_report else None,
-                   completed=s.official in (Official.COMPLETED_ON_TIME, Official.COMPLETED_LATE),
-                   cancelled=s.status is Status.CANCELLED, rule=rule)
-        views.append(TaskView(t, s, c))
+        assigned, start, span = spans[t.pk]
+        s = facts.status_from_span(assigned, span, day)
+        views.append(TaskView(t, s, facts.colour_from_span(s, start, span, day, rules[t.plan_id])))
     return views
+
+
+def colour_counts(tasks: QuerySet[Task], day: dt.date) -> dict[str, int]:
+    """How many top-level tasks are of each colour on ``day`` (one query)."""
+    def count():
+        rows = on_day(tasks.filter(parent__isnull=True), day, colour=True).order_by().values("colour_on").annotate(n=Count("pk"))
+        return {r["colour_on"]: r["n"] for r in rows}
+
+    return facts.cached("colours", tasks, (day,), count)
 
 
 # ---------------------------------------------------------------- official statistics
@@ -248,9 +339,34 @@ class StatRow:
         self.task_ids[view.official.value].append(view.task.pk)
 
 
-def statistics(views: list[TaskView], by: str) -> tuple[StatRow, list[StatRow]]:
+BREAKDOWNS = {
+    "group": ("group__number", "group__title"),
+    "unit": ("lead_unit__code", "lead_unit__name"),
+    "key": ("key", "key"),
+}
+
+
+def _breakdown_key(by: str, a, b) -> tuple[str, str]:
+    if by == "group":
+        return str(a), f"{a}. {b}"
+    if by == "key":
+        return ("key", "trọng điểm") if a else ("other", "khác")
+    return a, b
+
+
+def statistics(views, by: str, day: dt.date | None = None, *, ids: bool = False) -> tuple[StatRow, list[StatRow]]:
     """The official split in total and by ``group``, ``unit`` (lead unit) or ``key`` (trọng điểm or not).
-    Only top-level tasks are counted, as official reports count assigned tasks, not their sub-steps."""
+    Only top-level tasks are counted, as official reports count assigned tasks, not their sub-steps.
+
+    ``views``: a queryset of tasks (counted in SQL on ``day``; ``ids`` also lists each cell's task ids) or a list of
+    ``TaskView`` (counted here)."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {by!r}")
+    total = StatRow("all", "")
+    rows: dict[str, StatRow] = {}
+    if isinstance(views, QuerySet):
+        day = day or timezone.localdate()
+        return facts.cached("statistics", views, (day, by, ids), lambda: _statistics_sql(views, by, day, ids))
     total = StatRow("all", "")
     rows: dict[str, StatRow] = {}
     for v in views:
@@ -258,16 +374,37 @@ def statistics(views: list[TaskView], by: str) -> tuple[StatRow, list[StatRow]]:
             continue
         total.add(v)
         if by == "group":
-            key, label = str(v.task.group.number), f"{v.task.group.number}. {v.task.group.title}"
+            a, b = v.task.group.number, v.task.group.title
         elif by == "unit":
-            key, label = v.task.lead_unit.code, v.task.lead_unit.name
-        elif by == "key":
-            key, label = ("key", "trọng điểm") if v.task.key else ("other", "khác")
+            a, b = v.task.lead_unit.code, v.task.lead_unit.name
         else:
-            raise ValueError(f"unknown breakdown {by!r}")
+            a, b = v.task.key, v.task.key
+        key, label = _breakdown_key(by, a, b)
         rows.setdefault(key, StatRow(key, label)).add(v)
-    order = sorted(rows.values(), key=lambda r: (int(r.key) if r.key.isdigit() else 0, r.label))
-    return total, order
+    return total, _ordered(rows)
+
+
+def _ordered(rows: dict[str, StatRow]) -> list[StatRow]:
+    return sorted(rows.values(), key=lambda r: (int(r.key) if r.key.isdigit() else 0, r.label))
+
+
+def _statistics_sql(views: QuerySet[Task], by: str, day: dt.date, ids: bool) -> tuple[StatRow, list[StatRow]]:
+    total = StatRow("all", "")
+    rows: dict[str, StatRow] = {}
+    qs = on_day(views.filter(parent__isnull=True), day).exclude(official_on=Official.EXCLUDED.value).order_by()
+    fields = BREAKDOWNS[by]
+    cells = qs.values(*dict.fromkeys(fields), "official_on").annotate(n=Count("pk"))
+    for cell in cells:
+        key, label = _breakdown_key(by, cell[fields[0]], cell[fields[1]])
+        row = rows.setdefault(key, StatRow(key, label))
+        row.counts[cell["official_on"]] += cell["n"]
+        total.counts[cell["official_on"]] += cell["n"]
+    if ids:
+        for pk, a, b, official in qs.order_by("pk").values_list("pk", fields[0], fields[1], "official_on"):
+            key, _ = _breakdown_key(by, a, b)
+            rows[key].task_ids[official].append(pk)
+            total.task_ids[official].append(pk)
+    return total, _ordered(rows)
 
 
 @dataclass
@@ -282,67 +419,105 @@ class Changes:
     deadline_moved: list[DeadlineChange] = field(default_factory=list)
 
 
-def changes_between(tasks: list[Task], since: dt.date, until: dt.date) -> Changes:
-    before = {v.task.pk: v for v in task_views(tasks, since)}
-    after = task_views(tasks, until)
-    result = Changes(since, until)
-    done = (Official.COMPLETED_ON_TIME, Official.COMPLETED_LATE)
-    for v in after:
-        b = before[v.task.pk]
-        if b.official is Official.EXCLUDED and b.as_of.status is Status.NOT_ASSIGNED and v.as_of.status is not Status.NOT_ASSIGNED:
-            result.new.append(v.task)
-        if v.official in done and b.official not in done:
-            result.completed.append(v.task)
-        if v.official is Official.OVERDUE and b.official is not Official.OVERDUE:
-            result.newly_overdue.append(v.task)
-    result.deadline_moved = list(
-        DeadlineChange.objects.filter(task__in=tasks, status=ExtensionStatus.APPROVED, effective_on__gt=since, effective_on__lte=until)
-        .select_related("task")
+def changes_between(tasks, since: dt.date, until: dt.date) -> Changes:
+    """``tasks``: a queryset or a list of tasks; compared in SQL on the stored facts of the two days."""
+    qs = tasks if isinstance(tasks, QuerySet) else Task.objects.filter(pk__in=[t.pk for t in tasks])
+    qs = qs.order_by("plan", "group__number", "position", "id")
+    done = [Official.COMPLETED_ON_TIME.value, Official.COMPLETED_LATE.value]
+    before = {pk: o for pk, o in on_day(qs, since).values_list("pk", "official_on")}
+    after = list(on_day(qs, until).values_list("pk", "official_on", "assigned_on"))
+    new, completed, overdue = [], [], []
+    for pk, official, assigned in after:
+        if since < assigned <= until:
+            new.append(pk)
+        if official in done and before[pk] not in done:
+            completed.append(pk)
+        if official == Official.OVERDUE.value and before[pk] != Official.OVERDUE.value:
+            overdue.append(pk)
+    wanted = {t.pk: t for t in Task.objects.filter(pk__in=new + completed + overdue)}
+    return Changes(
+        since, until, [wanted[pk] for pk in new], [wanted[pk] for pk in completed], [wanted[pk] for pk in overdue],
+        list(DeadlineChange.objects.filter(task__in=qs.values("pk"), status=ExtensionStatus.APPROVED, effective_on__gt=since,
+                                           effective_on__lte=until).select_related("task")),
     )
-    return result
 
 
 # ---------------------------------------------------------------- a unit's inbox
 
+INBOX_SHOWN = 50
+
+
+class Capped(list):
+    """The first items of a list that may be long, with the number there are in all (``total``)."""
+
+    def __init__(self, items, total: int):
+        super().__init__(items)
+        self.total = total
+
+
+def _capped(qs, shown: int = INBOX_SHOWN, *, cache_as: str | None = None, key: tuple = (),
+            day: dt.date | None = None, related: tuple[str, ...] = ()) -> Capped:
+    """The first ``shown`` rows and the count of all, in one query (a window count); with ``cache_as``, ``qs`` is a
+    function building the query, and the ids and the count are kept under ``key`` until the facts change, the rows
+    read fresh by id."""
+    if cache_as is None:
+        items = list(qs.annotate(total_rows=Window(Count("pk")))[:shown])
+        return Capped(items, items[0].total_rows if items else 0)
+
+    def first():
+        found = list(qs().annotate(total_rows=Window(Count("pk"))).values_list("pk", "total_rows")[:shown])
+        return [pk for pk, _ in found], (found[0][1] if found else 0)
+
+    ids, total = facts.cached(cache_as, key, (day, shown), first)
+    by_id = Task.objects.select_related(*related).in_bulk(ids) if ids else {}
+    return Capped([by_id[pk] for pk in ids if pk in by_id], total)
+
+
 @dataclass
 class Inbox:
-    to_report: list[Task]
-    returned: list[ProgressReport]
-    to_approve: list[ProgressReport]
-    overdue: list[TaskView]
-    explanations: list
-    extensions_to_decide: list[DeadlineChange]
+    to_report: Capped
+    returned: Capped
+    to_approve: Capped
+    overdue: Capped  # of TaskView
+    explanations: Capped
+    extensions_to_decide: Capped
 
 
 def inbox(actor, *, day: dt.date | None = None) -> Inbox:
     """What waits for this person: tasks of their units without a report for the current period, reports
-    returned to them, reports to approve, overdue tasks, open explanation requests, extensions to decide."""
-    from dieuhanh.access.policy import can
+    returned to them, reports to approve, overdue tasks of the units they report for, approve for or steer,
+    open explanation requests, extensions to decide. Each list shows its first ``INBOX_SHOWN`` items and its
+    total; the role checks are SQL filters on the roles read once."""
+    from dieuhanh.access.policy import reach_filter
     from dieuhanh.core.common.periods import period_containing
-    from dieuhanh.plans.models import ExplanationRequest
+    from dieuhanh.plans.models import ExplanationRequest, ReportingFrequency
 
     day = day or timezone.localdate()
-    led = tasks_visible(actor).filter(state__in=[State.OPEN.value, State.PAUSED.value]).select_related("plan", "lead_unit", "group")
-    mine = [t for t in led if can(actor, "report_submit", t.lead_unit)]
-    approvable = [t for t in led if can(actor, "report_approve", t.lead_unit)]
-    reported = {
-        (r.task_id, r.period)
-        for r in ProgressReport.objects.filter(task__in=mine).exclude(status=ReportStatus.RETURNED).only("task_id", "period")
-    }
-    parents = set(Task.objects.filter(parent__in=mine).values_list("parent_id", flat=True))
+    led = tasks_visible(actor).filter(state__in=[State.OPEN.value, State.PAUSED.value])
+    mine = led.filter(reach_filter(actor, "report_submit", "lead_unit__"))
+    approvable = led.filter(reach_filter(actor, "report_approve", "lead_unit__"))
+    steered = led.filter(reach_filter(actor, "report_submit", "lead_unit__") | reach_filter(actor, "report_approve", "lead_unit__")
+                         | reach_filter(actor, "explanation_request", "lead_unit__"))
     # Leaf tasks report; a parent's progress rolls up from its children.
-    to_report = [
-        t for t in mine
-        if t.pk not in parents and (t.start_date or t.assigned_on) <= day
-        and (t.pk, period_containing(day, t.plan.reporting_frequency).key) not in reported
-    ]
-    returned = list(ProgressReport.objects.filter(task__in=mine, status=ReportStatus.RETURNED).select_related("task"))
-    to_approve = list(ProgressReport.objects.filter(task__in=approvable, status=ReportStatus.SUBMITTED).select_related("task"))
-    overdue = [v for v in task_views(mine or approvable, day) if v.official is Official.OVERDUE]
-    explanations = list(ExplanationRequest.objects.filter(task__in=mine, responded_at__isnull=True).select_related("task"))
-    issuers = [t for t in tasks_visible(actor).select_related("plan__issuer") if can(actor, "extension_decide", t.plan.issuer)]
-    extensions = list(DeadlineChange.objects.filter(task__in=issuers, status=ExtensionStatus.PENDING).select_related("task"))
-    return Inbox(to_report, returned, to_approve, overdue, explanations, extensions)
+    due = Q(pk__in=[])
+    for frequency in ReportingFrequency.values:
+        key = period_containing(day, frequency).key
+        reported = ProgressReport.objects.filter(task=OuterRef("pk"), period=key).exclude(status=ReportStatus.RETURNED)
+        due |= Q(plan__reporting_frequency=frequency) & ~Exists(reported)
+    to_report = (mine.filter(due, ~Exists(Task.objects.filter(parent=OuterRef("pk"))))
+                 .filter(Q(start_date__lte=day) | Q(start_date__isnull=True, assigned_on__lte=day))
+                 .select_related("lead_unit"))
+    overdue = _capped(lambda: on_day(steered, day).filter(official_on=Official.OVERDUE.value).order_by("deadline", "plan", "position", "id"),
+                      cache_as="overdue", key=("inbox", reach_key(actor)), day=day, related=("plan", "lead_unit", "group"))
+    issued = tasks_visible(actor).filter(reach_filter(actor, "extension_decide", "plan__issuer__"))
+    return Inbox(
+        to_report=_capped(to_report),
+        returned=_capped(ProgressReport.objects.filter(task__in=mine.values("pk"), status=ReportStatus.RETURNED).select_related("task")),
+        to_approve=_capped(ProgressReport.objects.filter(task__in=approvable.values("pk"), status=ReportStatus.SUBMITTED).select_related("task")),
+        overdue=Capped(task_views(overdue, day), overdue.total),
+        explanations=_capped(ExplanationRequest.objects.filter(task__in=mine.values("pk"), responded_at__isnull=True).select_related("task")),
+        extensions_to_decide=_capped(DeadlineChange.objects.filter(task__in=issued.values("pk"), status=ExtensionStatus.PENDING).select_related("task")),
+    )
 
 
 # ---------------------------------------------------------------- one task's page

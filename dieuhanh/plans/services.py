@@ -21,6 +21,7 @@ from dieuhanh.core.common.text import normalise_name
 from dieuhanh.core.tasks.colours import WarningRule
 from dieuhanh.errors import Conflict, Invalid, detail
 from dieuhanh.notifications.services import notify, notify_users
+from dieuhanh.plans import facts
 from dieuhanh.plans.models import (
     Contribution,
     DeadlineChange,
@@ -228,6 +229,7 @@ def task_create(*, actor, plan: Plan, code: str, title: str, lead_unit, group: T
     task.coordinating_units.set([u for u in coordinating_units if u.pk != lead_unit.pk])
     task.tags.set([Tag.objects.get_or_create(name=normalise_name(t))[0] for t in tags if normalise_name(t)])
     record(actor=actor, action="task_create", obj=task, unit=lead_unit, object_type="task", changes=diff({}, _task_snapshot(task)))
+    facts.refresh([task.pk])
     if parent is not None:
         rollup_upwards(parent)
     return task
@@ -257,6 +259,7 @@ def task_update(*, actor, task: Task, expected_version: int, coordinating_units=
     current.version += 1
     current.save(update_fields=["version"])
     record(actor=actor, action="task_update", obj=current, unit=current.lead_unit, object_type="task", changes=changed)
+    facts.refresh([current.pk])
     if "weight" in changed and current.parent_id:
         rollup_upwards(current.parent)
     return current
@@ -275,6 +278,7 @@ def _set_state(actor, task: Task, state: State, effective_on: dt.date, recorded_
     record(actor=actor, action="task_set_state", obj=task, unit=task.lead_unit, object_type="task",
            changes=diff({k: snapshot_value(v) for k, v in before.items()}, {"state": task.state, "completed_on": snapshot_value(task.completed_on)}),
            note=note)
+    facts.refresh([task.pk])
 
 
 def snapshot_value(value):
@@ -424,6 +428,7 @@ def report_approve(*, actor, report: ProgressReport, expected_version: int | Non
         task.save(update_fields=["progress", "version", "updated_at"])
         if current.completed and task.state != State.COMPLETED.value:
             _set_state(actor, task, State.COMPLETED, current.completed_on, day, f"report {current.period} approved")
+    facts.refresh([task.pk])
     if task.parent_id:
         rollup_upwards(task.parent)
     return current
@@ -521,6 +526,7 @@ def extension_decide(*, actor, change: DeadlineChange, approve: bool, note: str 
         task.deadline = current.new_deadline
         task.version += 1
         task.save(update_fields=["deadline", "version", "updated_at"])
+        facts.refresh([task.pk])
     record(actor=actor, action="extension_decide", obj=current, unit=task.lead_unit, object_type="deadline_change", changes=changes,
            note=f"{task.code}: {current.decision_note}")
     notify("extension_decided", unit=task.lead_unit, permission="extension_request", about=("deadline_change", current.pk),

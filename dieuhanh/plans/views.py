@@ -50,12 +50,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
     day = date_param(request, "as_of") or timezone.localdate()
-    views = selectors.task_views(selectors.task_queryset(request.user, selectors.TaskFilter(plan=plan)), day)
-    total, by_group = selectors.statistics(views, "group")
-    colours = {}
-    for v in views:
-        if v.task.parent_id is None:
-            colours[v.colour.value] = colours.get(v.colour.value, 0) + 1
+    tasks = selectors.task_queryset(request.user, selectors.TaskFilter(plan=plan))
+    total, by_group = selectors.statistics(tasks, "group", day)
+    colours = selectors.colour_counts(tasks, day)
     chart = {
         "groups": [r.label for r in by_group],
         "series": {col: [r.counts[col] for r in by_group] for col in total.counts},
@@ -74,9 +71,8 @@ def plan_statistics(request: HttpRequest, plan_id: int) -> HttpResponse:
     by = request.GET.get("by", "group")
     if by not in ("group", "unit", "key"):
         by = "group"
-    tasks = list(selectors.task_queryset(request.user, selectors.TaskFilter(plan=plan)))
-    views = selectors.task_views(tasks, day)
-    total, rows = selectors.statistics(views, by)
+    tasks = selectors.task_queryset(request.user, selectors.TaskFilter(plan=plan))
+    total, rows = selectors.statistics(tasks, by, day)
     changes = selectors.changes_between(tasks, since, day) if since and since < day else None
     return render(request, "plans/statistics.html", {
         "plan": plan, "day": day, "since": since, "by": by, "total": total, "rows": rows, "changes": changes,
@@ -96,7 +92,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
                              top_level=g.get("top") == "1")
     views = selectors.task_list(request.user, f, day)
     page = Paginator(views, 50).get_page(g.get("page"))
-    context = {"page": page, "count": len(views), "day": day, "plan": plan, "plans": selectors.plans_visible(request.user),
+    context = {"page": page, "count": page.paginator.count, "day": day, "plan": plan, "plans": selectors.plans_visible(request.user),
                "params": g, "query": g.urlencode()}
     if request.htmx and request.htmx.target == "task-results":
         return render(request, "plans/partials/task_results.html", context)

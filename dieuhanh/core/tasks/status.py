@@ -133,3 +133,76 @@ def status_as_of(facts: TaskFacts, day: dt.date) -> StatusAsOf:
     else:
         status = Status.IN_PROGRESS
     return StatusAsOf(status, official, deadline, progress, days_overdue=(day - deadline).days if overdue else 0)
+
+
+# ---------------------------------------------------------------- facts stored per span of days
+
+@dataclass(frozen=True)
+class FactSpan:
+    """What is known about a task on every day from ``valid_from`` up to (not including) ``valid_to`` (``None``:
+    no end): the deadline in force, the lifecycle state and the day it took effect, the deadline that was in
+    force on that day (what a completion is judged against) and the latest approved percent (``None`` before
+    the first approved report). Within a span only the date moves, so the status and the colour on any day of
+    it follow from these values alone (``span_facts``)."""
+
+    valid_from: dt.date
+    valid_to: dt.date | None
+    deadline: dt.date | None
+    state: State
+    since: dt.date | None
+    deadline_at_since: dt.date | None
+    progress: float | None
+
+
+def fact_spans(
+    *,
+    assigned_on: dt.date,
+    deadline: dt.date | None,
+    deadline_changes: Sequence[tuple[dt.date, dt.date | None]] = (),
+    state_changes: Sequence[tuple[dt.date, dt.date, State]] = (),
+    progress: Sequence[tuple[dt.date, float]] = (),
+) -> list[FactSpan]:
+    """A task's whole recorded history cut into spans of days over which nothing known changes.
+
+    ``state_changes`` are (effective date, recorded date, state): a change is known from the later of the two
+    (an "as of" report ignores later knowledge). The spans cover every day (the first starts on ``date.min``);
+    each is computed by the rules above (``deadline_on``, ``state_on``, ``progress_on``) over the facts known on
+    its first day, so ``status_as_of(span_facts(...), day)`` equals ``status_as_of`` over the full history."""
+    known_from = sorted({assigned_on, *(e for e, _ in deadline_changes), *(max(e, r) for e, r, _ in state_changes),
+                         *(a for a, _ in progress)})
+    spans: list[FactSpan] = []
+    for start in [dt.date.min, *known_from]:
+        if spans and start == spans[-1].valid_from:
+            continue
+        facts = TaskFacts(
+            assigned_on=assigned_on, deadline=deadline,
+            deadline_changes=[c for c in deadline_changes if c[0] <= start],
+            state_changes=[(e, s) for e, r, s in state_changes if max(e, r) <= start],
+            progress=[p for p in progress if p[0] <= start],
+        )
+        state, since = state_on(facts, start)
+        span = FactSpan(start, None, deadline_on(facts, start), state, since,
+                        deadline_on(facts, since) if since is not None else None,
+                        progress_on(facts, start) if facts.progress else None)
+        if spans and _same_facts(spans[-1], span):
+            continue
+        if spans:
+            spans[-1] = FactSpan(**{**spans[-1].__dict__, "valid_to": start})
+        spans.append(span)
+    return spans
+
+
+def _same_facts(a: FactSpan, b: FactSpan) -> bool:
+    return (a.deadline, a.state, a.since, a.deadline_at_since, a.progress) == (b.deadline, b.state, b.since, b.deadline_at_since, b.progress)
+
+
+def span_facts(assigned_on: dt.date, span: FactSpan) -> TaskFacts:
+    """Facts equivalent, on every day of ``span``, to the full history the span was cut from."""
+    if span.since is not None:
+        deadline = span.deadline_at_since if span.state is State.COMPLETED else span.deadline
+        return TaskFacts(assigned_on=assigned_on, deadline=deadline,
+                         deadline_changes=[(span.since + dt.timedelta(days=1), span.deadline)] if span.state is State.COMPLETED else (),
+                         state_changes=[(span.since, span.state)],
+                         progress=[(dt.date.min, span.progress)] if span.progress is not None else ())
+    return TaskFacts(assigned_on=assigned_on, deadline=span.deadline, state_changes=(),
+                     progress=[(dt.date.min, span.progress)] if span.progress is not None else ())

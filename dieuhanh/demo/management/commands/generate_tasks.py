@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from dieuhanh.access.policy import SystemActor
 from dieuhanh.progress import progress_bar
@@ -24,5 +25,8 @@ class Command(BaseCommand):
         with progress_bar(tasks, "Synthetic tasks", stream=self.stderr._out) as progress:
             plan = generate_synthetic_plan(actor=SystemActor("generate_tasks"), tasks=tasks, months=months, seed=seed,
                                            progress=progress)
+        if connection.vendor == "postgresql":  # fresh planner statistics for the pages over the new rows
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         reports = ProgressReport.objects.filter(task__plan=plan).count()
         self.stdout.write(f"synthetic plan {plan.number}: {plan.tasks.count()} tasks, {reports} approved reports")
