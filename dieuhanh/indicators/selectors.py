@@ -14,6 +14,7 @@ from dieuhanh.core.indicators.aggregate import Aggregation, Rolled, aggregate
 from dieuhanh.core.indicators.formula import evaluate, parse
 from dieuhanh.core.indicators.on_track import Assessment, Point, assess
 from dieuhanh.core.common.periods import frequency_of, parse_period, period_containing
+from dieuhanh.core.common.text import collation_key
 from dieuhanh.core.indicators.validation import Rule, Violation, check
 from dieuhanh.core.tasks.colours import WarningRule
 from dieuhanh.errors import NotFound
@@ -306,7 +307,7 @@ def due_summary(period: str, within: Unit) -> list[DueRow]:
             r.entered += 1
         else:
             r.missing.append(d.indicator.code)
-    return sorted(rows.values(), key=lambda r: (r.entered - r.due, r.unit.name))
+    return sorted(rows.values(), key=lambda r: (r.entered - r.due, collation_key(r.unit.name)))
 
 
 def indicator_overview(indicator: Indicator, unit: Unit, *, official_only: bool, limit: int = 200) -> dict:

@@ -9,9 +9,9 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
 from dieuhanh.access.policy import reach_filter
-from dieuhanh.core.common.text import search_terms
+from dieuhanh.core.common.text import collation_key, search_terms
 from dieuhanh.errors import NotFound
-from dieuhanh.units.models import Unit
+from dieuhanh.units.models import Unit, UnitKind
 
 
 def city_code() -> str:
@@ -49,11 +49,6 @@ def units_by_code(codes) -> dict[str, Unit]:
 
 def first_unit() -> Unit | None:
     return Unit.objects.order_by("pk").first()
-
-
-def unit_roots() -> QuerySet[Unit]:
-    """Units at the top of the hierarchy."""
-    return Unit.objects.filter(parent__isnull=True)
 
 
 def unit_code_taken(code: str) -> bool:
@@ -95,13 +90,16 @@ def unit_search(
     return qs.select_related("parent")
 
 
-def unit_children(unit: Unit, *, on: dt.date | None = None) -> QuerySet[Unit]:
-    return (
-        Unit.objects.filter(Q(parent=unit) & valid_on(on))
-        .annotate(child_count=Count("children"))
-        .select_related("parent")
-        .order_by("kind", "name")
-    )
+def unit_children(unit: Unit, *, on: dt.date | None = None) -> list[Unit]:
+    """The units directly below ``unit``, by kind, each kind in Vietnamese alphabetical order (Đ after D, "Tân"
+    before "Trung"), with ``child_count``."""
+    children = Unit.objects.filter(Q(parent=unit) & valid_on(on)).annotate(child_count=Count("children")).select_related("parent")
+    return sorted(children, key=lambda u: (u.kind, collation_key(u.name)))
+
+
+def unit_city_of(unit: Unit) -> Unit | None:
+    """The province or centrally-governed city ``unit`` belongs to (itself if it is one), if any."""
+    return Unit.objects.filter(code__in=unit.ancestor_codes, kind=UnitKind.PROVINCE).order_by("-depth").first()
 
 
 def unit_ancestors(unit: Unit) -> list[Unit]:
