@@ -20,7 +20,8 @@ from dieuhanh.audit.services import actor_label, new_event, record_many
 from dieuhanh.core.common.periods import periods_between
 from dieuhanh.plans.models import DeadlineChange, ExtensionStatus, ProgressReport, ReportStatus, Task, TaskStateChange
 
-SYNTHETIC = "synthetic demo history"
+# Stored in the reports and decisions it writes and shown as is on the task pages: Vietnamese, like every page.
+SYNTHETIC = "DỮ LIỆU GIẢ LẬP: lịch sử báo cáo minh họa"
 
 
 @dataclass

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+from decimal import Decimal
+
 from django.test import Client
 
-from tests.conftest import BEN_THANH, CITY, DEPARTMENT
+from dieuhanh.demo.history import SimHistory, SimReport, history_load
+from dieuhanh.plans.services import report_approve, report_save
+from tests.conftest import BEN_THANH, CITY, DEPARTMENT, SYSTEM, D
 
 
 def page(client, url, **params) -> str:
@@ -103,3 +107,38 @@ def test_every_page_links_the_favicon_which_is_served_as_a_static_file(web_clien
     assert b"<svg" in b"".join(response.streaming_content)
     # Browsers that ask for /favicon.ico anyway are sent to it.
     assert client.get("/favicon.ico")["Location"] == "/static/dieuhanh/favicon.svg"
+
+
+# ------------------------------------------------------------------------------------- Vietnamese, not English or code
+
+def test_a_tasks_history_names_actions_and_fields_in_vietnamese_with_vietnamese_values(web_client, plan):
+    task = plan.tasks.get(code="1.1")
+    html = page(web_client("bcd", CITY, "steering"), f"/tasks/{task.pk}/")
+    history = html[html.index('Lịch sử'):]
+    assert "tạo nhiệm vụ" in history and "task_create" not in history
+    assert "<td>Thời hạn đang áp dụng</td><td>—</td><td>31/12/2025</td>" in history
+    assert "<td>Kinh phí dự kiến (đồng)</td><td>—</td><td>1.500.000.000</td>" in history
+    assert "<td>Nhiệm vụ trọng điểm</td><td>—</td><td>có</td>" in history
+    assert not re.search(r"<td>[a-z_]+</td>", history)  # no field left under its code
+
+
+def test_the_demos_synthetic_history_is_labelled_in_vietnamese_on_the_task_page(web_client, plan):
+    task = plan.tasks.get(code="4.2")
+    history_load(actor=SYSTEM, histories={task.pk: SimHistory(reports=[SimReport("2026-09", D(2026, 9, 30), 40.0, D(2026, 10, 5))])})
+    html = page(web_client("bcd", CITY, "steering"), f"/tasks/{task.pk}/")
+    assert "DỮ LIỆU GIẢ LẬP" in html and "synthetic" not in html.lower()
+
+
+# ------------------------------------------------------------------------------------- a task completed late
+
+def test_a_task_completed_late_shows_how_it_ended_not_a_green_warning(web_client, plan):
+    task = plan.tasks.get(code="1.1")  # deadline 31/12/2025, completed on 20/01/2026
+    report = report_save(actor=SYSTEM, task=task, period="2026-01", percent=Decimal(100), completed=True, completed_on=D(2026, 1, 20), submit=True)
+    report_approve(actor=SYSTEM, report=report, expected_version=report.version)
+    client = web_client("bcd", CITY, "steering")
+    html = page(client, f"/tasks/{task.pk}/")
+    status_line = html[html.index("<h1>"):html.index('class="progress"')]
+    assert "Hoàn thành quá hạn" in status_line
+    assert "Xanh" not in status_line and "dot green" not in status_line and 'class="dot late"' in status_line
+    row = re.search(r"<tr>.*?>1\.1</a>.*?</tr>", page(client, "/tasks/", plan=plan.pk), re.S).group(0)
+    assert 'class="dot late" title="Hoàn thành quá hạn"' in row and "Xanh" not in row
