@@ -129,7 +129,6 @@ def _contexts(browser, live_server, sign_in):
             page.set_default_timeout(15_000)
             if role is not None:
                 sign_in(page, PEOPLE[role][0])
-                expect(page.locator(".who")).to_be_visible()
             contexts[role] = (context, page)
         return contexts[role][1]
 

@@ -142,3 +142,18 @@ def test_a_task_completed_late_shows_how_it_ended_not_a_green_warning(web_client
     assert "Xanh" not in status_line and "dot green" not in status_line and 'class="dot late"' in status_line
     row = re.search(r"<tr>.*?>1\.1</a>.*?</tr>", page(client, "/tasks/", plan=plan.pk), re.S).group(0)
     assert 'class="dot late" title="Hoàn thành quá hạn"' in row and "Xanh" not in row
+
+
+def test_the_progress_field_shows_and_takes_numbers_the_vietnamese_way(web_client, plan):
+    task = plan.tasks.get(code="4.2")
+    report_save(actor=SYSTEM, task=task, period="2026-11", percent=Decimal("46.00"))
+    client = web_client("canbo.benthanh", BEN_THANH, "reporter")
+    html = page(client, f"/tasks/{task.pk}/")
+    field = re.search(r'<input[^>]*name="percent"[^>]*>', html).group(0)
+    assert 'value="46"' in field and 'inputmode="decimal"' in field  # not "46.00"
+    report = task.reports.get(period="2026-11")
+    response = client.post(f"/tasks/{task.pk}/report/", {"period": "2026-11", "percent": "46,5", "version": report.version})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.percent == Decimal("46.5")
+    assert 'value="46,5"' in page(client, f"/tasks/{task.pk}/")
