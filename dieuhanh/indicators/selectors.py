@@ -106,6 +106,15 @@ def indicator_get(code: str) -> Indicator:
     return indicator
 
 
+def indicator_home_unit(indicator: Indicator) -> Unit:
+    """Where an indicator's page opens: the unit its data is about — the city whose communes report it (their
+    roll-up), else the highest unit reporting it, else its owner (a department owns the city's indicators but
+    reports none of them)."""
+    if indicator.communes_of_id:
+        return indicator.communes_of
+    return reporting_units(indicator).order_by("depth", "path").first() or indicator.owner
+
+
 def reporting_units(indicator: Indicator, *, on: dt.date | None = None) -> QuerySet[Unit]:
     """The units that report ``indicator`` on the day ``on`` (default today): its listed reporting units and the
     communes of its ``communes_of`` unit (or, with neither, its owner), each only while it exists on that day — a

@@ -27,7 +27,7 @@ from dieuhanh.core.indicators.values_sheet import TemplateRow, write_values_shee
 from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.indicators import selectors, services
 from dieuhanh.indicators.models import ApprovalStatus, ValueStatus
-from dieuhanh.units.selectors import city_code, unit_get
+from dieuhanh.units.selectors import city_code, unit_find, unit_get
 from dieuhanh.pages import errors_return_to, period_param
 
 MAX_SHEET_BYTES = 10 * 1024 * 1024  # a unit's sheet is kilobytes; refuse anything that could be a zip bomb
@@ -45,13 +45,13 @@ def _version(text: str | None) -> int | None:
 
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
-    return render(request, "indicators/catalogue.html", {"indicators": selectors.indicators_active()})
+    return render(request, "indicators/catalogue.html", {"indicators": selectors.indicators_active(), "city": unit_find(city_code())})
 
 
 @login_required
 def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     indicator = selectors.indicator_get(code)
-    unit = unit_get(request.GET.get("unit") or indicator.owner.code)
+    unit = unit_get(request.GET["unit"]) if request.GET.get("unit") else selectors.indicator_home_unit(indicator)
     official = not can(request.user, "unit_data_view", unit)
     overview = selectors.indicator_overview(indicator, unit, official_only=official)
     chart = {"periods": [p for p, _c in overview["series"]], "values": [c.value for _p, c in overview["series"]],

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.test import Client
 
 from dieuhanh.demo.history import SimHistory, SimReport, history_load
+from dieuhanh.indicators.models import Indicator
+from dieuhanh.indicators.services import value_set
 from dieuhanh.plans.services import report_approve, report_save
 from tests.conftest import BEN_THANH, CITY, DEPARTMENT, SYSTEM, D
 
@@ -157,3 +159,25 @@ def test_the_progress_field_shows_and_takes_numbers_the_vietnamese_way(web_clien
     report.refresh_from_db()
     assert report.percent == Decimal("46.5")
     assert 'value="46,5"' in page(client, f"/tasks/{task.pk}/")
+
+
+# ------------------------------------------------------------------------------------- indicators: where to look
+
+def test_an_indicator_page_opens_on_the_unit_its_data_is_about(web_client, registry):
+    value_set(actor=SYSTEM, indicator=Indicator.objects.get(code="XH_KN"), unit=registry[CITY], period="2025", value=Decimal(110))
+    client = web_client("bcd", CITY, "steering")
+    # Owned by the department, reported by the city: the city's series and target, not the department's empty page.
+    html = page(client, "/indicators/XH_KN/")
+    assert "· Thành phố Hồ Chí Minh" in html and "Top 100 (2030)" in html
+    assert re.search(r'<td>Năm 2025</td><td class="num">110</td>', html)
+    # Reported by the city's communes: the city's roll-up.
+    assert "· Thành phố Hồ Chí Minh" in page(client, "/indicators/HS_TIEPNHAN/")
+
+
+def test_the_city_scorecard_is_linked_from_the_catalogue_the_unit_page_and_the_indicator_page(web_client, registry):
+    client = web_client("bcd", CITY, "steering")
+    link = '<a href="/units/79/scorecard/">Bảng điểm chỉ tiêu của Thành phố Hồ Chí Minh</a>'
+    assert link in page(client, "/indicators/")
+    assert link in page(client, "/units/79/")
+    assert link in page(client, "/indicators/XH_KN/")
+    assert '<a href="/units/26743/scorecard/">' in page(client, f"/units/{BEN_THANH}/")
