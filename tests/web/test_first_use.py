@@ -8,9 +8,11 @@ from decimal import Decimal
 
 from django.test import Client
 
+from dieuhanh.accounts.models import User
 from dieuhanh.demo.history import SimHistory, SimReport, history_load
 from dieuhanh.indicators.models import Indicator
 from dieuhanh.indicators.services import value_set
+from dieuhanh.plans.excel import appendix_xlsx, upload_keep
 from dieuhanh.plans.services import report_approve, report_save
 from tests.conftest import BEN_THANH, CITY, DEPARTMENT, SYSTEM, D
 
@@ -181,3 +183,13 @@ def test_the_city_scorecard_is_linked_from_the_catalogue_the_unit_page_and_the_i
     assert link in page(client, "/units/79/")
     assert link in page(client, "/indicators/XH_KN/")
     assert '<a href="/units/26743/scorecard/">' in page(client, f"/units/{BEN_THANH}/")
+
+
+# ------------------------------------------------------------------------------------- a re-import that changes nothing
+
+def test_reimporting_the_plans_own_appendix_says_nothing_changed(web_client, plan):
+    client = web_client("bcd", CITY, "steering")
+    token = upload_keep(User.objects.get(username="bcd"), appendix_xlsx(plan))
+    response = client.post(f"/plans/{plan.pk}/import/", {"token": token}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ["Không có thay đổi: phụ lục ghi đúng 5 nhiệm vụ như kế hoạch hiện có."]
