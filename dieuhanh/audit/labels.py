@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import ForeignObjectRel
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -158,9 +159,11 @@ def _models_named(object_type: str) -> list[type[models.Model]]:
 def _field(object_type: str, name: str) -> models.Field | None:
     for model in _models_named(object_type):
         try:
-            return model._meta.get_field(name)
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
+        if not isinstance(field, ForeignObjectRel):  # a reverse relation ("units" of a framework) stores nothing
+            return field
     return None
 
 

@@ -327,7 +327,8 @@ def indicator_overview(indicator: Indicator, unit: Unit, *, official_only: bool,
     targets = list(targets_of(indicator, unit))
     latest = series_[-1][0] if series_ else None
     below = reporting_units(indicator).filter(path__startswith=unit.path).exclude(pk=unit.pk)
-    by_unit = [(u, cell(indicator, u, latest, official_only=official_only)) for u in below[:limit]] if latest else []
+    shown = sorted(below, key=lambda u: collation_key(u.name))[:limit] if latest else []  # Vietnamese order, not codes
+    by_unit = [(u, cell(indicator, u, latest, official_only=official_only)) for u in shown]
     return {"series": series_, "assessment": assessment, "baseline": base, "target": goal, "targets": targets,
             "by_unit": by_unit, "latest": latest}
 

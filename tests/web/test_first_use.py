@@ -193,3 +193,26 @@ def test_reimporting_the_plans_own_appendix_says_nothing_changed(web_client, pla
     response = client.post(f"/plans/{plan.pk}/import/", {"token": token}, follow=True)
     shown = [str(m) for m in response.context["messages"]]
     assert shown == ["Không có thay đổi: phụ lục ghi đúng 5 nhiệm vụ như kế hoạch hiện có."]
+
+
+def test_the_404_page_is_vietnamese_down_to_its_title(web_client):
+    response = web_client("xem", CITY, "viewer").get("/khong-co-trang-nay/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert title(html) == "Không tìm thấy trang · Điều hành Nghị quyết 57"
+    assert h1(html) == "Không tìm thấy trang" and "Về trang chủ" in html
+
+
+def test_an_indicators_units_are_listed_in_vietnamese_order_not_by_code(web_client, registry):
+    received = Indicator.objects.get(code="HS_TIEPNHAN")
+    for code in (BEN_THANH, "26740"):  # Phường Bến Thành 26743, Phường Sài Gòn 26740
+        value_set(actor=SYSTEM, indicator=received, unit=registry[code], period="2026", value=Decimal(500))
+    html = page(web_client("bcd", CITY, "steering"), "/indicators/HS_TIEPNHAN/", unit=CITY)
+    by_unit = html[html.index("Số liệu theo đơn vị"):]
+    assert names_in_order(by_unit, "Phường Sài Gòn", "Phường Bến Thành") == ["Phường Bến Thành", "Phường Sài Gòn"]
+
+
+def test_the_citys_history_names_the_fields_of_an_index_import(web_client, asem):
+    html = page(web_client("bcd", CITY, "steering"), "/units/79/")
+    history = html[html.index('class="history"'):]
+    assert "nhập khung chỉ số" in history and "<td>Phần tử</td>" in history and "<td>elements</td>" not in history
