@@ -6,20 +6,20 @@ every page of a browser context before the page's own scripts. One browser, one 
 pages are walked in one test that collects every violation and prints them all.
 
 To add a page: append a ``Page(role, path)`` to ``PAGES``; ``path`` may name the fixture data's ids with
-``{plan}``, ``{task}``, ``{ward_task}``, ``{run}`` (see ``ids`` in ``site``). Roles are the keys of ``PEOPLE``;
-``None`` is an anonymous visitor.
+``{plan}``, ``{task}``, ``{ward_task}``, ``{run}`` (the ids the ``site`` fixture returns); ``status`` is the
+answer expected (200 unless an error page is meant). Roles are the keys of ``PEOPLE``; ``None`` is an anonymous
+visitor. A page needing more data adds it to ``site``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from dieuhanh.indicators.models import Indicator
@@ -30,7 +30,7 @@ from tests.conftest import BEN_THANH, CITY, DEPARTMENT, PASSWORD, SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE = settings.NODE_MODULES / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
 
@@ -116,43 +116,41 @@ def _describe(where: str, violation: dict) -> str:
     return f"{where}: [{violation['impact']}] {violation['id']} ({len(violation['nodes'])}×) {violation['help']} — {nodes}"
 
 
-def _contexts(browser, live_server, sign_in):
-    """One browser context per role, signed in once, with axe-core loaded into every page it opens."""
+@pytest.fixture
+def page_of(browser, live_server, sign_in):
+    """``page_of(role)``: the page of that role's browser context, signed in at first use and kept for the test,
+    with axe-core loaded into every document it opens."""
     assert AXE.exists(), f"{AXE} is missing: run `make assets` (npm ci) to install axe-core"
-    contexts = {}
+    contexts, pages = [], {}
 
-    def context_for(role):
-        if role not in contexts:
+    def page_of(role):
+        if role not in pages:
             context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 1280, "height": 900})
+            contexts.append(context)
             context.add_init_script(path=str(AXE))
-            page = context.new_page()
-            page.set_default_timeout(15_000)
+            pages[role] = context.new_page()
+            pages[role].set_default_timeout(15_000)
             if role is not None:
-                sign_in(page, PEOPLE[role][0])
-            contexts[role] = (context, page)
-        return contexts[role][1]
+                sign_in(pages[role], PEOPLE[role][0])
+        return pages[role]
 
-    return contexts, context_for
+    yield page_of
+    for context in contexts:
+        context.close()
 
 
-@pytest.mark.today(dt.date(2026, 11, 30))
-def test_every_page_passes_axe_core_wcag_2_1_aa(browser, live_server, sign_in, site):
-    contexts, page_for = _contexts(browser, live_server, sign_in)
+def test_every_page_passes_axe_core_wcag_2_1_aa(page_of, site):
     problems = []
-    try:
-        for entry in PAGES:
-            page = page_for(entry.role)
-            path = entry.path.format(**site)
-            where = f"{entry.role or 'anonymous'} {path}"
-            response = page.goto(path)
-            if response.status != entry.status:
-                problems.append(f"{where}: answered {response.status}, expected {entry.status}")
-                continue
-            page.wait_for_load_state("networkidle")
-            problems += [_describe(where, v) for v in _axe(page)]
-    finally:
-        for context, _page in contexts.values():
-            context.close()
+    for entry in PAGES:
+        page = page_of(entry.role)
+        path = entry.path.format(**site)
+        where = f"{entry.role or 'anonymous'} {path}"
+        response = page.goto(path)
+        if response.status != entry.status:
+            problems.append(f"{where}: answered {response.status}, expected {entry.status}")
+            continue
+        page.wait_for_load_state("networkidle")  # HTMX parts loaded with the page are checked too
+        problems += [_describe(where, v) for v in _axe(page)]
     print("\n".join(problems))
     assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
 
