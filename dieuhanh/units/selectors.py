@@ -71,7 +71,7 @@ def unit_search(
     """Units with a word starting with each word of ``query``, accents and case ignored.
 
     "phuong ben thanh", "Phường Bến Thành" and "PHUONG BEN THANH" find the same ward. Units whose
-    name holds the whole query as a phrase come first, then shorter names.
+    name holds the whole query as a phrase come first, then shorter names, then alphabetically without diacritics.
     """
     qs = Unit.objects.filter(valid_on(on))
     terms = search_terms(query)
@@ -82,7 +82,7 @@ def unit_search(
         qs = qs.annotate(
             rank=Case(When(search_key__contains=phrase + " ", then=Value(0)), When(search_key__contains=phrase, then=Value(1)),
                       default=Value(2), output_field=IntegerField())
-        ).order_by("rank", Length("name"), "name")
+        ).order_by("rank", Length("name"), "search_key", "name")  # ties by the folded name: "Tân Hải" before "Tân Hòa", Đ with D
     if kind:
         qs = qs.filter(kind=kind)
     if within is not None:

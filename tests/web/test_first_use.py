@@ -216,3 +216,9 @@ def test_the_citys_history_names_the_fields_of_an_index_import(web_client, asem)
     html = page(web_client("bcd", CITY, "steering"), "/units/79/")
     history = html[html.index('class="history"'):]
     assert "nhập khung chỉ số" in history and "<td>Phần tử</td>" in history and "<td>elements</td>" not in history
+
+
+def test_search_results_of_equal_rank_follow_the_alphabet_not_the_bytes(web_client):
+    html = page(web_client("xem", CITY, "viewer"), "/units/", q="phuong tan h")
+    # Same rank and length: "Hải" (a) before "Hòa" (o); by bytes ò (U+00F2) came before ả (U+1EA3).
+    assert names_in_order(html, "Phường Tân Hòa", "Phường Tân Hải") == ["Phường Tân Hải", "Phường Tân Hòa"]
