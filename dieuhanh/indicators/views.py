@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can, require
-from dieuhanh.accounts.selectors import roles_of
+from dieuhanh.accounts.selectors import highest_role, roles_of
 from dieuhanh.core.common.numerals import format_number
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.indicators.values_sheet import TemplateRow, write_values_sheet
@@ -167,7 +167,7 @@ def due_page(request: HttpRequest) -> HttpResponse:
     by default over the unit of the person's highest role (the city for the steering committee, a department or a
     ward for theirs)."""
     p = period_param(request) or parse_period(str(timezone.localdate().year))
-    own = roles_of(request.user).order_by("unit__depth").first()
+    own = highest_role(request.user)
     unit = unit_get(request.GET.get("unit") or (own.unit.code if own else city_code()))
     require(request.user, "unit_data_view", unit)
     rows = selectors.due_summary(p.key, unit)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can
-from dieuhanh.accounts.selectors import assignment_get, roles_of, unit_members, user_get_for_grant
+from dieuhanh.accounts.selectors import assignment_get, highest_role, roles_of, unit_members, user_get_for_grant
 from dieuhanh.accounts.services import role_grant, role_revoke
 from dieuhanh.audit.selectors import history_of_unit_data
 from dieuhanh.units import selectors
@@ -85,7 +85,7 @@ def unit_browser(request: HttpRequest) -> HttpResponse:
 def _tree_root(user):
     """Where the unit tree starts: the city of the person's highest role (their own unit when it lies in no city,
     e.g. the country), else the configured city; the units above are one link away."""
-    assignment = roles_of(user).order_by("unit__depth").first()
+    assignment = highest_role(user)
     if assignment is not None:
         return selectors.unit_city_of(assignment.unit) or assignment.unit
     return selectors.unit_find(selectors.city_code()) or selectors.first_unit()
