@@ -21,6 +21,7 @@ def test_chart_numbers_follow_the_language_of_the_page(page, hcmc, make_user, si
 
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.wait_for_load_state()  # the new page's lang shows before its scripts have run
     assert page.evaluate(SAMPLES) == ["46.5", "1,234.5", "0.00", "—", "46.5 %", "83.33 %"]
 
 
