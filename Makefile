@@ -55,7 +55,7 @@ install: $(VENV)/.installed assets
 install-test: $(VENV)/.installed-test assets
 	$(BIN)/dieuhanh compile_catalogues
 
-## assets: HTMX and ECharts from the npm registry, served as static files (never a CDN)
+## assets: HTMX and ECharts from the npm registry, served as static files (never a CDN); axe-core for the accessibility tests
 assets: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -20,6 +20,12 @@ def roles_of(user: User) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).select_related("unit", "unit__parent")
 
 
+def highest_role(user: User) -> RoleAssignment | None:
+    """The person's role on their highest unit (the city before a department, a department before its bodies):
+    where their pages open by default."""
+    return roles_of(user).order_by("unit__depth", "unit__path").first()
+
+
 def roles_of_visible(*, actor, user: User) -> QuerySet[RoleAssignment]:
     """A user's active roles that ``actor`` may see: all of their own, else those on units in the actor's reach."""
     roles = roles_of(user)

@@ -11,7 +11,7 @@ import logging
 
 from django.http import Http404, HttpRequest
 from django.utils import translation
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -45,8 +45,17 @@ class _API(NinjaAPI):
         return exc
 
 
+class _Docs(Swagger):
+    """Swagger UI from local static files, in a page that names its language (English, like the API's messages)
+    and meets WCAG 2.1 AA contrast (``dieuhanh/swagger-a11y.css``); without deep links, whose anchors Swagger puts
+    inside the operation's button (a link inside a button cannot be reached or named)."""
+
+    template = "api/swagger.html"
+
+
 api = _API(
     title="dieuhanh API",
+    docs=_Docs(settings={"deepLinking": False}),
     version="1",
     description="Plans, tasks, indicators and units of a city's Resolution 57 programme. Errors: "
     '`{"error": {"code", "message", "details"}}` with stable codes.',

@@ -82,13 +82,22 @@ def record_many(events: list[AuditEvent]) -> None:
     note_audit_written()
 
 
+def object_id_of(obj: models.Model) -> str:
+    """How events name their object: its code where a code names one object of its kind (a unit, an indicator),
+    else its primary key (a task's code "1.1" repeats in every plan)."""
+    code = getattr(obj, "code", None)
+    if code and any(f.name == "code" and f.unique for f in obj._meta.concrete_fields):
+        return str(code)
+    return str(obj.pk)
+
+
 def new_event(*, actor, action: str, obj: models.Model, changes: Mapping[str, list[Any]], unit=None, object_type=None) -> AuditEvent:
     """An unsaved event for ``record_many``."""
     return AuditEvent(
         **_actor_fields(actor),
         action=action,
         object_type=object_type or obj._meta.model_name,
-        object_id=str(getattr(obj, "code", None) or obj.pk),
+        object_id=object_id_of(obj),
         object_repr=str(obj)[:255],
         unit=unit,
         changes=dict(changes),

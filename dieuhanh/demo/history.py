@@ -21,7 +21,8 @@ from dieuhanh.core.common.periods import periods_between
 from dieuhanh.plans import facts
 from dieuhanh.plans.models import DeadlineChange, ExtensionStatus, ProgressReport, ReportStatus, Task, TaskStateChange
 
-SYNTHETIC = "synthetic demo history"
+# Stored in the reports and decisions it writes and shown as is on the task pages: Vietnamese, like every page.
+SYNTHETIC = "DỮ LIỆU GIẢ LẬP: lịch sử báo cáo minh họa"
 
 
 @dataclass

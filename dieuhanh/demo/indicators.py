@@ -51,6 +51,36 @@ CITY = [
     ("KTS_GRDP", "Tỷ trọng kinh tế số trong GRDP", "strategic", "%", "percent", {}, {2030: (30, 40, "30–40%")}),
     ("TT_NC_QT", "Số trung tâm nghiên cứu chuẩn quốc tế về công nghệ chiến lược", "strategic", "trung tâm", "count", {}, {2030: (5, None, "Ít nhất 5")}),
 ]
+# Targets the seed articles do not give: SYNTHETIC, plausible from the 2025 figure and the programme's direction
+# (labelled so on every page that shows them). code → (year, value, label). The volumes that are no goal (total
+# budget, dossiers received) get none.
+SYNTHETIC = "DỮ LIỆU GIẢ LẬP"
+SYNTHETIC_TARGETS = {
+    "TFP_GRDP": (2030, 60, "≥ 60%"),
+    "KHCN_TFP": (2030, 75, "≥ 75%"),
+    "NS_KHCN_DUTOAN": (2030, 20000, "20.000 tỷ đồng"),
+    "HT_CNTT_NS": (2030, 3000, "3.000 tỷ đồng"),
+    "FDI_CNC": (2030, 3, "3 tỷ USD"),
+    "FDI_CNC_TYLE": (2030, 50, "50%"),
+    "TC_KHCN": (2030, 600, "600 tổ chức"),
+    "DN_KHCN": (2030, 300, "300 doanh nghiệp"),
+    "TRUNG_TAM_DL": (2030, 15, "15 trung tâm"),
+    "PII_DIEM": (2030, 65, "65 điểm"),
+    "PII_HANG": (2030, 1, "Dẫn đầu cả nước"),
+    "DTI_DIEM": (2030, Decimal("0.85"), "0,85"),
+    "BLOCKCHAIN_HANG": (2030, 20, "Top 20"),
+    "CB_DAOTAO_AI": (2030, 100000, "100.000 người"),
+    "TTHC_PHIDIAGIOI": (2026, 1500, "1.500 thủ tục"),
+    "DVC_TRUCTUYEN": (2030, 2500, "2.500 dịch vụ"),
+    "HS_DUNGHAN_TP": (2026, 98, "98%"),
+    "NEN_TANG_SO": (2030, 30, "30 nền tảng"),
+    "VUON_UOM": (2030, 70, "70 cơ sở"),
+    "DA_KHOINGHIEP": (2030, 300, "300 dự án"),
+    "STARTUP": (2030, 3000, "3.000 doanh nghiệp"),
+    "KYLAN": (2030, 5, "5 doanh nghiệp"),
+    "NS_KHCN_TYLE_DT": (2030, 5, "5%"),
+}
+CITY_VALUES = {code: values for code, _n, _k, _m, _t, values, _ts in CITY}
 # Baselines for the on-track path (the first reported year of each indicator with a target).
 BASELINES = {"XH_KHOINGHIEP": 2025, "TTHC_CATGIAM": None, "NS_KHCN_TYLE": None}
 
@@ -75,6 +105,14 @@ def load_indicators(*, actor, seed: int = 57) -> int:
     indicator_create(actor=actor, owner=department, code="NS_KHCN_TYLE_DT", name="Tỷ lệ dự toán chi KH-CN, ĐMST, CĐS trên tổng dự toán chi",
                      kind="strategic", measure="%", value_type="percent", period_type="yearly", aggregation="none", reporting_units=[city],
                      formula="NS_KHCN_DUTOAN / NS_TONG_DUTOAN * 100", source=S002, methodology="12.705 ÷ 305.606 tỷ đồng (dự toán 2026)")
+    for code, (year, value, label) in SYNTHETIC_TARGETS.items():
+        indicator = Indicator.objects.get(code=code)
+        target_set(actor=actor, indicator=indicator, unit=city, year=year, value=Decimal(str(value)), label=f"{label} ({SYNTHETIC})",
+                   source="synthetic")
+        values = CITY_VALUES.get(code)
+        if values and min(values) < year:  # the first reported figure is the baseline of the on-track path
+            first, (value0, _status, _comment, source) = min(values.items())
+            target_set(actor=actor, indicator=indicator, unit=city, year=first, value=Decimal(str(value0)), kind="baseline", source=source)
     _wards(actor, city, random.Random(seed))
     for year in (2023, 2024, 2025, 2026):
         if city.indicator_values.filter(period=str(year)).exists():
@@ -94,13 +132,14 @@ def _wards(actor, city, rng: random.Random) -> None:
     on_time = indicator_create(code="HS_DUNGHAN_XA", name="Tỷ lệ hồ sơ giải quyết đúng hạn cấp xã", measure="%", value_type="percent",
                                aggregation="weighted_mean", weight_indicator=received, source="DỮ LIỆU GIẢ LẬP cho demo; số thật cấp xã 2025: 99,44% [002]",
                                **common)
-    indicator_create(code="TYLE_TRUCTUYEN", name="Tỷ lệ hồ sơ tiếp nhận trực tuyến", measure="%", value_type="percent", aggregation="none",
+    online_share = indicator_create(code="TYLE_TRUCTUYEN", name="Tỷ lệ hồ sơ tiếp nhận trực tuyến", measure="%", value_type="percent", aggregation="none",
                      formula="HS_TRUCTUYEN / HS_TIEPNHAN * 100", source="Tính từ HS_TRUCTUYEN và HS_TIEPNHAN", **common)
     rule_create(actor=actor, indicator=online, kind="compare", params={"op": "<=", "expression": "HS_TIEPNHAN"},
                 message="Số hồ sơ trực tuyến không thể lớn hơn số hồ sơ tiếp nhận.")
     rule_create(actor=actor, indicator=received, kind="jump", params={"max_change": 0.5}, severity="comment",
                 message="Số hồ sơ tiếp nhận thay đổi hơn 50% so với năm trước: cần ghi chú giải thích.")
     target_set(actor=actor, indicator=on_time, unit=city, year=2025, value=Decimal(95), label="95% (DỮ LIỆU GIẢ LẬP)", source="synthetic")
+    target_set(actor=actor, indicator=online_share, unit=city, year=2026, value=Decimal(80), label="80% (DỮ LIỆU GIẢ LẬP)", source="synthetic")
     for ward in Unit.objects.filter(parent=city, kind="commune"):
         n = rng.randint(4000, 40000)
         label = "DỮ LIỆU GIẢ LẬP"

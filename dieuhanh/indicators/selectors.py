@@ -14,6 +14,7 @@ from dieuhanh.core.indicators.aggregate import Aggregation, Rolled, aggregate
 from dieuhanh.core.indicators.formula import evaluate, parse
 from dieuhanh.core.indicators.on_track import Assessment, Point, assess
 from dieuhanh.core.common.periods import frequency_of, parse_period, period_containing
+from dieuhanh.core.common.text import collation_key
 from dieuhanh.core.indicators.validation import Rule, Violation, check
 from dieuhanh.core.tasks.colours import WarningRule
 from dieuhanh.errors import NotFound
@@ -103,6 +104,15 @@ def indicator_get(code: str) -> Indicator:
     if indicator is None:
         raise NotFound(f"indicator {code} not found")
     return indicator
+
+
+def indicator_home_unit(indicator: Indicator) -> Unit:
+    """Where an indicator's page opens: the unit its data is about — the city whose communes report it (their
+    roll-up), else the highest unit reporting it, else its owner (a department owns the city's indicators but
+    reports none of them)."""
+    if indicator.communes_of_id:
+        return indicator.communes_of
+    return reporting_units(indicator).order_by("depth", "path").first() or indicator.owner
 
 
 def reporting_units(indicator: Indicator, *, on: dt.date | None = None) -> QuerySet[Unit]:
@@ -322,7 +332,7 @@ def due_summary(period: str, within: Unit) -> list[DueRow]:
             r.entered += 1
         else:
             r.missing.append(d.indicator.code)
-    return sorted(rows.values(), key=lambda r: (r.entered - r.due, r.unit.name))
+    return sorted(rows.values(), key=lambda r: (r.entered - r.due, collation_key(r.unit.name)))
 
 
 def indicator_overview(indicator: Indicator, unit: Unit, *, official_only: bool, limit: int = 200) -> dict:
@@ -333,7 +343,8 @@ def indicator_overview(indicator: Indicator, unit: Unit, *, official_only: bool,
     targets = list(targets_of(indicator, unit))
     latest = series_[-1][0] if series_ else None
     below = reporting_units(indicator).filter(path__startswith=unit.path).exclude(pk=unit.pk)
-    by_unit = [(u, cell(indicator, u, latest, official_only=official_only)) for u in below[:limit]] if latest else []
+    shown = sorted(below, key=lambda u: collation_key(u.name))[:limit] if latest else []  # Vietnamese order, not codes
+    by_unit = [(u, cell(indicator, u, latest, official_only=official_only)) for u in shown]
     return {"series": series_, "assessment": assessment, "baseline": base, "target": goal, "targets": targets,
             "by_unit": by_unit, "latest": latest}
 

@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can, require
+from dieuhanh.accounts.selectors import highest_role, roles_of
 from dieuhanh.core.common.numerals import format_number
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.indicators.values_sheet import TemplateRow, write_values_sheet
 from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.indicators import selectors, services
 from dieuhanh.indicators.models import ApprovalStatus, ValueStatus
-from dieuhanh.units.selectors import city_code, unit_get
+from dieuhanh.units.selectors import city_code, unit_find, unit_get
 from dieuhanh.pages import errors_return_to, period_param
 
 MAX_SHEET_BYTES = 10 * 1024 * 1024  # a unit's sheet is kilobytes; refuse anything that could be a zip bomb
@@ -44,13 +45,13 @@ def _version(text: str | None) -> int | None:
 
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
-    return render(request, "indicators/catalogue.html", {"indicators": selectors.indicators_active()})
+    return render(request, "indicators/catalogue.html", {"indicators": selectors.indicators_active(), "city": unit_find(city_code())})
 
 
 @login_required
 def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     indicator = selectors.indicator_get(code)
-    unit = unit_get(request.GET.get("unit") or indicator.owner.code)
+    unit = unit_get(request.GET["unit"]) if request.GET.get("unit") else selectors.indicator_home_unit(indicator)
     official = not can(request.user, "unit_data_view", unit)
     overview = selectors.indicator_overview(indicator, unit, official_only=official)
     chart = {"periods": [p for p, _c in overview["series"]], "values": [c.value for _p, c in overview["series"]],
@@ -153,8 +154,6 @@ def template_upload(request: HttpRequest, code: str, period: str) -> HttpRespons
 @login_required
 def my_entry(request: HttpRequest) -> HttpResponse:
     """Send a person to the entry form of their first unit and the current year."""
-    from dieuhanh.accounts.selectors import roles_of
-
     assignment = roles_of(request.user).first()
     if assignment is None:
         raise NotFound("no role: no entry form to go to")
@@ -164,9 +163,12 @@ def my_entry(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def due_page(request: HttpRequest) -> HttpResponse:
-    """The reporting round's checklist: per unit in the person's reach, how many values are due, entered, approved."""
+    """The reporting round's checklist: per unit in the person's reach, how many values are due, entered, approved;
+    by default over the unit of the person's highest role (the city for the steering committee, a department or a
+    ward for theirs)."""
     p = period_param(request) or parse_period(str(timezone.localdate().year))
-    unit = unit_get(request.GET.get("unit") or city_code())
+    own = highest_role(request.user)
+    unit = unit_get(request.GET.get("unit") or (own.unit.code if own else city_code()))
     require(request.user, "unit_data_view", unit)
     rows = selectors.due_summary(p.key, unit)
     return render(request, "indicators/due.html", {"period": p, "unit": unit, "rows": rows,

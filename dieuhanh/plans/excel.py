@@ -151,7 +151,12 @@ def _codes(appendix: Appendix) -> list[tuple[AppendixGroup, AppendixTask, str, s
 @dataclass
 class ImportResult:
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # tasks the file changed
+    unchanged: int = 0  # tasks the file lists exactly as they are
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
 
 
 @action
@@ -184,6 +189,9 @@ def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str
             errors.append(_row_error(t.row, "", "deadline_changed", code=code))
     if errors:
         raise Invalid("the appendix has errors", code="import_errors", details=errors)
+    # The export numbers tasks without a written number and writes a deadline whose text no longer says it as a
+    # date: a sheet that still says exactly that changes neither (its own export re-imported changes nothing).
+    exported = {t.code: t for g in appendix_of(plan).groups for t in g.tasks}
     groups = {g.number: g for g in plan.groups.all()}
     result = ImportResult()
     made: dict[str, Task] = dict(existing)
@@ -199,10 +207,16 @@ def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str
         lead, coordinators = resolved[t.lead], [resolved[c] for c in t.coordinators]
         budget = t.budget_million_vnd * 1_000_000 if t.budget_million_vnd is not None else None
         if code in existing:
-            made[code] = task_update(actor=actor, task=existing[code], expected_version=existing[code].version, title=t.title, lead_unit=lead,
-                                     product=t.product, key=t.key, budget_planned=budget, stt=t.stt, deadline_text=t.deadline_text,
+            current, version, as_exported = existing[code], existing[code].version, exported.get(code)
+            stt = current.stt if as_exported and t.stt == as_exported.stt else t.stt
+            deadline_text = current.deadline_text if as_exported and t.deadline_text == as_exported.deadline_text else t.deadline_text
+            made[code] = task_update(actor=actor, task=current, expected_version=version, title=t.title, lead_unit=lead,
+                                     product=t.product, key=t.key, budget_planned=budget, stt=stt, deadline_text=deadline_text,
                                      coordinating_units=coordinators)
-            result.updated += 1
+            if made[code].version != version:
+                result.updated += 1
+            else:
+                result.unchanged += 1
         else:
             made[code] = task_create(actor=actor, plan=plan, group=group, parent=parent, code=code, stt=t.stt, position=position,
                                      title=t.title, lead_unit=lead, coordinating_units=coordinators, product=t.product,

@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from dieuhanh.core.common.errors import CoreError
+from dieuhanh.core.common.numerals import format_number, parse_number
+
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class NumberField(forms.DecimalField):
+    """A number typed and shown as people write it: "46" or "46,5" (never "46.00"), read by ``parse_number``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}), **kwargs)
+
+    def prepare_value(self, value):
+        return format_number(value, lang=get_language()) if not isinstance(value, str) and value is not None else value
+
+    def to_python(self, value):
+        try:
+            number = parse_number(value)
+        except CoreError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return None if number is None else super().to_python(str(number))
 
 
 class ReportForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     period = forms.ChoiceField(label=_("Reporting period"))
-    percent = forms.DecimalField(label=_("Progress (%)"), min_value=0, max_value=100, decimal_places=2)
+    percent = NumberField(label=_("Progress (%)"), min_value=0, max_value=100, decimal_places=2)
     done = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     difficulties = forms.CharField(label=_("Difficulties (khó khăn, vướng mắc)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     proposals = forms.CharField(label=_("Proposals (đề xuất)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -324,7 +324,11 @@ def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
             messages.error(request, _("Nothing was imported: correct the rows below and upload again."))
             return render(request, "plans/import.html", context)
         excel.upload_discard(request.user, token)
-        messages.success(request, _("Imported: %(c)d tasks created, %(u)d updated.") % {"c": result.created, "u": result.updated})
+        if result.changed:
+            messages.success(request, _("Imported: %(c)d tasks created, %(u)d updated, %(n)d unchanged.")
+                             % {"c": result.created, "u": result.updated, "n": result.unchanged})
+        else:
+            messages.info(request, _("Nothing changed: the appendix lists the plan's %(n)d tasks as they are.") % {"n": result.unchanged})
         return redirect("plan_detail", plan_id=plan.pk)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)

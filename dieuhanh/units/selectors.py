@@ -9,9 +9,9 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
 from dieuhanh.access.policy import reach_filter
-from dieuhanh.core.common.text import search_terms
+from dieuhanh.core.common.text import collation_key, search_terms
 from dieuhanh.errors import NotFound
-from dieuhanh.units.models import Unit
+from dieuhanh.units.models import Unit, UnitKind
 
 
 def city_code() -> str:
@@ -51,11 +51,6 @@ def first_unit() -> Unit | None:
     return Unit.objects.order_by("pk").first()
 
 
-def unit_roots() -> QuerySet[Unit]:
-    """Units at the top of the hierarchy."""
-    return Unit.objects.filter(parent__isnull=True)
-
-
 def unit_code_taken(code: str) -> bool:
     """Whether a unit holds ``code``, case-insensitively (codes differing only by case would confuse people)."""
     return Unit.objects.filter(code__iexact=code).exists()
@@ -76,7 +71,7 @@ def unit_search(
     """Units with a word starting with each word of ``query``, accents and case ignored.
 
     "phuong ben thanh", "Phường Bến Thành" and "PHUONG BEN THANH" find the same ward. Units whose
-    name holds the whole query as a phrase come first, then shorter names.
+    name holds the whole query as a phrase come first, then shorter names, then alphabetically without diacritics.
     """
     qs = Unit.objects.filter(valid_on(on))
     terms = search_terms(query)
@@ -87,7 +82,7 @@ def unit_search(
         qs = qs.annotate(
             rank=Case(When(search_key__contains=phrase + " ", then=Value(0)), When(search_key__contains=phrase, then=Value(1)),
                       default=Value(2), output_field=IntegerField())
-        ).order_by("rank", Length("name"), "name")
+        ).order_by("rank", Length("name"), "search_key", "name")  # ties by the folded name: "Tân Hải" before "Tân Hòa", Đ with D
     if kind:
         qs = qs.filter(kind=kind)
     if within is not None:
@@ -95,13 +90,16 @@ def unit_search(
     return qs.select_related("parent")
 
 
-def unit_children(unit: Unit, *, on: dt.date | None = None) -> QuerySet[Unit]:
-    return (
-        Unit.objects.filter(Q(parent=unit) & valid_on(on))
-        .annotate(child_count=Count("children"))
-        .select_related("parent")
-        .order_by("kind", "name")
-    )
+def unit_children(unit: Unit, *, on: dt.date | None = None) -> list[Unit]:
+    """The units directly below ``unit``, by kind, each kind in Vietnamese alphabetical order (Đ after D, "Tân"
+    before "Trung"), with ``child_count``."""
+    children = Unit.objects.filter(Q(parent=unit) & valid_on(on)).annotate(child_count=Count("children")).select_related("parent")
+    return sorted(children, key=lambda u: (u.kind, collation_key(u.name)))
+
+
+def unit_city_of(unit: Unit) -> Unit | None:
+    """The province or centrally-governed city ``unit`` belongs to (itself if it is one), if any."""
+    return Unit.objects.filter(code__in=unit.ancestor_codes, kind=UnitKind.PROVINCE).order_by("-depth").first()
 
 
 def unit_ancestors(unit: Unit) -> list[Unit]:

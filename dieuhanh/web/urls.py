@@ -1,10 +1,13 @@
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from dieuhanh.web import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
+    path("login/", views.Login.as_view(), name="login"),
+    path("favicon.ico", RedirectView.as_view(url=static("dieuhanh/favicon.svg"), permanent=True)),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/roles/", views.my_roles, name="my_roles"),
     path("units/", views.unit_browser, name="units"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can
-from dieuhanh.accounts.selectors import assignment_get, roles_of, unit_members, user_get_for_grant
+from dieuhanh.accounts.selectors import assignment_get, highest_role, roles_of, unit_members, user_get_for_grant
 from dieuhanh.accounts.services import role_grant, role_revoke
 from dieuhanh.audit.selectors import history_of_unit_data
 from dieuhanh.units import selectors
@@ -38,6 +39,16 @@ def _back_to_unit(request, code: str, **_) -> str:
     return reverse("unit_detail", args=[code])
 
 
+class Login(LoginView):
+    """The sign-in page, under the name of the city the installation serves (``DIEUHANH_CITY_CODE``)."""
+
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "city": selectors.unit_find(selectors.city_code())}
+
+
 @login_required
 def my_roles(request: HttpRequest) -> HttpResponse:
     return render(request, "web/my_roles.html", {"assignments": roles_of(request.user)})
@@ -55,10 +66,19 @@ def unit_browser(request: HttpRequest) -> HttpResponse:
         context["page"] = page
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "web/partials/unit_results.html", context)
-    context["roots"] = selectors.unit_roots()
-    home = selectors.unit_find(selectors.city_code())
-    context["open_path"] = selectors.unit_ancestors(home) if home else []
+    root = _tree_root(request.user)
+    context["root"], context["root_ancestors"] = root, selectors.unit_ancestors(root) if root else []
+    context["root_children"] = selectors.unit_children(root) if root else []
     return render(request, "web/units.html", context)
+
+
+def _tree_root(user):
+    """Where the unit tree starts: the city of the person's highest role (their own unit when it lies in no city,
+    e.g. the country), else the configured city; the units above are one link away."""
+    assignment = highest_role(user)
+    if assignment is not None:
+        return selectors.unit_city_of(assignment.unit) or assignment.unit
+    return selectors.unit_find(selectors.city_code()) or selectors.first_unit()
 
 
 @login_required

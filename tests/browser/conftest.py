@@ -56,7 +56,8 @@ def page(browser, live_server):
 
 @pytest.fixture
 def sign_in():
-    """``sign_in(page, "name")``: signs that person in through the login form (password ``PASSWORD``)."""
+    """``sign_in(page, "name")``: signs that person in through the login form (password ``PASSWORD``) and waits
+    until the signed-in page is there (a script evaluated earlier would run in the login page being left)."""
 
     def sign_in(page, username: str) -> None:
         page.goto("/")
@@ -64,5 +65,6 @@ def sign_in():
         page.get_by_label("Tên đăng nhập").fill(username)
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         page.get_by_role("button", name="Đăng nhập").click()
+        expect(page.locator(".who")).to_be_visible()
 
     return sign_in

@@ -5,7 +5,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dieuhanh.core.common.text import fold, normalise_name, search_terms
+from dieuhanh.core.common.text import collation_key, fold, normalise_name, search_terms
 
 VIETNAMESE_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 
@@ -37,3 +37,14 @@ def test_fold_of_vietnamese_text_is_plain_ascii_and_idempotent(text):
     assert folded.isascii()
     assert fold(folded) == folded
     assert folded == fold(unicodedata.normalize("NFD", text))
+
+
+def test_vietnamese_collation_orders_letters_then_tones():
+    # The alphabet: a ă â b c d đ e ê … o ô ơ … u ư; tones only break ties, in dictionary order.
+    shuffled = ["Trung", "Đà Nẵng", "Tân", "Ấp", "Ăn", "An", "Dĩ An", "Gò Vấp", "Ơn", "Ôn", "On", "Ưng", "Ung", "Văn", "tấn", "tần"]
+    assert sorted(shuffled, key=collation_key) == ["An", "Ăn", "Ấp", "Dĩ An", "Đà Nẵng", "Gò Vấp", "On", "Ôn", "Ơn", "Tân", "tần",
+                                                  "tấn", "Trung", "Ung", "Ưng", "Văn"]
+    assert sorted(["Phường Tân Hòa", "Phường Tân Hải", "Phường Tân Hưng"], key=collation_key) == [
+        "Phường Tân Hải", "Phường Tân Hòa", "Phường Tân Hưng"]
+    # Precomposed and decomposed spellings of a name sort as one.
+    assert collation_key("Đặc khu Côn Đảo")[:2] == collation_key(unicodedata.normalize("NFD", "Đặc khu Côn Đảo"))[:2]

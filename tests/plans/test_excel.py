@@ -158,7 +158,10 @@ def test_a_file_that_is_not_excel_is_refused(hcmc):
 def test_reimporting_the_export_updates_in_place_and_never_moves_a_deadline(plan):
     content = appendix_xlsx(plan)
     result = plan_import(actor=SYSTEM, plan=plan, content=content)
-    assert (result.created, result.updated) == (0, 5)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 5)  # the plan's own export changes nothing
+    Task.objects.filter(code="4.2").update(title="Phổ cập kỹ năng số")
+    result = plan_import(actor=SYSTEM, plan=plan, content=content)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 4)
     Task.objects.filter(code="1.1").update(deadline=D(2026, 6, 30))  # as if an extension had been approved
     with pytest.raises(Invalid) as err:
         plan_import(actor=SYSTEM, plan=plan, content=content)

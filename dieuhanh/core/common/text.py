@@ -36,26 +36,32 @@ def search_terms(query: str) -> list[str]:
     return [term for term in fold(query).split(" ") if term]
 
 
-# Vietnamese alphabetical order (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y), then tones in
-# dictionary order (none, huyền, hỏi, ngã, sắc, nặng), then case: "Đ" after "D", "Tân" before "Trung".
-_LETTER_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+# Vietnamese alphabetical order (the 29 letters, with f, j, w, z of borrowed words at their Latin places); a letter
+# with a breve, circumflex or horn (ă, â, ê, ô, ơ, ư) and đ are letters of their own, right after their base letter.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_MARKS = {"\u0306": "ă", "\u0302": "^", "\u031b": "'"}  # breve, circumflex, horn
+_WITH_MARK = {("a", "ă"): "ă", ("a", "^"): "â", ("e", "^"): "ê", ("o", "^"): "ô", ("o", "'"): "ơ", ("u", "'"): "ư"}
+# Tones, in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
 
 
 def collation_key(value: str) -> tuple:
-    """A sort key giving Vietnamese dictionary order: ``sorted(names, key=collation_key)``."""
+    """A sort key in Vietnamese dictionary order: letters first (a < ă < â < b … d < đ …, "Tân" before "Trung",
+    "Đà Nẵng" after "Dĩ An" and before "Gò Vấp"), then tones (a < à < ả < ã < á < ạ), case last; whatever is not a
+    letter (spaces, digits, punctuation) sorts before the letters, by code point."""
     letters: list[tuple[int, int]] = []
     tones: list[int] = []
-    for ch in unicodedata.normalize("NFD", value.casefold()):
-        if ch in _LETTER_MARKS and letters:
-            base, _mark = letters[-1]
-            letters[-1] = (base, _LETTER_MARKS[ch])
-        elif ch in _TONES:
-            if tones:
+    for ch in unicodedata.normalize("NFD", normalise_name(value).casefold()):
+        if unicodedata.combining(ch):
+            if ch in _TONES and tones:
                 tones[-1] = _TONES[ch]
-        elif unicodedata.combining(ch):
+            elif ch in _LETTER_MARKS and letters:
+                base = _ALPHABET[letters[-1][1]] if letters[-1][0] else ""
+                marked = _WITH_MARK.get((base, _LETTER_MARKS[ch]))
+                if marked:
+                    letters[-1] = (1, _RANK[marked])
             continue
-        else:
-            letters.append((ord("d") if ch == "đ" else ord(ch), 4 if ch == "đ" else 0))
-            tones.append(0)
+        letters.append((1, _RANK[ch]) if ch in _RANK else (0, ord(ch)))
+        tones.append(0)
     return tuple(letters), tuple(tones), value

@@ -45,6 +45,21 @@ def label(value) -> str:
     return LABELS.get(key, key)
 
 
+# A warning looks ahead; a completed task has none: its chip tells how it ended instead (on time, or late: never
+# "green: expected to meet the plan" for a task that missed its deadline).
+OUTCOMES = {"completed_on_time": ("green", _("Completed on time")), "completed_late": ("late", _("Completed late"))}
+
+
+@register.filter
+def chip(view) -> dict:
+    """The chip of a task view: ``{"css": …, "label": …}``: its outcome once completed, else its warning colour."""
+    official = getattr(view.official, "value", view.official)
+    if official in OUTCOMES:
+        css, text = OUTCOMES[official]
+        return {"css": css, "label": text}
+    return {"css": view.colour.value, "label": label(view.colour)}
+
+
 @register.filter
 def period_label(key: str) -> str:
     try:

@@ -46,8 +46,8 @@
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     var labels = d.periods.map(function (p) { var parts = p.split("-"); return parts[1] + "/" + parts[0]; });
     function fmt(v) { return window.dieuhanhNumbers.number(v); }
-    chart.setOption({
-      aria: { enabled: true }, legend: { top: 0 },
+    chart.setOption(window.dieuhanhNumbers.aria({
+      legend: { top: 0 },
       tooltip: { trigger: "axis", valueFormatter: fmt },
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: labels },
@@ -56,7 +56,7 @@
         { name: vi ? "Tổng điểm" : "Total", type: "line", data: d.total, connectNulls: false, itemStyle: { color: "#0b5cad" } },
         { name: vi ? "Tỷ lệ đúng hạn (%)" : "On time (%)", type: "line", data: d.on_time, connectNulls: false, itemStyle: { color: "#1b7f3b" } }
       ]
-    });
+    }));
     window.addEventListener("resize", function () { chart.resize(); });
   }
   drawTrend();

@@ -19,8 +19,8 @@
     });
   }
   var chart = window.echarts.init(el, null, { renderer: "svg" });
-  chart.setOption({
-    aria: { enabled: true }, tooltip: { trigger: "axis", valueFormatter: fmt }, legend: { top: 0 },
+  chart.setOption(window.dieuhanhNumbers.aria({
+    tooltip: { trigger: "axis", valueFormatter: fmt }, legend: { top: 0 },
     grid: { left: 60, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: categories }, yAxis: { type: "value", scale: true, axisLabel: { formatter: fmt } },
     series: [
@@ -28,6 +28,6 @@
       { name: vi ? "Mục tiêu" : "Target", type: "scatter", data: points("target"), symbol: "diamond", symbolSize: 14, itemStyle: { color: "#b3261e" } },
       { name: vi ? "Năm gốc" : "Baseline", type: "scatter", data: points("baseline"), symbolSize: 10, itemStyle: { color: "#4a4a4a" } }
     ]
-  });
+  }));
   window.addEventListener("resize", function () { chart.resize(); });
 })();

@@ -10,7 +10,7 @@
   function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
   function draw(el, option, renderer) {
     var chart = window.echarts.init(el, null, { renderer: renderer || "svg" });
-    chart.setOption(option, true);
+    chart.setOption(numbers.aria(option, fmt), true);
     window.addEventListener("resize", function () { chart.resize(); });
     return chart;
   }

@@ -12,7 +12,7 @@
   function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
   function draw(el, option) {
     var chart = window.echarts.init(el, null, { renderer: "svg" });
-    chart.setOption(option);
+    chart.setOption(window.dieuhanhNumbers.aria(option, fmt));
     window.addEventListener("resize", function () { chart.resize(); });
     return chart;
   }

@@ -11,14 +11,14 @@
   var colours = { completed_on_time: "#1e6b34", completed_late: "#b36b00", within_deadline: "#0b5cad", overdue: "#b3261e" };
   var count = function (v) { return window.dieuhanhNumbers.number(v, 0); };
   var chart = window.echarts.init(el, null, { renderer: "svg" });
-  chart.setOption({
-    aria: { enabled: true }, tooltip: { trigger: "axis", valueFormatter: count }, legend: { top: 0 },
+  chart.setOption(window.dieuhanhNumbers.aria({
+    tooltip: { trigger: "axis", valueFormatter: count }, legend: { top: 0 },
     grid: { left: 260, right: 20, top: 40, bottom: 20 },
     xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: count } },
     yAxis: { type: "category", data: d.groups.slice().reverse(), axisLabel: { width: 250, overflow: "truncate" } },
     series: Object.keys(d.series).map(function (k) {
       return { name: names[k], type: "bar", stack: "all", data: d.series[k].slice().reverse(), itemStyle: { color: colours[k] } };
     })
-  });
+  }));
   window.addEventListener("resize", function () { chart.resize(); });
 })();

@@ -6,14 +6,13 @@
   var rows = JSON.parse(data.textContent);
   var count = function (v) { return window.dieuhanhNumbers.number(v, 0); };
   var chart = window.echarts.init(el, null, { renderer: "svg" });
-  chart.setOption({
-    aria: { enabled: true },
+  chart.setOption(window.dieuhanhNumbers.aria({
     grid: { left: 200, right: 20, top: 10, bottom: 20 },
     xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: count } },
     yAxis: { type: "category", data: rows.map(function (r) { return r.label; }).reverse() },
     series: [{ type: "bar", data: rows.map(function (r) { return r.n; }).reverse(), itemStyle: { color: "#0b5cad" },
                label: { show: true, position: "right", formatter: function (p) { return count(p.value); } } }],
     tooltip: { valueFormatter: count }
-  });
+  }));
   window.addEventListener("resize", function () { chart.resize(); });
 })();

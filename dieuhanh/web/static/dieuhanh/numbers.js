@@ -33,5 +33,36 @@
     if (v === null || v === undefined || v === "" || !isFinite(Number(v))) return "—";
     return percent(Number(v) * 100, decimals, dropZeros);
   }
-  window.dieuhanhNumbers = { locale: locale, number: number, percent: percent, rate: rate };
+  // The text screen readers hear for an ECharts option (ECharts' own is English, with "36.36"): every series with
+  // its values written in the page's language, each named by its category. aria(option) returns the option.
+  function aria(option, format) {
+    var vi = locale === "vi-VN";
+    format = format || number;
+    function categoriesOf(axis) { axis = [].concat(axis || [])[0]; return axis && axis.type === "category" ? axis.data || [] : null; }
+    var xs = categoriesOf(option.xAxis), ys = categoriesOf(option.yAxis);
+    var categories = xs || ys || [];
+    function shown(v) {
+      if (v && typeof v === "object" && !Array.isArray(v)) v = v.value;
+      if (Array.isArray(v)) return v.map(function (x) { return typeof x === "number" ? format(x) : String(x); }).join(" – ");
+      return format(v);
+    }
+    var parts = [];
+    [].concat(option.series || []).forEach(function (s, i) {
+      var items = [];
+      (s.data || []).forEach(function (v, j) {
+        if (v === null || v === undefined || v === "" || (typeof v === "number" && !isFinite(v))) return;
+        if (xs && ys && Array.isArray(v) && v.length === 3) {  // a heatmap cell: [column, row, value]
+          items.push(xs[v[0]] + " × " + ys[v[1]] + ": " + shown(v[2]));
+          return;
+        }
+        items.push((categories[j] !== undefined ? categories[j] + ": " : "") + shown(v));
+      });
+      if (items.length > 60) items = items.slice(0, 60).concat("…");  // a heatmap's hundreds of cells: the table says the rest
+      var name = s.name || (vi ? "Chuỗi " : "Series ") + (i + 1);
+      parts.push(name + " — " + (items.length ? items.join("; ") : (vi ? "không có số liệu" : "no data")) + ".");
+    });
+    option.aria = { enabled: true, label: { description: (vi ? "Biểu đồ. " : "Chart. ") + parts.join(" ") } };
+    return option;
+  }
+  window.dieuhanhNumbers = { locale: locale, number: number, percent: percent, rate: rate, aria: aria };
 })();

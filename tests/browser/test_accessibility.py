@@ -1,0 +1,199 @@
+"""Every page passes axe-core's WCAG 2.1 A/AA rules with no serious or critical violation, and the main navigation
+and a form work with the keyboard alone, with the focus visible.
+
+axe-core comes from npm (``package.json``; ``make assets`` installs it into ``node_modules``) and is injected into
+every page of a browser context before the page's own scripts. One browser, one signed-in context per role; the
+pages are walked in one test that collects every violation and prints them all.
+
+To add a page: append a ``Page(role, path)`` to ``PAGES``; ``path`` may name the fixture data's ids with
+``{plan}``, ``{task}``, ``{ward_task}``, ``{run}`` (the ids the ``site`` fixture returns); ``status`` is the
+answer expected (200 unless an error page is meant). Roles are the keys of ``PEOPLE``; ``None`` is an anonymous
+visitor. A page needing more data adds it to ``site``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import NamedTuple
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from dieuhanh.indicators.models import Indicator
+from dieuhanh.indicators.services import value_set
+from dieuhanh.plans.models import Task
+from dieuhanh.plans.services import report_save
+from tests.conftest import BEN_THANH, CITY, DEPARTMENT, PASSWORD, SYSTEM
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = settings.NODE_MODULES / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = {"serious", "critical"}
+
+# role → (username, unit, role held); every person is created by the ``site`` fixture.
+PEOPLE = {
+    "steering": ("a11y.bcd", CITY, "steering"),
+    "department": ("a11y.skhcn", DEPARTMENT, "approver"),
+    "ward": ("a11y.benthanh", BEN_THANH, "reporter"),
+    "admin": ("a11y.quantri", CITY, "administrator"),
+}
+
+
+class Page(NamedTuple):
+    role: str | None  # a key of PEOPLE, or None: not signed in
+    path: str  # may hold {plan}, {task}, {ward_task}, {run}
+    status: int = 200
+
+
+PAGES = [
+    # plans
+    Page("steering", "/"),
+    Page("steering", "/inbox/"),
+    Page("steering", "/plans/"),
+    Page("steering", "/plans/{plan}/"),
+    Page("steering", "/plans/{plan}/statistics/"),
+    Page("steering", "/plans/{plan}/import/"),
+    Page("steering", "/plans/{plan}/progress/"),
+    Page("steering", "/tasks/"),
+    Page("steering", "/tasks/{task}/"),
+    Page("ward", "/inbox/"),
+    Page("ward", "/tasks/{ward_task}/"),  # with the report form
+    # indicators
+    Page("steering", "/indicators/"),
+    Page("steering", "/indicators/HS_TIEPNHAN/"),
+    Page("steering", "/indicators/XH_KN/"),
+    Page("steering", "/indicators/due/"),
+    Page("steering", "/units/79/scorecard/"),
+    Page("ward", f"/units/{BEN_THANH}/data/2026/"),  # the entry form
+    Page("department", "/indicators/due/"),
+    # Decision 766
+    Page("steering", "/d766/"),
+    Page("steering", f"/d766/units/{BEN_THANH}/"),  # its drill-down by procedure loads with the page (HTMX)
+    # composite indices
+    Page("steering", "/indices/"),
+    Page("steering", "/indices/ASEM/"),
+    Page("steering", "/indices/ASEM/method/"),
+    Page("steering", "/indices/ASEM/compare/"),
+    Page("steering", "/indices/ASEM/units/AUT/"),
+    Page("steering", "/indices/ASEM/runs/{run}/"),
+    Page("steering", "/indices/ASEM/runs/{run}/audit/"),
+    # units, people
+    Page("steering", "/units/"),
+    Page("steering", "/units/79/"),
+    Page("steering", f"/units/{BEN_THANH}/"),
+    Page("admin", f"/units/{BEN_THANH}/"),  # with the edit and role forms
+    Page("steering", "/me/roles/"),
+    Page("steering", "/api/docs"),
+    # error pages and signing in
+    Page("steering", "/no-such-page/", 404),
+    Page("steering", "/tasks/?as_of=31/02/2026", 400),
+    Page(None, "/login/"),
+]
+
+
+@pytest.fixture
+def site(plan, registry, store, asem_run, make_user):
+    """The smallest data that gives every page something to show; returns the ids the paths name."""
+    for username, unit, role in PEOPLE.values():
+        make_user(username, unit, role)
+    ward_task = Task.objects.get(plan=plan, code="4.2")
+    report_save(actor=SYSTEM, task=ward_task, period="2026-10", percent=Decimal(46), done="Đã tổ chức 12 lớp", submit=True)
+    value_set(actor=SYSTEM, indicator=Indicator.objects.get(code="HS_TIEPNHAN"), unit=registry[BEN_THANH], period="2026", value=Decimal(1200))
+    return {"plan": plan.pk, "task": Task.objects.get(plan=plan, code="1.1").pk, "ward_task": ward_task.pk, "run": asem_run.pk}
+
+
+def _axe(page) -> list[dict]:
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
+    return [v for v in result["violations"] if v["impact"] in BLOCKING]
+
+
+def _describe(where: str, violation: dict) -> str:
+    nodes = "; ".join(" ".join(n["target"]) if isinstance(n["target"][0], str) else json.dumps(n["target"]) for n in violation["nodes"][:5])
+    return f"{where}: [{violation['impact']}] {violation['id']} ({len(violation['nodes'])}×) {violation['help']} — {nodes}"
+
+
+@pytest.fixture
+def page_of(browser, live_server, sign_in):
+    """``page_of(role)``: the page of that role's browser context, signed in at first use and kept for the test,
+    with axe-core loaded into every document it opens."""
+    assert AXE.exists(), f"{AXE} is missing: run `make assets` (npm ci) to install axe-core"
+    contexts, pages = [], {}
+
+    def page_of(role):
+        if role not in pages:
+            context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 1280, "height": 900})
+            contexts.append(context)
+            context.add_init_script(path=str(AXE))
+            pages[role] = context.new_page()
+            pages[role].set_default_timeout(15_000)
+            if role is not None:
+                sign_in(pages[role], PEOPLE[role][0])
+        return pages[role]
+
+    yield page_of
+    for context in contexts:
+        context.close()
+
+
+def test_every_page_passes_axe_core_wcag_2_1_aa(page_of, site):
+    problems = []
+    for entry in PAGES:
+        page = page_of(entry.role)
+        path = entry.path.format(**site)
+        where = f"{entry.role or 'anonymous'} {path}"
+        response = page.goto(path)
+        if response.status != entry.status:
+            problems.append(f"{where}: answered {response.status}, expected {entry.status}")
+            continue
+        page.wait_for_load_state("networkidle")  # HTMX parts loaded with the page are checked too
+        problems += [_describe(where, v) for v in _axe(page)]
+    print("\n".join(problems))
+    assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+FOCUS_VISIBLE = """() => { const s = getComputedStyle(document.activeElement);
+  return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }"""
+
+
+def _tab_to(page, name: str, limit: int = 40) -> None:
+    """Press Tab until the element named ``name`` has the focus, checking the focus is visible at every stop."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUS_VISIBLE), f"no visible focus on {page.evaluate('document.activeElement.outerHTML')[:120]}"
+        if page.evaluate("document.activeElement.textContent.trim()") == name:
+            return
+    raise AssertionError(f"{name!r} not reached with {limit} presses of Tab")
+
+
+def test_sign_in_and_the_main_navigation_with_the_keyboard_alone(page, make_user):
+    make_user("ban.phim", CITY, "steering", full_name="Nguyễn Bàn Phím")
+    page.goto("/")
+    expect(page.get_by_label("Tên đăng nhập")).to_be_focused()  # the login form starts in its first field
+    page.keyboard.type("ban.phim")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Mật khẩu")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator(".who")).to_have_text("Nguyễn Bàn Phím")
+
+    # The first Tab reaches the skip link, which shows itself and moves the focus to the content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Chuyển đến nội dung chính")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+    # The main navigation, from the top of the page: Tab to "Kế hoạch", Enter opens it and marks it current.
+    page.goto("/")
+    _tab_to(page, "Kế hoạch")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/plans/$"))
+    expect(page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Kế hoạch")).to_have_attribute("aria-current", "page")
+    _tab_to(page, "Chỉ tiêu")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu")
