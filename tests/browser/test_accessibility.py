@@ -25,7 +25,11 @@ from playwright.sync_api import expect
 from dieuhanh.indicators.models import Indicator
 from dieuhanh.indicators.services import value_set
 from dieuhanh.plans.models import Task
-from dieuhanh.plans.services import report_save
+from dieuhanh.accounts.models import User
+from dieuhanh.cockpit.services import dashboard_create, dashboard_widget_add
+from dieuhanh.difficulties.services import difficulty_raise
+from dieuhanh.plans.services import explanation_request, report_save
+from dieuhanh.units.models import Unit
 from tests.conftest import BEN_THANH, CITY, DEPARTMENT, PASSWORD, SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,6 +66,21 @@ PAGES = [
     Page("steering", "/tasks/{task}/"),
     Page("ward", "/inbox/"),
     Page("ward", "/tasks/{ward_task}/"),  # with the report form
+    # the cockpit of each role, dashboards, notifications
+    Page("department", "/"),
+    Page("ward", "/"),
+    Page("steering", "/cockpit/"),
+    Page("steering", "/dashboards/"),
+    Page("steering", "/dashboards/{dashboard}/"),
+    Page("steering", "/notifications/"),
+    Page("ward", "/notifications/"),
+    Page("steering", "/notifications/preferences/"),
+    # the difficulties and proposals register
+    Page("steering", "/difficulties/"),
+    Page("steering", "/difficulties/{difficulty}/"),  # with the assignment form
+    Page("department", "/difficulties/mine/"),
+    Page("ward", "/difficulties/new/"),
+    Page("ward", "/difficulties/from-report/{ward_report}/"),
     # indicators
     Page("steering", "/indicators/"),
     Page("steering", "/indicators/HS_TIEPNHAN/"),
@@ -103,7 +122,17 @@ def site(plan, registry, store, asem_run, make_user):
     ward_task = Task.objects.get(plan=plan, code="4.2")
     report_save(actor=SYSTEM, task=ward_task, period="2026-10", percent=Decimal(46), done="Đã tổ chức 12 lớp", submit=True)
     value_set(actor=SYSTEM, indicator=Indicator.objects.get(code="HS_TIEPNHAN"), unit=registry[BEN_THANH], period="2026", value=Decimal(1200))
-    return {"plan": plan.pk, "task": Task.objects.get(plan=plan, code="1.1").pk, "ward_task": ward_task.pk, "run": asem_run.pk}
+    report = report_save(actor=SYSTEM, task=ward_task, period="2026-11", percent=Decimal(60), done="Đã tổ chức 20 lớp",
+                         difficulties="Thiếu phòng máy", proposals="Đề nghị hỗ trợ 20 máy tính")
+    steering = User.objects.get(username=PEOPLE["steering"][0])
+    dashboard = dashboard_create(actor=steering, title="Theo dõi hằng tuần")
+    dashboard = dashboard_widget_add(actor=steering, dashboard=dashboard, expected_version=dashboard.version, widget="status_split")
+    dashboard_widget_add(actor=steering, dashboard=dashboard, expected_version=dashboard.version, widget="note", params={"text": "Ghi chú"})
+    difficulty = difficulty_raise(actor=SYSTEM, unit=registry[BEN_THANH], category="funding", content="Thiếu kinh phí máy chủ",
+                                  addressed_to=Unit.objects.get(code="79.BCD57"))
+    explanation_request(actor=steering, task=ward_task, message="Đề nghị giải trình tiến độ")  # a notification for the ward
+    return {"plan": plan.pk, "task": Task.objects.get(plan=plan, code="1.1").pk, "ward_task": ward_task.pk, "run": asem_run.pk,
+            "dashboard": dashboard.pk, "difficulty": difficulty.pk, "ward_report": report.pk}
 
 
 def _axe(page) -> list[dict]:
