@@ -337,6 +337,9 @@ MESSAGES: dict[str, str] = {
     "unreadable_file": _("The file cannot be read (wrong format or not UTF-8): %(error)s"),
     "unsupported_format": _("Only CSV, Parquet or Excel (.xlsx) files are taken; «%(file)s» is none of these."),
     "duplicate_column": _("Column %(label)s appears twice («%(first)s» and «%(second)s»)."),
+    # --- public portal ------------------------------------------------------------------------------------------
+    "release_in_future": _("A release cannot be published as of a future date (%(day)s)."),
+    "release_note_required": _("Say what changed and why: a new release corrects or updates the previous one."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dieuhanh.indicators",
     "dieuhanh.indices",
     "dieuhanh.dossiers",
+    "dieuhanh.portal",
     "dieuhanh.web",
     "dieuhanh.demo",
     "django_htmx",

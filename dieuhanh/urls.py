@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("dieuhanh.indicators.urls")),
     path("", include("dieuhanh.indices.urls")),
     path("", include("dieuhanh.dossiers.urls")),
+    path("", include("dieuhanh.portal.urls")),
     path("", include("dieuhanh.web.urls")),
 ]
 

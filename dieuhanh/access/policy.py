@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Composite indices. "on the owner" = the unit that owns the index framework.
     "index_manage": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the owner: framework, data sets, methodologies
     "index_run": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the owner: compute the index, uncertainty runs
+    # The public portal. "on the city" = the unit the installation serves (units.selectors.city_code()).
+    "release_publish": frozenset({Role.STEERING}),  # on the city: publish a release of the official numbers
 }
 
 

@@ -137,6 +137,7 @@ from dieuhanh.api import dossiers as _dossiers  # noqa: E402
 from dieuhanh.api import indicators as _indicators  # noqa: E402
 from dieuhanh.api import indices as _indices  # noqa: E402
 from dieuhanh.api import plans as _plans  # noqa: E402
+from dieuhanh.api import portal as _portal  # noqa: E402
 from dieuhanh.api import units as _units  # noqa: E402
 
 api.add_router("/units", _units.router)
@@ -145,3 +146,4 @@ api.add_router("", _plans.router)
 api.add_router("", _indicators.router)
 api.add_router("", _dossiers.router)
 api.add_router("", _indices.router)
+api.add_router("", _portal.router)

@@ -1,0 +1,62 @@
+"""Reading releases. A release never changes, so its tables are kept in memory once read (per process), and
+pages built from it are cached by the release id (``views``): no heavy query per request."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from typing import Any
+
+from dieuhanh.errors import NotFound
+from dieuhanh.portal.models import Release, ReleaseTable
+from dieuhanh.portal.tables import BY_NAME
+from dieuhanh.units.selectors import city_code
+
+
+def releases() -> list[Release]:
+    return list(Release.objects.filter(publisher__code=city_code()).only("id", "as_of", "published_at", "note", "synthetic", "sha256",
+                                                                          "corrects_id", "periods"))
+
+
+def latest_release() -> Release | None:
+    return Release.objects.filter(publisher__code=city_code()).order_by("-published_at", "-id").first()
+
+
+def release_get(release_id: int) -> Release:
+    release = Release.objects.filter(pk=release_id, publisher__code=city_code()).first()
+    if release is None:
+        raise NotFound(f"release {release_id}")
+    return release
+
+
+def latest_or_missing() -> Release:
+    release = latest_release()
+    if release is None:
+        raise NotFound("no release published")
+    return release
+
+
+@functools.lru_cache(maxsize=8)
+def _tables(release_id: int) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in BY_NAME}
+    for name, columns, rows in ReleaseTable.objects.filter(release_id=release_id).values_list("name", "columns", "rows"):
+        out[name] = [dict(zip(columns, r)) for r in rows]
+    return out
+
+
+def tables(release: Release) -> dict[str, list[dict[str, Any]]]:
+    """Every table of the release as lists of dicts (shared, read-only: never modify them)."""
+    return _tables(release.pk)
+
+
+def table(release: Release, name: str) -> list[dict[str, Any]]:
+    if name not in BY_NAME:
+        raise NotFound(f"dataset {name}")
+    return tables(release)[name]
+
+
+def index_by(rows: list[dict[str, Any]], *keys: str) -> dict:
+    out: dict = defaultdict(list)
+    for r in rows:
+        out[tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]].append(r)
+    return out

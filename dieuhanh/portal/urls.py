@@ -1,0 +1,35 @@
+from django.urls import include, path, re_path
+
+from dieuhanh.portal import views
+
+# Every public page exists twice: for the latest release (/cong-khai/…) and at each release's permanent address.
+PAGES = [
+    ("", views.home, "home"),
+    ("nhiem-vu/", views.task_list, "tasks"),
+    ("nhiem-vu/<path:plan>/<str:code>/", views.task_card, "task"),
+    ("chi-tieu/", views.kpi_list, "kpis"),
+    ("chi-tieu/<str:code>/", views.kpi_detail, "kpi"),
+    ("766/", views.d766_ranking, "d766"),
+    ("766/<str:code>/", views.d766_unit, "d766_unit"),
+    ("chi-so/", views.index_ranking, "index"),
+    ("ngan-sach/", views.money, "money"),
+    ("don-vi/", views.units_list, "units"),
+    ("don-vi/<str:code>/", views.unit_page, "unit"),
+    ("du-lieu/", views.data_catalogue, "data"),
+    ("du-lieu/<str:name>/", views.dataset_page, "dataset"),
+]
+
+
+def _pages(prefix: str):
+    out = [path(route, view, name=f"{prefix}{name}") for route, view, name in PAGES]
+    out.append(re_path(r"^du-lieu/(?P<name>[a-z0-9_]{1,40})\.(?P<fmt>csv|json|xlsx)$", views.download, name=f"{prefix}download"))
+    return out
+
+
+urlpatterns = [
+    path("cong-khai/cong-bo/", views.publish, name="portal_publish"),
+    path("cong-khai/ban-phat-hanh/", views.release_list, name="portal_releases"),
+    path("cong-khai/ban-phat-hanh/<int:release_id>/", include(_pages("portal_release_"))),
+    path("cong-khai/", include(_pages("portal_"))),
+    path("sitemap.xml", views.sitemap, name="portal_sitemap"),
+]

@@ -1,0 +1,227 @@
+"""The public portal (no login) and the steering page that publishes a release.
+
+Public pages read one release only: the latest (``/cong-khai/…``) or a given one at its permanent address
+(``/cong-khai/ban-phat-hanh/<id>/…``). A page's content is rendered once per release, language and address and
+kept in Django's cache (a release never changes); only the frame around it (the language switch) is rendered per
+request. Unknown releases, units, tasks, indicators, periods and datasets raise ``NotFound``: the 404 page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from collections.abc import Callable
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from dieuhanh.access.policy import require
+from dieuhanh.core.common.periods import parse_date
+from dieuhanh.errors import NotFound
+from dieuhanh.pages import errors_return_to, run_for_page
+from dieuhanh.portal import public, selectors, services
+from dieuhanh.portal.files import CONTENT_TYPES, WRITERS
+from dieuhanh.portal.models import Release
+from dieuhanh.portal.tables import BY_NAME, LICENCE_TITLE, LICENCE_URL, SPECS
+from dieuhanh.units.selectors import city_code, unit_get
+
+CACHE_SECONDS = 24 * 3600
+
+
+def _release(release_id: int | None) -> Release:
+    return selectors.release_get(release_id) if release_id is not None else selectors.latest_or_missing()
+
+
+def base_of(release_id: int | None) -> str:
+    return reverse("portal_home") if release_id is None else reverse("portal_release_home", args=[release_id])
+
+
+def _period(request) -> str | None:
+    value = request.GET.get("ky", "").strip()
+    return value[:10] or None
+
+
+def _page(request, release_id: int | None, template: str, build: Callable[[dict], dict[str, Any]], *, key: str = "") -> HttpResponse:
+    release = _release(release_id)
+    base = base_of(release_id)
+    language = translation.get_language()
+    cache_key = f"portal:page:{release.pk}:{language}:{request.path}:{key}"
+    cached = cache.get(cache_key)
+    if cached is None:
+        context = build(selectors.tables(release))
+        context.update(release=release, base=base, licence_url=LICENCE_URL, licence_title=LICENCE_TITLE)
+        cached = (str(context.get("title", "")), str(context.get("description", "")), render_to_string(template, context))
+        cache.set(cache_key, cached, CACHE_SECONDS)
+    title, description, body = cached
+    return render(request, "portal/page.html", {
+        "title": title, "description": description, "body": body, "release": release, "base": base,
+        "latest": release_id is None, "city_name": release.publisher.name, "licence_url": LICENCE_URL, "licence_title": LICENCE_TITLE,
+        "canonical": request.build_absolute_uri(request.path),
+    })
+
+
+# -------------------------------------------------------------------------------------------------------- pages
+
+
+def home(request, release_id: int | None = None):
+    return _page(request, release_id, "portal/programme.html",
+                 lambda t: {"title": _("The programme"), "description": _("What the city promised, what it did, with evidence."),
+                            **public.programme(t)})
+
+
+def task_list(request, release_id: int | None = None):
+    group = request.GET.get("nhom", "")
+    group_number = int(group) if group.isdigit() and len(group) < 4 else None
+    return _page(request, release_id, "portal/tasks.html",
+                 lambda t: {"title": _("Tasks"), "group": group_number, "groups": t["task_groups"],
+                            "tasks": public.tasks_of(t, group=group_number)}, key=str(group_number))
+
+
+def task_card(request, plan: str, code: str, release_id: int | None = None):
+    def build(t):
+        card = public.task_card(t, plan, code)
+        return {"title": card["task"]["title"][:120], "description": card["task"]["product"][:200], **card}
+
+    return _page(request, release_id, "portal/task.html", build)
+
+
+def kpi_list(request, release_id: int | None = None):
+    return _page(request, release_id, "portal/kpis.html",
+                 lambda t: {"title": _("Indicators"), "kpis": public.kpi_list(t)})
+
+
+def kpi_detail(request, code: str, release_id: int | None = None):
+    def build(t):
+        data = public.kpi(t, code)
+        return {"title": data["kpi"]["name"], "description": data["kpi"]["method"][:200], **data}
+
+    return _page(request, release_id, "portal/kpi.html", build)
+
+
+def d766_ranking(request, release_id: int | None = None):
+    period = _period(request)
+    return _page(request, release_id, "portal/d766.html",
+                 lambda t: {"title": _("Service quality (Decision 766)"), **public.d766_ranking(t, period)}, key=period or "")
+
+
+def d766_unit(request, code: str, release_id: int | None = None):
+    period = _period(request)
+
+    def build(t):
+        data = public.d766_unit(t, code, period)
+        return {"title": _("Decision 766 scorecard: %(unit)s") % {"unit": data["row"]["name"]}, **data}
+
+    return _page(request, release_id, "portal/d766_unit.html", build, key=period or "")
+
+
+def index_ranking(request, release_id: int | None = None):
+    return _page(request, release_id, "portal/index.html",
+                 lambda t: {"title": _("Ward digital-transformation index"), **public.index_ranking(t)})
+
+
+def money(request, release_id: int | None = None):
+    return _page(request, release_id, "portal/money.html", lambda t: {"title": _("Money"), **public.budget(t)})
+
+
+def unit_page(request, code: str, release_id: int | None = None):
+    def build(t):
+        data = public.unit_page(t, code)
+        return {"title": data["unit"]["name"], **data}
+
+    return _page(request, release_id, "portal/unit.html", build)
+
+
+def units_list(request, release_id: int | None = None):
+    return _page(request, release_id, "portal/units.html", lambda t: {"title": _("Units"), "units": t["units"]})
+
+
+def data_catalogue(request, release_id: int | None = None):
+    return _page(request, release_id, "portal/data.html",
+                 lambda t: {"title": _("Open data"), "specs": [(s, len(t[s.name])) for s in SPECS]})
+
+
+def dataset_page(request, name: str, release_id: int | None = None):
+    spec = BY_NAME.get(name)
+    if spec is None:
+        raise NotFound(f"dataset {name}")
+    return _page(request, release_id, "portal/dataset.html",
+                 lambda t: {"title": spec.title_vi if translation.get_language() == "vi" else spec.title_en, "spec": spec,
+                            "rows": len(t[name])})
+
+
+def download(request, name: str, fmt: str, release_id: int | None = None):
+    release = _release(release_id)
+    spec = BY_NAME.get(name)
+    if spec is None or fmt not in WRITERS:
+        raise NotFound(f"dataset {name}.{fmt}")
+    cache_key = f"portal:file:{release.pk}:{name}:{fmt}"
+    body = cache.get(cache_key)
+    if body is None:
+        body = WRITERS[fmt](spec, selectors.table(release, name), release)
+        cache.set(cache_key, body, CACHE_SECONDS)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}-{release.as_of:%Y%m%d}-r{release.pk}.{fmt}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def release_list(request):
+    latest = selectors.latest_release()
+    return render(request, "portal/releases.html", {
+        "title": _("Releases"), "releases": selectors.releases(), "release": latest, "base": base_of(None),
+        "city_name": latest.publisher.name if latest else "", "canonical": request.build_absolute_uri(request.path),
+        "latest": True, "licence_url": LICENCE_URL, "licence_title": LICENCE_TITLE})
+
+
+def sitemap(request):
+    release = selectors.latest_release()
+    urls: list[str] = []
+    if release is not None:
+        t = selectors.tables(release)
+        base = base_of(None)
+        urls = [base, base + "nhiem-vu/", base + "chi-tieu/", base + "766/", base + "chi-so/", base + "ngan-sach/", base + "don-vi/",
+                base + "du-lieu/", reverse("portal_releases")]
+        urls += [f"{base}nhiem-vu/{public.plan_slug(r['plan'])}/{r['task_code']}/" for r in t["tasks"]]
+        urls += [f"{base}chi-tieu/{k['indicator_code']}/" for k in t["kpis"]]
+        urls += [f"{base}766/{r['unit_code']}/" for r in t["d766_scorecards"] if r["period"] == (public.d766_periods(t) or [None])[0]]
+        urls += [f"{base}don-vi/{u['unit_code']}/" for u in t["units"]]
+        urls += [f"{base}du-lieu/{s.name}/" for s in SPECS]
+    body = render_to_string("portal/sitemap.xml", {"urls": [request.build_absolute_uri(u) for u in urls],
+                                                   "modified": release.published_at if release else None})
+    return HttpResponse(body, content_type="application/xml")
+
+
+# --------------------------------------------------------------------------------------------- steering: publish
+
+
+class PublishForm(forms.Form):
+    as_of = forms.CharField(label=gettext_lazy("As of (dd/mm/yyyy)"), max_length=10)
+    periods = forms.CharField(label=gettext_lazy("Decision 766 periods (e.g. 2026 2026-Q3), empty: the latest year"), max_length=200,
+                              required=False)
+    note = forms.CharField(label=gettext_lazy("What changed and why"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                           max_length=services.NOTE_MAX)
+    synthetic = forms.BooleanField(label=gettext_lazy("The data are synthetic (demo): label every page and file"), required=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@errors_return_to(lambda request: reverse("portal_publish"))
+def publish(request):
+    city = unit_get(city_code())
+    require(request.user, "release_publish", city)
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        release = run_for_page(request, services.release_publish, _("Release published."), actor=request.user, city=city,
+                               as_of=parse_date(data["as_of"]), note=data["note"], periods=data["periods"].split() or None,
+                               synthetic=data["synthetic"])
+        return redirect("portal_release_home", release.pk)
+    return render(request, "portal/publish.html", {"form": form, "releases": selectors.releases()})
