@@ -1,8 +1,10 @@
 from django.urls import include, path
 
 from dieuhanh.api.router import api
+from dieuhanh.portal.urls import ckan_urlpatterns
 
 urlpatterns = [
+    *ckan_urlpatterns,
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dieuhanh.plans.urls")),

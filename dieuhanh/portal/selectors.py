@@ -37,7 +37,7 @@ def latest_or_missing() -> Release:
 
 
 @functools.lru_cache(maxsize=8)
-def _tables(release_id: int) -> dict[str, list[dict[str, Any]]]:
+def _tables(release_id: int, sha256: str) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in BY_NAME}
     for name, columns, rows in ReleaseTable.objects.filter(release_id=release_id).values_list("name", "columns", "rows"):
         out[name] = [dict(zip(columns, r)) for r in rows]
@@ -46,7 +46,7 @@ def _tables(release_id: int) -> dict[str, list[dict[str, Any]]]:
 
 def tables(release: Release) -> dict[str, list[dict[str, Any]]]:
     """Every table of the release as lists of dicts (shared, read-only: never modify them)."""
-    return _tables(release.pk)
+    return _tables(release.pk, release.sha256)
 
 
 def table(release: Release, name: str) -> list[dict[str, Any]]:
@@ -60,3 +60,14 @@ def index_by(rows: list[dict[str, Any]], *keys: str) -> dict:
     for r in rows:
         out[tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]].append(r)
     return out
+
+
+def first_published(release: Release):
+    """When the city's first release was published (the datasets' issue date)."""
+    first = Release.objects.filter(publisher=release.publisher_id).order_by("published_at", "id").values_list("published_at", flat=True).first()
+    return first or release.published_at
+
+
+def cache_key(release: Release) -> str:
+    """The part of a cache key naming a release (its id and content, so a reused id never serves other content)."""
+    return f"{release.pk}.{release.sha256[:16]}"

@@ -31,5 +31,12 @@ urlpatterns = [
     path("cong-khai/ban-phat-hanh/", views.release_list, name="portal_releases"),
     path("cong-khai/ban-phat-hanh/<int:release_id>/", include(_pages("portal_release_"))),
     path("cong-khai/", include(_pages("portal_"))),
+    path("cong-khai/catalog.jsonld", views.catalogue, {"fmt": "jsonld"}, name="portal_catalogue_jsonld"),
+    path("cong-khai/catalog.ttl", views.catalogue, {"fmt": "ttl"}, name="portal_catalogue_ttl"),
     path("sitemap.xml", views.sitemap, name="portal_sitemap"),
 ]
+
+# CKAN's action API lives under /api/3/action/ (and /api/action/, as CKAN also answers and ckanapi calls), before the
+# platform's own API (dieuhanh/urls.py).
+ckan_urlpatterns = [path("api/3/action/<str:name>", views.ckan_action, name="ckan_action"),
+                    path("api/action/<str:name>", views.ckan_action, name="ckan_action_unversioned")]

@@ -8,26 +8,28 @@ request. Unknown releases, units, tasks, indicators, periods and datasets raise 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from collections.abc import Callable
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from dieuhanh.access.policy import require
 from dieuhanh.core.common.periods import parse_date
 from dieuhanh.errors import NotFound
 from dieuhanh.pages import errors_return_to, run_for_page
-from dieuhanh.portal import public, selectors, services
+from dieuhanh.portal import opendata, public, selectors, services
 from dieuhanh.portal.files import CONTENT_TYPES, WRITERS
 from dieuhanh.portal.models import Release
 from dieuhanh.portal.tables import BY_NAME, LICENCE_TITLE, LICENCE_URL, SPECS
@@ -53,7 +55,7 @@ def _page(request, release_id: int | None, template: str, build: Callable[[dict]
     release = _release(release_id)
     base = base_of(release_id)
     language = translation.get_language()
-    cache_key = f"portal:page:{release.pk}:{language}:{request.path}:{key}"
+    cache_key = f"portal:page:{selectors.cache_key(release)}:{language}:{request.path}:{key}"
     cached = cache.get(cache_key)
     if cached is None:
         context = build(selectors.tables(release))
@@ -162,7 +164,7 @@ def download(request, name: str, fmt: str, release_id: int | None = None):
     spec = BY_NAME.get(name)
     if spec is None or fmt not in WRITERS:
         raise NotFound(f"dataset {name}.{fmt}")
-    cache_key = f"portal:file:{release.pk}:{name}:{fmt}"
+    cache_key = f"portal:file:{selectors.cache_key(release)}:{name}:{fmt}"
     body = cache.get(cache_key)
     if body is None:
         body = WRITERS[fmt](spec, selectors.table(release, name), release)
@@ -225,3 +227,145 @@ def publish(request):
                                synthetic=data["synthetic"])
         return redirect("portal_release_home", release.pk)
     return render(request, "portal/publish.html", {"form": form, "releases": selectors.releases()})
+
+
+# ------------------------------------------------------------------------------------------- machine-readable catalogue
+
+
+def _root(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def catalogue(request, fmt: str):
+    """The DCAT-AP catalogue of the latest release at a stable address, JSON-LD or Turtle."""
+    release = selectors.latest_or_missing()
+    root = _root(request)
+    cache_key = f"portal:dcat:{selectors.cache_key(release)}:{root}:{fmt}"
+    body = cache.get(cache_key)
+    if body is None:
+        graph = opendata.catalogue_graph(release, selectors.tables(release), selectors.first_published(release), root)
+        body = graph.serialize(format="json-ld" if fmt == "jsonld" else "turtle")
+        cache.set(cache_key, body, CACHE_SECONDS)
+    response = HttpResponse(body, content_type="application/ld+json" if fmt == "jsonld" else "text/turtle; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# ------------------------------------------------------------------------------------------------ CKAN action API
+
+CKAN_ACTIONS = ("package_list", "package_show", "package_search", "resource_show", "organization_list", "organization_show",
+                "site_read", "status_show", "help_show")
+
+
+def _ckan(request, name: str, *, result=None, error: dict | None = None, status: int = 200) -> JsonResponse:
+    body: dict[str, Any] = {"help": request.build_absolute_uri(f"/api/3/action/help_show?name={name}"), "success": error is None}
+    if error is None:
+        body["result"] = result
+    else:
+        body["error"] = error
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _ckan_params(request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.GET.items())
+    if request.method == "POST":
+        if (request.content_type or "").startswith("application/json"):
+            try:
+                loaded = json.loads(request.body or b"{}")
+            except ValueError:
+                loaded = None
+            if not isinstance(loaded, dict):
+                raise _CkanError(400, {"__type": "Validation Error", "message": "JSON body must be an object"})
+            params.update(loaded)
+        else:
+            params.update(request.POST.items())
+    return params
+
+
+class _CkanError(Exception):
+    def __init__(self, status: int, error: dict) -> None:
+        super().__init__(error.get("message", ""))
+        self.status, self.error = status, error
+
+
+def _int(params: dict, key: str, default: int, high: int) -> int:
+    value = params.get(key, default)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise _CkanError(409, {"__type": "Validation Error", key: ["Invalid integer"]}) from None
+    if not 0 <= number <= high:
+        raise _CkanError(409, {"__type": "Validation Error", key: [f"Must be between 0 and {high}"]})
+    return number
+
+
+def _packages(request, release: Release) -> list[dict[str, Any]]:
+    root = _root(request)
+    cache_key = f"portal:ckan:{selectors.cache_key(release)}:{root}"
+    packages = cache.get(cache_key)
+    if packages is None:
+        t, first = selectors.tables(release), selectors.first_published(release)
+        packages = [opendata.package(spec, release, t, first, root) for spec in SPECS]
+        cache.set(cache_key, packages, CACHE_SECONDS)
+    return packages
+
+
+def _ckan_result(request, name: str, params: dict[str, Any]):
+    if name == "site_read":
+        return True
+    if name == "status_show":
+        return {"site_title": _("Public portal"), "site_url": _root(request), "ckan_version": "2.10.0", "api_version": 3,
+                "extensions": ["dcat"], "locale_default": "vi"}
+    if name == "help_show":
+        return f"{params.get('name', '')}: CKAN-compatible read-only action of the public portal."
+    release = selectors.latest_release()
+    if release is None:
+        raise _CkanError(404, {"__type": "Not Found Error", "message": "Not found"})
+    packages = _packages(request, release)
+    by_id = {p["id"]: p for p in packages}
+    if name == "package_list":
+        return sorted(by_id)
+    if name == "package_show":
+        key = str(params.get("id") or params.get("name_or_id") or "")
+        if not key:
+            raise _CkanError(409, {"__type": "Validation Error", "id": ["Missing value"]})
+        if key not in by_id:
+            raise _CkanError(404, {"__type": "Not Found Error", "message": "Not found"})
+        return by_id[key]
+    if name == "resource_show":
+        key = str(params.get("id") or "")
+        if not key:
+            raise _CkanError(409, {"__type": "Validation Error", "id": ["Missing value"]})
+        found = next((r for p in packages for r in p["resources"] if r["id"] == key), None)
+        if found is None:
+            raise _CkanError(404, {"__type": "Not Found Error", "message": "Not found"})
+        return found
+    if name == "package_search":
+        rows, start = _int(params, "rows", 10, 1000), _int(params, "start", 0, 100000)
+        query = str(params.get("q") or "")[:200]
+        hits = [p for p in packages if opendata.matches(p, query)]
+        return {"count": len(hits), "results": hits[start:start + rows], "sort": "score desc, metadata_modified desc",
+                "facets": {}, "search_facets": {}}
+    org = opendata.organization(release)
+    if name == "organization_show":
+        if str(params.get("id") or "") not in (org["id"], org["name"]):
+            raise _CkanError(404, {"__type": "Not Found Error", "message": "Not found"})
+        return {**org, "package_count": len(packages)}
+    # organization_list
+    return [{**org, "package_count": len(packages)}] if str(params.get("all_fields", "")).lower() in ("true", "1") else [org["name"]]
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def ckan_action(request, name: str):
+    """``/api/3/action/<name>``: the read actions CKAN harvesters and the ``ckanapi`` client call, in CKAN's
+    ``{"help", "success", "result"}`` envelope; errors in CKAN's shape (``{"__type": "Not Found Error", …}``).
+    Read-only: nothing here writes, so no CSRF token is asked of harvesters that POST their parameters."""
+    if name not in CKAN_ACTIONS:
+        return _ckan(request, name, error={"__type": "Bad request", "message": f"Action name not known: {name[:60]}"}, status=400)
+    try:
+        return _ckan(request, name, result=_ckan_result(request, name, _ckan_params(request)))
+    except _CkanError as exc:
+        return _ckan(request, name, error=exc.error, status=exc.status)
