@@ -39,7 +39,11 @@ def public_urls(client: Client, release) -> list[str]:
     permanent = [u.replace("/cong-khai/", f"/cong-khai/ban-phat-hanh/{release.pk}/", 1) for u in urls if u.startswith("/cong-khai/")
                  and not u.startswith("/cong-khai/ban-phat-hanh/")]
     files = [f"/cong-khai/du-lieu/{s.name}.{fmt}" for s in SPECS for fmt in FORMATS]
-    return urls + permanent + files + ["/cong-khai/nhiem-vu/?nhom=4"]
+    machine = ["/cong-khai/catalog.ttl", "/cong-khai/catalog.jsonld", "/api/3/action/package_list", "/api/3/action/organization_list",
+               "/api/3/action/package_search?rows=100"]
+    machine += [f"/api/3/action/package_show?id={s.name}" for s in SPECS]
+    machine += [f"/api/3/action/resource_show?id={s.name}-{fmt}" for s in SPECS for fmt in FORMATS]
+    return urls + permanent + files + machine + ["/cong-khai/nhiem-vu/?nhom=4"]
 
 
 def test_every_public_page_and_file_answers_and_names_no_person(release, world):
