@@ -16,7 +16,8 @@ from tests.portal.conftest import AS_OF, people, world  # noqa: F401 (fixtures)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_anonymous_walk_through_the_portal(page, world, store, tmp_path):
+def test_an_anonymous_walk_through_the_portal(page, store, tmp_path, request):
+    world = request.getfixturevalue("world")  # tests/portal/conftest.py's small published world, imported above
     release_publish(actor=world["steering"], city=world["steering"].role_assignments.get().unit, as_of=AS_OF, periods=["2026-03"])
     page.goto("/cong-khai/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chương trình: Thành phố đã cam kết gì và đã làm được gì")
