@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_anonymous_walk_through_the_portal(page, store, tmp_path, request):
-    world = request.getfixturevalue("world")  # tests/portal/conftest.py's small published world, imported above
-    release_publish(actor=world["steering"], city=world["steering"].role_assignments.get().unit, as_of=AS_OF, periods=["2026-03"])
+    scene = request.getfixturevalue("world")  # tests/portal/conftest.py's small published world, imported above
+    release_publish(actor=scene["steering"], city=scene["steering"].role_assignments.get().unit, as_of=AS_OF, periods=["2026-03"])
     page.goto("/cong-khai/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chương trình: Thành phố đã cam kết gì và đã làm được gì")
     expect(page.get_by_text("Số liệu chính thức đến ngày 30/06/2026")).to_be_visible()
