@@ -17,11 +17,14 @@ PAGES = [
     ("don-vi/<str:code>/", views.unit_page, "unit"),
     ("du-lieu/", views.data_catalogue, "data"),
     ("du-lieu/<str:name>/", views.dataset_page, "dataset"),
+    ("nhung/nhom-nhiem-vu/", views.embed, "embed_groups", {"chart": "groups"}),
+    ("nhung/chi-tieu/<str:code>/", views.embed, "embed_kpi", {"chart": "kpi"}),
+    ("nhung/766/<str:code>/", views.embed, "embed_d766", {"chart": "d766"}),
 ]
 
 
 def _pages(prefix: str):
-    out = [path(route, view, name=f"{prefix}{name}") for route, view, name in PAGES]
+    out = [path(route, view, *extra, name=f"{prefix}{name}") for route, view, name, *extra in PAGES]
     out.append(re_path(r"^du-lieu/(?P<name>[a-z0-9_]{1,40})\.(?P<fmt>csv|json|xlsx)$", views.download, name=f"{prefix}download"))
     return out
 

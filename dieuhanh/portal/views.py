@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -51,19 +52,21 @@ def _period(request) -> str | None:
     return value[:10] or None
 
 
-def _page(request, release_id: int | None, template: str, build: Callable[[dict], dict[str, Any]], *, key: str = "") -> HttpResponse:
+def _page(request, release_id: int | None, template: str, build: Callable[[dict], dict[str, Any]], *, key: str = "",
+          frame: str = "portal/page.html", permalink: str = "") -> HttpResponse:
     release = _release(release_id)
     base = base_of(release_id)
     language = translation.get_language()
-    cache_key = f"portal:page:{selectors.cache_key(release)}:{language}:{request.path}:{key}"
+    site = _root(request)
+    cache_key = f"portal:page:{selectors.cache_key(release)}:{language}:{site}:{request.path}:{key}"
     cached = cache.get(cache_key)
     if cached is None:
         context = build(selectors.tables(release))
-        context.update(release=release, base=base, licence_url=LICENCE_URL, licence_title=LICENCE_TITLE)
+        context.update(release=release, base=base, site=site, licence_url=LICENCE_URL, licence_title=LICENCE_TITLE)
         cached = (str(context.get("title", "")), str(context.get("description", "")), render_to_string(template, context))
         cache.set(cache_key, cached, CACHE_SECONDS)
     title, description, body = cached
-    return render(request, "portal/page.html", {
+    return render(request, frame, {"permalink": permalink,
         "title": title, "description": description, "body": body, "release": release, "base": base,
         "latest": release_id is None, "city_name": release.publisher.name, "licence_url": LICENCE_URL, "licence_title": LICENCE_TITLE,
         "canonical": request.build_absolute_uri(request.path),
@@ -76,7 +79,7 @@ def _page(request, release_id: int | None, template: str, build: Callable[[dict]
 def home(request, release_id: int | None = None):
     return _page(request, release_id, "portal/programme.html",
                  lambda t: {"title": _("The programme"), "description": _("What the city promised, what it did, with evidence."),
-                            **public.programme(t)})
+                            "embed": "nhung/nhom-nhiem-vu/", **public.programme(t)})
 
 
 def task_list(request, release_id: int | None = None):
@@ -103,7 +106,7 @@ def kpi_list(request, release_id: int | None = None):
 def kpi_detail(request, code: str, release_id: int | None = None):
     def build(t):
         data = public.kpi(t, code)
-        return {"title": data["kpi"]["name"], "description": data["kpi"]["method"][:200], **data}
+        return {"title": data["kpi"]["name"], "description": data["kpi"]["method"][:200], "embed": f"nhung/chi-tieu/{code}/", **data}
 
     return _page(request, release_id, "portal/kpi.html", build)
 
@@ -119,7 +122,8 @@ def d766_unit(request, code: str, release_id: int | None = None):
 
     def build(t):
         data = public.d766_unit(t, code, period)
-        return {"title": _("Decision 766 scorecard: %(unit)s") % {"unit": data["row"]["name"]}, **data}
+        return {"title": _("Decision 766 scorecard: %(unit)s") % {"unit": data["row"]["name"]}, "embed": f"nhung/766/{code}/?ky={data['period']}",
+                **data}
 
     return _page(request, release_id, "portal/d766_unit.html", build, key=period or "")
 
@@ -227,6 +231,27 @@ def publish(request):
                                synthetic=data["synthetic"])
         return redirect("portal_release_home", release.pk)
     return render(request, "portal/publish.html", {"form": form, "releases": selectors.releases()})
+
+
+# --------------------------------------------------------------------------------- embeds (iframes for newspapers)
+
+EMBEDS = {
+    "groups": ("portal/chart_groups.html", lambda t, code, period: {"title": _("Task groups and their progress"), **public.programme(t)}),
+    "kpi": ("portal/chart_kpi.html", lambda t, code, period: {"title": public.kpi(t, code)["kpi"]["name"], **public.kpi(t, code)}),
+    "d766": ("portal/chart_d766.html", lambda t, code, period: {
+        "title": _("Decision 766 scorecard: %(unit)s") % {"unit": public.d766_unit(t, code, period)["row"]["name"]},
+        **public.d766_unit(t, code, period)}),
+}
+
+
+@xframe_options_exempt
+def embed(request, chart: str, code: str = "", release_id: int | None = None):
+    """A chart with its data table alone, for an iframe in another site (framing allowed here only)."""
+    template, build = EMBEDS[chart]
+    period = _period(request)
+    permalink = request.build_absolute_uri(request.path.replace("nhung/", "", 1).replace("nhom-nhiem-vu/", ""))
+    return _page(request, release_id, template, lambda t: build(t, code, period), key=period or "", frame="portal/embed.html",
+                 permalink=permalink)
 
 
 # ------------------------------------------------------------------------------------------- machine-readable catalogue

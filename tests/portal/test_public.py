@@ -137,3 +137,19 @@ def test_pages_carry_open_graph_tags_and_print_styles(release):
     assert 'property="og:url" content="http://testserver/cong-khai/chi-tieu/KTS_GRDP/"' in page
     css = Client().get("/static/portal/portal.css")
     assert b"@media print" in b"".join(css.streaming_content if css.streaming else [css.content])
+
+
+def test_charts_can_be_embedded_by_newspapers_at_a_permanent_address(release):
+    client = Client()
+    page = client.get("/cong-khai/chi-tieu/KTS_GRDP/")
+    assert page["X-Frame-Options"] == "DENY"  # the portal's own pages are not framed
+    code = f'&lt;iframe src="http://testserver/cong-khai/ban-phat-hanh/{release.pk}/nhung/chi-tieu/KTS_GRDP/"'
+    assert code in page.content.decode()
+    embedded = client.get(f"/cong-khai/ban-phat-hanh/{release.pk}/nhung/chi-tieu/KTS_GRDP/")
+    assert embedded.status_code == 200 and "X-Frame-Options" not in embedded
+    body = embedded.content.decode()
+    assert "Tỷ trọng kinh tế số trong GRDP" in body and "24,5" in body and "kpi_values.csv" in body
+    assert f'href="http://testserver/cong-khai/ban-phat-hanh/{release.pk}/chi-tieu/KTS_GRDP/"' in body
+    groups = client.get(f"/cong-khai/ban-phat-hanh/{release.pk}/nhung/nhom-nhiem-vu/").content.decode()
+    assert "Hạ tầng số, nền tảng và dịch vụ số" in groups
+    assert client.get(f"/cong-khai/ban-phat-hanh/{release.pk}/nhung/chi-tieu/KHONG_CO/").status_code == 404
