@@ -1,8 +1,15 @@
-"""Per-address rate limiting of the public portal and the APIs: at most ``DIEUHANH_RATE_LIMIT`` requests a minute from
+"""Per-address rate limiting of the public portal and the APIs, and the fast path of cached public pages.
+
+Rate limiting: at most ``DIEUHANH_RATE_LIMIT`` requests a minute from
 one address (default 600) on ``/cong-khai/``, ``/api/`` and ``/sitemap.xml``; more is answered 429 with
 ``Retry-After`` until the minute ends. Counters live in Django's cache (Redis in production, shared by every worker).
 The address is ``REMOTE_ADDR``; behind a reverse proxy set ``DIEUHANH_TRUSTED_PROXY_HOPS`` to the number of proxies
 that append to ``X-Forwarded-For`` (the address they saw is then read from that header). Static files are not counted.
+
+Fast path: a public page rendered for an address (``views._page`` marks it ``portal_cacheable``) is kept whole, by
+release, language, host and address; the next request for it is answered here, before sessions, CSRF, authentication
+and the other page middleware, none of which a public page uses. The headers those would add are set here
+(``Content-Language``, ``X-Frame-Options`` except for embeds, ``Vary``, ``Cache-Control``).
 """
 
 from __future__ import annotations
@@ -46,6 +53,24 @@ def _too_many(request, retry_after: int):
     return response
 
 
+def _fast_key(request) -> str | None:
+    """Where the whole page for this request is kept, or None when it is not a public page read."""
+    if request.method != "GET" or not request.path.startswith("/cong-khai/") or request.path.startswith(("/cong-khai/cong-bo/",)):
+        return None
+    from dieuhanh.portal import selectors
+
+    if request.path.startswith("/cong-khai/ban-phat-hanh/"):
+        release = "permanent"  # an address naming its release: the same page for ever
+    else:
+        latest = selectors.latest_release()
+        if latest is None:
+            return None
+        release = selectors.cache_key(latest)
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    language = chosen if chosen in {code for code, _ in settings.LANGUAGES} else settings.LANGUAGE_CODE
+    return f"portal:fast:{release}:{language}:{request.get_host()}:{request.path}?{request.META.get('QUERY_STRING', '')}"
+
+
 class RateLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,4 +89,16 @@ class RateLimitMiddleware:
                 count = 1
             if count > limit:
                 return _too_many(request, max(1, int((window + 1) * WINDOW - now)))
-        return self.get_response(request)
+        fast = _fast_key(request)
+        if fast is not None and (kept := cache.get(fast)) is not None:
+            content, headers = kept
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = self.get_response(request)
+        if fast is not None and response.status_code == 200 and getattr(request, "portal_cacheable", False):
+            headers = [(n, response[n]) for n in ("Content-Type", "Content-Language", "Vary", "Cache-Control", "X-Frame-Options")
+                       if n in response]
+            cache.set(fast, (response.content, headers), 24 * 3600)
+        return response

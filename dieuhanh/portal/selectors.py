@@ -7,6 +7,8 @@ import functools
 from collections import defaultdict
 from typing import Any
 
+from django.core.cache import cache
+
 from dieuhanh.errors import NotFound
 from dieuhanh.portal.models import Release, ReleaseTable
 from dieuhanh.portal.tables import BY_NAME
@@ -18,14 +20,36 @@ def releases() -> list[Release]:
                                                                           "corrects_id", "periods"))
 
 
+# Which release is the latest is kept a few seconds in the cache (every worker asks on every public request); a
+# publication forgets it at once in this process and in a shared cache (``forget_latest``).
+LATEST_SECONDS = 10
+
+
+def _latest_key() -> str:
+    return f"portal:latest:{city_code()}"
+
+
 def latest_release() -> Release | None:
-    return Release.objects.filter(publisher__code=city_code()).order_by("-published_at", "-id").first()
+    release = cache.get(_latest_key())
+    if release is None:
+        release = Release.objects.filter(publisher__code=city_code()).select_related("publisher").order_by("-published_at", "-id").first()
+        if release is not None:
+            cache.set(_latest_key(), release, LATEST_SECONDS)
+    return release
+
+
+def forget_latest() -> None:
+    cache.delete(_latest_key())
 
 
 def release_get(release_id: int) -> Release:
-    release = Release.objects.filter(pk=release_id, publisher__code=city_code()).first()
+    key = f"portal:release:{city_code()}:{release_id}"
+    release = cache.get(key)
     if release is None:
-        raise NotFound(f"release {release_id}")
+        release = Release.objects.filter(pk=release_id, publisher__code=city_code()).select_related("publisher").first()
+        if release is None:
+            raise NotFound(f"release {release_id}")
+        cache.set(key, release, 24 * 3600)  # a release never changes
     return release
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 
+from django.db import transaction
 from django.utils import timezone
 
 from dieuhanh.access.policy import is_system
@@ -14,6 +15,7 @@ from dieuhanh.audit.services import actor_label, record
 from dieuhanh.errors import Invalid
 from dieuhanh.portal.gather import gather
 from dieuhanh.portal.models import Release, ReleaseTable
+from dieuhanh.portal.selectors import forget_latest
 from dieuhanh.units.models import Unit
 
 NOTE_MAX = 4000
@@ -49,4 +51,6 @@ def release_publish(*, actor, city: Unit, as_of: dt.date, note: str = "", period
     record(actor=actor, action="release_publish", obj=release, unit=city, note=note,
            changes={"as_of": [None, as_of.isoformat()], "sha256": [None, digest], "synthetic": [None, synthetic],
                     "rows": [None, sum(len(t["rows"]) for t in tables.values())]})
+    forget_latest()
+    transaction.on_commit(forget_latest)
     return release

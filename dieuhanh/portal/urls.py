@@ -31,6 +31,7 @@ def _pages(prefix: str):
 
 urlpatterns = [
     path("cong-khai/cong-bo/", views.publish, name="portal_publish"),
+    path("cong-khai/ngon-ngu/", views.language, name="portal_language"),
     path("cong-khai/ban-phat-hanh/", views.release_list, name="portal_releases"),
     path("cong-khai/ban-phat-hanh/<int:release_id>/", include(_pages("portal_release_"))),
     path("cong-khai/", include(_pages("portal_"))),

@@ -20,11 +20,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language
 
 from dieuhanh.access.policy import require
 from dieuhanh.core.common.periods import parse_date
@@ -54,23 +56,39 @@ def _period(request) -> str | None:
 
 def _page(request, release_id: int | None, template: str, build: Callable[[dict], dict[str, Any]], *, key: str = "",
           frame: str = "portal/page.html", permalink: str = "") -> HttpResponse:
+    """The whole page is rendered once per release, language, site, address and recognised query, and cached: public
+    pages hold nothing personal to the visitor (no CSRF token: the language switch posts to ``language``)."""
     release = _release(release_id)
-    base = base_of(release_id)
     language = translation.get_language()
     site = _root(request)
     cache_key = f"portal:page:{selectors.cache_key(release)}:{language}:{site}:{request.path}:{key}"
-    cached = cache.get(cache_key)
-    if cached is None:
+    html = cache.get(cache_key)
+    if html is None:
+        base = base_of(release_id)
         context = build(selectors.tables(release))
         context.update(release=release, base=base, site=site, licence_url=LICENCE_URL, licence_title=LICENCE_TITLE)
-        cached = (str(context.get("title", "")), str(context.get("description", "")), render_to_string(template, context))
-        cache.set(cache_key, cached, CACHE_SECONDS)
-    title, description, body = cached
-    return render(request, frame, {"permalink": permalink,
-        "title": title, "description": description, "body": body, "release": release, "base": base,
-        "latest": release_id is None, "city_name": release.publisher.name, "licence_url": LICENCE_URL, "licence_title": LICENCE_TITLE,
-        "canonical": request.build_absolute_uri(request.path),
-    })
+        body = render_to_string(template, context)
+        html = render_to_string(frame, {
+            "permalink": permalink, "title": context.get("title", ""), "description": context.get("description", ""), "body": body,
+            "release": release, "base": base, "latest": release_id is None, "city_name": release.publisher.name,
+            "licence_url": LICENCE_URL, "licence_title": LICENCE_TITLE, "canonical": site + request.path,
+            "next_path": request.path + (f"?{key}" if key else ""),
+        }, request=request)
+        cache.set(cache_key, html, CACHE_SECONDS)
+    response = HttpResponse(html)
+    patch_vary_headers(response, ["Cookie"])  # the language cookie chooses the page
+    patch_cache_control(response, public=True, max_age=60)
+    # The same page for the same address: the middleware may answer it next time before the rest of the stack.
+    request.portal_cacheable = request.META.get("QUERY_STRING", "") == key
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def language(request):
+    """The language switch of the public pages: Django's ``set_language`` without a CSRF token, so that public pages
+    are the same for everyone and cached whole (changing someone's display language is all a forged post could do)."""
+    return set_language(request)
 
 
 # -------------------------------------------------------------------------------------------------------- pages
@@ -87,7 +105,7 @@ def task_list(request, release_id: int | None = None):
     group_number = int(group) if group.isdigit() and len(group) < 4 else None
     return _page(request, release_id, "portal/tasks.html",
                  lambda t: {"title": _("Tasks"), "group": group_number, "groups": t["task_groups"],
-                            "tasks": public.tasks_of(t, group=group_number)}, key=str(group_number))
+                            "tasks": public.tasks_of(t, group=group_number)}, key=f"nhom={group_number}" if group_number else "")
 
 
 def task_card(request, plan: str, code: str, release_id: int | None = None):
@@ -114,7 +132,7 @@ def kpi_detail(request, code: str, release_id: int | None = None):
 def d766_ranking(request, release_id: int | None = None):
     period = _period(request)
     return _page(request, release_id, "portal/d766.html",
-                 lambda t: {"title": _("Service quality (Decision 766)"), **public.d766_ranking(t, period)}, key=period or "")
+                 lambda t: {"title": _("Service quality (Decision 766)"), **public.d766_ranking(t, period)}, key=f"ky={period}" if period else "")
 
 
 def d766_unit(request, code: str, release_id: int | None = None):
@@ -125,7 +143,7 @@ def d766_unit(request, code: str, release_id: int | None = None):
         return {"title": _("Decision 766 scorecard: %(unit)s") % {"unit": data["row"]["name"]}, "embed": f"nhung/766/{code}/?ky={data['period']}",
                 **data}
 
-    return _page(request, release_id, "portal/d766_unit.html", build, key=period or "")
+    return _page(request, release_id, "portal/d766_unit.html", build, key=f"ky={period}" if period else "")
 
 
 def index_ranking(request, release_id: int | None = None):
@@ -250,7 +268,7 @@ def embed(request, chart: str, code: str = "", release_id: int | None = None):
     template, build = EMBEDS[chart]
     period = _period(request)
     permalink = request.build_absolute_uri(request.path.replace("nhung/", "", 1).replace("nhom-nhiem-vu/", ""))
-    return _page(request, release_id, template, lambda t: build(t, code, period), key=period or "", frame="portal/embed.html",
+    return _page(request, release_id, template, lambda t: build(t, code, period), key=f"ky={period}" if period else "", frame="portal/embed.html",
                  permalink=permalink)
 
 
@@ -328,7 +346,7 @@ def _int(params: dict, key: str, default: int, high: int) -> int:
 
 def _packages(request, release: Release) -> list[dict[str, Any]]:
     root = _root(request)
-    cache_key = f"portal:ckan:{selectors.cache_key(release)}:{root}"
+    cache_key = f"portal:ckan-packages:{selectors.cache_key(release)}:{root}"
     packages = cache.get(cache_key)
     if packages is None:
         t, first = selectors.tables(release), selectors.first_published(release)
@@ -390,7 +408,19 @@ def ckan_action(request, name: str):
     Read-only: nothing here writes, so no CSRF token is asked of harvesters that POST their parameters."""
     if name not in CKAN_ACTIONS:
         return _ckan(request, name, error={"__type": "Bad request", "message": f"Action name not known: {name[:60]}"}, status=400)
+    release = selectors.latest_release()
+    # Successful reads of one dataset, resource or list are kept whole (their parameters name something that exists,
+    # so the keys stay few); searches and errors are answered each time.
+    cacheable = request.method == "GET" and release is not None and name in ("package_list", "package_show", "resource_show", "organization_list")
+    cache_key = f"portal:ckan:{selectors.cache_key(release)}:{_root(request)}:{name}:{request.GET.urlencode()}" if cacheable else ""
+    if cacheable and (body := cache.get(cache_key)) is not None:
+        response = HttpResponse(body, content_type="application/json")
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
     try:
-        return _ckan(request, name, result=_ckan_result(request, name, _ckan_params(request)))
+        response = _ckan(request, name, result=_ckan_result(request, name, _ckan_params(request)))
     except _CkanError as exc:
         return _ckan(request, name, error=exc.error, status=exc.status)
+    if cacheable:
+        cache.set(cache_key, response.content, CACHE_SECONDS)
+    return response
