@@ -60,3 +60,24 @@ def test_an_anonymous_walk_through_the_portal(page, store, tmp_path, request):
     rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
     mine = next(r for r in rows if r["unit_code"] == "26743" and r["indicator"] == "2.1")
     assert (mine["period"], float(mine["rate"]), float(mine["points"]), float(mine["earned"]), float(mine["lost"])) == ("2026-03", 0.75, 20, 15, 5)
+
+
+def test_the_public_pages_pass_axe_core_at_wcag_2_1_aa(page, store, request):
+    from axe_playwright_python.sync_playwright import Axe
+
+    scene = request.getfixturevalue("world")
+    release = release_publish(actor=scene["steering"], city=scene["steering"].role_assignments.get().unit, as_of=AS_OF, periods=["2026-03"])
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+    found = {}
+    for url in ("/cong-khai/", "/cong-khai/nhiem-vu/", "/cong-khai/nhiem-vu/4354_KH-UBND/4.1/", "/cong-khai/chi-tieu/",
+                "/cong-khai/chi-tieu/KTS_GRDP/", "/cong-khai/766/", "/cong-khai/766/26743/", "/cong-khai/chi-so/", "/cong-khai/ngan-sach/",
+                "/cong-khai/don-vi/26743/", "/cong-khai/du-lieu/", "/cong-khai/du-lieu/tasks/", "/cong-khai/ban-phat-hanh/",
+                f"/cong-khai/ban-phat-hanh/{release.pk}/nhung/chi-tieu/KTS_GRDP/"):
+        page.goto(url)
+        violations = axe.run(page, options=options).response["violations"]
+        if violations:
+            found[url] = [(v["id"], v["nodes"][0]["target"]) for v in violations]
+    assert not found, found
+    page.set_content('<html lang="vi"><body><main><img src="/static/portal/portal.css"><a href="#"></a></main></body></html>')
+    assert {v["id"] for v in axe.run(page, options=options).response["violations"]} >= {"image-alt", "link-name"}  # axe does run
