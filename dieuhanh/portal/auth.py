@@ -9,3 +9,9 @@ from dieuhanh.actions import authorizes
 @authorizes
 def release_publish(actor, *, city, **_):
     require(actor, "release_publish", city)
+
+
+@authorizes
+def evidence_publish(actor, *, city, **_):
+    # Deciding which evidence files the public may read belongs to whoever publishes releases.
+    require(actor, "release_publish", city)

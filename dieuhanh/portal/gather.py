@@ -31,7 +31,8 @@ from dieuhanh.indices import selectors as index_selectors
 from dieuhanh.indices.models import Framework, RunStatus
 from dieuhanh.indices.ward import FRAMEWORK as WARD_INDEX
 from dieuhanh.plans import selectors as plan_selectors
-from dieuhanh.plans.models import DeadlineChange, ExtensionStatus, Plan, Task, TaskStateChange
+from dieuhanh.plans.models import DeadlineChange, Evidence, ExtensionStatus, Plan, ReportStatus, Task, TaskStateChange
+from dieuhanh.portal.models import EvidenceDecision
 from dieuhanh.portal.tables import BY_NAME
 from dieuhanh.units.models import Unit
 
@@ -112,6 +113,7 @@ def _tasks(out: Gathered, city: Unit, day: dt.date) -> None:
             g["progress"] = round(sum(progress) / len(progress), 2) if progress else None
             out.add("task_groups", **g)
         _task_events(out, plan, [v.task for v in views], day)
+        _task_evidence(out, plan, [v.task for v in views], day)
 
 
 def _task_events(out: Gathered, plan: Plan, tasks: list[Task], day: dt.date) -> None:
@@ -126,6 +128,27 @@ def _task_events(out: Gathered, plan: Plan, tasks: list[Task], day: dt.date) -> 
     for code, date, _order, event, old, new, state in sorted(events, key=lambda e: (e[0], e[1], e[2])):
         out.add("task_events", plan=plan.number, task_code=code, date=_iso(date), event=event, old_deadline=_iso(old),
                 new_deadline=_iso(new), state=state)
+
+
+def public_on(day: dt.date) -> set[int]:
+    """Evidence ids whose latest steering decision on ``day`` is public."""
+    latest: dict[int, bool] = {}
+    for evidence_id, public in EvidenceDecision.objects.filter(decided_at__lt=_end_of(day)).order_by("decided_at", "id") \
+            .values_list("evidence_id", "public"):
+        latest[evidence_id] = public
+    return {e for e, public in latest.items() if public}
+
+
+def _task_evidence(out: Gathered, plan: Plan, tasks: list[Task], day: dt.date) -> None:
+    public = public_on(day)
+    if not public:
+        return
+    codes = {t.pk: t.code for t in tasks}
+    for task_id, period, filename, kind, size, sha in Evidence.objects.filter(
+            pk__in=public, report__task_id__in=codes, report__status=ReportStatus.APPROVED, report__reviewed_at__lt=_end_of(day)) \
+            .order_by("report__task_id", "report__period_end", "id") \
+            .values_list("report__task_id", "report__period", "filename", "kind", "size", "sha256"):
+        out.add("task_evidence", plan=plan.number, task_code=codes[task_id], period=period, filename=filename, kind=kind, size=size, sha256=sha)
 
 
 # ---------------------------------------------------------------------------------------------------- indicators

@@ -56,3 +56,20 @@ class ReleaseTable(_AppendOnly):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["release", "name"], name="release_table_unique")]
+
+
+class EvidenceDecision(_AppendOnly):
+    """A steering decision that an evidence file of an approved report is public (or no longer is). Decisions are kept
+    (append-only); the latest one counts: a release lists the files public on its date, and a file is served only while
+    its latest decision is public (a withdrawal, e.g. for personal data found in it, stops it everywhere)."""
+
+    evidence = models.ForeignKey("plans.Evidence", on_delete=models.PROTECT, related_name="+")
+    public = models.BooleanField()
+    decided_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by_label = models.CharField(max_length=150)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        indexes = [models.Index(fields=["evidence", "decided_at"])]

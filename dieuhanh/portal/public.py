@@ -52,7 +52,8 @@ def task_card(t: dict, slug: str, code: str) -> dict[str, Any]:
         raise NotFound(f"task {slug} {code}")
     events = [e for e in t["task_events"] if e["plan"] == task["plan"] and e["task_code"] == code]
     coordinating = [names.get(c, c) for c in (task["coordinating_unit_codes"] or "").split(";") if c]
-    return {"task": task, "events": events, "lead_unit": names.get(task["lead_unit_code"], task["lead_unit_code"]),
+    evidence = [e for e in t.get("task_evidence", []) if e["plan"] == task["plan"] and e["task_code"] == code]
+    return {"task": task, "events": events, "evidence": evidence, "lead_unit": names.get(task["lead_unit_code"], task["lead_unit_code"]),
             "coordinating": coordinating, "slug": slug}
 
 

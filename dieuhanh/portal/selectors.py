@@ -95,3 +95,42 @@ def first_published(release: Release):
 def cache_key(release: Release) -> str:
     """The part of a cache key naming a release (its id and content, so a reused id never serves other content)."""
     return f"{release.pk}.{release.sha256[:16]}"
+
+
+def evidence_file(release: Release, sha256: str):
+    """(file name, path, content type) of an evidence file the release lists and whose latest decision is still
+    public; ``NotFound`` otherwise (never published, or withdrawn since)."""
+    from dieuhanh.plans.models import Evidence
+    from dieuhanh.plans.selectors import evidence_path
+    from dieuhanh.portal.models import EvidenceDecision
+
+    listed = next((r for r in table(release, "task_evidence") if r["sha256"] == sha256), None)
+    if listed is None:
+        raise NotFound("evidence not published")
+    evidence = Evidence.objects.filter(sha256=sha256).order_by("id").first()
+    latest = EvidenceDecision.objects.filter(evidence__sha256=sha256).order_by("-decided_at", "-id").values_list("public", flat=True).first()
+    if evidence is None or not latest:
+        raise NotFound("evidence withdrawn")
+    return listed["filename"], evidence_path(evidence), evidence.content_type
+
+
+def evidence_candidates(city, *, limit: int = 500) -> list[dict[str, Any]]:
+    """Evidence files of approved reports of the city's plans (top-level tasks), with whether each is public now."""
+    from dieuhanh.plans.models import Evidence, ReportStatus
+    from dieuhanh.portal.models import EvidenceDecision
+
+    rows = list(Evidence.objects.filter(report__task__plan__issuer=city, report__task__parent__isnull=True, report__status=ReportStatus.APPROVED)
+                .select_related("report__task__plan").order_by("report__task__plan__number", "report__task__code", "report__period_end", "id")[:limit])
+    latest: dict[int, bool] = {}
+    for evidence_id, public in EvidenceDecision.objects.filter(evidence__in=rows).order_by("decided_at", "id").values_list("evidence_id", "public"):
+        latest[evidence_id] = public
+    return [{"evidence": e, "public": latest.get(e.pk, False)} for e in rows]
+
+
+def evidence_for_decision(city, evidence_id: int):
+    from dieuhanh.plans.models import Evidence
+
+    evidence = Evidence.objects.select_related("report__task__plan").filter(pk=evidence_id, report__task__plan__issuer=city).first()
+    if evidence is None:
+        raise NotFound("evidence not found")
+    return evidence

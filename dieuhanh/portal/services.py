@@ -12,9 +12,10 @@ from django.utils import timezone
 from dieuhanh.access.policy import is_system
 from dieuhanh.actions import action
 from dieuhanh.audit.services import actor_label, record
-from dieuhanh.errors import Invalid
+from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.portal.gather import gather
-from dieuhanh.portal.models import Release, ReleaseTable
+from dieuhanh.plans.models import Evidence, ReportStatus
+from dieuhanh.portal.models import EvidenceDecision, Release, ReleaseTable
 from dieuhanh.portal.selectors import forget_latest
 from dieuhanh.units.models import Unit
 
@@ -54,3 +55,19 @@ def release_publish(*, actor, city: Unit, as_of: dt.date, note: str = "", period
     forget_latest()
     transaction.on_commit(forget_latest)
     return release
+
+
+@action
+def evidence_publish(*, actor, city: Unit, evidence: Evidence, public: bool, note: str = "") -> EvidenceDecision:
+    """Decide that an evidence file of an approved report of the city's plans is public (``public=False``: withdraw
+    it). The next release lists it; its file is served while the latest decision is public."""
+    report = evidence.report
+    if report.task.plan.issuer_id != city.pk:
+        raise NotFound("evidence not found")
+    if public and report.status != ReportStatus.APPROVED:
+        raise Invalid(code="evidence_not_approved", details=[{"field": "evidence", "code": "evidence_not_approved"}])
+    decision = EvidenceDecision.objects.create(evidence=evidence, public=public, decided_by=None if is_system(actor) else actor,
+                                               decided_by_label=actor_label(actor), note=(note or "").strip()[:NOTE_MAX])
+    record(actor=actor, action="evidence_publish", obj=evidence, unit=city, note=decision.note,
+           changes={"public": [None, public], "sha256": [None, evidence.sha256]})
+    return decision

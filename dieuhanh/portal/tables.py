@@ -101,6 +101,14 @@ SPECS: tuple[Spec, ...] = (
           _c("old_deadline", "date", "", "Thời hạn trước đó", "Previous deadline"),
           _c("new_deadline", "date", "", "Thời hạn mới", "New deadline"),
           _c("state", "string", "", "Trạng thái mới: open, paused, cancelled, completed", "New state: open, paused, cancelled, completed"))),
+    Spec("task_evidence", "Minh chứng công khai của nhiệm vụ", "Public evidence of tasks",
+         "Các tệp minh chứng của báo cáo tiến độ đã duyệt mà Ban Chỉ đạo quyết định công khai: tên tệp, loại, dung lượng và "
+         "mã SHA-256 để kiểm tra tệp tải về.",
+         "The evidence files of approved progress reports that the steering committee decided to make public: file name, kind, "
+         "size and SHA-256 to check a downloaded file.",
+         ("minh chứng", "evidence"),
+         (PLAN, TASK_CODE, PERIOD, _c("filename", "string", "", "Tên tệp", "File name"), _c("kind", "string", "", "Loại tệp (pdf, docx…)", "File kind (pdf, docx…)"),
+          _c("size", "integer", "byte", "Dung lượng", "Size"), _c("sha256", "string", "", "Mã SHA-256 của nội dung", "SHA-256 of the content"))),
     Spec("kpis", "Chỉ tiêu và phương pháp", "Indicators and their method",
          "Các chỉ tiêu của chương trình: tên, đơn vị tính, chiều tốt, phương pháp, nguồn, và đánh giá tiến độ so với mục tiêu "
          "của cấp Thành phố (màu, xu hướng) theo số liệu đã phê duyệt.",

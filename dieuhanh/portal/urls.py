@@ -17,6 +17,7 @@ PAGES = [
     ("don-vi/<str:code>/", views.unit_page, "unit"),
     ("du-lieu/", views.data_catalogue, "data"),
     ("du-lieu/<str:name>/", views.dataset_page, "dataset"),
+    ("minh-chung/<str:sha256>/", views.evidence_download, "evidence"),
     ("nhung/nhom-nhiem-vu/", views.embed, "embed_groups", {"chart": "groups"}),
     ("nhung/chi-tieu/<str:code>/", views.embed, "embed_kpi", {"chart": "kpi"}),
     ("nhung/766/<str:code>/", views.embed, "embed_d766", {"chart": "d766"}),
@@ -31,6 +32,7 @@ def _pages(prefix: str):
 
 urlpatterns = [
     path("cong-khai/cong-bo/", views.publish, name="portal_publish"),
+    path("cong-khai/cong-bo/minh-chung/", views.evidence_decisions, name="portal_evidence"),
     path("cong-khai/ngon-ngu/", views.language, name="portal_language"),
     path("cong-khai/ban-phat-hanh/", views.release_list, name="portal_releases"),
     path("cong-khai/ban-phat-hanh/<int:release_id>/", include(_pages("portal_release_"))),

@@ -8,6 +8,7 @@ request. Unknown releases, units, tasks, indicators, periods and datasets raise 
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -197,6 +198,12 @@ def download(request, name: str, fmt: str, release_id: int | None = None):
     return response
 
 
+def evidence_download(request, sha256: str, release_id: int | None = None):
+    """An evidence file the release lists, while the steering's latest decision keeps it public."""
+    filename, where, content_type = selectors.evidence_file(_release(release_id), sha256)
+    return FileResponse(where.open("rb"), as_attachment=True, filename=filename, content_type=content_type or "application/octet-stream")
+
+
 def release_list(request):
     latest = selectors.latest_release()
     return render(request, "portal/releases.html", {
@@ -235,12 +242,26 @@ class PublishForm(forms.Form):
     synthetic = forms.BooleanField(label=gettext_lazy("The data are synthetic (demo): label every page and file"), required=False)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@errors_return_to(lambda request: reverse("portal_publish"))
-def publish(request):
-    city = unit_get(city_code())
-    require(request.user, "release_publish", city)
+def steering_page(url_name: str):
+    """A page of the city's steering committee (``release_publish`` on the city, else the 404 page); a refused form
+    returns to it. The view receives the city."""
+    def decorate(view):
+        @login_required
+        @require_http_methods(["GET", "POST"])
+        @errors_return_to(lambda request: reverse(url_name))
+        @functools.wraps(view)
+        def wrapped(request):
+            city = unit_get(city_code())
+            require(request.user, "release_publish", city)
+            return view(request, city)
+
+        return wrapped
+
+    return decorate
+
+
+@steering_page("portal_publish")
+def publish(request, city):
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -249,6 +270,19 @@ def publish(request):
                                synthetic=data["synthetic"])
         return redirect("portal_release_home", release.pk)
     return render(request, "portal/publish.html", {"form": form, "releases": selectors.releases()})
+
+
+@steering_page("portal_evidence")
+def evidence_decisions(request, city):
+    """Steering: which evidence files of approved reports the public may read (from the next release on)."""
+    if request.method == "POST":
+        evidence_id = request.POST.get("evidence", "")
+        evidence = selectors.evidence_for_decision(city, int(evidence_id) if evidence_id.isdigit() and len(evidence_id) < 18 else 0)
+        public = request.POST.get("public") == "1"
+        run_for_page(request, services.evidence_publish, _("Made public from the next release.") if public else _("Withdrawn from the public."),
+                     actor=request.user, city=city, evidence=evidence, public=public)
+        return redirect("portal_evidence")
+    return render(request, "portal/evidence_decisions.html", {"rows": selectors.evidence_candidates(city)})
 
 
 # --------------------------------------------------------------------------------- embeds (iframes for newspapers)

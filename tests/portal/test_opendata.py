@@ -21,7 +21,7 @@ from dieuhanh.portal.services import release_publish
 from tests.portal.conftest import AS_OF
 
 SHAPES = Path(__file__).parent / "shapes" / "dcat-ap-3.0.0-SHACL.ttl"
-DATASETS = ["d766_indicators", "d766_scorecards", "index_results", "kpi_targets", "kpi_values", "kpis", "task_events",
+DATASETS = ["d766_indicators", "d766_scorecards", "index_results", "kpi_targets", "kpi_values", "kpis", "task_events", "task_evidence",
             "task_groups", "tasks", "units"]
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
