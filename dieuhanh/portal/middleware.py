@@ -53,6 +53,29 @@ def _too_many(request, retry_after: int):
     return response
 
 
+def _language(request) -> str:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in {code for code, _ in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
+def _public_not_found(request) -> HttpResponse:
+    """The public 404 page: the portal's identity and a way back to the portal, not the platform's sign-in."""
+    from django.template.loader import render_to_string
+
+    from dieuhanh.portal import selectors
+
+    with translation.override(_language(request)):
+        latest = selectors.latest_release()
+        title = translation.gettext("Page not found")
+        body = render_to_string("portal/404.html", {"title": title, "description": title, "release": None, "base": "/cong-khai/", "latest": True,
+                                                    "city_name": latest.publisher.name if latest else "", "canonical": ""},
+                                request=request)
+    response = HttpResponse(body, status=404)
+    response["Content-Language"] = _language(request)
+    response["X-Frame-Options"] = "DENY"
+    return response
+
+
 def _fast_key(request) -> str | None:
     """Where the whole page for this request is kept, or None when it is not a public page read."""
     if request.method != "GET" or not request.path.startswith("/cong-khai/") or request.path.startswith(("/cong-khai/cong-bo/",)):
@@ -66,9 +89,7 @@ def _fast_key(request) -> str | None:
         if latest is None:
             return None
         release = selectors.cache_key(latest)
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    language = chosen if chosen in {code for code, _ in settings.LANGUAGES} else settings.LANGUAGE_CODE
-    return f"portal:fast:{release}:{language}:{request.get_host()}:{request.path}?{request.META.get('QUERY_STRING', '')}"
+    return f"portal:fast:{release}:{_language(request)}:{request.get_host()}:{request.path}?{request.META.get('QUERY_STRING', '')}"
 
 
 class RateLimitMiddleware:
@@ -97,6 +118,8 @@ class RateLimitMiddleware:
                 response[name] = value
             return response
         response = self.get_response(request)
+        if response.status_code == 404 and request.path.startswith("/cong-khai/"):
+            return _public_not_found(request)
         if fast is not None and response.status_code == 200 and getattr(request, "portal_cacheable", False):
             headers = [(n, response[n]) for n in ("Content-Type", "Content-Language", "Vary", "Cache-Control", "X-Frame-Options")
                        if n in response]

@@ -85,7 +85,9 @@ def test_a_task_card_shows_every_deadline_as_a_dated_event(release):
 ])
 def test_what_does_not_exist_is_the_404_page(release, url):
     response = Client().get(url)
-    assert response.status_code == 404 and "Không tìm thấy trang" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 404 and "Không tìm thấy trang" in page
+    assert 'href="/cong-khai/"' in page and "Đăng nhập" not in page  # the public 404 page, not the platform's
 
 
 def test_before_any_release_the_portal_is_the_404_page(db):
