@@ -7,6 +7,7 @@ from typing import Any
 
 from dieuhanh.errors import NotFound
 from dieuhanh.portal.selectors import index_by
+from dieuhanh.portal.tables import KEYS, SPECS
 
 STATUSES = ("completed_on_time", "completed_late", "within_deadline", "overdue")
 
@@ -146,3 +147,25 @@ def unit_page(t: dict, code: str) -> dict[str, Any]:
     d766 = [r for r in t["d766_scorecards"] if r["unit_code"] == code]
     index = [r for r in t["index_results"] if r["unit_code"] == code]
     return {"unit": unit, "tasks": tasks_of(t, unit=code), "values": values, "d766": d766, "index": index}
+
+
+def changes(before: dict, after: dict, *, examples: int = 10) -> list[dict[str, Any]]:
+    """What changed from one release's tables to the next: per table, rows added, removed and changed (by the table's
+    key columns), with the first ``examples`` changed values."""
+    out = []
+    for spec in SPECS:
+        key = KEYS.get(spec.name) or tuple(spec.column_names)
+        old = {tuple(r[k] for k in key): r for r in before.get(spec.name, [])}
+        new = {tuple(r[k] for k in key): r for r in after.get(spec.name, [])}
+        changed = [k for k in new.keys() & old.keys() if new[k] != old[k]]
+        added, removed = len(new.keys() - old.keys()), len(old.keys() - new.keys())
+        if not (changed or added or removed):
+            continue
+        shown = []
+        for k in sorted(changed, key=str)[:examples]:
+            for column in spec.column_names:
+                if old[k][column] != new[k][column]:
+                    shown.append({"row": " · ".join(str(v) for v in k), "column": column, "old": old[k][column], "new": new[k][column]})
+        out.append({"name": spec.name, "title": spec.title_vi, "title_en": spec.title_en, "added": added, "removed": removed,
+                    "changed": len(changed), "examples": shown})
+    return out

@@ -134,3 +134,8 @@ def evidence_for_decision(city, evidence_id: int):
     if evidence is None:
         raise NotFound("evidence not found")
     return evidence
+
+
+def previous_release(release: Release) -> Release | None:
+    """The release this one follows (corrects or updates), if any."""
+    return release_get(release.corrects_id) if release.corrects_id else None

@@ -180,3 +180,18 @@ BY_NAME = {s.name: s for s in SPECS}
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENCE_ID = "CC-BY-4.0"
 LICENCE_TITLE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+
+
+# The columns naming a row of each table (task_events: the whole row, an event is never edited).
+KEYS: dict[str, tuple[str, ...]] = {
+    "units": ("unit_code",),
+    "task_groups": ("plan", "group"),
+    "tasks": ("plan", "task_code"),
+    "task_evidence": ("plan", "task_code", "sha256"),
+    "kpis": ("indicator_code",),
+    "kpi_values": ("indicator_code", "unit_code", "period"),
+    "kpi_targets": ("indicator_code", "unit_code", "kind", "year"),
+    "d766_scorecards": ("period", "unit_code"),
+    "d766_indicators": ("period", "unit_code", "indicator"),
+    "index_results": ("framework", "year", "unit_code"),
+}

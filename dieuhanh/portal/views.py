@@ -96,9 +96,14 @@ def language(request):
 
 
 def home(request, release_id: int | None = None):
-    return _page(request, release_id, "portal/programme.html",
-                 lambda t: {"title": _("The programme"), "description": _("What the city promised, what it did, with evidence."),
-                            "embed": "nhung/nhom-nhiem-vu/", **public.programme(t)})
+    def build(t):
+        release = _release(release_id)
+        previous = selectors.previous_release(release)
+        return {"title": _("The programme"), "description": _("What the city promised, what it did, with evidence."),
+                "embed": "nhung/nhom-nhiem-vu/", "previous": previous,
+                "changes": public.changes(selectors.tables(previous), t) if previous else [], **public.programme(t)}
+
+    return _page(request, release_id, "portal/programme.html", build)
 
 
 def task_list(request, release_id: int | None = None):

@@ -167,3 +167,17 @@ def test_charts_can_be_embedded_by_newspapers_at_a_permanent_address(release):
     groups = client.get(f"/cong-khai/ban-phat-hanh/{release.pk}/nhung/nhom-nhiem-vu/").content.decode()
     assert "Hạ tầng số, nền tảng và dịch vụ số" in groups
     assert client.get(f"/cong-khai/ban-phat-hanh/{release.pk}/nhung/chi-tieu/KHONG_CO/").status_code == 404
+
+
+def test_a_new_release_shows_what_changed_from_the_previous_one(release, world):
+    import datetime as dt
+
+    from dieuhanh.portal.services import release_publish
+
+    later = release_publish(actor=world["steering"], city=release.publisher, as_of=dt.date(2026, 7, 20), note="Số liệu đến 20/07/2026")
+    page = Client().get("/cong-khai/").content.decode()
+    assert f"So với bản phát hành số {release.pk} (số liệu đến ngày 30/06/2026)" in page and "Số liệu đến 20/07/2026" in page
+    # Sài Gòn's value, approved on 15/07, is the one row added to the approved values; none removed or changed.
+    row = re.search(r"<tr><th scope=\"row\">Giá trị chỉ tiêu đã phê duyệt</th>(.*?)</tr>", page).group(1)
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["1", "0", "0"]
+    assert "555.55" in Client().get(f"/cong-khai/ban-phat-hanh/{later.pk}/du-lieu/kpi_values.csv").content.decode()
