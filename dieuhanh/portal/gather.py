@@ -4,7 +4,8 @@
   force; an approval given later, or withdrawn, keeps the value out), formula indicators computed from those;
 - targets and baselines; the on-track assessment of the city's indicators from those values;
 - the top-level tasks of the city's plans with their official status on the date (facts known by then) and their
-  dated deadline and state events; no free text written by people (reasons, comments, reports) is published;
+  dated deadline and state events; no free text written by people (reasons, comments, reports) is published; the
+  evidence files of their approved reports that the steering committee made public by the date;
 - the Decision 766 scorecards of the periods chosen; the ward index of the latest run finished by the date.
 
 Only units speak: no person's name, username or e-mail is read into a table.

@@ -1,9 +1,11 @@
 """The public portal (no login) and the steering page that publishes a release.
 
 Public pages read one release only: the latest (``/cong-khai/…``) or a given one at its permanent address
-(``/cong-khai/ban-phat-hanh/<id>/…``). A page's content is rendered once per release, language and address and
-kept in Django's cache (a release never changes); only the frame around it (the language switch) is rendered per
-request. Unknown releases, units, tasks, indicators, periods and datasets raise ``NotFound``: the 404 page.
+(``/cong-khai/ban-phat-hanh/<id>/…``). A page is rendered once per release, language, site and address and kept whole
+in Django's cache (a release never changes, and a public page holds nothing personal to the visitor); the portal's
+middleware answers it next time before the page stack. Unknown releases, units, tasks, indicators, periods and datasets
+raise ``NotFound``: the public 404 page. The open-data files, the DCAT-AP catalogue and the CKAN action API read the same
+release; the steering pages publish releases and decide which evidence is public.
 """
 
 from __future__ import annotations
