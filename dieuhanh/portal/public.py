@@ -126,12 +126,14 @@ def budget(t: dict) -> dict[str, Any]:
                    key=lambda r: -(r["budget_planned"] or 0))
     groups = [g for g in t["task_groups"] if g["budget_planned"] is not None or g["budget_disbursed"] is not None]
     planned = sum(g["budget_planned"] or 0 for g in groups)
-    disbursed = sum(g["budget_disbursed"] or 0 for g in groups)
+    # No disbursement recorded is not "0 disbursed": the share is left out then.
+    disbursed = sum(g["budget_disbursed"] for g in groups if g["budget_disbursed"] is not None) \
+        if any(g["budget_disbursed"] is not None for g in groups) else None
     values = index_by(t["kpi_values"], "indicator_code")
     share = [v for v in values.get("NS_KHCN_TYLE_DT", [])]
     science = values.get("NS_KHCN_DUTOAN", [])
     total = values.get("NS_TONG_DUTOAN", [])
-    return {"units": units, "groups": groups, "planned": planned or None, "disbursed": disbursed or None,
+    return {"units": units, "groups": groups, "planned": planned or None, "disbursed": disbursed,
             "disbursed_share": _share(disbursed, planned), "science_share": share[-1] if share else None,
             "science": science[-1] if science else None, "total": total[-1] if total else None}
 

@@ -181,3 +181,10 @@ def test_a_new_release_shows_what_changed_from_the_previous_one(release, world):
     row = re.search(r"<tr><th scope=\"row\">Giá trị chỉ tiêu đã phê duyệt</th>(.*?)</tr>", page).group(1)
     assert re.findall(r'<td class="num">(\d+)</td>', row) == ["1", "0", "0"]
     assert "555.55" in Client().get(f"/cong-khai/ban-phat-hanh/{later.pk}/du-lieu/kpi_values.csv").content.decode()
+
+
+def test_money_is_kept_in_its_stages(release):
+    page = Client().get("/cong-khai/ngan-sach/").content.decode()
+    # Task 1.1 plans 1.500.000.000 đ; nothing disbursed is recorded, so no disbursement share is made up.
+    assert "1.500.000.000 đ" in page and "Số phân bổ chưa được ghi nhận" in page and "0,0 %" not in page
+    assert "Sở Khoa học và Công nghệ" in page
