@@ -32,9 +32,9 @@ def test_an_anonymous_walk_through_the_portal(page, store, tmp_path, request):
     expect(page.get_by_role("heading", level=1)).to_have_text("Thành lập Quỹ đầu tư mạo hiểm")
     history = page.locator("ol.events li")
     expect(history).to_have_count(2)
-    expect(history.nth(0)).to_contain_text("giao thời hạn: 2026-03-31")
-    expect(history.nth(1)).to_contain_text("2026-03-20")
-    expect(history.nth(1)).to_contain_text("gia hạn từ 2026-03-31 đến 2026-09-30")
+    expect(history.nth(0)).to_contain_text("giao thời hạn: 31/03/2026")
+    expect(history.nth(1)).to_contain_text("20/03/2026")
+    expect(history.nth(1)).to_contain_text("gia hạn từ 31/03/2026 đến 30/09/2026")
 
     # An indicator and its method.
     page.get_by_role("navigation", name="Cổng công khai").get_by_role("link", name="Chỉ tiêu").click()

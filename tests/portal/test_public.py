@@ -75,7 +75,7 @@ def test_nothing_unapproved_by_the_release_date_reaches_a_page_or_file(release, 
 def test_a_task_card_shows_every_deadline_as_a_dated_event(release):
     page = Client().get("/cong-khai/nhiem-vu/4354_KH-UBND/4.1/").content.decode()
     assert "Thành lập Quỹ đầu tư mạo hiểm" in page and "Sở Tài chính" in page
-    assert "giao thời hạn: 2026-03-31" in page and "gia hạn từ 2026-03-31 đến 2026-09-30" in page
+    assert "giao thời hạn: 31/03/2026" in page and "gia hạn từ 31/03/2026 đến 30/09/2026" in page
 
 
 @pytest.mark.parametrize("url", [
