@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -171,3 +173,11 @@ def changes(before: dict, after: dict, *, examples: int = 10) -> list[dict[str, 
         out.append({"name": spec.name, "title": spec.title_vi, "title_en": spec.title_en, "added": added, "removed": removed,
                     "changed": len(changed), "examples": shown})
     return out
+
+
+def six_months_after(day: dt.date) -> dt.date:
+    """The same day six months later (the last day of that month when it is shorter): when the open-data catalogue is
+    next reviewed at the latest (Decree 47/2020/NĐ-CP)."""
+    month = day.month + 6
+    year, month = day.year + (month - 1) // 12, (month - 1) % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

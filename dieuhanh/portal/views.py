@@ -22,7 +22,7 @@ from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -176,8 +176,12 @@ def units_list(request, release_id: int | None = None):
 
 
 def data_catalogue(request, release_id: int | None = None):
-    return _page(request, release_id, "portal/data.html",
-                 lambda t: {"title": _("Open data"), "specs": [(s, len(t[s.name])) for s in SPECS]})
+    def build(t):
+        release = _release(release_id)
+        return {"title": _("Open data"), "specs": [(s, len(t[s.name])) for s in SPECS],
+                "updated": timezone.localtime(release.published_at).date(), "review_by": public.six_months_after(release.as_of)}
+
+    return _page(request, release_id, "portal/data.html", build)
 
 
 def dataset_page(request, name: str, release_id: int | None = None):

@@ -188,3 +188,9 @@ def test_money_is_kept_in_its_stages(release):
     # Task 1.1 plans 1.500.000.000 đ; nothing disbursed is recorded, so no disbursement share is made up.
     assert "1.500.000.000 đ" in page and "Số phân bổ chưa được ghi nhận" in page and "0,0 %" not in page
     assert "Sở Khoa học và Công nghệ" in page
+
+
+def test_the_catalogue_says_when_it_is_next_reviewed(release):
+    page = Client().get("/cong-khai/du-lieu/").content.decode()
+    # As of 30/06/2026: reviewed again by 30/12/2026 at the latest (every six months, Decree 47/2020).
+    assert "lần tới chậm nhất ngày 30/12/2026" in page and "CC BY 4.0" in page
