@@ -22,12 +22,14 @@ from django.utils import timezone
 
 from dieuhanh.core.common.periods import parse_period, period_containing
 from dieuhanh.core.indicators import formula as formulas
+from dieuhanh.core.indicators.aggregate import Aggregation, aggregate
 from dieuhanh.core.indicators.on_track import Point, assess
 from dieuhanh.core.tasks.colours import WarningRule
 from dieuhanh.core.tasks.status import Official
 from dieuhanh.dossiers import selectors as d766
 from dieuhanh.errors import Invalid
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, Target, TargetKind, Value
+from dieuhanh.indicators.selectors import reporting_units
 from dieuhanh.indices import selectors as index_selectors
 from dieuhanh.indices.models import Framework, RunStatus
 from dieuhanh.indices.ward import FRAMEWORK as WARD_INDEX
@@ -169,10 +171,35 @@ def approved_values(day: dt.date) -> dict[tuple[int, int, str], tuple[float | No
     return out
 
 
+def _rollups(values: dict, indicators: dict[int, Indicator], city: Unit, day: dt.date) -> None:
+    """The city's value of an indicator its units below report, for each period in which every one of them has an
+    approved value (a roll-up with a unit missing is not official), by the indicator's aggregation."""
+    for ind in indicators.values():
+        if ind.formula or ind.aggregation == Aggregation.NONE.value:
+            continue
+        below = [u for u in reporting_units(ind, on=day).filter(path__startswith=city.path).exclude(pk=city.pk).values_list("pk", "code")]
+        if not below:
+            continue
+        periods = {p for (i, u, p) in values if i == ind.pk}
+        for period in periods:
+            if (ind.pk, city.pk, period) in values:
+                continue  # the city reports its own value
+            got = [values.get((ind.pk, pk, period)) for pk, _ in below]
+            if any(g is None for g in got):
+                continue
+            weights = None
+            if ind.aggregation == Aggregation.WEIGHTED_MEAN.value:
+                weights = [(values.get((ind.weight_indicator_id, pk, period)) or (None,))[0] for pk, _ in below]
+            rolled = aggregate([g[0] for g in got], Aggregation(ind.aggregation), weights)
+            if rolled.value is not None and rolled.missing == 0:
+                values[(ind.pk, city.pk, period)] = (round(rolled.value, max(ind.decimals, 2)), "rollup", got[0][2], max(g[3] for g in got), ind.source)
+
+
 def _indicators(out: Gathered, city: Unit, day: dt.date) -> None:
     indicators = {i.pk: i for i in Indicator.objects.filter(active=True).order_by("code")}
     values = approved_values(day)
     units = dict(Unit.objects.filter(pk__in={u for _, u, _ in values} | {city.pk}).values_list("pk", "code"))
+    _rollups(values, indicators, city, day)  # before the formulas, which may read the city's rolled-up inputs
     by_code = {i.code: i for i in indicators.values()}
     # Formula indicators over approved inputs of the same unit and period.
     for ind in indicators.values():

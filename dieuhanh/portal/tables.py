@@ -135,8 +135,9 @@ SPECS: tuple[Spec, ...] = (
          ("chỉ tiêu", "indicators", "số liệu chính thức", "official statistics"),
          (INDICATOR, UNIT_CODE, PERIOD, _c("period_end", "date", "", "Ngày cuối kỳ", "Last day of the period"),
           _c("value", "number", "", "Giá trị (theo đơn vị tính của chỉ tiêu)", "Value (in the indicator's measure)"),
-          _c("status", "string", "", "estimated, provisional, final, hoặc computed (tính theo công thức)",
-             "estimated, provisional, final, or computed (by the formula)"),
+          _c("status", "string", "", "estimated, provisional, final; computed (tính theo công thức); rollup (tổng hợp từ các đơn vị "
+             "cấp dưới, khi tất cả đã được phê duyệt)",
+             "estimated, provisional, final; computed (by the formula); rollup (from the units below, when all of them are approved)"),
           _c("approved_on", "date", "", "Ngày phê duyệt", "Approved on"), _c("source", "string", "", "Nguồn", "Source"))),
     Spec("kpi_targets", "Mục tiêu chỉ tiêu", "Indicator targets",
          "Mục tiêu và giá trị gốc của các chỉ tiêu theo đơn vị và năm, như văn bản ghi (ví dụ 30–40 %, Top 100).",

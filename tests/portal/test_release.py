@@ -98,3 +98,26 @@ def test_only_steering_of_the_city_publishes(world, make_user, hcmc):
     with pytest.raises(NotFound):
         release_publish(actor=ward_steering, city=hcmc["79"], as_of=AS_OF)
     assert not Release.objects.exists() and not AuditEvent.objects.filter(action="release_publish").exists()
+
+
+def test_the_city_value_is_rolled_up_only_when_every_unit_below_is_approved(world, hcmc):
+    from decimal import Decimal
+
+    from dieuhanh.indicators.services import indicator_create, value_set, values_approve, values_submit
+
+    wards = [hcmc["26743"], hcmc["26740"], hcmc["26732"]]
+    firms = indicator_create(actor=SYSTEM, owner=hcmc["79.SKHCN"], code="DN_SO", name="Số doanh nghiệp công nghệ số", kind="operational",
+                             measure="doanh nghiệp", value_type="count", aggregation="sum", reporting_units=wards)
+    for ward, n in zip(wards, (10, 32, 5)):
+        value_set(actor=SYSTEM, indicator=firms, unit=ward, period="2024", value=Decimal(n))
+        values_submit(actor=SYSTEM, unit=ward, period="2024")
+    for ward in wards[:2]:
+        values_approve(actor=SYSTEM, unit=ward, period="2024")
+    today = dt.date(2026, 7, 20)
+    first = release_publish(actor=world["steering"], city=hcmc["79"], as_of=today)
+    city_rows = [v for v in tables(first)["kpi_values"] if v["indicator_code"] == "DN_SO" and v["unit_code"] == "79"]
+    assert city_rows == []  # Côn Đảo's value is not approved: no official city total
+    values_approve(actor=SYSTEM, unit=wards[2], period="2024")
+    second = release_publish(actor=world["steering"], city=hcmc["79"], as_of=today, note="Côn Đảo đã được phê duyệt")
+    city_rows = [(v["value"], v["status"]) for v in tables(second)["kpi_values"] if v["indicator_code"] == "DN_SO" and v["unit_code"] == "79"]
+    assert city_rows == [(47.0, "rollup")]  # 10 + 32 + 5

@@ -23,8 +23,10 @@ def day(value) -> str:
 
 @register.filter
 def kind_label(value) -> str:
-    """A value's status (estimated, provisional, final; computed by the formula) or a target's kind, in words."""
+    """A value's status (estimated, provisional, final; computed by the formula, rolled up from the units below) or a
+    target's kind, in words."""
     from dieuhanh.indicators.models import TargetKind, ValueStatus
 
-    labels = {**dict(ValueStatus.choices), **dict(TargetKind.choices), "computed": _("computed by the formula")}
+    labels = {**dict(ValueStatus.choices), **dict(TargetKind.choices), "computed": _("computed by the formula"),
+              "rollup": _("rolled up from the units below")}
     return str(labels.get(value, value))
