@@ -372,6 +372,11 @@ MESSAGES: dict[str, str] = {
     "unknown_item": _("The dashboard has no widget «%(item)s» (it may have just been removed)."),
     "bad_move": _("«%(direction)s» is not a direction: up, down, left or right."),
     "bad_change": _("«%(change)s» is not a change of a widget."),
+    # --- public portal ------------------------------------------------------------------------------------------
+    "release_in_future": _("A release cannot be published as of a future date (%(day)s)."),
+    "release_note_required": _("Say what changed and why: a new release corrects or updates the previous one."),
+    "evidence_not_approved": _("Only evidence of an approved report can be made public."),
+    "rate_limited": _("Too many requests from this address (at most %(limit)s a minute). Try again in %(seconds)s seconds."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }
 

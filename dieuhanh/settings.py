@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dieuhanh.dossiers",
     "dieuhanh.difficulties",
     "dieuhanh.cockpit",
+    "dieuhanh.portal",
     "dieuhanh.web",
     "dieuhanh.demo",
     "django_htmx",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dieuhanh.portal.middleware.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dieuhanh.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,6 +166,11 @@ MEDIA_ROOT = Path(os.environ.get("DIEUHANH_MEDIA_ROOT", VAR_DIR / "media"))
 DIEUHANH_EVIDENCE_MAX_BYTES = int(os.environ.get("DIEUHANH_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 # Composite-index uploads (iMeta/iData CSV or XLSX): at most this many bytes each (default 20 MB).
 DIEUHANH_INDEX_UPLOAD_MAX_BYTES = int(os.environ.get("DIEUHANH_INDEX_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+
+# Requests a minute one address may make to the public portal and the APIs (0: no limit), and how many reverse
+# proxies in front of the platform append to X-Forwarded-For (0: use the connection's address).
+DIEUHANH_RATE_LIMIT = int(os.environ.get("DIEUHANH_RATE_LIMIT", "600"))
+DIEUHANH_TRUSTED_PROXY_HOPS = int(os.environ.get("DIEUHANH_TRUSTED_PROXY_HOPS", "0"))
 
 # On-track colours of indicators: percentage points behind the straight path (same scale as task warnings).
 DIEUHANH_ON_TRACK_RULE = {

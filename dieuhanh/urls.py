@@ -1,8 +1,10 @@
 from django.urls import include, path
 
 from dieuhanh.api.router import api
+from dieuhanh.portal.urls import ckan_urlpatterns
 
 urlpatterns = [
+    *ckan_urlpatterns,
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dieuhanh.notifications.urls")),
@@ -12,6 +14,7 @@ urlpatterns = [
     path("", include("dieuhanh.dossiers.urls")),
     path("", include("dieuhanh.difficulties.urls")),
     path("", include("dieuhanh.cockpit.urls")),
+    path("", include("dieuhanh.portal.urls")),
     path("", include("dieuhanh.web.urls")),
 ]
 

@@ -72,6 +72,12 @@ def _private_dossier_store(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limit(settings):
+    """A test client makes hundreds of requests a minute from one address; tests/portal/test_rate_limit.py sets its own."""
+    settings.DIEUHANH_RATE_LIMIT = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing strength is Django's business, not what these tests check; keep the suite fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

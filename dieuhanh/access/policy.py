@@ -67,6 +67,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # of the units below need a role on that unit.
     "dashboard_share": frozenset({Role.APPROVER, Role.STEERING, Role.ADMINISTRATOR}),  # on the unit shared with
     "dashboard_default_set": frozenset({Role.STEERING}),  # on the unit whose people get it as their home
+    # The public portal. "on the city" = the unit the installation serves (units.selectors.city_code()).
+    "release_publish": frozenset({Role.STEERING}),  # on the city: publish a release of the official numbers
 }
 
 

@@ -149,6 +149,7 @@ from dieuhanh.api import indicators as _indicators  # noqa: E402
 from dieuhanh.api import indices as _indices  # noqa: E402
 from dieuhanh.api import notifications as _notifications  # noqa: E402
 from dieuhanh.api import plans as _plans  # noqa: E402
+from dieuhanh.api import portal as _portal  # noqa: E402
 from dieuhanh.api import units as _units  # noqa: E402
 
 api.add_router("/units", _units.router)
@@ -160,3 +161,4 @@ api.add_router("", _indices.router)
 api.add_router("", _difficulties.router)
 api.add_router("", _notifications.router)
 api.add_router("", _cockpit.router)
+api.add_router("", _portal.router)

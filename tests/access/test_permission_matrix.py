@@ -139,16 +139,18 @@ def test_every_permission_in_the_table_is_covered_by_a_matrix():
     from tests.indicators.test_permission_matrix import ACTIONS as INDICATOR_ACTIONS
     from tests.indices.test_permission_matrix import ACTIONS as INDEX_ACTIONS
     from tests.plans.test_permission_matrix import ACTIONS as TASK_ACTIONS
+    from tests.portal.test_permission_matrix import ACTIONS as PORTAL_ACTIONS
 
     task_permissions = {p for p, _ in TASK_ACTIONS.values()} | {"task_view"}
     indicator_permissions = {p for p, _ in INDICATOR_ACTIONS.values()}
     index_permissions = {p for p, _ in INDEX_ACTIONS.values()}
     difficulty_permissions = {p for p, _, _ in DIFFICULTY_ACTIONS.values()} | {"difficulty_view"}
     dashboard_permissions = {p for p, _ in DASHBOARD_ACTIONS.values()}
+    portal_permissions = {p for p, _ in PORTAL_ACTIONS.values()}
     assert set(WRITE_ACTIONS) | set(READERS) == set(ALLOWED)
     assert set(PERMISSIONS) == (
         set(PERMISSION_OF.values()) | task_permissions | indicator_permissions | index_permissions | difficulty_permissions
-        | dashboard_permissions
+        | dashboard_permissions | portal_permissions
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from dieuhanh.access.models import RoleAssignment
 from dieuhanh.access.policy import SystemActor
@@ -17,6 +18,7 @@ from dieuhanh.demo.indices import load_indices
 from dieuhanh.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
 from dieuhanh.demo.plans import SYNTHETIC_NUMBER, load_plan_4354
 from dieuhanh.plans.models import Plan
+from dieuhanh.portal.models import Release
 from dieuhanh.units.selectors import unit_get
 
 
@@ -57,6 +59,8 @@ class Command(BaseCommand):
             call_command("generate_tasks", tasks=synthetic, months=12, stdout=self.stdout, stderr=self.stderr)
         for line in load_indices(actor=actor):
             self.stdout.write(line)
+        if not Release.objects.exists():  # the public portal shows the demo's first release, labelled synthetic
+            call_command("portal", "publish", "--as-of", f"{timezone.localdate():%d/%m/%Y}", "--synthetic", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write(logins_text())
 
