@@ -216,6 +216,27 @@ def store(tmp_path, settings):
 
 
 @pytest.fixture
+def synthetic_store(tmp_path, settings, hcmc):
+    """Sixty synthetic dossiers of October 2026 at Bến Thành, Sài Gòn and the science department, with the made-up
+    catalogue their procedure codes come from, loaded through the import as the demo loads them."""
+    from dieuhanh.core.d766.ingest import PROCEDURES, ingest
+    from dieuhanh.demo.synthetic_dossiers import generate, write_catalogue
+    from dieuhanh.dossiers.store import connect
+
+    settings.DIEUHANH_DUCKDB_PATH = tmp_path / "dossiers.duckdb"
+    agencies = [BEN_THANH, SAI_GON, DEPARTMENT]
+    log = generate(tmp_path / "log.parquet", rows=60, agencies=agencies, start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31),
+                   seed=7, home_province=79)
+    con = connect()
+    try:
+        assert not ingest(con, [log], known_agencies=set(agencies)).rejected_files
+        assert not ingest(con, [write_catalogue(tmp_path / "catalogue.parquet", seed=7)], known_agencies=set(), spec=PROCEDURES).rejected_files
+    finally:
+        con.close()
+    return settings.DIEUHANH_DUCKDB_PATH
+
+
+@pytest.fixture
 def registry(hcmc):
     """A small indicator registry: ward dossier counts and rates, a formula, the start-up ecosystem rank."""
     office, city = hcmc["79.VP"], hcmc["79"]

@@ -164,10 +164,14 @@ def blocks(scope: Scope, items: list[dict]) -> list[Block]:
 
 
 def default_items(kind: str) -> list[dict]:
-    return [{"id": w.key, "widget": w.key, "size": "large" if w.key in WIDE else "medium", "params": {}} for w in defaults_for(kind)]
+    return [{"id": w.key, "widget": w.key, "size": "large" if w.key in WIDE else "small" if w.key in NARROW else "medium", "params": {}}
+            for w in defaults_for(kind)]
 
 
+# Default sizes on a role's cockpit, so that neighbouring blocks share a row of the three-column grid (a medium block
+# beside a small one) in the order they are read.
 WIDE = {"status_split", "red_list", "inbox"}
+NARROW = {"changes", "decisions", "unit_colours", "deadlines", "explanations", "indicator_values", "my_index"}
 
 
 def _cached(key: tuple, compute: Callable, stamp: tuple = ()):
@@ -453,7 +457,7 @@ def d766_summary(scope: Scope, params: dict) -> dict:
                              (_("Communes and wards"), ranking.communes_total, previous and previous.communes_total),
                              (_("Departments"), ranking.departments_total, previous and previous.departments_total)):
         rows.append({"label": label, "row": now, "delta": _delta(now["total"], then["total"] if then else None)})
-    return {"has_data": True, "span": span, "rows": rows, "bottom": bottom,
+    return {"has_data": True, "span": span, "rows": rows, "bottom": bottom, "synthetic": ranking.synthetic,
             "url": reverse("d766_ranking") + "?" + urlencode({"period": span.key})}
 
 
@@ -463,7 +467,7 @@ def d766_ranking(scope: Scope, params: dict) -> dict:
     if ranking is None or not ranking.has_data:
         return {"has_data": False}
     scored = [r for r in ranking.communes if r["rank"] is not None]
-    return {"has_data": True, "span": span, "top": scored[:TOP], "count": len(scored),
+    return {"has_data": True, "span": span, "top": scored[:TOP], "count": len(scored), "synthetic": ranking.synthetic,
             "url": reverse("d766_ranking") + "?" + urlencode({"period": span.key})}
 
 
@@ -482,7 +486,7 @@ def _unit_d766(scope: Scope, unit) -> dict:
     return {"has_data": True, "unit": unit, "span": span, "row": card.row, "rank": mine and mine["rank"],
             "of": sum(1 for r in peers if r["rank"] is not None), "previous_rank": before and before["rank"],
             "delta": _delta(card.row["total"], before["total"] if before else None),
-            "monthly": card.monthly[-6:], "lost": card.lost[:5],
+            "monthly": card.monthly[-6:], "lost": card.lost[:5], "synthetic": card.synthetic,
             "url": reverse("d766_unit", args=[unit.code]) + "?" + urlencode({"period": span.key})}
 
 
@@ -525,6 +529,7 @@ def index_ranking(scope: Scope, params: dict) -> dict:
     half = TOP // 2
     rows = ranked if len(ranked) <= TOP else ranked[:half] + ranked[-half:]
     return {"framework": framework, "code": code, "run": ranking.run, "rows": rows, "count": len(ranked), "cut": len(ranked) > TOP,
+            "synthetic": ranking.run.dataset.synthetic,
             "has_intervals": ranking.uncertainty is not None, "url": reverse("index_framework", args=[code])}
 
 
@@ -534,6 +539,7 @@ def _unit_index(scope: Scope, unit) -> dict:
         return {"row": None, "unit": unit}
     row = next((r for r in ranking.rows if r.unit_code == unit.code), None)
     return {"row": row, "unit": unit, "framework": framework, "count": sum(1 for r in ranking.rows if r.rank is not None),
+            "synthetic": ranking.run.dataset.synthetic,
             "url": reverse("index_scorecard", args=[WARD_INDEX, row.ucode]) if row else reverse("index_framework", args=[WARD_INDEX])}
 
 

@@ -185,3 +185,15 @@ def test_the_register_s_counts_show_on_the_steering_cockpit_and_a_ward_sees_what
     mine = section(leader, "my_difficulties")
     assert mine.index("Thiếu kinh phí") < mine.index("Dữ liệu dân cư") < mine.index("Chưa có mặt bằng")  # the newest first
     assert "Đã kết nối qua LGSP." in mine
+
+
+def test_blocks_built_from_synthetic_dossiers_say_so_and_real_ones_do_not(synthetic_store, web_client):
+    steering = get(web_client("lanhdao", "79", "steering"), "/")
+    assert "Dữ liệu giả lập" in section(steering, "d766")
+    assert "Dữ liệu giả lập" not in section(steering, "status_split")
+    leader = get(web_client("chutich.benthanh", "26743", "approver"), "/")
+    assert "Dữ liệu giả lập" in section(leader, "my_d766")
+
+
+def test_blocks_built_from_real_dossiers_are_not_labelled(store, hcmc, web_client):
+    assert "Dữ liệu giả lập" not in section(get(web_client("lanhdao", "79", "steering"), "/"), "d766")

@@ -13,10 +13,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from dieuhanh.core.d766.ingest import PROCEDURES, ingest
-from dieuhanh.demo.synthetic_dossiers import SYNTHETIC_LABEL, generate, procedure_catalogue, write_catalogue
-from dieuhanh.dossiers.store import connect
-from tests.dossiers.hand_made import BEN_THANH, SAI_GON, SKHCN
+from dieuhanh.demo.synthetic_dossiers import SYNTHETIC_LABEL, procedure_catalogue
+from tests.dossiers.hand_made import BEN_THANH, SAI_GON
 
 pytestmark = pytest.mark.django_db
 
@@ -26,23 +24,6 @@ SYNTHETIC_NOTE = 'id="synthetic-note"'
 @pytest.fixture
 def viewer(web_client):
     return web_client("xem.d766", "26743", "viewer")
-
-
-@pytest.fixture
-def synthetic_store(tmp_path, settings, hcmc):
-    """Sixty synthetic dossiers of October 2026 at Bến Thành, Sài Gòn and the science department, with the made-up
-    catalogue their procedure codes come from, loaded through the import as the demo loads them."""
-    settings.DIEUHANH_DUCKDB_PATH = tmp_path / "dossiers.duckdb"
-    agencies = [BEN_THANH, SAI_GON, SKHCN]
-    log = generate(tmp_path / "log.parquet", rows=60, agencies=agencies, start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31),
-                   seed=7, home_province=79)
-    con = connect()
-    try:
-        assert not ingest(con, [log], known_agencies=set(agencies)).rejected_files
-        assert not ingest(con, [write_catalogue(tmp_path / "catalogue.parquet", seed=7)], known_agencies=set(), spec=PROCEDURES).rejected_files
-    finally:
-        con.close()
-    return settings.DIEUHANH_DUCKDB_PATH
 
 
 def _rows(html: str, table_id: str) -> list[str]:
