@@ -49,8 +49,8 @@ def _plan_choices(scope: widgets.Scope) -> list:
     """The plans of the filter's choice list: those of the tasks in view (the filtered plan when one is set)."""
     if scope.plan is not None:
         return [scope.plan]
-    if scope.computed("views"):
-        return sorted({v.task.plan for v in scope.views()}, key=lambda p: p.number)
+    if scope.computed("task_widget"):
+        return sorted(widgets.plans_in_view(scope), key=lambda p: p.number)
     return list(plans_visible(scope.actor))
 
 
