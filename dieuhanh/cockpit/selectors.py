@@ -148,17 +148,10 @@ def explanations_to_answer(actor, unit: Unit | None = None) -> list:
 
 
 def indicator_stamp() -> tuple:
-    """Changes whenever an indicator value, target or approval is added, changed (each change raises its row's
-    version) or removed: keys cached indicator figures (ids never come back, so neither does a stamp). One query."""
-    from django.db import connection
+    """Keys cached indicator figures: ``indicators.selectors.data_stamp``."""
+    from dieuhanh.indicators.selectors import data_stamp
 
-    from dieuhanh.indicators.models import Approval, Indicator, Target, Value
-
-    parts = ", ".join(f"(SELECT COUNT(*) FROM {t}), (SELECT SUM(version) FROM {t}), (SELECT MAX(id) FROM {t})"
-                      for t in (m._meta.db_table for m in (Value, Target, Approval, Indicator)))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {parts}")  # table names from the models, no input
-        return tuple(cursor.fetchone())
+    return data_stamp()
 
 
 def returned_periods(unit: Unit) -> list:

@@ -245,6 +245,21 @@ def task_list(actor, f: TaskFilter, day: dt.date | None = None) -> TaskViews:
     return TaskViews(query, day, key=("task_list", reach_key(actor), filter_key(f)))
 
 
+def tasks_stamp() -> tuple:
+    """What any page over tasks depends on (``plans.facts.stamp``: tasks, their facts, plans, units)."""
+    return facts.stamp()
+
+
+def writes_stamp() -> tuple:
+    """``tasks_stamp`` and the newest audit event: every action (a report saved or returned, an explanation asked or
+    answered, an extension requested) records one in its transaction, so a page of such things keyed on it is never
+    stale."""
+    from dieuhanh.audit.models import AuditEvent
+
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (*facts.stamp(), last)
+
+
 def reach_key(actor) -> tuple:
     """What a person's reach is built from: the roles held and where (everything for the platform itself)."""
     from dieuhanh.access.policy import held_roles
