@@ -172,6 +172,21 @@ def index_stamp(code: str) -> tuple:
     return (code, found["n"], found["last"], str(found["done"]))
 
 
+def page_stamp() -> tuple:
+    """What any cockpit block may show, in four cheap reads: the tasks and everything the actions write
+    (``plans.selectors.writes_stamp``: every action records an audit event in its transaction), indicator data and
+    units (``indicators.selectors.data_stamp``), the index runs (added or finished) and the Decision 766 store."""
+    from django.db.models import Count, Max
+
+    from dieuhanh.dossiers.selectors import store_version
+    from dieuhanh.indicators.selectors import data_stamp
+    from dieuhanh.indices.models import Run
+    from dieuhanh.plans.selectors import writes_stamp
+
+    runs = Run.objects.aggregate(n=Count("id"), last=Max("id"), done=Max("finished_at"))
+    return (writes_stamp(), data_stamp(), (runs["n"], runs["last"], str(runs["done"])), store_version())
+
+
 def plan_in_reach(actor, plan_id: str):
     """The plan of a filter, or None when it no longer exists or is out of the actor's reach (a remembered filter
     must not lock a person out of their home page)."""

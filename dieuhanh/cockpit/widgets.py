@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ from dieuhanh.cockpit.selectors import Seat
 from dieuhanh.core.common.periods import parse_period, period_containing
 from dieuhanh.core.tasks.colours import Colour
 from dieuhanh.core.tasks.status import Official
+from dieuhanh.pages import cached_fragment
 from dieuhanh.plans import facts
 from dieuhanh.plans import selectors as plan_selectors
 from dieuhanh.units.selectors import city_code, unit_find
@@ -56,10 +58,6 @@ class Scope:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
-
-    def computed(self, key) -> bool:
-        """Whether ``key`` was computed already on this page (so reusing it costs nothing)."""
-        return key in self._memo
 
     @property
     def unit(self):
@@ -90,7 +88,6 @@ class Scope:
     def facts_cached(self, kind: str, compute: Callable):
         """A task widget's data, kept until the tasks' facts change (``plans.facts.cached``), for this person's reach,
         the page's filters and the day."""
-        self._memo["task_widget"] = True
         key = (plan_selectors.reach_key(self.actor), plan_selectors.filter_key(self.task_filter()))
         return facts.cached("cockpit:" + kind, key, (self.day,), compute, at=self.once("stamp", facts.stamp))
 
@@ -153,17 +150,22 @@ def catalogue() -> list[Widget]:
 
 @dataclass
 class Block:
-    """One widget as shown: its item (id, size, parameters), the widget and its data."""
+    """One widget as shown: its item (id, size, parameters), the widget and its body (rendered HTML)."""
 
     id: str
     widget: Widget
     size: str
     params: dict
-    data: dict
+    html: str
 
 
 def blocks(scope: Scope, items: list[dict]) -> list[Block]:
-    """The blocks of a layout (items naming an unknown widget are skipped: a widget may have been retired)."""
+    """The blocks of a layout (items naming an unknown widget are skipped: a widget may have been retired). Each
+    body is rendered once and kept (``pages.cached_fragment``) under the stamp of everything a block may show
+    (``selectors.page_stamp``), for the person, the page's filters, the day and the item: a change to any of it shows
+    at once, and a warm page computes and renders no widget."""
+    stamp = scope.once("page_stamp", cockpit_selectors.page_stamp)
+    who = (scope.actor.pk, plan_selectors.reach_key(scope.actor), scope.filters.as_params(), scope.day)
     out = []
     for item in items:
         w = REGISTRY.get(item.get("widget"))
@@ -171,7 +173,11 @@ def blocks(scope: Scope, items: list[dict]) -> list[Block]:
             continue
         params = {k: v for k, v in (item.get("params") or {}).items() if k in w.params}
         item_id = item.get("id", w.key)
-        out.append(Block(item_id, w, item.get("size", "medium"), params, {**w.compute(scope, params), "dom_id": f"{item_id}-data"}))
+
+        def body(w=w, params=params, item_id=item_id):
+            return render_to_string(w.template, {"d": {**w.compute(scope, params), "dom_id": f"{item_id}-data"}})
+        out.append(Block(item_id, w, item.get("size", "medium"), params,
+                         cached_fragment("cockpit-block", (stamp, who, w.key, sorted(params.items()), item_id), body)))
     return out
 
 
@@ -180,6 +186,7 @@ def default_items(kind: str) -> list[dict]:
 
 
 WIDE = {"status_split", "red_list", "inbox"}
+TASK_WIDGETS = {"status_split", "red_list", "key_overdue", "changes", "unit_colours", "deadlines"}  # over the tasks in scope
 
 
 def _cached(key: tuple, compute: Callable, stamp: tuple = ()):
