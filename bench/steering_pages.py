@@ -134,11 +134,14 @@ def report(results: list[dict], args) -> str:
         MARK,
         "## Steering pages at city scale (`bench/steering_pages.py`)",
         "",
-        "The pages the steering committee opens, served by gunicorn (2 workers) from PostgreSQL with the demo and its "
-        f"synthetic plan (`dieuhanh demo --synthetic N`), signed in as the steering committee; {args.clients} concurrent "
-        f"clients for {args.seconds:g} s a page, right after the same clients on a trivial page (the sign-in form, no query) "
-        "whose throughput is the baseline of the ratio. Cold: the first request to each page after gunicorn starts "
-        "(three starts). Queries: one request, counted by Django.",
+        "The pages the steering committee opens and the cockpit home of three roles (the steering committee "
+        "`bcd.thuongtruc`, a department leader `skhcn.lanhdao`, a ward reporter `benthanh.canbo`), served by gunicorn (2 "
+        "workers) from PostgreSQL with the demo and its synthetic plan (`dieuhanh demo --synthetic N`) and one Redis cache "
+        f"for both workers (`DIEUHANH_CACHE_URL`, as in production); {args.clients} concurrent clients for {args.seconds:g} s "
+        "a page, right after the same clients on a trivial page (the anonymous sign-in form, no query) whose throughput is "
+        "the baseline of the ratio. Cold: the first request to each page after gunicorn starts, with the shared cache as "
+        "earlier requests left it (three starts: median and worst), and once more after flushing the cache too. Queries: "
+        "one warm request, counted by Django.",
         "",
         f"`python bench/steering_pages.py --sizes {' '.join(str(s) for s in args.sizes)}` ({day}):",
         "",
@@ -147,21 +150,12 @@ def report(results: list[dict], args) -> str:
         *verdict(results),
         "",
         "Each task's status facts are stored by span of days (`plans/facts.py`, `TaskFactSpan`) and rewritten in the "
-        "transaction of every action that changes them, so a page joins each task to the span covering its day and "
-        "counts or filters the official column and the colour with SQL `CASE` expressions (proven equal to the core by "
-        "`tests/plans/test_fact_spans.py`); only the rows a page shows go through the core. Counts, the ids of a page and "
-        "the inbox's overdue ids are kept in Django's cache under the facts' stamp (`plans/facts.py: cached`), so a warm "
-        "page reads a handful of rows; a change to any task, plan or unit gives a new stamp. Before (same set-up, 3,000 "
-        "tasks): p50 2.5–3.5 s for the plan pages, 0.2–0.6 % of the trivial page's throughput, 197 queries on the inbox.",
-        "",
-        "The machine is shared (load average 5–9 on its 2 cores while these ran), so absolute times move between runs; the "
-        "ratio is measured against the trivial page in the same seconds. The trivial page (an anonymous sign-in form) costs "
-        "about 2–3 ms a request; a page at 20 % of its throughput may cost about 12 ms in all (session, user and roles "
-        "queries, the page's own, the template). The plan overview, the statistics and the home page come near that; the "
-        "pages that render rows (the task list's 50, the API's 100 with their coordinating units, the inbox's lists, the "
-        "scorecard's 33 indicators computed per request) cost 35–45 ms warm in one process, most of it Django's template "
-        "and serialisation of those rows, whatever the number of tasks. The API statistics also return every counted "
-        "task's id (`task_ids`), 30,000 of them at 30,000 tasks.",
+        "transaction of every action that changes them; pages count, filter and order in SQL on them and only the rows "
+        "shown go through the core. What a page shows is kept in Django's cache under stamps of the data it shows: counts "
+        "and page ids under the facts' stamp, rendered parts (`pages.cached_fragment`: the task list's rows, the inbox's "
+        "lists, the scorecard's table, each cockpit block, the API task page's JSON) under the facts' stamp, the newest "
+        "audit event, the indicator data's stamp, the index runs and the 766 store, for the person's reach, the filters "
+        "and the language; a change shows at once (tests/cockpit/test_cached_pages.py).",
         MARK,
     ])
 

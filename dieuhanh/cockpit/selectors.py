@@ -172,7 +172,7 @@ def index_stamp(code: str) -> tuple:
     return (code, found["n"], found["last"], str(found["done"]))
 
 
-def page_stamp() -> tuple:
+def page_stamp(tasks_stamp: tuple | None = None) -> tuple:
     """What any cockpit block may show, in four cheap reads: the tasks and everything the actions write
     (``plans.selectors.writes_stamp``: every action records an audit event in its transaction), indicator data and
     units (``indicators.selectors.data_stamp``), the index runs (added or finished) and the Decision 766 store."""
@@ -184,7 +184,7 @@ def page_stamp() -> tuple:
     from dieuhanh.plans.selectors import writes_stamp
 
     runs = Run.objects.aggregate(n=Count("id"), last=Max("id"), done=Max("finished_at"))
-    return (writes_stamp(), data_stamp(), (runs["n"], runs["last"], str(runs["done"])), store_version())
+    return (writes_stamp(tasks_stamp), data_stamp(), (runs["n"], runs["last"], str(runs["done"])), store_version())
 
 
 def plan_in_reach(actor, plan_id: str):

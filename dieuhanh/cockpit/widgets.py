@@ -89,7 +89,11 @@ class Scope:
         """A task widget's data, kept until the tasks' facts change (``plans.facts.cached``), for this person's reach,
         the page's filters and the day."""
         key = (plan_selectors.reach_key(self.actor), plan_selectors.filter_key(self.task_filter()))
-        return facts.cached("cockpit:" + kind, key, (self.day,), compute, at=self.once("stamp", facts.stamp))
+        return facts.cached("cockpit:" + kind, key, (self.day,), compute, at=self.stamp())
+
+    def stamp(self) -> tuple:
+        """The facts' stamp, read once a page."""
+        return self.once("stamp", facts.stamp)
 
     def task_list_url(self, **params) -> str:
         """The task list behind a number: the page's filters plus ``params``."""
@@ -164,7 +168,7 @@ def blocks(scope: Scope, items: list[dict]) -> list[Block]:
     body is rendered once and kept (``pages.cached_fragment``) under the stamp of everything a block may show
     (``selectors.page_stamp``), for the person, the page's filters, the day and the item: a change to any of it shows
     at once, and a warm page computes and renders no widget."""
-    stamp = scope.once("page_stamp", cockpit_selectors.page_stamp)
+    stamp = scope.once("page_stamp", lambda: cockpit_selectors.page_stamp(scope.stamp()))
     who = (scope.actor.pk, plan_selectors.reach_key(scope.actor), scope.filters.as_params(), scope.day)
     out = []
     for item in items:

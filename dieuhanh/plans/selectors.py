@@ -250,14 +250,14 @@ def tasks_stamp() -> tuple:
     return facts.stamp()
 
 
-def writes_stamp() -> tuple:
+def writes_stamp(at: tuple | None = None) -> tuple:
     """``tasks_stamp`` and the newest audit event: every action (a report saved or returned, an explanation asked or
     answered, an extension requested) records one in its transaction, so a page of such things keyed on it is never
-    stale."""
+    stale. ``at``: the facts' stamp, when already read."""
     from dieuhanh.audit.models import AuditEvent
 
     last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return (*facts.stamp(), last)
+    return (*(at or facts.stamp()), last)
 
 
 def reach_key(actor) -> tuple:

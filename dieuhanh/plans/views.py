@@ -51,17 +51,19 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
     day = date_param(request, "as_of") or timezone.localdate()
-    tasks = selectors.task_queryset(request.user, selectors.TaskFilter(plan=plan))
-    total, by_group = selectors.statistics(tasks, "group", day)
-    colours = selectors.colour_counts(tasks, day)
-    chart = {
-        "groups": [r.label for r in by_group],
-        "series": {col: [r.counts[col] for r in by_group] for col in total.counts},
-    }
-    return render(request, "plans/plan_detail.html", {
-        "plan": plan, "day": day, "total": total, "by_group": by_group, "colours": colours,
-        "can_manage": can(request.user, "plan_manage", plan.issuer), "chart": chart,
-    })
+    can_manage = can(request.user, "plan_manage", plan.issuer)
+
+    def figures() -> str:
+        tasks = selectors.task_queryset(request.user, selectors.TaskFilter(plan=plan))
+        total, by_group = selectors.statistics(tasks, "group", day)
+        chart = {"groups": [r.label for r in by_group], "series": {col: [r.counts[col] for r in by_group] for col in total.counts}}
+        return render_to_string("plans/partials/plan_figures.html", {
+            "plan": plan, "total": total, "by_group": by_group, "colours": selectors.colour_counts(tasks, day), "can_manage": can_manage,
+            "chart": chart})
+
+    # The figures are kept until the tasks or the plan change, for this reach and day.
+    key = (selectors.tasks_stamp(), selectors.reach_key(request.user), plan.pk, day, can_manage)
+    return render(request, "plans/plan_detail.html", {"plan": plan, "day": day, "figures": cached_fragment("plan_figures", key, figures)})
 
 
 @login_required
@@ -103,8 +105,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
     html = cached_fragment("task_results", key, results)
     if request.htmx and request.htmx.target == "task-results":
         return HttpResponse(html)
-    return render(request, "plans/task_list.html", {"results": html, "day": day, "plan": plan, "plans": selectors.plans_visible(request.user),
-                                                    "params": g})
+    plans = [(p.pk, p.number) for p in selectors.plans_visible(request.user)]
+    form = cached_fragment("task_filters", (plans, plan.pk if plan else None, sorted(g.items()), day), lambda: render_to_string(
+        "plans/partials/task_filters.html", {"plans": [{"pk": pk, "number": number} for pk, number in plans], "plan": plan, "params": g, "day": day}))
+    return render(request, "plans/task_list.html", {"results": html, "filters": form, "plan": plan})
 
 
 def _report_periods(task):
