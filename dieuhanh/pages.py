@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from dieuhanh.core.common.periods import Period, parse_date, parse_period
 from dieuhanh.core.common.text import fold, search_terms
@@ -88,3 +93,18 @@ def ranking_page(request: HttpRequest, rows, texts, *, tab: str = "", size: int 
     found = [r for r in rows if all(t in fold(" ".join(texts(r))) for t in terms)] if terms else list(rows)
     number = request.GET.get("page") if request.GET.get("tab", "") == tab else 1
     return Paginator(found, size).get_page(number)
+
+
+FRAGMENT_SECONDS = 3600
+
+
+def cached_fragment(kind: str, key: tuple, render: Callable[[], str]) -> SafeString:
+    """A part of a page rendered once and kept in Django's cache under ``key`` and the active language. ``key`` must
+    hold a stamp of every piece of data the part shows (so any change gives a new key and is shown at once), the
+    person's reach when the part depends on who looks, and the page's parameters. ``render`` runs only on a miss."""
+    name = f"dieuhanh:html:{kind}:" + hashlib.sha256(repr((key, get_language())).encode()).hexdigest()
+    html = cache.get(name)
+    if html is None:
+        html = str(render())
+        cache.set(name, html, FRAGMENT_SECONDS)
+    return mark_safe(html)  # rendered by our own templates, which escape what they show

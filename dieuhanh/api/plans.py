@@ -7,17 +7,19 @@ responses in the API's one exception handler."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Annotated
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 from ninja.files import UploadedFile
 
 from dieuhanh.api.fields import Day, Limit, Offset, PeriodKey, column
 from dieuhanh.api.schemas import ERRORS
-from dieuhanh.plans import selectors, services
+from dieuhanh.plans import facts, selectors, services
 from dieuhanh.plans.models import (
     DeadlineChange,
     ExplanationRequest,
@@ -255,7 +257,7 @@ class StatRowOut(Schema):
     label: str
     total: int
     counts: dict[str, int]
-    task_ids: dict[str, list[int]]
+    task_ids: dict[str, list[int]] | None = Field(None, description="each cell's task ids, only with `ids=true`")
 
 
 class StatisticsOut(Schema):
@@ -334,8 +336,15 @@ def list_tasks(request, plan: str | None = None, group: column(TaskGroup, "numbe
     day = as_of or timezone.localdate()
     f = selectors.TaskFilter(plan=selectors.plan_get(request.auth, plan) if plan else None, group=group, unit=unit, involving=involving,
                              official=official, colour=colour, key=key, deadline_from=deadline_from, deadline_to=deadline_to, q=q, tag=tag)
-    views = selectors.task_list(request.auth, f, day)
-    return {"as_of": day, "count": len(views), "items": [_task_out(v) for v in views[offset:offset + limit]]}
+
+    def body() -> str:
+        views = selectors.task_list(request.auth, f, day)
+        page = TaskPage.model_validate({"as_of": day, "count": len(views), "items": [_task_out(v) for v in views[offset:offset + limit]]})
+        return json.dumps(page.model_dump(), cls=NinjaJSONEncoder)
+
+    # The page's JSON is kept until the tasks change, for this reach, filter and slice (``plans.facts.cached``).
+    key = (selectors.reach_key(request.auth), selectors.filter_key(f), offset, limit)
+    return HttpResponse(facts.cached("api_tasks", key, (day,), body), content_type="application/json; charset=utf-8")
 
 
 @router.get("/tasks/{task_id}", response={200: TaskOut, **ERRORS}, summary="One task with its status as of a date")
@@ -425,12 +434,14 @@ def answer_explanation(request, explanation_id: int, body: AnswerIn):
 
 
 @router.get("/plans/{plan_id}/statistics", response={200: StatisticsOut, **ERRORS}, summary="The official split as of a date")
-def plan_statistics(request, plan_id: str, by: str = Query("group", pattern="^(group|unit|key)$"), as_of: Day | None = None):
+def plan_statistics(request, plan_id: str, by: str = Query("group", pattern="^(group|unit|key)$"), as_of: Day | None = None,
+                    ids: bool = Query(False, description="also list each cell's task ids (`task_ids`): at city scale tens of "
+                                                         "thousands of numbers, so only when asked; without it `task_ids` is null")):
     plan: Plan = selectors.plan_get(request.auth, plan_id)
     day = as_of or timezone.localdate()
-    total, rows = selectors.statistics(selectors.task_queryset(request.auth, selectors.TaskFilter(plan=plan)), by, day, ids=True)
+    total, rows = selectors.statistics(selectors.task_queryset(request.auth, selectors.TaskFilter(plan=plan)), by, day, ids=ids)
 
     def out(r):
-        return {"key": r.key, "label": r.label, "total": r.total, "counts": r.counts, "task_ids": r.task_ids}
+        return {"key": r.key, "label": r.label, "total": r.total, "counts": r.counts, "task_ids": r.task_ids if ids else None}
 
     return {"as_of": day, "by": by, "total": out(total), "rows": [out(r) for r in rows]}

@@ -148,17 +148,10 @@ def explanations_to_answer(actor, unit: Unit | None = None) -> list:
 
 
 def indicator_stamp() -> tuple:
-    """Changes whenever an indicator value, target or approval is added, changed (each change raises its row's
-    version) or removed: keys cached indicator figures (ids never come back, so neither does a stamp). One query."""
-    from django.db import connection
+    """Keys cached indicator figures: ``indicators.selectors.data_stamp``."""
+    from dieuhanh.indicators.selectors import data_stamp
 
-    from dieuhanh.indicators.models import Approval, Indicator, Target, Value
-
-    parts = ", ".join(f"(SELECT COUNT(*) FROM {t}), (SELECT SUM(version) FROM {t}), (SELECT MAX(id) FROM {t})"
-                      for t in (m._meta.db_table for m in (Value, Target, Approval, Indicator)))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {parts}")  # table names from the models, no input
-        return tuple(cursor.fetchone())
+    return data_stamp()
 
 
 def returned_periods(unit: Unit) -> list:
@@ -177,6 +170,21 @@ def index_stamp(code: str) -> tuple:
 
     found = Run.objects.filter(framework__code=code).aggregate(n=Count("id"), last=Max("id"), done=Max("finished_at"))
     return (code, found["n"], found["last"], str(found["done"]))
+
+
+def page_stamp(tasks_stamp: tuple | None = None) -> tuple:
+    """What any cockpit block may show, in four cheap reads: the tasks and everything the actions write
+    (``plans.selectors.writes_stamp``: every action records an audit event in its transaction), indicator data and
+    units (``indicators.selectors.data_stamp``), the index runs (added or finished) and the Decision 766 store."""
+    from django.db.models import Count, Max
+
+    from dieuhanh.dossiers.selectors import store_version
+    from dieuhanh.indicators.selectors import data_stamp
+    from dieuhanh.indices.models import Run
+    from dieuhanh.plans.selectors import writes_stamp
+
+    runs = Run.objects.aggregate(n=Count("id"), last=Max("id"), done=Max("finished_at"))
+    return (writes_stamp(tasks_stamp), data_stamp(), (runs["n"], runs["last"], str(runs["done"])), store_version())
 
 
 def plan_in_reach(actor, plan_id: str):

@@ -45,19 +45,20 @@ def _scope(request, filters: Filters) -> widgets.Scope:
     return scope
 
 
-def _plan_choices(scope: widgets.Scope) -> list:
-    """The plans of the filter's choice list: those of the tasks in view (the filtered plan when one is set)."""
+def _plan_choices(scope: widgets.Scope, blocks: list) -> list:
+    """The plans of the filter's choice list: those of the tasks in view when a block shows tasks (the filtered plan
+    when one is set), else every plan the person sees."""
     if scope.plan is not None:
         return [scope.plan]
-    if scope.computed("views"):
-        return sorted({v.task.plan for v in scope.views()}, key=lambda p: p.number)
+    if any(b.widget.key in widgets.TASK_WIDGETS for b in blocks):
+        return sorted(widgets.plans_in_view(scope), key=lambda p: p.number)
     return list(plans_visible(scope.actor))
 
 
 def _page_context(request, filters: Filters, scope: widgets.Scope, items: list[dict]) -> dict:
     blocks = widgets.blocks(scope, items)
     return {"filters": filters, "scope": scope, "badges": _badges(request, filters, scope), "blocks": blocks,
-            "plans": _plan_choices(scope), "clear_url": request.path + Filters().query()}
+            "plans": _plan_choices(scope, blocks), "clear_url": request.path + Filters().query()}
 
 
 def _role_cockpit(request, home_dashboard) -> HttpResponse:

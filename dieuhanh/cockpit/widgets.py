@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,8 @@ from dieuhanh.cockpit.selectors import Seat
 from dieuhanh.core.common.periods import parse_period, period_containing
 from dieuhanh.core.tasks.colours import Colour
 from dieuhanh.core.tasks.status import Official
+from dieuhanh.pages import cached_fragment
+from dieuhanh.plans import facts
 from dieuhanh.plans import selectors as plan_selectors
 from dieuhanh.units.selectors import city_code, unit_find
 
@@ -56,10 +59,6 @@ class Scope:
             self._memo[key] = compute()
         return self._memo[key]
 
-    def computed(self, key) -> bool:
-        """Whether ``key`` was computed already on this page (so reusing it costs nothing)."""
-        return key in self._memo
-
     @property
     def unit(self):
         """The unit the page is about: the unit filter, else a leader's or reporter's own unit, else none (all the
@@ -78,9 +77,23 @@ class Scope:
         return plan_selectors.TaskFilter(plan=self.plan, group=self.filters.group, unit=self.unit.code if self.unit else None,
                                          key=self.filters.key)
 
-    def views(self) -> list:
-        """Every task in scope with its status and colour on the day (all levels; statistics keep the top level)."""
-        return self.once("views", lambda: plan_selectors.task_views(plan_selectors.task_queryset(self.actor, self.task_filter()), self.day))
+    def tasks(self):
+        """Every task in scope (all levels), as a query: the task widgets count and order it in SQL."""
+        return self.once("tasks", lambda: plan_selectors.task_queryset(self.actor, self.task_filter()))
+
+    def counts(self) -> list[tuple]:
+        """(plan id, top level, key, official column, colour, n) of the tasks in scope on the day (one query)."""
+        return self.once("counts", lambda: plan_selectors.scope_counts(self.tasks(), self.day))
+
+    def facts_cached(self, kind: str, compute: Callable):
+        """A task widget's data, kept until the tasks' facts change (``plans.facts.cached``), for this person's reach,
+        the page's filters and the day."""
+        key = (plan_selectors.reach_key(self.actor), plan_selectors.filter_key(self.task_filter()))
+        return facts.cached("cockpit:" + kind, key, (self.day,), compute, at=self.stamp())
+
+    def stamp(self) -> tuple:
+        """The facts' stamp, read once a page."""
+        return self.once("stamp", facts.stamp)
 
     def task_list_url(self, **params) -> str:
         """The task list behind a number: the page's filters plus ``params``."""
@@ -141,17 +154,22 @@ def catalogue() -> list[Widget]:
 
 @dataclass
 class Block:
-    """One widget as shown: its item (id, size, parameters), the widget and its data."""
+    """One widget as shown: its item (id, size, parameters), the widget and its body (rendered HTML)."""
 
     id: str
     widget: Widget
     size: str
     params: dict
-    data: dict
+    html: str
 
 
 def blocks(scope: Scope, items: list[dict]) -> list[Block]:
-    """The blocks of a layout (items naming an unknown widget are skipped: a widget may have been retired)."""
+    """The blocks of a layout (items naming an unknown widget are skipped: a widget may have been retired). Each
+    body is rendered once and kept (``pages.cached_fragment``) under the stamp of everything a block may show
+    (``selectors.page_stamp``), for the person, the page's filters, the day and the item: a change to any of it shows
+    at once, and a warm page computes and renders no widget."""
+    stamp = scope.once("page_stamp", lambda: cockpit_selectors.page_stamp(scope.stamp()))
+    who = (scope.actor.pk, plan_selectors.reach_key(scope.actor), scope.filters.as_params(), scope.day)
     out = []
     for item in items:
         w = REGISTRY.get(item.get("widget"))
@@ -159,7 +177,12 @@ def blocks(scope: Scope, items: list[dict]) -> list[Block]:
             continue
         params = {k: v for k, v in (item.get("params") or {}).items() if k in w.params}
         item_id = item.get("id", w.key)
-        out.append(Block(item_id, w, item.get("size", "medium"), params, {**w.compute(scope, params), "dom_id": f"{item_id}-data"}))
+
+        def body(w=w, params=params, item_id=item_id):
+            return render_to_string("cockpit/_body.html", {"template": w.template,
+                                                           "d": {**w.compute(scope, params), "dom_id": f"{item_id}-data"}})
+        out.append(Block(item_id, w, item.get("size", "medium"), params,
+                         cached_fragment("cockpit-block", (stamp, who, w.key, sorted(params.items()), item_id), body)))
     return out
 
 
@@ -172,6 +195,7 @@ def default_items(kind: str) -> list[dict]:
 # beside a small one) in the order they are read.
 WIDE = {"status_split", "red_list", "inbox"}
 NARROW = {"changes", "decisions", "unit_colours", "deadlines", "explanations", "indicator_values", "my_index"}
+TASK_WIDGETS = {"status_split", "red_list", "key_overdue", "changes", "unit_colours", "deadlines"}  # over the tasks in scope
 
 
 def _cached(key: tuple, compute: Callable, stamp: tuple = ()):
@@ -193,43 +217,54 @@ def inbox(scope: Scope, params: dict) -> dict:
             "n_returned": len(box.returned), "url": reverse("inbox")}
 
 
-def _split_cells(scope: Scope, plan, row, **extra) -> list[dict]:
-    return [{"column": col, "n": row.counts[col] if row else 0,
-             "url": scope.task_list_url(plan=plan.pk, official=col, top=1, **extra)} for col in OFFICIAL]
+def _split_cells(scope: Scope, plan, counts: Counter, **extra) -> list[dict]:
+    return [{"column": col, "n": counts[col], "url": scope.task_list_url(plan=plan.pk, official=col, top=1, **extra)} for col in OFFICIAL]
+
+
+def plans_in_view(scope: Scope) -> list:
+    """The plans of the tasks in scope, the latest issued first."""
+    def compute():
+        ids = {row[0] for row in scope.counts()}
+        return sorted(plan_selectors.plans_by_id(ids).values(), key=lambda p: (p.issued_on or dt.date.min, -p.pk), reverse=True) if ids else []
+    return scope.once("plans", lambda: scope.facts_cached("plans", compute))
 
 
 @widget("status_split", _("Official status of every plan"), roles=("city", "viewer"))
 def status_split(scope: Scope, params: dict) -> dict:
     """The Government report's four columns per plan (top-level tasks), key tasks apart."""
-    by_plan = defaultdict(list)
-    for v in scope.views():
-        by_plan[v.task.plan_id].append(v)
-    rows = []
-    for vs in sorted(by_plan.values(), key=lambda vs: vs[0].task.plan.issued_on or dt.date.min, reverse=True):
-        plan = vs[0].task.plan
-        total, by_key = plan_selectors.statistics(vs, "key")
-        key_row = next((r for r in by_key if r.key == "key"), None)
-        rows.append({"plan": plan, "total": total.total, "total_url": scope.task_list_url(plan=plan.pk, top=1),
-                     "cells": _split_cells(scope, plan, total), "key_total": key_row.total if key_row else 0,
-                     "key_total_url": scope.task_list_url(plan=plan.pk, top=1, key=1), "key_cells": _split_cells(scope, plan, key_row, key=1)})
-    return {"rows": rows, "columns": OFFICIAL, "day": scope.day}
-
-
-def _late_first(views) -> list:
-    return sorted(views, key=lambda v: (-v.as_of.days_overdue, v.as_of.deadline or dt.date.max, v.task.code))
+    def compute():
+        total, key = defaultdict(Counter), defaultdict(Counter)
+        for plan_id, top, is_key, official, _colour, n in scope.counts():
+            if top and official in OFFICIAL:
+                total[plan_id][official] += n
+                if is_key:
+                    key[plan_id][official] += n
+        rows = []
+        for plan in plans_in_view(scope):
+            rows.append({"plan": plan, "total": sum(total[plan.pk].values()), "total_url": scope.task_list_url(plan=plan.pk, top=1),
+                         "cells": _split_cells(scope, plan, total[plan.pk]), "key_total": sum(key[plan.pk].values()),
+                         "key_total_url": scope.task_list_url(plan=plan.pk, top=1, key=1), "key_cells": _split_cells(scope, plan, key[plan.pk], key=1)})
+        return {"rows": rows, "columns": OFFICIAL, "day": scope.day}
+    return scope.facts_cached("status_split", compute)
 
 
 @widget("red_list", _("Tasks at risk"), roles=("city",))
 def red_list(scope: Scope, params: dict) -> dict:
     """Red tasks, the latest first (days overdue, then the nearest deadline), with their lead unit."""
-    red = [v for v in scope.views() if v.colour is Colour.RED]
-    return {"count": len(red), "url": scope.task_list_url(colour="red"), "rows": _late_first(red)[:TOP]}
+    def compute():
+        count = sum(n for *_k, colour, n in scope.counts() if colour == Colour.RED.value)
+        return {"count": count, "url": scope.task_list_url(colour="red"),
+                "rows": plan_selectors.late_first(scope.tasks(), scope.day, TOP, colour=Colour.RED.value) if count else []}
+    return scope.facts_cached("red_list", compute)
 
 
 @widget("key_overdue", _("Overdue key tasks"), roles=("city",))
 def key_overdue(scope: Scope, params: dict) -> dict:
-    late = [v for v in scope.views() if v.task.key and v.official is Official.OVERDUE]
-    return {"count": len(late), "url": scope.task_list_url(key=1, official="overdue"), "rows": _late_first(late)[:TOP]}
+    def compute():
+        count = sum(n for _p, _t, is_key, official, _c, n in scope.counts() if is_key and official == Official.OVERDUE.value)
+        rows = plan_selectors.late_first(scope.tasks().filter(key=True), scope.day, TOP, official=Official.OVERDUE.value) if count else []
+        return {"count": count, "url": scope.task_list_url(key=1, official="overdue"), "rows": rows}
+    return scope.facts_cached("key_overdue", compute)
 
 
 def last_report_day(day: dt.date) -> dt.date:
@@ -240,23 +275,20 @@ def last_report_day(day: dt.date) -> dt.date:
 @widget("changes", _("What changed since the last report"), roles=("city",))
 def changes(scope: Scope, params: dict) -> dict:
     since = last_report_day(scope.day)
-    views = scope.views()
-    plans = {v.task.plan_id: v.task.plan for v in views}
-    # Only a task that could have changed is compared (a task saved since then, assigned since then, or overdue with
-    # a deadline that passed since then): the others have the same status on both days.
-    candidates = [v.task for v in views
-                  if timezone.localtime(v.task.updated_at).date() > since or v.task.assigned_on > since
-                  or (v.official is Official.OVERDUE and v.as_of.deadline is not None and v.as_of.deadline >= since)]
-    found = plan_selectors.changes_between(candidates, since, scope.day) if candidates else plan_selectors.Changes(since, scope.day)
-    links = [{"plan": p, "url": reverse("plan_statistics", args=[p.pk]) + "?" + urlencode({"since": since.isoformat(), "as_of": scope.day.isoformat()})}
-             for p in plans.values()]
-    rows = []
-    only = links[0]["url"] if len(links) == 1 else None  # one plan: its statistics page lists these changes
-    if views:
-        for label, items in ((_("New tasks"), found.new), (_("Completed"), found.completed), (_("Newly overdue"), found.newly_overdue)):
-            rows.append({"label": label, "n": len(items), "tasks": items[:5], "url": only})
-        rows.append({"label": _("Deadlines moved"), "n": len(found.deadline_moved), "tasks": [c.task for c in found.deadline_moved[:5]], "url": only})
-    return {"since": since, "rows": rows, "links": links}
+
+    def compute():
+        plans = plans_in_view(scope)
+        found = plan_selectors.changes_in(scope.tasks(), since, scope.day) if plans else plan_selectors.Changes(since, scope.day)
+        links = [{"plan": p, "url": reverse("plan_statistics", args=[p.pk]) + "?" + urlencode({"since": since.isoformat(), "as_of": scope.day.isoformat()})}
+                 for p in plans]
+        rows = []
+        only = links[0]["url"] if len(links) == 1 else None  # one plan: its statistics page lists these changes
+        if plans:
+            for label, items in ((_("New tasks"), found.new), (_("Completed"), found.completed), (_("Newly overdue"), found.newly_overdue)):
+                rows.append({"label": label, "n": len(items), "tasks": items[:5], "url": only})
+            rows.append({"label": _("Deadlines moved"), "n": len(found.deadline_moved), "tasks": [c.task for c in found.deadline_moved[:5]], "url": only})
+        return {"since": since, "rows": rows, "links": links}
+    return scope.facts_cached("changes", compute)
 
 
 @widget("decisions", _("Decisions waiting"), roles=("city",))
@@ -271,19 +303,25 @@ def decisions(scope: Scope, params: dict) -> dict:
 
 @widget("unit_colours", _("My unit's tasks by colour"), roles=("leader",))
 def unit_colours(scope: Scope, params: dict) -> dict:
-    counts = Counter(v.colour.value for v in scope.views())
-    return {"unit": scope.unit, "cells": [{"colour": c, "n": counts.get(c, 0), "url": scope.task_list_url(colour=c)} for c in COLOURS],
-            "total": sum(counts.values()), "url": scope.task_list_url()}
+    def compute():
+        counts = Counter()
+        for *_k, colour, n in scope.counts():
+            counts[colour] += n
+        return {"unit": scope.unit, "cells": [{"colour": c, "n": counts.get(c, 0), "url": scope.task_list_url(colour=c)} for c in COLOURS],
+                "total": sum(counts.values()), "url": scope.task_list_url()}
+    return scope.facts_cached("unit_colours", compute)
 
 
 @widget("deadlines", _("Deadlines in the next 30 days"), roles=("leader", "reporter"))
 def deadlines(scope: Scope, params: dict) -> dict:
     """Tasks within their deadline whose deadline falls in the next 30 days, the nearest first."""
     last = scope.day + dt.timedelta(days=30)
-    due = sorted((v for v in scope.views() if v.official is Official.WITHIN_DEADLINE and v.task.deadline and scope.day <= v.task.deadline <= last),
-                 key=lambda v: (v.task.deadline, v.task.code))
-    return {"count": len(due), "rows": due[:TOP], "until": last,
-            "url": scope.task_list_url(official="within_deadline", deadline_from=scope.day.isoformat(), deadline_to=last.isoformat())}
+
+    def compute():
+        count, rows = plan_selectors.deadlines_within(scope.tasks(), scope.day, last, TOP)
+        return {"count": count, "rows": rows, "until": last,
+                "url": scope.task_list_url(official="within_deadline", deadline_from=scope.day.isoformat(), deadline_to=last.isoformat())}
+    return scope.facts_cached("deadlines", compute)
 
 
 @widget("explanations", _("Explanations to answer"), roles=("leader",))

@@ -413,6 +413,20 @@ class Preloaded:
         return list(self.targets.get(indicator.pk, []))
 
 
+def data_stamp() -> tuple:
+    """Changes whenever an indicator value, target or approval is added, changed (each change raises its row's
+    version) or removed, or a unit changes: keys cached indicator figures and pages (ids never come back, so
+    neither does a stamp). One query."""
+    from django.db import connection
+
+    parts = ", ".join(f"(SELECT COUNT(*) FROM {t}), (SELECT SUM(version) FROM {t}), (SELECT MAX(id) FROM {t})"
+                      for t in (m._meta.db_table for m in (Value, Target, Approval, Indicator)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}, (SELECT MAX(updated_at) FROM {Unit._meta.db_table}), "
+                       f"(SELECT COUNT(*) FROM {Unit._meta.db_table})")  # table names from the models, no input
+        return tuple(cursor.fetchone())
+
+
 def scorecard_rows(unit: Unit) -> list[dict]:
     """Every active indicator the unit owns or that units within it report: its last official value, on-track
     colour and target (read once: ``Preloaded``)."""

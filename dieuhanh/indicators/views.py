@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.indicators import selectors, services
 from dieuhanh.indicators.models import ApprovalStatus, ValueStatus
 from dieuhanh.units.selectors import city_code, unit_find, unit_get
-from dieuhanh.pages import errors_return_to, period_param
+from dieuhanh.pages import cached_fragment, errors_return_to, period_param
 
 MAX_SHEET_BYTES = 10 * 1024 * 1024  # a unit's sheet is kilobytes; refuse anything that could be a zip bomb
 
@@ -63,7 +64,10 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def scorecard(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_get(code)
-    return render(request, "indicators/scorecard.html", {"unit": unit, "rows": selectors.scorecard_rows(unit)})
+    # The table is kept until indicator data or units change (the same for everyone who may open the page).
+    table = cached_fragment("scorecard", (selectors.data_stamp(), unit.code),
+                            lambda: render_to_string("indicators/partials/scorecard_table.html", {"unit": unit, "rows": selectors.scorecard_rows(unit)}))
+    return render(request, "indicators/scorecard.html", {"unit": unit, "table": table})
 
 
 @login_required

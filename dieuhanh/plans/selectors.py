@@ -7,7 +7,8 @@ from pathlib import Path
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import BooleanField, Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from dieuhanh.access.policy import is_system
@@ -215,9 +216,7 @@ class TaskViews(Sequence):
         """The rows ``start``–``stop`` in the list's order: their ids first (kept until the facts change), then
         only those rows, fresh."""
         ids = self._cached("ids", (start, stop), lambda: list(self.tasks.values_list("pk", flat=True)[start:stop]))
-        rows = Task.objects.filter(pk__in=ids).select_related("plan", "group", "lead_unit", "parent").prefetch_related("coordinating_units")
-        by_id = {t.pk: t for t in rows}
-        return task_views([by_id[pk] for pk in ids if pk in by_id], self.day)
+        return views_of(ids, self.day)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -244,6 +243,21 @@ def task_list(actor, f: TaskFilter, day: dt.date | None = None) -> TaskViews:
         return qs
 
     return TaskViews(query, day, key=("task_list", reach_key(actor), filter_key(f)))
+
+
+def tasks_stamp() -> tuple:
+    """What any page over tasks depends on (``plans.facts.stamp``: tasks, their facts, plans, units)."""
+    return facts.stamp()
+
+
+def writes_stamp(at: tuple | None = None) -> tuple:
+    """``tasks_stamp`` and the newest audit event: every action (a report saved or returned, an explanation asked or
+    answered, an extension requested) records one in its transaction, so a page of such things keyed on it is never
+    stale. ``at``: the facts' stamp, when already read."""
+    from dieuhanh.audit.models import AuditEvent
+
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (*(at or facts.stamp()), last)
 
 
 def reach_key(actor) -> tuple:
@@ -306,6 +320,63 @@ def colour_counts(tasks: QuerySet[Task], day: dt.date) -> dict[str, int]:
         return {r["colour_on"]: r["n"] for r in rows}
 
     return facts.cached("colours", tasks, (day,), count)
+
+
+# ---------------------------------------------------------------- what a cockpit shows, in SQL
+
+def scope_counts(tasks: QuerySet[Task], day: dt.date) -> list[tuple]:
+    """The tasks of ``tasks`` counted on ``day`` by (plan id, top level, key, official column, colour), one query:
+    every count a cockpit shows (status split per plan, colours, red, overdue key tasks) is a sum over these."""
+    top = Case(When(parent__isnull=True, then=Value(True)), default=Value(False), output_field=BooleanField())
+    rows = (on_day(tasks, day, colour=True).annotate(top=top).order_by()
+            .values_list("plan_id", "top", "key", "official_on", "colour_on").annotate(n=Count("pk")))
+    return [tuple(r) for r in rows]
+
+
+def plans_by_id(ids: Iterable[int]) -> dict[int, Plan]:
+    return Plan.objects.in_bulk(list(ids))
+
+
+def views_of(ids: list[int], day: dt.date) -> list[TaskView]:
+    """The views of these tasks in this order (the rows a page shows, read fresh)."""
+    rows = Task.objects.filter(pk__in=ids).select_related("plan", "group", "lead_unit", "parent").prefetch_related("coordinating_units")
+    by_id = {t.pk: t for t in rows}
+    return task_views([by_id[pk] for pk in ids if pk in by_id], day)
+
+
+def late_first(tasks: QuerySet[Task], day: dt.date, limit: int, *, colour: str | None = None, official: str | None = None) -> list[TaskView]:
+    """The first ``limit`` tasks of the colour or official column on ``day``, the latest first (days overdue, then the
+    deadline in force, then the code), ordered in SQL; only those rows go through the core."""
+    d = day.toordinal()
+    qs = on_day(tasks, day, colour=colour is not None)
+    if colour is not None:
+        qs = qs.filter(colour_on=colour)
+    if official is not None:
+        qs = qs.filter(official_on=official)
+    late = Case(When(Q(**{f"{facts.SPAN}__assigned_day__lte": d, f"{facts.SPAN}__deadline_day__lt": d}),
+                     then=Value(d) - F(f"{facts.SPAN}__deadline_day")), default=Value(0), output_field=IntegerField())
+    ids = list(qs.annotate(late=late).order_by(F("late").desc(), F(f"{facts.SPAN}__deadline_day").asc(nulls_last=True),
+                                               Collate("code", "C"), "pk").values_list("pk", flat=True)[:limit])
+    return views_of(ids, day)
+
+
+def deadlines_within(tasks: QuerySet[Task], day: dt.date, last: dt.date, limit: int) -> tuple[int, list[TaskView]]:
+    """Tasks within their deadline on ``day`` whose deadline falls from ``day`` to ``last``: how many, and the first
+    ``limit``, the nearest deadline first."""
+    qs = on_day(tasks, day).filter(official_on=Official.WITHIN_DEADLINE.value, deadline__gte=day, deadline__lte=last)
+    ids = list(qs.order_by("deadline", Collate("code", "C"), "pk").values_list("pk", flat=True)[:limit])
+    return qs.order_by().count(), views_of(ids, day)
+
+
+def changes_in(tasks: QuerySet[Task], since: dt.date, until: dt.date) -> Changes:
+    """What changed between ``since`` and ``until`` among ``tasks``; only a task that could have changed is compared
+    (saved or assigned since then, or overdue on a deadline that passed since then): the others have the same status
+    on both days."""
+    saved = timezone.make_aware(dt.datetime.combine(since + dt.timedelta(days=1), dt.time.min))
+    recent_overdue = Q(official_on=Official.OVERDUE.value) & Q(**{f"{facts.SPAN}__deadline_day__gte": since.toordinal()})
+    ids = list(on_day(tasks, until).filter(Q(updated_at__gte=saved) | Q(assigned_on__gt=since) | recent_overdue)
+               .order_by().values_list("pk", flat=True))
+    return changes_between(Task.objects.filter(pk__in=ids), since, until) if ids else Changes(since, until)
 
 
 # ---------------------------------------------------------------- official statistics

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from dieuhanh.plans.forms import (
 )
 from dieuhanh.plans.models import ReportStatus
 from dieuhanh.units.selectors import unit_get
-from dieuhanh.pages import date_param, errors_return_to, int_param, run_for_page
+from dieuhanh.pages import cached_fragment, date_param, errors_return_to, int_param, run_for_page
 
 
 def _to_task(request, task_id, **_):
@@ -50,17 +51,19 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
     day = date_param(request, "as_of") or timezone.localdate()
-    tasks = selectors.task_queryset(request.user, selectors.TaskFilter(plan=plan))
-    total, by_group = selectors.statistics(tasks, "group", day)
-    colours = selectors.colour_counts(tasks, day)
-    chart = {
-        "groups": [r.label for r in by_group],
-        "series": {col: [r.counts[col] for r in by_group] for col in total.counts},
-    }
-    return render(request, "plans/plan_detail.html", {
-        "plan": plan, "day": day, "total": total, "by_group": by_group, "colours": colours,
-        "can_manage": can(request.user, "plan_manage", plan.issuer), "chart": chart,
-    })
+    can_manage = can(request.user, "plan_manage", plan.issuer)
+
+    def figures() -> str:
+        tasks = selectors.task_queryset(request.user, selectors.TaskFilter(plan=plan))
+        total, by_group = selectors.statistics(tasks, "group", day)
+        chart = {"groups": [r.label for r in by_group], "series": {col: [r.counts[col] for r in by_group] for col in total.counts}}
+        return render_to_string("plans/partials/plan_figures.html", {
+            "plan": plan, "total": total, "by_group": by_group, "colours": selectors.colour_counts(tasks, day), "can_manage": can_manage,
+            "chart": chart})
+
+    # The figures are kept until the tasks or the plan change, for this reach and day.
+    key = (selectors.tasks_stamp(), selectors.reach_key(request.user), plan.pk, day, can_manage)
+    return render(request, "plans/plan_detail.html", {"plan": plan, "day": day, "figures": cached_fragment("plan_figures", key, figures)})
 
 
 @login_required
@@ -90,13 +93,22 @@ def task_list(request: HttpRequest) -> HttpResponse:
                              colour=g.get("colour") or None, deadline_from=date_param(request, "deadline_from"),
                              deadline_to=date_param(request, "deadline_to"), q=g.get("q", ""),
                              top_level=g.get("top") == "1")
-    views = selectors.task_list(request.user, f, day)
-    page = Paginator(views, 50).get_page(g.get("page"))
-    context = {"page": page, "count": page.paginator.count, "day": day, "plan": plan, "plans": selectors.plans_visible(request.user),
-               "params": g, "query": g.urlencode()}
+    query = g.urlencode()
+
+    def results() -> str:
+        page = Paginator(selectors.task_list(request.user, f, day), 50).get_page(g.get("page"))
+        return render_to_string("plans/partials/task_results.html", {"page": page, "count": page.paginator.count, "day": day,
+                                                                     "query": query}, request)
+
+    # The rows are kept until the tasks change, for this reach, filter and page (the language is in the key too).
+    key = (selectors.tasks_stamp(), selectors.reach_key(request.user), selectors.filter_key(f), day, g.get("page"), query)
+    html = cached_fragment("task_results", key, results)
     if request.htmx and request.htmx.target == "task-results":
-        return render(request, "plans/partials/task_results.html", context)
-    return render(request, "plans/task_list.html", context)
+        return HttpResponse(html)
+    plans = [(p.pk, p.number) for p in selectors.plans_visible(request.user)]
+    form = cached_fragment("task_filters", (plans, plan.pk if plan else None, sorted(g.items()), day), lambda: render_to_string(
+        "plans/partials/task_filters.html", {"plans": [{"pk": pk, "number": number} for pk, number in plans], "plan": plan, "params": g, "day": day}))
+    return render(request, "plans/task_list.html", {"results": html, "filters": form, "plan": plan})
 
 
 def _report_periods(task):
@@ -277,7 +289,11 @@ def task_state(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "plans/inbox.html", {"inbox": selectors.inbox(request.user), "day": timezone.localdate()})
+    day = timezone.localdate()
+    # The lists are kept until a task or anything the actions write changes, for this person's reach and day.
+    key = (selectors.writes_stamp(), selectors.reach_key(request.user), request.user.pk, day)
+    html = cached_fragment("inbox", key, lambda: render_to_string("plans/partials/inbox_lists.html", {"inbox": selectors.inbox(request.user, day=day)}, request))
+    return render(request, "plans/inbox.html", {"lists": html, "day": day})
 
 
 # ---------------------------------------------------------------- Excel

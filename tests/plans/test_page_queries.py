@@ -3,13 +3,14 @@ steering inbox counts the overdue tasks of the units one steers (it said "Quá h
 committee while the plan had overdue tasks)."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dieuhanh.indicators.services import indicator_create, target_set, value_set, values_approve, values_submit
+from dieuhanh.indicators.services import indicator_create, target_set, value_set, values_approve, values_submit, values_unapprove
 from dieuhanh.plans.models import Task
 from dieuhanh.plans.selectors import inbox
 from dieuhanh.plans.services import report_approve, report_save, task_create, task_set_state
@@ -63,6 +64,7 @@ def test_every_steering_page_makes_at_most_30_queries_whatever_the_number_of_tas
     web = web_client("bcd", "79", "steering")
     api = api_client("bcd.api", "79", "steering")
     ward = web_client("benthanh.canbo", "26743", "reporter")
+    leader = web_client("skhcn.lanhdao", "79.SKHCN", "approver")
     pages = {
         "plan overview": (web, f"/plans/{plan.pk}/"),
         "statistics": (web, f"/plans/{plan.pk}/statistics/?since=01/01/2026"),
@@ -75,7 +77,9 @@ def test_every_steering_page_makes_at_most_30_queries_whatever_the_number_of_tas
         "API task list": (api, f"/api/tasks?plan={plan.pk}"),
         "API statistics": (api, f"/api/plans/{plan.pk}/statistics?by=unit"),
         "indicator scorecard": (web, "/units/79/scorecard/"),
-        "home": (web, "/"),
+        "home: steering": (web, "/"),
+        "home: department leader": (leader, "/"),
+        "home: ward reporter": (ward, "/"),
     }
     add_tasks(plan, hcmc, 1, 5)  # 10 tasks in all
     few = {name: queries(client, url) for name, (client, url) in pages.items()}
@@ -122,6 +126,28 @@ def test_the_scorecard_read_once_shows_what_the_indicator_pages_read_cell_by_cel
     assert rows["HS_TIEPNHAN"]["last"][1].value == 2000  # two wards of 1.000 each, rolled up
     assert rows["HS_GAPDOI"]["last"][1].value == 4000
     assert rows["KTS_GRDP"]["last"][1].value == 23
+
+
+def test_the_kept_scorecard_shows_a_corrected_value_at_once(hcmc, web_client):
+    from dieuhanh.indicators.models import Indicator, Value
+
+    indicators(hcmc)
+    client = web_client("bcd", "79", "steering")
+
+    def grdp() -> str:  # the latest value in the row of KTS_GRDP
+        page = client.get("/units/79/scorecard/").content.decode()
+        return re.search(r'KTS_GRDP/.*?<td class="num">([^<]*)</td>', page, re.S).group(1).strip()
+
+    grdp()
+    assert grdp() == "23"
+    city = hcmc["79"]
+    values_unapprove(actor=SYSTEM, unit=city, period="2025", reason="Số liệu Cục Thống kê điều chỉnh")
+    value = Value.objects.get(unit=city, period="2025", indicator__code="KTS_GRDP")
+    value_set(actor=SYSTEM, indicator=Indicator.objects.get(code="KTS_GRDP"), unit=city, period="2025", value=Decimal(25),
+              expected_version=value.version)
+    values_submit(actor=SYSTEM, unit=city, period="2025")
+    values_approve(actor=SYSTEM, unit=city, period="2025")
+    assert grdp() == "25"
 
 
 def test_counts_kept_between_requests_follow_every_change(plan, hcmc, make_user):
