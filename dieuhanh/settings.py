@@ -210,3 +210,11 @@ CACHES = {
     {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dieuhanh", "TIMEOUT": 24 * 3600,
      "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
+
+# Sign-in brute-force protection (dieuhanh/accounts/lockout.py, on the cache above: use Redis with several workers).
+DIEUHANH_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("DIEUHANH_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+DIEUHANH_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("DIEUHANH_LOGIN_FAILURES_PER_ADDRESS", "20"))
+DIEUHANH_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("DIEUHANH_LOGIN_LOCKOUT_SECONDS", "900"))
+# API tokens: days until a token expires, and live tokens per person at most (one per client name).
+DIEUHANH_API_TOKEN_DAYS = int(os.environ.get("DIEUHANH_API_TOKEN_DAYS", "30"))
+DIEUHANH_API_TOKEN_CAP = int(os.environ.get("DIEUHANH_API_TOKEN_CAP", "10"))

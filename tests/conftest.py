@@ -78,6 +78,14 @@ def _no_rate_limit(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_sign_in_locks():
+    """Each test starts with no failed sign-in counted (accounts/lockout.py keeps them in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing strength is Django's business, not what these tests check; keep the suite fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
