@@ -69,6 +69,13 @@ class Conflict(DomainError):
     http_status = 409
 
 
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins: the account or the address is locked for a while (``accounts/lockout.py``)."""
+
+    code = "locked_out"
+    http_status = 429
+
+
 class Invalid(DomainError):
     """Input that breaks a rule; ``details`` lists ``{"field", "code", "message"}`` per problem."""
 

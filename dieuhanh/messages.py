@@ -51,6 +51,9 @@ MESSAGES: dict[str, str] = {
     "email_taken": _("This e-mail address is already used by another account."),
     "user_inactive": _("This account is deactivated."),
     "bad_credentials": _("Wrong username or password."),
+    "locked_out": _("Too many failed sign-ins: this account or this address is locked for %(minutes)s more minutes. "
+                    "Try again later or ask an administrator to unlock the account."),
+    "token_cap": _("This account already has %(cap)s API tokens: revoke one first."),
     "bad_unit_code": _("A unit code is letters, digits, “.”, “_” or “-”, at most 40 characters."),
     "unknown_kind": _("The kind must be one of %(kinds)s."),
     "before_start": _("The end date is before the start date."),

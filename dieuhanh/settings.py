@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dieuhanh.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dieuhanh.portal.middleware.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,10 +184,38 @@ DEFAULT_FROM_EMAIL = os.environ.get("DIEUHANH_FROM_EMAIL", "dieuhanh@localhost")
 # Where links in e-mails point (notifications): the address people open the platform at.
 DIEUHANH_SITE_URL = os.environ.get("DIEUHANH_SITE_URL", "http://localhost:8000")
 
+# Production: HTTPS only. ``DIEUHANH_PRODUCTION`` (0/1) says whether this installation is the real one; by default it
+# is when DEBUG is off and DIEUHANH_SITE_URL (the public address) is https:// — never in the demo (SQLite, http) nor
+# in the tests. It turns on, each overridable on its own: the redirect of http to https (DIEUHANH_SSL_REDIRECT),
+# HSTS for DIEUHANH_HSTS_SECONDS (default a year; DIEUHANH_HSTS_PRELOAD), secure cookies (DIEUHANH_SECURE_COOKIES).
+PRODUCTION = _flag("DIEUHANH_PRODUCTION", not DEBUG and DIEUHANH_SITE_URL.startswith("https://"))
+SECURE_SSL_REDIRECT = _flag("DIEUHANH_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("DIEUHANH_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("DIEUHANH_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("DIEUHANH_HSTS_PRELOAD")
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a decision for the domain's owner (browser lists, every subdomain): off unless asked for.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if DIEUHANH_TRUSTED_PROXY_HOPS:
+    # Behind a reverse proxy that terminates TLS: it says so in X-Forwarded-Proto (else the redirect would loop).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _flag("DIEUHANH_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = _flag("DIEUHANH_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A session lasts a working day from the last sign-in (Django's default is two weeks).
+SESSION_COOKIE_AGE = int(float(os.environ.get("DIEUHANH_SESSION_HOURS", "8")) * 3600)
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (dieuhanh.web.middleware.SecurityHeadersMiddleware): scripts only from our static files.
+DIEUHANH_CSP = os.environ.get("DIEUHANH_CSP", "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+    "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'",
+    "frame-ancestors 'none'",
+]))
+DIEUHANH_PERMISSIONS_POLICY = os.environ.get(
+    "DIEUHANH_PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), hid=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), browsing-topics=()",
+)
 
 # Every unexpected page or API error is logged with its traceback, DEBUG or not (Django's default sends
 # django.request errors to the console only when DEBUG is on).
@@ -210,3 +239,11 @@ CACHES = {
     {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dieuhanh", "TIMEOUT": 24 * 3600,
      "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
+
+# Sign-in brute-force protection (dieuhanh/accounts/lockout.py, on the cache above: use Redis with several workers).
+DIEUHANH_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("DIEUHANH_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+DIEUHANH_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("DIEUHANH_LOGIN_FAILURES_PER_ADDRESS", "20"))
+DIEUHANH_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("DIEUHANH_LOGIN_LOCKOUT_SECONDS", "900"))
+# API tokens: days until a token expires, and live tokens per person at most (one per client name).
+DIEUHANH_API_TOKEN_DAYS = int(os.environ.get("DIEUHANH_API_TOKEN_DAYS", "30"))
+DIEUHANH_API_TOKEN_CAP = int(os.environ.get("DIEUHANH_API_TOKEN_CAP", "10"))

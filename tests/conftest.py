@@ -77,6 +77,37 @@ def _no_rate_limit(settings):
     settings.DIEUHANH_RATE_LIMIT = 0
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_passes_the_truncate_guard():
+    """Tests on a live server end with Django's ``flush`` (TRUNCATE of every table), which the append-only tables
+    refuse (``audit/append_only.py``): in tests only, flush lifts that guard for its own statement and puts it back."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    from dieuhanh.audit.append_only import APPEND_ONLY_TABLES
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        if not statements:
+            return statements
+        guarded = [t for t in APPEND_ONLY_TABLES if t in tables]
+        return ([f"ALTER TABLE {t} DISABLE TRIGGER {t}_no_truncate" for t in guarded] + statements
+                + [f"ALTER TABLE {t} ENABLE TRIGGER {t}_no_truncate" for t in guarded])
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _no_sign_in_locks():
+    """Each test starts with no failed sign-in counted (accounts/lockout.py keeps them in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing strength is Django's business, not what these tests check; keep the suite fast."""

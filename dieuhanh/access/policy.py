@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "user_create": frozenset({Role.ADMINISTRATOR}),
     "role_grant": frozenset({Role.ADMINISTRATOR}),
     "role_revoke": frozenset({Role.ADMINISTRATOR}),
+    "login_unlock": frozenset({Role.ADMINISTRATOR}),  # on a unit where the person holds a role: lift a sign-in lock
+    "token_revoke_any": frozenset({Role.ADMINISTRATOR}),  # on a unit where the person holds a role: revoke their tokens
     # Plans and tasks. "on the issuer" = the unit that issued the plan (the assigning level);
     # "on the lead unit" = the task's chủ trì; "on a coordinating unit" = one of its phối hợp.
     "plan_manage": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the issuer: plans, groups, tasks, import

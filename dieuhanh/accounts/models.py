@@ -23,6 +23,16 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def save(self, *args, **kwargs):
+        """A new password (``set_password`` then ``save``) revokes every API token of the account; sessions end by
+        Django's session hash."""
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from dieuhanh.accounts.services import revoke_tokens_after_password_change
+
+            revoke_tokens_after_password_change(self)
+
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username

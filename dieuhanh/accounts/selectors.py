@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from dieuhanh.access.models import RoleAssignment
+from dieuhanh.access.models import ApiToken, RoleAssignment
 from dieuhanh.access.policy import is_system, reach_filter, require
 from dieuhanh.accounts.models import User
 from dieuhanh.errors import Invalid, NotFound, detail
@@ -86,3 +86,19 @@ def user_exists(*, username: str = "", email: str = "") -> str | None:
 
 def role_held(*, user: User, unit: Unit, role: str) -> bool:
     return RoleAssignment.objects.filter(user=user, unit=unit, role=role, revoked_at__isnull=True).exists()
+
+
+def tokens_of(*, actor, user: User):
+    """The person's API tokens that are not revoked (live and expired), newest first: for their own page."""
+    if not (is_system(actor) or actor.pk == user.pk):
+        raise NotFound("user not found")
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+
+
+def token_get(*, actor, token_id: int):
+    """One of the actor's own tokens (an administrator revokes others' with ``tokens_revoke_all``); missing and
+    someone else's answer the same ``NotFound``."""
+    token = ApiToken.objects.select_related("user").filter(pk=token_id, user_id=actor.pk).first()
+    if token is None:
+        raise NotFound("token not found")
+    return token

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+
+from django.conf import settings
+from django.db import transaction
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -12,7 +16,7 @@ from django.utils import timezone
 
 from dieuhanh.access.models import ApiToken, Role, RoleAssignment
 from dieuhanh.access.policy import forget_roles
-from dieuhanh.accounts import selectors
+from dieuhanh.accounts import lockout, selectors
 from dieuhanh.accounts.models import User
 from dieuhanh.actions import action
 from dieuhanh.audit.services import diff, record, snapshot
@@ -118,35 +122,89 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _token_days() -> int:
+    return int(getattr(settings, "DIEUHANH_API_TOKEN_DAYS", 30))
+
+
+def _token_cap() -> int:
+    return int(getattr(settings, "DIEUHANH_API_TOKEN_CAP", 10))
+
+
+def _revoke(actor, tokens, *, reason: str) -> int:
+    """Revoke ``tokens`` (active ones) now, one audit event each; how many were revoked."""
+    now = timezone.now()
+    rows = list(tokens.select_for_update().filter(revoked_at__isnull=True))
+    for token in rows:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record(actor=actor, action="token_revoke", obj=token, object_type="api_token",
+               changes={"revoked_at": [None, now.isoformat()]}, note=reason)
+    return len(rows)
+
+
 @action
 def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create an API token; returns the token row and its secret, which is never shown again."""
+    """Create an API token; returns the token row and its secret, which is never shown again.
+
+    One token per client name: a new token for a name the person already uses replaces (revokes) the old one, so
+    signing in again from the same client never piles tokens up; at most ``DIEUHANH_API_TOKEN_CAP`` live tokens per
+    person (``token_cap``, 409). A token expires after ``DIEUHANH_API_TOKEN_DAYS`` days (default 30)."""
     name = normalise_name(name)
     if not name:
         raise Invalid("a token needs a name", details=[detail("name", "required")])
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one token creation per person at a time
+    _revoke(actor, ApiToken.objects.filter(user=user, name=name), reason="replaced by a new token of the same name")
+    now = timezone.now()
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now).count()
+    if live >= _token_cap():
+        raise Conflict(f"{user.username} already has {live} tokens", code="token_cap", params={"cap": _token_cap()})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], digest=_digest(secret))
-    record(actor=actor, action="token_create", obj=token, object_type="api_token", changes={"name": [None, name], "prefix": [None, token.prefix]})
+    expires_at = now + dt.timedelta(days=_token_days())
+    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], digest=_digest(secret), expires_at=expires_at)
+    record(actor=actor, action="token_create", obj=token, object_type="api_token",
+           changes={"name": [None, name], "prefix": [None, token.prefix], "expires_at": [None, expires_at.isoformat()]})
     return token, secret
 
 
 @action
 def token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-    record(actor=actor, action="token_revoke", obj=token, object_type="api_token", changes={"revoked_at": [None, token.revoked_at.isoformat()]})
+    """Revoke one token (its owner, or an administrator of a unit where the owner holds a role)."""
+    _revoke(actor, ApiToken.objects.filter(pk=token.pk), reason="revoked")
+    token.refresh_from_db()
     return token
 
 
+@action
+def tokens_revoke_all(*, actor, user: User) -> int:
+    """"Sign out everywhere": revoke every token of ``user``; how many were revoked."""
+    return _revoke(actor, ApiToken.objects.filter(user=user), reason="all tokens revoked")
+
+
+def revoke_tokens_after_password_change(user: User) -> int:
+    """A new password revokes every API token of the account (called on save after ``set_password``)."""
+    from dieuhanh.access.policy import SystemActor
+
+    with transaction.atomic():
+        return _revoke(SystemActor("system:password_change"), ApiToken.objects.filter(user=user), reason="password changed")
+
+
+@action
+def login_unlock(*, actor, user: User) -> bool:
+    """Lift a sign-in lock on the account (``accounts/lockout.py``); ``True`` if it was locked."""
+    was = lockout.unlock(user.username)
+    record(actor=actor, action="login_unlock", obj=user, object_type="user", changes={"locked": [was, False]})
+    return was
+
+
 def user_for_token(secret: str) -> User | None:
-    """The active user a bearer token belongs to, or ``None``. Not an action: reading, plus a last-used stamp."""
+    """The active user a live (neither revoked nor expired) bearer token belongs to, or ``None``. Not an action:
+    reading, plus a last-used stamp."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=_digest(secret), revoked_at__isnull=True).first()
+    now = timezone.now()
+    token = ApiToken.objects.select_related("user").filter(digest=_digest(secret), revoked_at__isnull=True, expires_at__gt=now).first()
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -12,7 +12,9 @@ from dieuhanh.accounts import selectors, services
 from dieuhanh.accounts.models import User
 from dieuhanh.api.fields import column
 from dieuhanh.api.schemas import ERRORS
-from dieuhanh.errors import Unauthenticated
+from dieuhanh.accounts import lockout
+from dieuhanh.errors import TooManyAttempts, Unauthenticated
+from dieuhanh.portal.middleware import client_address
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import unit_get
 
@@ -68,6 +70,20 @@ class TokenOut(Schema):
     token: str = Field(..., description="Shown once. Send as `Authorization: Bearer <token>`.")
     name: str
     prefix: str
+    expires_at: dt.datetime
+
+
+class TokenInfo(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None
+
+
+class RevokedOut(Schema):
+    revoked: int
 
 
 def _user_out(user):
@@ -107,10 +123,41 @@ def revoke_role(request, assignment_id: column(RoleAssignment, "id")):
     return services.role_revoke(actor=request.auth, assignment=assignment)
 
 
-@router.post("/auth/token", auth=None, response={201: TokenOut, **ERRORS}, summary="Exchange a username and password for a bearer token")
+@router.post("/auth/token", auth=None, response={201: TokenOut, **ERRORS}, summary="Exchange a username and password for a bearer token",
+             description="One token per client `name`: asking again with the same name replaces (revokes) the previous "
+             "token. Tokens expire (`expires_at`). After too many failed attempts the account or the address is locked "
+             "for a while: `429` with code `locked_out`, even for the right password.")
 def issue_token(request, body: TokenIn):
+    address = client_address(request)
+    if (minutes := lockout.locked_for(body.username, address)) is not None:
+        raise TooManyAttempts("sign-in locked", params={"minutes": minutes})
     user = authenticate(request, username=body.username, password=body.password)
     if user is None:
+        lockout.failed(body.username, address)
         raise Unauthenticated("wrong username or password", code="bad_credentials")
+    lockout.succeeded(body.username)
     token, secret = services.token_create(actor=user, user=user, name=body.name)
-    return Status(201, {"token": secret, "name": token.name, "prefix": token.prefix})
+    return Status(201, {"token": secret, "name": token.name, "prefix": token.prefix, "expires_at": token.expires_at})
+
+
+@router.get("/auth/tokens", response={200: list[TokenInfo], **ERRORS}, summary="My API tokens (never their secrets)")
+def list_tokens(request):
+    return list(selectors.tokens_of(actor=request.auth, user=request.auth))
+
+
+@router.delete("/auth/tokens/{token_id}", response={200: TokenInfo, **ERRORS}, summary="Revoke one of my tokens")
+def revoke_token(request, token_id: column(ApiToken, "id")):
+    token = selectors.token_get(actor=request.auth, token_id=token_id)
+    return services.token_revoke(actor=request.auth, token=token)
+
+
+@router.delete("/auth/tokens", response={200: RevokedOut, **ERRORS}, summary="Sign out everywhere: revoke all my tokens")
+def revoke_all_tokens(request):
+    return {"revoked": services.tokens_revoke_all(actor=request.auth, user=request.auth)}
+
+
+@router.post("/users/{username}/unlock", response={200: UserOut, **ERRORS}, summary="Lift a sign-in lock (administrator)")
+def unlock_user(request, username: str):
+    user = selectors.user_get_visible(actor=request.auth, username=username)
+    services.login_unlock(actor=request.auth, user=user)
+    return _user_out(user)

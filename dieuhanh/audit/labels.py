@@ -58,6 +58,8 @@ ACTIONS = {
     "task_update": _("task changed"),
     "token_create": _("API token created"),
     "token_revoke": _("API token revoked"),
+    "login_lockout": _("sign-in locked after failed attempts"),
+    "login_unlock": _("sign-in lock lifted"),
     "uncertainty_run": _("uncertainty analysis run"),
     "unit_close": _("unit closed"),
     "unit_create": _("unit created"),

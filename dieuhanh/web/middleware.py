@@ -165,3 +165,27 @@ class InputSanityMiddleware:
         from dieuhanh.web.errors import bad_request
 
         return bad_request(request, BadRequest(code=code))
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (``DIEUHANH_CSP``,
+    ``DIEUHANH_PERMISSIONS_POLICY``; see docs/SECURITY.md).
+
+    Scripts only from the platform's own static files (no inline script, no ``eval``: HTMX's ``hx-on`` attributes
+    are not used); data for charts travels in ``json_script`` blocks, which are not executed. Styles allow inline
+    ``style`` attributes (bar widths computed on the server). A page that may be embedded (``xframe_options_exempt``,
+    the portal's embeddable charts) drops ``frame-ancestors`` as it drops X-Frame-Options."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.DIEUHANH_CSP
+        if policy and "Content-Security-Policy" not in response.headers:
+            if getattr(response, "xframe_options_exempt", False):
+                policy = "; ".join(p for p in policy.split("; ") if not p.startswith("frame-ancestors"))
+            response.headers["Content-Security-Policy"] = policy
+        if settings.DIEUHANH_PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.DIEUHANH_PERMISSIONS_POLICY)
+        return response

@@ -13,8 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can
-from dieuhanh.accounts.selectors import assignment_get, highest_role, roles_of, unit_members, user_get_for_grant
-from dieuhanh.accounts.services import role_grant, role_revoke
+from dieuhanh.accounts import lockout
+from dieuhanh.accounts.selectors import assignment_get, highest_role, roles_of, token_get, tokens_of, unit_members, user_get_for_grant
+from dieuhanh.accounts.services import login_unlock, role_grant, role_revoke, token_revoke, tokens_revoke_all
+from dieuhanh.messages import render as render_message
+from dieuhanh.portal.middleware import client_address
 from dieuhanh.audit.selectors import history_of_unit_data
 from dieuhanh.units import selectors
 from dieuhanh.units.models import UnitKind
@@ -48,10 +51,48 @@ class Login(LoginView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "city": selectors.unit_find(selectors.city_code())}
 
+    def post(self, request, *args, **kwargs):
+        """Too many failed sign-ins lock the account and the address (``accounts/lockout.py``): while locked, the
+        form answers 429 with the sentence and does not even check the password."""
+        self.address = client_address(request)
+        self.username = request.POST.get("username", "")
+        if (minutes := lockout.locked_for(self.username, self.address)) is not None:
+            form = self.get_form()
+            context = self.get_context_data(form=form, locked=render_message("locked_out", {"minutes": minutes}))
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        lockout.failed(self.username, self.address)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        lockout.succeeded(self.username)
+        return super().form_valid(form)
+
 
 @login_required
 def my_roles(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/my_roles.html", {"assignments": roles_of(request.user)})
+    """The person's own page: their roles, and their API tokens (never the secrets) with revoke buttons."""
+    return render(request, "web/my_roles.html", {"assignments": roles_of(request.user),
+                                                 "tokens": tokens_of(actor=request.user, user=request.user)})
+
+
+@login_required
+@require_POST
+@errors_return_to(lambda request, **_: reverse("my_roles"))
+def my_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = token_get(actor=request.user, token_id=token_id)
+    run_for_page(request, token_revoke, _("API token revoked."), actor=request.user, token=token)
+    return redirect("my_roles")
+
+
+@login_required
+@require_POST
+@errors_return_to(lambda request, **_: reverse("my_roles"))
+def my_tokens_revoke_all(request: HttpRequest) -> HttpResponse:
+    run_for_page(request, tokens_revoke_all, _("Every API token was revoked."), actor=request.user, user=request.user)
+    return redirect("my_roles")
 
 
 @login_required
@@ -103,6 +144,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     }
     if context["can_see_data"]:
         context["members"] = unit_members(actor=user, unit=unit)
+    if can(user, "login_unlock", unit):
+        context["locked"] = lockout.locked_accounts([m.user.username for m in context.get("members", [])])
     if context["can_see_history"]:
         context["history"] = history_of_unit_data(actor=user, unit=unit)[:50]
     if context["can_edit"]:
@@ -152,3 +195,18 @@ def role_revoke_view(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = assignment_get(actor=request.user, assignment_id=assignment_id)
     run_for_page(request, role_revoke, _("Role revoked."), actor=request.user, assignment=assignment)
     return redirect("unit_detail", code=assignment.unit.code)
+
+
+@login_required
+@require_POST
+@errors_return_to(_back_to_unit)
+def member_unlock_view(request: HttpRequest, code: str, username: str) -> HttpResponse:
+    """An administrator of the unit lifts a member's sign-in lock and, with ``revoke_tokens``, signs them out of
+    every API client."""
+    unit = selectors.unit_get(code)
+    user = user_get_for_grant(actor=request.user, unit=unit, username=username)
+    if request.POST.get("revoke_tokens"):
+        run_for_page(request, tokens_revoke_all, _("Every API token was revoked."), actor=request.user, user=user)
+    else:
+        run_for_page(request, login_unlock, _("Sign-in unlocked."), actor=request.user, user=user)
+    return redirect("unit_detail", code=unit.code)

@@ -47,11 +47,16 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A browser tab on the live server. Every browser test also checks the Content-Security-Policy: a page whose
+    script, style or resource the policy refuses (Chromium reports it in the console) fails the test."""
     context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.csp_violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and page.csp_violations.append(message.text))
     yield page
     context.close()
+    assert page.csp_violations == [], "the Content-Security-Policy refused something: " + "\n".join(page.csp_violations)
 
 
 @pytest.fixture

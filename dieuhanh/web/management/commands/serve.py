@@ -17,8 +17,9 @@ from dieuhanh.demo.people import DEMO_PEOPLE
 
 
 def gunicorn_argv(addrport: str, workers: int) -> list[str]:
-    """The gunicorn command line serving ``dieuhanh.wsgi`` on ``addrport``."""
-    return [sys.executable, "-m", "gunicorn", "dieuhanh.wsgi:application", "--bind", addrport, "--workers", str(workers),
+    """The gunicorn command line serving ``dieuhanh.wsgi`` on ``addrport`` (through the launcher that drops
+    gunicorn's ``Server`` banner, ``dieuhanh.web.gunicorn_main``)."""
+    return [sys.executable, "-m", "dieuhanh.web.gunicorn_main", "dieuhanh.wsgi:application", "--bind", addrport, "--workers", str(workers),
             "--access-logfile", "-", "--timeout", "120"]
 
 

@@ -11,4 +11,13 @@
     item.setAttribute("aria-expanded", String(!open));
     button.textContent = open ? "+" : "\u2212";
   });
+  // … once its children are loaded the toggle shows them open (here rather than in an hx-on attribute, which HTMX
+  // would evaluate as code: the Content-Security-Policy allows no inline script).
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var button = event.target;
+    if (!button.matches || !button.matches("button.toggle") || button.dataset.loaded || !event.detail.successful) return;
+    button.dataset.loaded = "1";
+    button.closest("li").setAttribute("aria-expanded", "true");
+    button.textContent = "\u2212";
+  });
 })();
