@@ -41,6 +41,8 @@ GroupNumber = Annotated[column(TaskGroup, "number"), Field(ge=1)]
 Weight = Annotated[column(Task, "weight"), Field(ge=0)]
 Budget = Annotated[column(Task, "budget_planned"), Field(ge=0)]
 Disbursed = Annotated[column(Task, "budget_disbursed"), Field(ge=0)]
+Allocated = Annotated[column(Task, "budget_allocated"), Field(ge=0)]
+Source = Annotated[column(Task, "funding_source"), Field(description="city, central, commune, socialised, oda, other or empty")]
 Percent = Annotated[column(ProgressReport, "percent"), Field(ge=0, le=100)]
 FREQUENCY = "^(monthly|quarterly|half_yearly)$"
 ROLLUP = "^(weighted|mean)$"
@@ -111,6 +113,9 @@ class TaskIn(Schema):
     phase: column(Task, "phase") = ""
     key: bool = False
     budget_planned: Budget | None = None
+    budget_allocated: Allocated | None = None
+    budget_disbursed: Disbursed | None = None
+    funding_source: Source = ""
     weight: Weight | None = None
     tags: list[TagName] = []
 
@@ -129,7 +134,9 @@ class TaskPatch(Schema):
     start_date: column(Task, "start_date") | None = None
     key: bool | None = None
     budget_planned: Budget | None = None
+    budget_allocated: Allocated | None = None
     budget_disbursed: Disbursed | None = None
+    funding_source: Source | None = None
     weight: Weight | None = None
     tags: list[TagName] | None = None
 
@@ -156,7 +163,9 @@ class TaskOut(Schema):
     deadline_text: str
     key: bool
     budget_planned: Decimal | None
+    budget_allocated: Decimal | None
     budget_disbursed: Decimal | None
+    funding_source: str
     state: str
     progress: Decimal
     status: str
@@ -273,7 +282,8 @@ def _task_out(view) -> dict:
         "id": t.pk, "plan": t.plan.number, "group": t.group.number, "code": t.code, "parent_code": t.parent.code if t.parent_id else None,
         "title": t.title, "lead_unit": t.lead_unit.code, "coordinating_units": [u.code for u in selectors.coordinating_units(t)],
         "product": t.product, "start_date": t.start_date, "original_deadline": t.original_deadline, "deadline": t.deadline,
-        "deadline_text": t.deadline_text, "key": t.key, "budget_planned": t.budget_planned, "budget_disbursed": t.budget_disbursed,
+        "deadline_text": t.deadline_text, "key": t.key, "budget_planned": t.budget_planned,
+        "budget_allocated": t.budget_allocated, "budget_disbursed": t.budget_disbursed, "funding_source": t.funding_source,
         "state": t.state, "progress": t.progress, "status": view.as_of.status.value, "official": view.official.value,
         "colour": view.colour.value, "version": t.version,
     }

@@ -25,6 +25,11 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _vnd(item: dict, key: str) -> Decimal | None:
+    """An amount of the plan file (million VND) in VND."""
+    return Decimal(str(item[key])) * 1_000_000 if item.get(key) is not None else None
+
+
 def load_plan_4354(*, actor, today: dt.date | None = None, seed: int = 57) -> Plan | None:
     """Create 4354/KH-UBND with its groups and tasks and a synthetic reporting history up to ``today``.
     Does nothing if the plan exists."""
@@ -39,14 +44,15 @@ def load_plan_4354(*, actor, today: dt.date | None = None, seed: int = 57) -> Pl
     tasks = []
 
     def add(group, item, parent=None, position=0):
-        budget = item.get("budget_million_vnd")
         stt = f"{parent.stt}.{position + 1}" if parent else str(position + 1)
         task = task_create(
             actor=actor, plan=plan, group=group, parent=parent, code=item["code"], stt=stt, position=position,
             title=item["title"], lead_unit=units[item["lead"]], coordinating_units=[units[c] for c in item.get("coordinators", [])],
             product=item.get("product", ""), start_date=_date(item.get("start")), deadline=_date(item.get("deadline")),
             deadline_text=item.get("deadline_text", ""), phase=item.get("phase", ""), key=item.get("key", False),
-            budget_planned=Decimal(str(budget)) * 1_000_000 if budget is not None else None, tags=item.get("tags", []),
+            budget_planned=_vnd(item, "budget_million_vnd"), budget_allocated=_vnd(item, "budget_allocated_million_vnd"),
+            budget_disbursed=_vnd(item, "budget_disbursed_million_vnd"), funding_source=item.get("funding_source", ""),
+            tags=item.get("tags", []),
             source=item.get("source", ""), assigned_on=min(plan.issued_on, _date(item.get("start")) or plan.issued_on),
         )
         tasks.append(task)

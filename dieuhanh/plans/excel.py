@@ -63,6 +63,14 @@ def _tree(tasks: list[Task]) -> list[tuple[Task, int, str]]:
     return out
 
 
+def _million(vnd: Decimal | None) -> Decimal | None:
+    return (vnd / Decimal(1_000_000)).normalize() if vnd is not None else None
+
+
+def _vnd(million: Decimal | None) -> Decimal | None:
+    return million * 1_000_000 if million is not None else None
+
+
 def appendix_of(plan: Plan, actor=None) -> Appendix:
     """The plan as its appendix: groups by number, tasks in tree order, deadlines as written. With ``actor``,
     only the tasks that person may see (a ward's reporter exports its own tasks, not the whole plan)."""
@@ -79,7 +87,8 @@ def appendix_of(plan: Plan, actor=None) -> Appendix:
                 row=0, stt=stt, depth=depth, code=t.code, title=t.title, lead=t.lead_unit.name,
                 coordinators=tuple(u.name for u in sorted(t.coordinating_units.all(), key=lambda u: u.code)), product=t.product,
                 deadline_text=text, deadline=t.deadline, key=t.key,
-                budget_million_vnd=(t.budget_planned / Decimal(1_000_000)).normalize() if t.budget_planned is not None else None,
+                budget_million_vnd=_million(t.budget_planned), allocated_million_vnd=_million(t.budget_allocated),
+                funding_source=t.funding_source,
             ))
         groups.append(AppendixGroup(row=0, number=TO_ROMAN.get(group.number, str(group.number)), title=group.title, tasks=tuple(rows)))
     return Appendix(title=f"PHỤ LỤC\nDANH MỤC NHIỆM VỤ {plan.number}\n{plan.title}", groups=tuple(groups))
@@ -205,14 +214,20 @@ def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str
         position = positions.setdefault((group.pk, parent_code), 0)
         positions[(group.pk, parent_code)] += 1
         lead, coordinators = resolved[t.lead], [resolved[c] for c in t.coordinators]
-        budget = t.budget_million_vnd * 1_000_000 if t.budget_million_vnd is not None else None
+        budget = _vnd(t.budget_million_vnd)
+        # The money columns a sheet has; an older sheet without them leaves allocation and source as they are.
+        money = {}
+        if "allocated" in preview.appendix.columns:
+            money["budget_allocated"] = _vnd(t.allocated_million_vnd)
+        if "source" in preview.appendix.columns:
+            money["funding_source"] = t.funding_source
         if code in existing:
             current, version, as_exported = existing[code], existing[code].version, exported.get(code)
             stt = current.stt if as_exported and t.stt == as_exported.stt else t.stt
             deadline_text = current.deadline_text if as_exported and t.deadline_text == as_exported.deadline_text else t.deadline_text
             made[code] = task_update(actor=actor, task=current, expected_version=version, title=t.title, lead_unit=lead,
                                      product=t.product, key=t.key, budget_planned=budget, stt=stt, deadline_text=deadline_text,
-                                     coordinating_units=coordinators)
+                                     coordinating_units=coordinators, **money)
             if made[code].version != version:
                 result.updated += 1
             else:
@@ -221,7 +236,7 @@ def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str
             made[code] = task_create(actor=actor, plan=plan, group=group, parent=parent, code=code, stt=t.stt, position=position,
                                      title=t.title, lead_unit=lead, coordinating_units=coordinators, product=t.product,
                                      deadline=t.deadline, deadline_text=t.deadline_text, key=t.key, budget_planned=budget,
-                                     start_date=None, source="Excel import")
+                                     start_date=None, source="Excel import", **money)
             result.created += 1
     return result
 

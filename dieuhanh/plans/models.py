@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dieuhanh.core.tasks.appendix_sheet import FUNDING_SOURCES
 from dieuhanh.core.tasks.rollup import RollupRule
 from dieuhanh.core.tasks.status import State
 from dieuhanh.core.tasks.colours import WarningRule
@@ -32,6 +33,10 @@ class Phase(models.TextChoices):
 
 def default_warning_rule() -> dict:
     return WarningRule().to_dict()
+
+
+# Where a task's money comes from (nguồn kinh phí), in the words officials write.
+FUNDING_SOURCE_CHOICES = list(FUNDING_SOURCES.items())
 
 
 class Plan(models.Model):
@@ -100,7 +105,9 @@ class Task(models.Model):
     phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices, blank=True)
     key = models.BooleanField(_("key task (trọng điểm)"), default=False)
     budget_planned = models.DecimalField(_("planned budget (VND)"), max_digits=18, decimal_places=0, null=True, blank=True)
+    budget_allocated = models.DecimalField(_("allocated (VND)"), max_digits=18, decimal_places=0, null=True, blank=True)
     budget_disbursed = models.DecimalField(_("disbursed (VND)"), max_digits=18, decimal_places=0, null=True, blank=True)
+    funding_source = models.CharField(_("funding source"), max_length=12, choices=FUNDING_SOURCE_CHOICES, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="tasks")
     state = models.CharField(_("state"), max_length=12, choices=[(s.value, s.value) for s in State], default=State.OPEN.value)

@@ -15,6 +15,7 @@ from dieuhanh import evidence as evidence_store
 from dieuhanh.concurrency import check_version, insert_unique, lock_version
 from dieuhanh.core.common.errors import CoreError
 from dieuhanh.core.common.periods import parse_period
+from dieuhanh.core.tasks.appendix_sheet import FUNDING_SOURCES
 from dieuhanh.core.tasks.rollup import Child, RollupRule, rollup
 from dieuhanh.core.tasks.status import State
 from dieuhanh.core.common.text import normalise_name
@@ -40,9 +41,9 @@ from dieuhanh.plans.models import (
 PLAN_FIELDS = ("number", "title", "issuer", "issued_on", "period_start", "period_end", "reporting_frequency", "rollup_rule", "warning_rule", "source")
 PLAN_EDITABLE = ("title", "issued_on", "period_start", "period_end", "reporting_frequency", "rollup_rule", "warning_rule", "source")
 TASK_FIELDS = ("code", "stt", "title", "description", "lead_unit", "product", "assigned_on", "start_date", "deadline", "deadline_text",
-               "phase", "key", "budget_planned", "budget_disbursed", "weight", "state", "progress", "parent", "group")
-TASK_EDITABLE = ("title", "description", "lead_unit", "product", "start_date", "phase", "key", "budget_planned", "budget_disbursed",
-                 "weight", "stt", "deadline_text")
+               "phase", "key", "budget_planned", "budget_allocated", "budget_disbursed", "funding_source", "weight", "state", "progress", "parent", "group")
+TASK_EDITABLE = ("title", "description", "lead_unit", "product", "start_date", "phase", "key", "budget_planned", "budget_allocated",
+                 "budget_disbursed", "funding_source", "weight", "stt", "deadline_text")
 REPORT_FIELDS = ("period", "percent", "completed", "completed_on", "done", "difficulties", "proposals", "status", "review_comment")
 
 
@@ -167,7 +168,8 @@ def group_create(*, actor, plan: Plan, number: int, title: str) -> TaskGroup:
 
 # ---------------------------------------------------------------- tasks
 
-def _validate_task(*, title: str, lead_unit, start_date, deadline, weight, budget_planned, budget_disbursed) -> None:
+def _validate_task(*, title: str, lead_unit, start_date, deadline, weight, budget_planned, budget_disbursed,
+                   budget_allocated=None, funding_source: str = "") -> None:
     problems = []
     if not title:
         problems.append(_problem("title", "required", "a task needs its content"))
@@ -177,9 +179,15 @@ def _validate_task(*, title: str, lead_unit, start_date, deadline, weight, budge
         problems.append(_problem("deadline", "before_start", "the deadline is before the start"))
     if weight is not None and Decimal(weight) < 0:
         problems.append(_problem("weight", "negative", "weights cannot be negative"))
-    for name, value in (("budget_planned", budget_planned), ("budget_disbursed", budget_disbursed)):
+    amounts = (("budget_planned", budget_planned), ("budget_allocated", budget_allocated), ("budget_disbursed", budget_disbursed))
+    for name, value in amounts:
         if value is not None and Decimal(value) < 0:
             problems.append(_problem(name, "negative", "amounts cannot be negative"))
+    # Money is spent only once it is allocated: more disbursed than allocated is a typing error.
+    if budget_allocated is not None and budget_disbursed is not None and Decimal(budget_disbursed) > Decimal(budget_allocated) >= 0:
+        problems.append(detail("budget_disbursed", "disbursed_over_allocated"))
+    if funding_source and funding_source not in FUNDING_SOURCES:
+        problems.append(detail("funding_source", "unknown_funding_source"))
     if problems:
         raise Invalid("invalid task", details=problems)
 
@@ -204,14 +212,15 @@ def task_create(*, actor, plan: Plan, code: str, title: str, lead_unit, group: T
                 coordinating_units=(), product: str = "", description: str = "", assigned_on: dt.date | None = None,
                 start_date: dt.date | None = None, deadline: dt.date | None = None, deadline_text: str = "", phase: str = "",
                 key: bool = False, budget_planned: Decimal | None = None, budget_disbursed: Decimal | None = None,
-                weight: Decimal | None = None, tags=(), stt: str = "", position: int | None = None, source: str = "") -> Task:
+                budget_allocated: Decimal | None = None, funding_source: str = "", weight: Decimal | None = None, tags=(), stt: str = "", position: int | None = None, source: str = "") -> Task:
     """Create a task in ``group`` under ``parent``, or in the group numbered ``group_number`` under the task coded
     ``parent_code`` (as the API names them: an unknown one is refused naming the field)."""
     if group is None:
         group, parent = _group_and_parent(plan, group_number, parent_code)
     code, title = normalise_name(code), normalise_name(title)
     _validate_task(title=title, lead_unit=lead_unit, start_date=start_date, deadline=deadline, weight=weight,
-                   budget_planned=budget_planned, budget_disbursed=budget_disbursed)
+                   budget_planned=budget_planned, budget_disbursed=budget_disbursed, budget_allocated=budget_allocated,
+                   funding_source=funding_source)
     if not code:
         raise Invalid("a task needs a code", details=[_problem("code", "required", "code")])
     if group.plan_id != plan.pk or (parent is not None and parent.plan_id != plan.pk):
@@ -224,7 +233,8 @@ def task_create(*, actor, plan: Plan, code: str, title: str, lead_unit, group: T
         plan=plan, group=group, parent=parent, code=code, stt=stt, position=position, title=title, description=description,
         lead_unit=lead_unit, product=normalise_name(product), assigned_on=assigned_on or plan.issued_on, start_date=start_date,
         original_deadline=deadline, deadline=deadline, deadline_text=normalise_name(deadline_text), phase=phase, key=key,
-        budget_planned=budget_planned, budget_disbursed=budget_disbursed, weight=weight, source=source,
+        budget_planned=budget_planned, budget_allocated=budget_allocated, budget_disbursed=budget_disbursed,
+        funding_source=funding_source, weight=weight, source=source,
     ))
     task.coordinating_units.set([u for u in coordinating_units if u.pk != lead_unit.pk])
     task.tags.set([Tag.objects.get_or_create(name=normalise_name(t))[0] for t in tags if normalise_name(t)])
@@ -246,7 +256,8 @@ def task_update(*, actor, task: Task, expected_version: int, coordinating_units=
     for field, value in changes.items():
         setattr(current, field, normalise_name(value) if field in ("title", "product", "stt", "deadline_text") else value)
     _validate_task(title=current.title, lead_unit=current.lead_unit, start_date=current.start_date, deadline=current.deadline,
-                   weight=current.weight, budget_planned=current.budget_planned, budget_disbursed=current.budget_disbursed)
+                   weight=current.weight, budget_planned=current.budget_planned, budget_disbursed=current.budget_disbursed,
+                   budget_allocated=current.budget_allocated, funding_source=current.funding_source)
     current.save()
     if coordinating_units is not None:
         current.coordinating_units.set([u for u in coordinating_units if u.pk != current.lead_unit_id])

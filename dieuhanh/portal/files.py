@@ -30,7 +30,7 @@ def as_csv(spec: Spec, rows: list[dict], release: Release) -> bytes:
     columns = spec.column_names + (["synthetic"] if release.synthetic else [])
     w.writerow(columns)
     for r in rows:
-        w.writerow([_cell(r[c]) for c in spec.column_names] + (["true"] if release.synthetic else []))
+        w.writerow([_cell(r.get(c)) for c in spec.column_names] + (["true"] if release.synthetic else []))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -48,7 +48,7 @@ def as_xlsx(spec: Spec, rows: list[dict], release: Release) -> bytes:
     ws.title = spec.name[:31]
     ws.append(spec.column_names)
     for r in rows:
-        ws.append([r[c] for c in spec.column_names])
+        ws.append([r.get(c) for c in spec.column_names])
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str):

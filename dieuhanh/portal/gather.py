@@ -36,7 +36,7 @@ from dieuhanh.indices.ward import FRAMEWORK as WARD_INDEX
 from dieuhanh.plans import selectors as plan_selectors
 from dieuhanh.plans.models import DeadlineChange, Evidence, ExtensionStatus, Plan, ReportStatus, Task, TaskStateChange
 from dieuhanh.portal.models import EvidenceDecision
-from dieuhanh.portal.tables import BY_NAME
+from dieuhanh.portal.tables import BY_NAME, MONEY_STAGES
 from dieuhanh.units.models import Unit
 
 SYNTHETIC_MARKS = ("synthetic", "giả lập", "GIẢ LẬP")
@@ -92,7 +92,7 @@ def _tasks(out: Gathered, city: Unit, day: dt.date) -> None:
         for g in plan.groups.all():
             groups[g.number] = {"plan": plan.number, "group": g.number, "title": g.title, "tasks": 0, "completed_on_time": 0,
                                 "completed_late": 0, "within_deadline": 0, "overdue": 0, "_progress": [], "budget_planned": None,
-                                "budget_disbursed": None}
+                                "budget_allocated": None, "budget_disbursed": None}
         for v in views:
             t = v.task
             out.unit_codes.add(t.lead_unit.code)
@@ -102,13 +102,14 @@ def _tasks(out: Gathered, city: Unit, day: dt.date) -> None:
                     coordinating_unit_codes=";".join(coordinating), product=t.product, assigned_on=_iso(t.assigned_on),
                     original_deadline=_iso(t.original_deadline), deadline=_iso(v.as_of.deadline), status=v.official.value,
                     progress=round(v.as_of.progress, 2), colour=v.colour.value, completed_on=_iso(v.as_of.completed_on), key=t.key,
-                    budget_planned=_num(t.budget_planned), budget_allocated=None, budget_disbursed=_num(t.budget_disbursed))
+                    budget_planned=_num(t.budget_planned), budget_allocated=_num(t.budget_allocated),
+                    budget_disbursed=_num(t.budget_disbursed), funding_source=t.funding_source)
             g = groups[t.group.number]
             if v.official is not Official.EXCLUDED:
                 g["tasks"] += 1
                 g[v.official.value] += 1
                 g["_progress"].append(v.as_of.progress)
-            for money in ("budget_planned", "budget_disbursed"):
+            for money in MONEY_STAGES:
                 if getattr(t, money) is not None:
                     g[money] = (g[money] or 0) + float(getattr(t, money))
         for g in groups.values():

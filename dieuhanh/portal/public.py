@@ -9,7 +9,8 @@ from typing import Any
 
 from dieuhanh.errors import NotFound
 from dieuhanh.portal.selectors import index_by
-from dieuhanh.portal.tables import KEYS, SPECS
+from dieuhanh.core.tasks.appendix_sheet import FUNDING_SOURCES
+from dieuhanh.portal.tables import KEYS, MONEY_STAGES, SPECS
 
 STATUSES = ("completed_on_time", "completed_late", "within_deadline", "overdue")
 
@@ -113,30 +114,47 @@ def index_ranking(t: dict) -> dict[str, Any]:
     return {"rows": rows}
 
 
+def _money_totals(rows: list[dict], key) -> dict[Any, dict]:
+    """Rows with any amount, summed stage by stage under ``key(row)``; a stage nobody recorded stays empty (None),
+    which is not 0. Releases published before a stage was recorded lack its column: empty too."""
+    out: dict[Any, dict] = defaultdict(lambda: {**dict.fromkeys(MONEY_STAGES), "tasks": 0})
+    for r in rows:
+        if all(r.get(money) is None for money in MONEY_STAGES):
+            continue
+        total = out[key(r)]
+        total["tasks"] += 1
+        for money in MONEY_STAGES:
+            if r.get(money) is not None:
+                total[money] = (total[money] or 0) + r[money]
+    return out
+
+
+def _stage_sum(rows: list[dict], money: str) -> float | None:
+    amounts = [r.get(money) for r in rows if r.get(money) is not None]
+    return sum(amounts) if amounts else None
+
+
 def budget(t: dict) -> dict[str, Any]:
     names = unit_names(t)
-    by_unit: dict[str, dict] = defaultdict(lambda: {"budget_planned": None, "budget_disbursed": None, "tasks": 0})
-    for r in t["tasks"]:
-        if r["budget_planned"] is None and r["budget_disbursed"] is None:
-            continue
-        u = by_unit[r["lead_unit_code"]]
-        u["tasks"] += 1
-        for money in ("budget_planned", "budget_disbursed"):
-            if r[money] is not None:
-                u[money] = (u[money] or 0) + r[money]
-    units = sorted(({"unit_code": c, "name": names.get(c, c), **v} for c, v in by_unit.items()),
+    units = sorted(({"unit_code": c, "name": names.get(c, c), **v} for c, v in _money_totals(t["tasks"], lambda r: r["lead_unit_code"]).items()),
                    key=lambda r: -(r["budget_planned"] or 0))
-    groups = [g for g in t["task_groups"] if g["budget_planned"] is not None or g["budget_disbursed"] is not None]
-    planned = sum(g["budget_planned"] or 0 for g in groups)
+    by_source = _money_totals(t["tasks"], lambda r: r.get("funding_source") or "")
+    # In the order of the list of sources; tasks without a source last.
+    sources = [{"source": code, "label": FUNDING_SOURCES.get(code, ""), **by_source[code]}
+               for code in (*FUNDING_SOURCES, "") if code in by_source]
+    groups = [dict(g) for g in t["task_groups"] if any(g.get(money) is not None for money in MONEY_STAGES)]
+    for g in groups:
+        g.setdefault("budget_allocated", None)
+    planned = _stage_sum(groups, "budget_planned")
+    allocated = _stage_sum(groups, "budget_allocated")
     # No disbursement recorded is not "0 disbursed": the share is left out then.
-    disbursed = sum(g["budget_disbursed"] for g in groups if g["budget_disbursed"] is not None) \
-        if any(g["budget_disbursed"] is not None for g in groups) else None
+    disbursed = _stage_sum(groups, "budget_disbursed")
     values = index_by(t["kpi_values"], "indicator_code")
     share = [v for v in values.get("NS_KHCN_TYLE_DT", [])]
     science = values.get("NS_KHCN_DUTOAN", [])
     total = values.get("NS_TONG_DUTOAN", [])
-    return {"units": units, "groups": groups, "planned": planned or None, "disbursed": disbursed,
-            "disbursed_share": _share(disbursed, planned), "science_share": share[-1] if share else None,
+    return {"units": units, "groups": groups, "sources": sources, "planned": planned or None, "allocated": allocated,
+            "disbursed": disbursed, "allocated_share": _share(allocated, planned), "disbursed_share": _share(disbursed, planned), "science_share": share[-1] if share else None,
             "science": science[-1] if science else None, "total": total[-1] if total else None}
 
 

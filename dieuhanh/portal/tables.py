@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dieuhanh.core.tasks.appendix_sheet import FUNDING_SOURCES
+
+# A task's money in its stages, in order (VND): planned in the plan, allocated (given to the unit), disbursed.
+MONEY_STAGES = ("budget_planned", "budget_allocated", "budget_disbursed")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -67,6 +72,7 @@ SPECS: tuple[Spec, ...] = (
           _c("overdue", "integer", "nhiệm vụ", "Quá hạn chưa hoàn thành", "Overdue, not completed"),
           _c("progress", "number", "%", "Tiến độ bình quân đã duyệt", "Mean approved progress"),
           _c("budget_planned", "number", "VND", "Kinh phí kế hoạch", "Planned budget"),
+          _c("budget_allocated", "number", "VND", "Kinh phí được giao/phân bổ", "Allocated"),
           _c("budget_disbursed", "number", "VND", "Kinh phí đã giải ngân", "Disbursed"))),
     Spec("tasks", "Nhiệm vụ công khai", "Public tasks",
          "Mỗi nhiệm vụ cấp một của kế hoạch: đơn vị chủ trì, phối hợp, sản phẩm, thời hạn ban đầu và thời hạn đang áp dụng, "
@@ -88,8 +94,10 @@ SPECS: tuple[Spec, ...] = (
           _c("completed_on", "date", "", "Ngày hoàn thành", "Completed on"),
           _c("key", "boolean", "", "Nhiệm vụ trọng điểm", "Key task"),
           _c("budget_planned", "number", "VND", "Kinh phí kế hoạch", "Planned budget"),
-          _c("budget_allocated", "number", "VND", "Kinh phí đã phân bổ (chưa có số liệu)", "Allocated (no data held yet)"),
-          _c("budget_disbursed", "number", "VND", "Kinh phí đã giải ngân", "Disbursed"))),
+          _c("budget_allocated", "number", "VND", "Kinh phí được giao/phân bổ (trống: chưa ghi nhận)", "Allocated (empty: not recorded)"),
+          _c("budget_disbursed", "number", "VND", "Kinh phí đã giải ngân", "Disbursed"),
+          _c("funding_source", "string", "", "Nguồn kinh phí: " + ", ".join(f"{k} ({v})" for k, v in FUNDING_SOURCES.items())
+             + "; trống: chưa ghi nhận", "Funding source: city, central, commune, socialised, oda, other; empty: not recorded"))),
     Spec("task_events", "Lịch sử thời hạn và tình trạng nhiệm vụ", "Task deadline and state history",
          "Mỗi sự kiện có ngày của một nhiệm vụ: thời hạn ban đầu, mỗi lần gia hạn được chấp thuận, mỗi thay đổi trạng thái. "
          "Một lời hứa không bao giờ bị ghi đè.",

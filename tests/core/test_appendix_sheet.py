@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from dieuhanh.core.tasks.deadlines import format_deadline, parse_deadline
 from dieuhanh.core.tasks.appendix_sheet import (
     COLUMNS,
+    FUNDING_SOURCES,
     Appendix,
     AppendixError,
     AppendixGroup,
@@ -111,6 +112,35 @@ def test_tasks_and_sub_tasks_in_sheet_order_with_depth(official):
 
 def test_merged_lead_applies_to_every_row_it_spans(official):
     assert [t.lead for t in official.groups[0].tasks[:3]] == ["Sở Khoa học và Công nghệ"] * 3
+
+
+def test_an_older_sheet_without_the_money_columns_says_nothing_about_them(official):
+    tasks = [t for g in official.groups for t in g.tasks]
+    assert {(t.allocated_million_vnd, t.funding_source) for t in tasks} == {(None, "")}
+    assert not {"allocated", "source"} & official.columns and "budget" in official.columns
+
+
+def test_allocation_and_funding_source_columns_in_officials_wordings():
+    rows = [
+        ["STT", "Nhiệm vụ", "Chủ trì", "Kinh phí dự kiến", "Nguồn vốn", "Kinh phí đã phân bổ"],
+        ["I", "Hạ tầng số"],
+        ["1", "Trung tâm dữ liệu", "Sở Khoa học và Công nghệ", "2.000", "Ngân sách Thành phố", "1.950,5"],
+        ["2", "Đào tạo AI", "Sở Nội vụ", 30, "Xã hội hóa.", None],
+        ["3", "Cổng dữ liệu mở", "Sở Khoa học và Công nghệ", None, "ODA", 0],
+        ["4", "Chợ số", "UBND phường Bến Thành", None, "", None],
+    ]
+    tasks = read_appendix(workbook_bytes(rows)).groups[0].tasks
+    assert [(t.budget_million_vnd, t.allocated_million_vnd, t.funding_source) for t in tasks] == [
+        (Decimal(2000), Decimal("1950.5"), "city"), (Decimal(30), None, "socialised"), (None, Decimal(0), "oda"), (None, None, "")]
+
+
+def test_an_unknown_funding_source_or_a_bad_allocation_is_reported_by_row():
+    rows = [
+        ["STT", "Nhiệm vụ", "Chủ trì", "Kinh phí được giao/phân bổ (triệu đồng)", "Nguồn kinh phí"],
+        ["1", "Trung tâm dữ liệu", "Sở Khoa học và Công nghệ", "nhiều", "ngân sách tỉnh"],
+        ["2", "Đào tạo AI", "Sở Nội vụ", -3, "khác"],
+    ]
+    assert errors_of(workbook_bytes(rows)) == [(2, "D", "bad_budget"), (2, "E", "bad_funding_source"), (3, "D", "bad_budget")]
 
 
 def test_sub_task_without_lead_takes_its_parents(official):
@@ -287,7 +317,8 @@ SAMPLE = Appendix(
     groups=(
         AppendixGroup(0, "I", "Lãnh đạo, chỉ đạo", (
             _task("1", coordinators=("Sở Tài chính", "UBND các phường, xã, đặc khu"), deadline_text="Quý I/2026",
-                  deadline=date(2026, 3, 31), key=True, budget_million_vnd=Decimal("1234.5"), code="NV-001"),
+                  deadline=date(2026, 3, 31), key=True, budget_million_vnd=Decimal("1234.5"), code="NV-001",
+                  allocated_million_vnd=Decimal(1000), funding_source="central"),
             _task("1.1", 1),
             _task("b)", 2),
         )),
@@ -309,16 +340,18 @@ def test_written_appendix_reads_back(written):
 
 def test_written_layout_is_the_official_one(written):
     ws = load_workbook(written).active
-    assert [ws.cell(4, column).value for column in range(1, 10)] == [
+    assert [ws.cell(4, column).value for column in range(1, 12)] == [
         "STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm", "Thời gian hoàn thành",
-        "Trọng điểm", "Kinh phí (triệu đồng)", "Mã nhiệm vụ"]
-    assert [label for _name, label in COLUMNS] == [ws.cell(4, column).value for column in range(1, 10)]
+        "Trọng điểm", "Kinh phí (triệu đồng)", "Kinh phí được giao/phân bổ (triệu đồng)", "Nguồn kinh phí", "Mã nhiệm vụ"]
+    assert [label for _name, label in COLUMNS] == [ws.cell(4, column).value for column in range(1, 12)]
     merged = {str(cells) for cells in ws.merged_cells.ranges}
-    assert {"A1:I1", "A2:I2", "B5:I5", "B9:I9"} <= merged  # title lines; group titles
+    assert {"A1:K1", "A2:K2", "B5:K5", "B9:K9"} <= merged  # title lines; group titles
     assert (ws["A5"].value, ws["B5"].value, ws["B5"].font.b) == ("I", "Lãnh đạo, chỉ đạo", True)
     assert ws["A1"].font.b and ws["C4"].font.b
     assert ws["D6"].value == "Sở Tài chính; UBND các phường, xã, đặc khu"
-    assert (ws["G6"].value, ws["H6"].value, ws["I6"].value) == ("x", 1234.5, "NV-001")
+    assert (ws["G6"].value, ws["H6"].value, ws["I6"].value, ws["J6"].value, ws["K6"].value) == (
+        "x", 1234.5, 1000, "ngân sách trung ương", "NV-001")
+    assert ws["I6"].number_format == "#,##0"
     assert ws["B8"].alignment.indent == 2  # sub-tasks indented by depth
     for cell in (ws["A1"], ws["A4"], ws["B6"], ws["D6"]):
         assert (cell.font.name, cell.font.sz) == ("Times New Roman", 12)
@@ -380,6 +413,7 @@ def tasks(draw):
             title=draw(TEXT), lead=draw(UNIT), coordinators=tuple(draw(st.lists(UNIT, max_size=3))),
             product=draw(st.one_of(st.just(""), TEXT)), deadline_text=deadline_text,
             deadline=parse_deadline(deadline_text).date, key=draw(st.booleans()), budget_million_vnd=draw(BUDGET),
+            allocated_million_vnd=draw(BUDGET), funding_source=draw(st.sampled_from(["", *FUNDING_SOURCES])),
         ))
     return tuple(result)
 

@@ -51,6 +51,8 @@ def test_the_console_command_wraps_the_management_commands():
 
 @pytest.mark.django_db
 def test_demo_includes_plan_4354_with_its_ten_groups_and_a_history():
+    from django.db.models import F
+
     from dieuhanh.plans.models import Plan, ProgressReport
 
     call_command("demo", stdout=StringIO(), stderr=StringIO())
@@ -59,6 +61,14 @@ def test_demo_includes_plan_4354_with_its_ten_groups_and_a_history():
     assert plan.tasks.filter(lead_unit__code="26743").exists()  # a ward user has something to report
     assert ProgressReport.objects.filter(task__plan=plan, status="approved").count() > 100
     assert plan.tasks.filter(source__startswith="synthetic").count() < plan.tasks.count() / 4  # mostly sourced tasks
+    # Every task with a planned budget has an allocation and a source, invented and so labelled synthetic in its source;
+    # 12.705 tỷ đồng for S&T in 2026 (seed 002) is planned and allocated from the city's budget.
+    funded = plan.tasks.exclude(budget_planned=None)
+    assert funded.count() == 6 and not funded.filter(budget_allocated=None).exists() and not funded.filter(funding_source="").exists()
+    assert all("synthetic" in t.source for t in funded)
+    science = plan.tasks.get(code="4354.3.4")
+    assert (science.budget_planned, science.budget_allocated, science.funding_source) == (12_705 * 10**9, 12_705 * 10**9, "city")
+    assert not plan.tasks.filter(budget_disbursed__gt=F("budget_allocated")).exists()
 
 
 @pytest.mark.django_db

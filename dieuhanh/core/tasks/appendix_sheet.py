@@ -31,6 +31,20 @@ from dieuhanh.core.common.sheets import RowError
 # What ``write_appendix`` puts between coordinating units: ``split_units`` always splits on ";".
 COORDINATOR_JOINER = "; "
 
+# Where a task's money comes from (nguồn kinh phí): code → the words officials write in the sheet.
+FUNDING_SOURCES: dict[str, str] = {
+    "city": "ngân sách thành phố",
+    "central": "ngân sách trung ương",
+    "commune": "ngân sách cấp xã",
+    "socialised": "xã hội hóa",
+    "oda": "vốn ODA, nước ngoài",
+    "other": "khác",
+}
+# Other wordings seen in sheets, folded.
+_SOURCE_WORDS = {"ngan sach tp": "city", "nstp": "city", "ngan sach trung uong": "central", "nstw": "central",
+                 "ngan sach xa": "commune", "ngan sach phuong": "commune", "xa hoi hoa": "socialised", "oda": "oda",
+                 "nuoc ngoai": "oda", "von oda": "oda"}
+
 
 @dataclass(frozen=True)
 class AppendixTask:
@@ -48,6 +62,9 @@ class AppendixTask:
     deadline: datetime.date | None
     key: bool
     budget_million_vnd: Decimal | None
+    # The optional money columns: older sheets have neither.
+    allocated_million_vnd: Decimal | None = None
+    funding_source: str = ""  # a key of ``FUNDING_SOURCES`` or empty
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,9 @@ class Appendix:
 
     title: str
     groups: tuple[AppendixGroup, ...]
+    # The fields whose column the sheet has (read only): an older sheet without the money columns says
+    # nothing about allocation or source, which is not the same as saying "none".
+    columns: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 class AppendixError(Exception):
@@ -89,11 +109,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("deadline", "Thời gian hoàn thành"),
     ("key", "Trọng điểm"),
     ("budget", "Kinh phí (triệu đồng)"),
+    ("allocated", "Kinh phí được giao/phân bổ (triệu đồng)"),
+    ("source", "Nguồn kinh phí"),
     ("code", "Mã nhiệm vụ"),
 )
 _LABELS = dict(COLUMNS)
 _WIDTHS = {"stt": 7, "title": 55, "lead": 26, "coordinators": 32, "product": 28, "deadline": 16, "key": 11,
-           "budget": 14, "code": 14}
+           "budget": 14, "allocated": 16, "source": 20, "code": 14}
 
 # Header wordings seen in officials' sheets, tested in order on the folded header text; the first rule
 # that holds names the column ("Mã nhiệm vụ" must be tried before the generic "nhiệm vụ").
@@ -103,6 +125,8 @@ _HEADER_RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("lead", lambda h: "chu tri" in h),
     ("coordinators", lambda h: "phoi hop" in h),
     ("key", lambda h: "trong diem" in h),
+    ("source", lambda h: h.startswith("nguon")),
+    ("allocated", lambda h: "kinh phi" in h and ("giao" in h or "phan bo" in h)),
     ("budget", lambda h: "kinh phi" in h),
     ("deadline", lambda h: any(word in h for word in ("thoi gian", "thoi han", "tien do"))),
     ("product", lambda h: "san pham" in h or "ket qua" in h),
@@ -205,6 +229,19 @@ def _budget(value: Any) -> Decimal | None:
     if not amount.is_finite() or amount < 0:
         raise ValueError(value)
     return amount
+
+
+def _funding_source(value: Any) -> str:
+    """The code of a "Nguồn kinh phí" cell (its label, code or a usual wording); ``ValueError`` if unclear."""
+    folded = fold(_text(value)).rstrip(".")
+    if not folded or folded in ("-", "–"):
+        return ""
+    for code, label in FUNDING_SOURCES.items():
+        if folded in (code, fold(label)):
+            return code
+    if folded in _SOURCE_WORDS:
+        return _SOURCE_WORDS[folded]
+    raise ValueError(value)
 
 
 _KEY_YES = {"x", "co", "1", "v", "true", "✓", "✔"}
@@ -341,12 +378,14 @@ class _Reader:
         deadline = parse_deadline(deadline_text)
         if deadline.kind == "unknown":
             self.error(row, "deadline", "unknown_deadline", value=deadline_text)
-        raw_budget = self.cell(cells, "budget")
+        budget = self.amount(row, cells, "budget")
+        allocated = self.amount(row, cells, "allocated")
+        raw_source = self.cell(cells, "source")
         try:
-            budget = _budget(raw_budget)
+            source = _funding_source(raw_source)
         except ValueError:
-            budget = None
-            self.error(row, "budget", "bad_budget", value=_text(raw_budget))
+            source = ""
+            self.error(row, "source", "bad_funding_source", value=_text(raw_source))
         raw_key = self.cell(spread, "key")
         try:
             key = _is_key(raw_key)
@@ -357,8 +396,16 @@ class _Reader:
             row=row, stt=stt, depth=depth, code=_text(self.cell(cells, "code")), title=title, lead=lead,
             coordinators=tuple(split_units(_text_lines(self.cell(spread, "coordinators")))),
             product=_text(self.cell(spread, "product")), deadline_text=deadline_text, deadline=deadline.date,
-            key=key, budget_million_vnd=budget,
+            key=key, budget_million_vnd=budget, allocated_million_vnd=allocated, funding_source=source,
         )
+
+    def amount(self, row: int, cells: Sequence[Any], name: str) -> Decimal | None:
+        raw = self.cell(cells, name)
+        try:
+            return _budget(raw)
+        except ValueError:
+            self.error(row, name, "bad_budget", value=_text(raw))
+            return None
 
     def is_group_row(self, spread: Sequence[Any], kind: str) -> bool:
         """Roman STT, or nothing but an (arabic or empty) STT and a title: the officials' group rows.
@@ -438,7 +485,7 @@ def read_appendix(source: str | Path | BinaryIO, sheet: str | None = None) -> Ap
     """Read an appendix sheet (the named ``sheet``, else the first sheet that has a header row).
 
     Raises ``AppendixError`` listing every problem found, in row order: per row ``missing_title``,
-    ``missing_lead``, ``unknown_deadline``, ``bad_budget``, ``bad_key``, ``bad_stt``, ``orphan_subtask``,
+    ``missing_lead``, ``unknown_deadline``, ``bad_budget``, ``bad_funding_source``, ``bad_key``, ``bad_stt``, ``orphan_subtask``,
     ``task_before_group``; for the whole file ``not_xlsx``, ``no_sheet``, ``no_header``, ``missing_column``.
     """
     for ws in _sheets(source, sheet):
@@ -469,7 +516,8 @@ def _read_table(ws: Worksheet, grid: list[list[Any]], layout: _Layout) -> Append
     if reader.errors:
         raise AppendixError(sorted(reader.errors, key=lambda error: error.row))
     title_lines = (" ".join(text for text in map(_text, cells) if text) for cells in grid[: layout.header_row - 1])
-    return Appendix(title="\n".join(line for line in title_lines if line), groups=tuple(groups))
+    return Appendix(title="\n".join(line for line in title_lines if line), groups=tuple(groups),
+                    columns=frozenset(layout.columns))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -489,6 +537,7 @@ def _task_values(task: AppendixTask) -> dict[str, Any]:
         "stt": task.stt, "title": task.title, "lead": task.lead,
         "coordinators": COORDINATOR_JOINER.join(task.coordinators), "product": task.product,
         "deadline": task.deadline_text, "key": "x" if task.key else "", "budget": task.budget_million_vnd,
+        "allocated": task.allocated_million_vnd, "source": FUNDING_SOURCES.get(task.funding_source, ""),
         "code": task.code,
     }
 
@@ -531,8 +580,8 @@ def _write_task(ws: Worksheet, row: int, task: AppendixTask) -> None:
             horizontal="center" if name in _CENTRED else None, vertical="top", wrap_text=True,
             indent=task.depth if name == "title" else 0,
         )
-        if name == "budget" and task.budget_million_vnd is not None:
-            whole = task.budget_million_vnd == task.budget_million_vnd.to_integral_value()
+        if name in ("budget", "allocated") and values[name] is not None:
+            whole = values[name] == values[name].to_integral_value()
             cell.number_format = "#,##0" if whole else "#,##0.###"
         elif isinstance(cell.value, str):
             cell.number_format = "@"  # text stays text: "1.1" must not become a number or a date

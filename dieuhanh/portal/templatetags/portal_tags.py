@@ -30,3 +30,11 @@ def kind_label(value) -> str:
     labels = {**dict(ValueStatus.choices), **dict(TargetKind.choices), "computed": _("computed by the formula"),
               "rollup": _("rolled up from the units below")}
     return str(labels.get(value, value))
+
+
+@register.filter
+def funding_source(value) -> str:
+    """A funding source's code (``city``…) in the words of the plan; empty → ``—``."""
+    from dieuhanh.core.tasks.appendix_sheet import FUNDING_SOURCES
+
+    return FUNDING_SOURCES.get(value or "", value or "—")
