@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dieuhanh.units",
     "dieuhanh.access",
     "dieuhanh.audit",
+    "dieuhanh.jobs",
     "dieuhanh.notifications",
     "dieuhanh.plans",
     "dieuhanh.indicators",
@@ -69,7 +70,15 @@ INSTALLED_APPS = [
     "dieuhanh.web",
     "dieuhanh.demo",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs (dieuhanh/jobs, docs/ARCHITECTURE.md): django-tasks with its database backend, on the database of
+# record (PostgreSQL in production, SQLite in the demo); `dieuhanh worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+# a running job with no heartbeat for this long (a lost machine) is marked failed and can be retried
+DIEUHANH_JOB_STALE_AFTER = int(os.environ.get("DIEUHANH_JOB_STALE_AFTER", "600"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
