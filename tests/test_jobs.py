@@ -97,6 +97,10 @@ def test_the_jobs_page_and_api_show_progress_and_hide_other_peoples_jobs(make_us
     detail = lan_client.get(f"/cong-viec/{job.pk}/").content.decode()
     assert "hx-trigger" in detail  # polls while running
     assert mine.get("/cong-viec/").content.decode().count('role="progressbar"') == 0
+    job.refresh_from_db()
+    assert mine.post(f"/cong-viec/{job.pk}/huy/", {"version": job.version}).status_code == 404
+    answer = lan_client.post(f"/cong-viec/{job.pk}/huy/", {"version": job.version}, follow=True).content.decode()
+    assert "Đã yêu cầu hủy" in answer
 
     api = api_client("minh", "79", "reporter")
     assert api.get(f"/api/jobs/{job.pk}").status_code == 404
