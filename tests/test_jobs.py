@@ -18,16 +18,10 @@ from django.db import connection
 import tests.jobs_sample  # noqa: F401  registers the job "tests.accounts"
 from dieuhanh.errors import Conflict
 from dieuhanh.jobs.models import Job
-from dieuhanh.jobs.runner import JobCancelled, JobContext, close_side_connection, execute, reap_stale
+from dieuhanh.jobs.runner import JobCancelled, JobContext, execute, reap_stale
 from dieuhanh.jobs.services import job_cancel, job_retry, job_start
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def _side_connection_closed():
-    yield
-    close_side_connection()  # so the test database can be dropped
 
 
 def usernames(prefix: str) -> list[str]:

@@ -44,7 +44,7 @@ class VersionIn(Schema):
     expected_version: int
 
 
-def _out(job) -> dict:
+def job_out(job) -> dict:
     return {"id": job.pk, "kind": job.kind, "title": job.title, "unit": job.unit.code if job.unit else None,
             "status": job.status, "done": job.done, "total": job.total, "percent": job.percent, "message": job.message,
             "result": job.result, "error_code": job.error_code, "error_message": job.error_sentence,
@@ -54,22 +54,22 @@ def _out(job) -> dict:
 
 @router.get("/jobs", response={200: JobPage, **ERRORS}, summary="My background jobs, newest first")
 def job_list(request, limit: Limit = 100):
-    return {"items": [_out(job) for job in selectors.jobs_of(request.auth, limit=limit)]}
+    return {"items": [job_out(job) for job in selectors.jobs_of(request.auth, limit=limit)]}
 
 
 @router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, summary="One of my jobs: status, progress, result or error")
 def job_get(request, job_id: int):
-    return _out(selectors.job_of(request.auth, job_id))
+    return job_out(selectors.job_of(request.auth, job_id))
 
 
 @router.post("/jobs/{job_id}/cancel", response={200: JobOut, **ERRORS},
              summary="Cancel my job (queued: never runs; running: stops at its next step, its work rolled back)")
 def job_cancel(request, job_id: int, body: VersionIn):
     job = selectors.job_of(request.auth, job_id)
-    return _out(services.job_cancel(actor=request.auth, job=job, expected_version=body.expected_version))
+    return job_out(services.job_cancel(actor=request.auth, job=job, expected_version=body.expected_version))
 
 
 @router.post("/jobs/{job_id}/retry", response={200: JobOut, **ERRORS}, summary="Queue my failed or cancelled job again")
 def job_retry(request, job_id: int, body: VersionIn):
     job = selectors.job_of(request.auth, job_id)
-    return _out(services.job_retry(actor=request.auth, job=job, expected_version=body.expected_version))
+    return job_out(services.job_retry(actor=request.auth, job=job, expected_version=body.expected_version))

@@ -8,6 +8,7 @@ import io
 import pandas as pd
 
 from dieuhanh.indices.models import Framework, Run
+from dieuhanh.jobs.runner import run_queued
 from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE
 
 
@@ -22,6 +23,8 @@ def test_asem_imported_through_the_ui_and_computed_end_to_end(web_client):
     assert run.status == "done" and run.seconds < 2
     response = client.post("/indices/ASEM/run/", {"dataset": "ASEM2018", "methodology": "COINR", "year": "2018", "kind": "uncertainty",
                                                   "replications": "50"})
+    assert response.status_code == 302 and "/cong-viec/" in response["Location"]  # queued as a background job
+    assert run_queued() == 1  # what a worker does
     page = client.get(f"/indices/ASEM/?run={run.pk}").content.decode()
     assert 'id="ranking"' in page and "Switzerland" in page and "rank-chart-data" in page
     assert "5–95 %" in page or "5–95" in page
