@@ -77,7 +77,7 @@ def _no_rate_limit(settings):
     settings.DIEUHANH_RATE_LIMIT = 0
 
 
-@pytest.fixture(autouse=True, scope="session")
+@pytest.fixture(autouse=True)
 def _jobs_side_connection_closed():
     """Background jobs run in a test write their progress through a second connection (dieuhanh/jobs/runner.py);
     close it so the test database can be dropped."""
