@@ -382,6 +382,11 @@ MESSAGES: dict[str, str] = {
     "job_finished": _("The job has already ended; it cannot be cancelled."),
     "job_not_retryable": _("Only a failed or cancelled job can be retried."),
     "job_crashed": _("The job stopped on an unexpected error; nothing it did was kept. You can retry it. (%(detail)s)"),
+    "dossier_table_unknown": _("«%(table)s» is not a table of Decision 766 files: dossiers, procedures or feedback."),
+    "dossier_file_type": _("«%(name)s» is not a CSV, Parquet or XLSX file."),
+    "dossier_file_empty": _("The file is empty."),
+    "dossier_upload_gone": _("The uploaded file «%(name)s» is no longer there: upload it again."),
+    "dossier_file_rejected": _("«%(name)s» was refused, nothing from it was kept (%(errors)s problems). First: %(first)s"),
     "job_interrupted": _("The job was interrupted (its worker stopped); nothing it did was kept. You can retry it."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }
