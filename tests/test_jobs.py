@@ -90,6 +90,8 @@ def test_the_jobs_page_and_api_show_progress_and_hide_other_peoples_jobs(make_us
     assert "Công việc nền" in html
     detail = lan_client.get(f"/cong-viec/{job.pk}/").content.decode()
     assert "hx-trigger" in detail  # polls while running
+    fragment = lan_client.get(f"/cong-viec/{job.pk}/?detail=1", HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.startswith('<div class="job job-running"') and "<html" not in fragment and 'aria-valuenow="25"' in fragment
     assert mine.get("/cong-viec/").content.decode().count('role="progressbar"') == 0
     job.refresh_from_db()
     assert mine.post(f"/cong-viec/{job.pk}/huy/", {"version": job.version}).status_code == 404
@@ -154,3 +156,18 @@ def test_a_worker_killed_mid_job_leaves_nothing_written_and_the_retry_completes(
     job.refresh_from_db()
     assert (job.status, job.attempts, job.done) == ("succeeded", 2, 3)
     assert usernames("kill") == ["kill-0", "kill-1", "kill-2"]
+
+
+def test_the_daily_notifications_are_started_once_a_day_from_seven_in_the_morning(hcmc):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from dieuhanh.jobs.scheduler import due_periodic
+
+    saigon = ZoneInfo("Asia/Ho_Chi_Minh")
+    assert due_periodic(dt.datetime(2026, 12, 1, 6, 59, tzinfo=saigon)) == []
+    started = due_periodic(dt.datetime(2026, 12, 1, 7, 0, tzinfo=saigon))
+    assert [(j.kind, j.periodic_key, j.owner) for j in started] == [("notifications.daily", "notifications-daily:2026-12-01", None)]
+    assert due_periodic(dt.datetime(2026, 12, 1, 18, 0, tzinfo=saigon)) == []  # another worker later that day: nothing
+    assert execute(started[0].pk) == "succeeded"
+    assert [j.periodic_key for j in due_periodic(dt.datetime(2026, 12, 2, 7, 5, tzinfo=saigon))] == ["notifications-daily:2026-12-02"]
