@@ -32,6 +32,14 @@ def require_city_administrator(actor, **_) -> None:
         raise NotFound("dossier import")
 
 
+def can_upload(actor) -> bool:
+    try:
+        require_city_administrator(actor)
+    except NotFound:
+        return False
+    return True
+
+
 def upload_dir() -> Path:
     return Path(getattr(settings, "DIEUHANH_UPLOAD_DIR", None) or Path(settings.DIEUHANH_DUCKDB_PATH).parent / "uploads")
 

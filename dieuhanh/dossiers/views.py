@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from dieuhanh.core.common.errors import CoreError
 from dieuhanh.dossiers import exports, selectors, services
-from dieuhanh.dossiers.jobs import dossier_import_enqueue, require_city_administrator
+from dieuhanh.dossiers.jobs import can_upload, dossier_import_enqueue, require_city_administrator
 from dieuhanh.dossiers.selectors import StoreUnavailable
 from dieuhanh.dossiers.store import StoreBusy
 from dieuhanh.errors import BadRequest, NotFound
@@ -80,7 +80,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     result, error = _read(selectors.ranking, span, error)
     context = {**_form_context(request, span, error), "ranking": result, "search": request.GET.get("q", ""),
                "tab": "departments" if request.GET.get("tab") == "departments" else "",
-               "feedable": selectors.feedable_indicators(request.user)}
+               "feedable": selectors.feedable_indicators(request.user), "can_upload": can_upload(request.user)}
     if result is not None:
         # The units the search box finds, a page at a time, still in rank order with the city's ranks.
         context["communes"] = ranking_page(request, result.communes, _name_and_code)

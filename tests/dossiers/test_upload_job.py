@@ -31,6 +31,7 @@ def stored_ids(settings) -> list[str]:
 
 def test_an_administrator_uploads_a_file_imported_by_a_job_all_or_nothing(web_client, settings):
     admin = web_client("qt.tp", "79", "administrator")
+    assert 'href="/d766/nhap-tep/"' in admin.get("/d766/").content.decode()
     assert "Nhập tệp dữ liệu Quyết định 766" in admin.get("/d766/nhap-tep/").content.decode()
     response = upload(admin, BAD, "sai.csv")
     job = Job.objects.get()
@@ -55,6 +56,7 @@ def test_a_wrong_file_is_refused_at_upload_and_others_find_no_page(web_client):
     assert not Job.objects.exists()
     steering = web_client("cd.tp", "79", "steering")
     assert steering.get("/d766/nhap-tep/").status_code == 404
+    assert 'href="/d766/nhap-tep/"' not in steering.get("/d766/").content.decode()
     assert upload(steering, GOOD).status_code == 404
     assert web_client("qt.phuong", "26743", "administrator").get("/d766/nhap-tep/").status_code == 404
     assert not Job.objects.exists()
