@@ -224,15 +224,17 @@ def _pid_alive(pid: int) -> bool:
 
 def reap_stale(*, stale_after: timedelta | None = None) -> int:
     """Mark failed (``job_interrupted``, retryable) the running jobs whose worker is gone: on this machine, a
-    process that no longer exists; anywhere, no heartbeat for ``stale_after`` (settings.DIEUHANH_JOB_STALE_AFTER)."""
+    process that no longer exists; on another, no heartbeat for ``stale_after`` (settings.DIEUHANH_JOB_STALE_AFTER)."""
     stale_after = stale_after or timedelta(seconds=getattr(settings, "DIEUHANH_JOB_STALE_AFTER", 600))
     host = socket.gethostname()
     now = timezone.now()
     dead = []
     for job_id, worker, heartbeat in Job.objects.filter(status=JobStatus.RUNNING).values_list("pk", "worker", "heartbeat_at"):
         name, _, pid = worker.rpartition(":")
-        local_dead = name == host and pid.isdigit() and not _pid_alive(int(pid))
-        if local_dead or heartbeat is None or heartbeat < now - stale_after:
+        if name == host and pid.isdigit():  # this machine's: its process answers or not (SQLite writes no heartbeat)
+            if not _pid_alive(int(pid)):
+                dead.append(job_id)
+        elif heartbeat is None or heartbeat < now - stale_after:
             dead.append(job_id)
     if dead:
         Job.objects.filter(pk__in=dead, status=JobStatus.RUNNING).update(
