@@ -14,10 +14,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: demo test test-clock lint install install-test assets chromium java postgres faketime serve serve-gunicorn clean
 
-## demo: install, migrate an embedded SQLite database, load the HCMC demo, serve it
+## demo: install, migrate an embedded SQLite database, load the HCMC demo, serve it beside a background-jobs worker
+## (Ctrl-C stops both)
 demo: install
 	env -u DATABASE_URL $(BIN)/dieuhanh demo
-	env -u DATABASE_URL $(BIN)/dieuhanh serve $(DEMO_ADDR)
+	env -u DATABASE_URL $(BIN)/dieuhanh worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		env -u DATABASE_URL $(BIN)/dieuhanh serve $(DEMO_ADDR)
 
 ## test: install what tests need (Python deps, npm assets, Chromium), make sure PostgreSQL is up, lint, run the suite
 test: install-test chromium java postgres

@@ -383,6 +383,17 @@ MESSAGES: dict[str, str] = {
     "release_note_required": _("Say what changed and why: a new release corrects or updates the previous one."),
     "evidence_not_approved": _("Only evidence of an approved report can be made public."),
     "rate_limited": _("Too many requests from this address (at most %(limit)s a minute). Try again in %(seconds)s seconds."),
+    # --- background jobs ----------------------------------------------------------------------------------------
+    "job_kind_unknown": _("There is no background job «%(kind)s»."),
+    "job_finished": _("The job has already ended; it cannot be cancelled."),
+    "job_not_retryable": _("Only a failed or cancelled job can be retried."),
+    "job_crashed": _("The job stopped on an unexpected error; nothing it did was kept. You can retry it. (%(detail)s)"),
+    "dossier_table_unknown": _("«%(table)s» is not a table of Decision 766 files: dossiers, procedures or feedback."),
+    "dossier_file_type": _("«%(name)s» is not a CSV, Parquet or XLSX file."),
+    "dossier_file_empty": _("The file is empty."),
+    "dossier_upload_gone": _("The uploaded file «%(name)s» is no longer there: upload it again."),
+    "dossier_file_rejected": _("«%(name)s» was refused, nothing from it was kept (%(errors)s problems). First: %(first)s"),
+    "job_interrupted": _("The job was interrupted (its worker stopped); nothing it did was kept. You can retry it."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dieuhanh.units",
     "dieuhanh.access",
     "dieuhanh.audit",
+    "dieuhanh.jobs",
     "dieuhanh.notifications",
     "dieuhanh.plans",
     "dieuhanh.indicators",
@@ -69,7 +70,15 @@ INSTALLED_APPS = [
     "dieuhanh.web",
     "dieuhanh.demo",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs (dieuhanh/jobs, docs/ARCHITECTURE.md): django-tasks with its database backend, on the database of
+# record (PostgreSQL in production, SQLite in the demo); `dieuhanh worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+# a running job with no heartbeat for this long (a lost machine) is marked failed and can be retried
+DIEUHANH_JOB_STALE_AFTER = int(os.environ.get("DIEUHANH_JOB_STALE_AFTER", "600"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -166,6 +175,10 @@ MEDIA_ROOT = Path(os.environ.get("DIEUHANH_MEDIA_ROOT", VAR_DIR / "media"))
 # Evidence files: at most this many bytes each (default 20 MB).
 DIEUHANH_EVIDENCE_MAX_BYTES = int(os.environ.get("DIEUHANH_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 # Composite-index uploads (iMeta/iData CSV or XLSX): at most this many bytes each (default 20 MB).
+# a Decision 766 file uploaded on /d766/nhap-tep/ (imported by a background job; kept under DIEUHANH_UPLOAD_DIR, by
+# default beside the dossier store, until its import succeeds: workers on other machines need the same shared folder)
+DIEUHANH_DOSSIER_UPLOAD_MAX_BYTES = int(os.environ.get("DIEUHANH_DOSSIER_UPLOAD_MAX_BYTES", 500 * 1024 * 1024))
+DIEUHANH_UPLOAD_DIR = os.environ.get("DIEUHANH_UPLOAD_DIR") or None
 DIEUHANH_INDEX_UPLOAD_MAX_BYTES = int(os.environ.get("DIEUHANH_INDEX_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 
 # Requests a minute one address may make to the public portal and the APIs (0: no limit), and how many reverse

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dieuhanh.notifications.urls")),
+    path("", include("dieuhanh.jobs.urls")),
     path("", include("dieuhanh.plans.urls")),
     path("", include("dieuhanh.indicators.urls")),
     path("", include("dieuhanh.indices.urls")),

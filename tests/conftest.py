@@ -109,6 +109,16 @@ def _no_sign_in_locks():
 
 
 @pytest.fixture(autouse=True)
+def _jobs_side_connection_closed():
+    """Background jobs run in a test write their progress through a second connection (dieuhanh/jobs/runner.py);
+    close it so the test database can be dropped."""
+    yield
+    from dieuhanh.jobs.runner import close_side_connection
+
+    close_side_connection()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing strength is Django's business, not what these tests check; keep the suite fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,9 +9,11 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from dieuhanh.api.fields import column
+from dieuhanh.api.jobs import JobOut, job_out
 from dieuhanh.api.schemas import ERRORS
 from dieuhanh.errors import NotFound
 from dieuhanh.indices import selectors, services, tables
+from dieuhanh.indices.jobs import uncertainty_enqueue
 from dieuhanh.indices.models import Dataset, Framework, Methodology, Run
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import city_code
@@ -108,15 +110,16 @@ def save_methodology(request, code: str, body: MethodologyIn):
     return Status(201, {"code": m.code, "version": m.version, "steps": m.steps})
 
 
-@router.post("/indices/{code}/runs", response={201: RunOut, **ERRORS}, summary="Compute the index or its uncertainty analysis")
+@router.post("/indices/{code}/runs", response={201: RunOut, 202: JobOut, **ERRORS},
+             summary="Compute the index (201, the run), or queue its uncertainty analysis (202, the background job: /api/jobs/{id})")
 def start_run(request, code: str, body: RunIn):
     framework = selectors.framework_get(code)
     dataset, methodology = selectors.dataset_get(framework, body.dataset), selectors.methodology_get(framework, body.methodology)
     if body.kind == "uncertainty":
-        run = services.uncertainty_run(actor=request.auth, framework=framework, dataset=dataset, methodology=methodology, year=body.year,
-                                       replications=body.replications, seed=body.seed)
-    else:
-        run = services.index_run(actor=request.auth, framework=framework, dataset=dataset, methodology=methodology, year=body.year)
+        job = uncertainty_enqueue(actor=request.auth, framework=framework, dataset=dataset, methodology=methodology, year=body.year,
+                                  replications=body.replications, seed=body.seed)
+        return Status(202, job_out(job))
+    run = services.index_run(actor=request.auth, framework=framework, dataset=dataset, methodology=methodology, year=body.year)
     return Status(201, _run_out(run))
 
 

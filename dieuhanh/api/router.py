@@ -147,6 +147,7 @@ from dieuhanh.api import cockpit as _cockpit  # noqa: E402
 from dieuhanh.api import dossiers as _dossiers  # noqa: E402
 from dieuhanh.api import indicators as _indicators  # noqa: E402
 from dieuhanh.api import indices as _indices  # noqa: E402
+from dieuhanh.api import jobs as _jobs  # noqa: E402
 from dieuhanh.api import notifications as _notifications  # noqa: E402
 from dieuhanh.api import plans as _plans  # noqa: E402
 from dieuhanh.api import portal as _portal  # noqa: E402
@@ -160,5 +161,6 @@ api.add_router("", _dossiers.router)
 api.add_router("", _indices.router)
 api.add_router("", _difficulties.router)
 api.add_router("", _notifications.router)
+api.add_router("", _jobs.router)
 api.add_router("", _cockpit.router)
 api.add_router("", _portal.router)

@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
+from openpyxl import load_workbook
 from django.conf import settings
 
 from dieuhanh.core.d766.ingest import create_schema
@@ -65,3 +67,30 @@ def connect(path: str | Path | None = None, *, read_only: bool = False, wait: fl
 def known_agencies() -> set[str]:
     """Codes that may receive dossiers: every commune-level unit and every department or body."""
     return set(Unit.objects.filter(kind__in=["commune", "department", "body", "province"]).values_list("code", flat=True))
+
+
+def estimated_rows(paths: list[Path]) -> int:
+    """Rows in the files, for the progress bar: from the metadata of Parquet and XLSX files, estimated for CSV
+    from the size of the file and of its first lines."""
+    total = 0
+    for path in paths:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            try:
+                total += pq.ParquetFile(path).metadata.num_rows
+                continue
+            except Exception:  # not readable as Parquet: ingest reports it; the bar just guesses
+                pass
+        if path.suffix.lower() == ".xlsx":
+            try:
+                workbook = load_workbook(path, read_only=True)
+                total += max((workbook.worksheets[0].max_row or 1) - 1, 1)  # the sheet's declared size
+                workbook.close()
+                continue
+            except Exception:  # not a workbook: ingest reports it
+                pass
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(1 << 20)
+        lines = max(head.count(b"\n"), 1)
+        total += max(int(size / (len(head) / lines)) - 1, 1)
+    return total

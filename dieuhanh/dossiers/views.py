@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from dieuhanh.core.common.errors import CoreError
 from dieuhanh.dossiers import exports, selectors, services
+from dieuhanh.dossiers.jobs import can_upload, dossier_import_enqueue, require_city_administrator
 from dieuhanh.dossiers.selectors import StoreUnavailable
 from dieuhanh.dossiers.store import StoreBusy
 from dieuhanh.errors import BadRequest, NotFound
@@ -79,7 +80,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     result, error = _read(selectors.ranking, span, error)
     context = {**_form_context(request, span, error), "ranking": result, "search": request.GET.get("q", ""),
                "tab": "departments" if request.GET.get("tab") == "departments" else "",
-               "feedable": selectors.feedable_indicators(request.user)}
+               "feedable": selectors.feedable_indicators(request.user), "can_upload": can_upload(request.user)}
     if result is not None:
         # The units the search box finds, a page at a time, still in rank order with the city's ranks.
         context["communes"] = ranking_page(request, result.communes, _name_and_code)
@@ -158,3 +159,21 @@ def feed(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("%(code)s: %(written)s values written, %(unchanged)s unchanged, %(skipped)s skipped (data locked), "
                                     "%(manual)s kept as typed by hand, %(no_data)s units without dossiers.") % {"code": indicator.code, **s})
     return redirect(_ranking_of_period(request))
+
+
+@login_required
+@errors_return_to(lambda request, **_: reverse("d766_upload"))
+def upload(request: HttpRequest) -> HttpResponse:
+    """City administrators upload a dossier log, the procedure catalogue or feedback records (CSV, Parquet, XLSX);
+    the file is checked, stored privately and imported by a background job (all or nothing), followed on its page."""
+    require_city_administrator(request.user)
+    if request.method == "POST":
+        upload_file = request.FILES.get("file")
+        if upload_file is None:
+            messages.error(request, _("Choose a file to upload."))
+            return redirect("d766_upload")
+        job = dossier_import_enqueue(actor=request.user, upload=upload_file, table=request.POST.get("table", ""))
+        messages.success(request, _("The file is uploaded; its import runs in the background."))
+        return redirect("job_detail", job.pk)
+    return render(request, "dossiers/upload.html", {"tables": [("dossiers", _("Dossier log")), ("procedures", _("Procedure catalogue")),
+                                                               ("feedback", _("Feedback (PAKN) records"))]})

@@ -9,3 +9,4 @@ class IndicesConfig(AppConfig):
         from dieuhanh.actions import register_auth
 
         register_auth(self.name)  # this app's authorisation functions (auth.py), one per action
+        from dieuhanh.indices import jobs  # noqa: F401  the uncertainty run as a background job

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can
 from dieuhanh.indices import selectors, services
+from dieuhanh.indices.jobs import uncertainty_enqueue
 from dieuhanh.indices.models import Framework, Run, RunKind
 from dieuhanh.units.selectors import city_code
 from dieuhanh.pages import errors_return_to, int_param, ranking_page
@@ -129,11 +130,12 @@ def run_start(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("The number of replications must be a whole number from 10 to 5,000, not “%(value)s”.")
                        % {"value": replications[:20]})
         return redirect("index_framework", code=code)
-    if uncertainty:
-        run = services.uncertainty_run(actor=request.user, framework=framework, dataset=dataset, methodology=methodology, year=year,
-                                       replications=int(replications))
-    else:
-        run = services.index_run(actor=request.user, framework=framework, dataset=dataset, methodology=methodology, year=year)
+    if uncertainty:  # hundreds of replications: a background job, followed on its page
+        job = uncertainty_enqueue(actor=request.user, framework=framework, dataset=dataset, methodology=methodology, year=year,
+                                  replications=int(replications))
+        messages.success(request, _("The uncertainty run is queued; its page shows its progress."))
+        return redirect("job_detail", job_id=job.pk)
+    run = services.index_run(actor=request.user, framework=framework, dataset=dataset, methodology=methodology, year=year)
     if run.status == "failed":
         messages.error(request, _("The run failed: %(error)s") % {"error": run.error})
         return redirect("index_run", code=code, run_id=run.pk)

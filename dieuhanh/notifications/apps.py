@@ -9,3 +9,4 @@ class NotificationsConfig(AppConfig):
         from dieuhanh.actions import register_auth
 
         register_auth(self.name)  # this app's authorisation functions (auth.py), one per action
+        from dieuhanh.notifications import jobs  # noqa: F401  the daily run as a periodic background job

@@ -28,13 +28,10 @@ def canonical(*, as_of: dt.date, synthetic: bool, periods: list[str], meta: dict
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
-@action
-def release_publish(*, actor, city: Unit, as_of: dt.date, note: str = "", periods: list[str] | None = None,
-                    synthetic: bool = False) -> Release:
-    """Freeze the official numbers as of ``as_of`` into a new release. A release after an earlier one is a
-    correction or an update: it needs a note saying what changed and why."""
-    today = timezone.localdate()
-    if as_of > today:
+def release_check(*, city: Unit, as_of: dt.date, note: str = "") -> tuple[str, Release | None]:
+    """Refuse a release as of a future date, a too long note, a correction without a note; answers the note and the
+    previous release. Also checked before a release is queued as a background job, so the form says it at once."""
+    if as_of > timezone.localdate():
         raise Invalid(code="release_in_future", params={"day": f"{as_of:%d/%m/%Y}"}, details=[{"field": "as_of", "code": "release_in_future"}])
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
@@ -42,6 +39,15 @@ def release_publish(*, actor, city: Unit, as_of: dt.date, note: str = "", period
     previous = Release.objects.filter(publisher=city).order_by("-published_at", "-id").first()
     if previous is not None and not note:
         raise Invalid(code="release_note_required", details=[{"field": "note", "code": "release_note_required"}])
+    return note, previous
+
+
+@action
+def release_publish(*, actor, city: Unit, as_of: dt.date, note: str = "", periods: list[str] | None = None,
+                    synthetic: bool = False) -> Release:
+    """Freeze the official numbers as of ``as_of`` into a new release. A release after an earlier one is a
+    correction or an update: it needs a note saying what changed and why."""
+    note, previous = release_check(city=city, as_of=as_of, note=note)
     tables, found_synthetic, periods, meta = gather(city=city, as_of=as_of, periods=periods)
     synthetic = synthetic or found_synthetic
     digest = hashlib.sha256(canonical(as_of=as_of, synthetic=synthetic, periods=periods, meta=meta, tables=tables)).hexdigest()

@@ -37,6 +37,7 @@ from dieuhanh.errors import NotFound
 from dieuhanh.pages import errors_return_to, run_for_page
 from dieuhanh.portal import opendata, public, selectors, services
 from dieuhanh.portal.files import CONTENT_TYPES, WRITERS
+from dieuhanh.portal.jobs import release_enqueue
 from dieuhanh.portal.models import Release
 from dieuhanh.portal.tables import BY_NAME, LICENCE_TITLE, LICENCE_URL, SPECS
 from dieuhanh.units.selectors import city_code, unit_get
@@ -276,10 +277,10 @@ def publish(request, city):
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        release = run_for_page(request, services.release_publish, _("Release published."), actor=request.user, city=city,
-                               as_of=parse_date(data["as_of"]), note=data["note"], periods=data["periods"].split() or None,
-                               synthetic=data["synthetic"])
-        return redirect("portal_release_home", release.pk)
+        job = run_for_page(request, release_enqueue, _("The release is being published; its page shows the progress."),
+                           actor=request.user, city=city, as_of=parse_date(data["as_of"]), note=data["note"],
+                           periods=data["periods"].split() or None, synthetic=data["synthetic"])
+        return redirect("job_detail", job.pk)
     return render(request, "portal/publish.html", {"form": form, "releases": selectors.releases()})
 
 

@@ -28,6 +28,7 @@ from dieuhanh.plans.models import Task
 from dieuhanh.accounts.models import User
 from dieuhanh.cockpit.services import dashboard_create, dashboard_widget_add
 from dieuhanh.difficulties.services import difficulty_raise
+from dieuhanh.jobs.models import Job
 from dieuhanh.plans.services import explanation_request, report_save
 from dieuhanh.units.models import Unit
 from tests.conftest import BEN_THANH, CITY, DEPARTMENT, PASSWORD, SYSTEM
@@ -92,6 +93,10 @@ PAGES = [
     # Decision 766
     Page("steering", "/d766/"),
     Page("steering", f"/d766/units/{BEN_THANH}/"),  # its drill-down by procedure loads with the page (HTMX)
+    Page("admin", "/d766/nhap-tep/"),  # the file upload, imported by a background job
+    # background jobs: a running one (progress bar, polling) and a failed one (its error, retry)
+    Page("steering", "/cong-viec/"),
+    Page("steering", "/cong-viec/{job}/"),
     # composite indices
     Page("steering", "/indices/"),
     Page("steering", "/indices/ASEM/"),
@@ -131,7 +136,9 @@ def site(plan, registry, store, asem_run, make_user):
     difficulty = difficulty_raise(actor=SYSTEM, unit=registry[BEN_THANH], category="funding", content="Thiếu kinh phí máy chủ",
                                   addressed_to=Unit.objects.get(code="79.BCD57"))
     explanation_request(actor=steering, task=ward_task, message="Đề nghị giải trình tiến độ")  # a notification for the ward
-    return {"plan": plan.pk, "task": Task.objects.get(plan=plan, code="1.1").pk, "ward_task": ward_task.pk, "run": asem_run.pk,
+    job = Job.objects.create(kind="indices.uncertainty", owner=steering, status="running", done=1, total=3, message="ASEM")
+    Job.objects.create(kind="portal.release", owner=steering, status="failed", error_code="job_interrupted")
+    return {"job": job.pk, "plan": plan.pk, "task": Task.objects.get(plan=plan, code="1.1").pk, "ward_task": ward_task.pk, "run": asem_run.pk,
             "dashboard": dashboard.pk, "difficulty": difficulty.pk, "ward_report": report.pk}
 
 

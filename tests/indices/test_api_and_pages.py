@@ -8,6 +8,7 @@ import io
 import pandas as pd
 
 from dieuhanh.indices.models import Framework, Run
+from dieuhanh.jobs.runner import run_queued
 from dieuhanh.core.coin.examples import ASEM_DIR as ASEM, ASEM_PIPELINE
 
 
@@ -22,6 +23,8 @@ def test_asem_imported_through_the_ui_and_computed_end_to_end(web_client):
     assert run.status == "done" and run.seconds < 2
     response = client.post("/indices/ASEM/run/", {"dataset": "ASEM2018", "methodology": "COINR", "year": "2018", "kind": "uncertainty",
                                                   "replications": "50"})
+    assert response.status_code == 302 and "/cong-viec/" in response["Location"]  # queued as a background job
+    assert run_queued() == 1  # what a worker does
     page = client.get(f"/indices/ASEM/?run={run.pk}").content.decode()
     assert 'id="ranking"' in page and "Switzerland" in page and "rank-chart-data" in page
     assert "5–95 %" in page or "5–95" in page
@@ -108,3 +111,15 @@ def test_the_import_form_is_offered_to_managers_on_their_own_unit_only(web_clien
     assert 'id="index-import"' in admin and 'name="owner" value="79.SKHCN"' in admin
     reporter = web_client("cb", "79", "reporter").get("/indices/").content.decode()
     assert 'id="index-import"' not in reporter
+
+
+def test_api_queues_an_uncertainty_run_as_a_background_job(api_client, asem):
+    client = api_client("bcd.unc", "79", "steering")
+    response = client.post("/api/indices/ASEM/runs", {"dataset": "ASEM2018", "methodology": "COINR", "year": 2018, "kind": "uncertainty",
+                                                      "replications": 20}, content_type="application/json")
+    assert response.status_code == 202 and response.json()["status"] == "queued" and response.json()["kind"] == "indices.uncertainty"
+    assert not Run.objects.exists()
+    assert run_queued() == 1
+    job = client.get(f"/api/jobs/{response.json()['id']}").json()
+    assert (job["status"], job["result"]["url"]) == ("succeeded", "/indices/ASEM/")
+    assert Run.objects.get().kind == "uncertainty"

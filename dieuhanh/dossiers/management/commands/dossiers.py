@@ -13,8 +13,6 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-import pyarrow.parquet as pq
-from openpyxl import load_workbook
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -22,35 +20,8 @@ from django.utils import translation
 from dieuhanh.core.d766 import execute
 from dieuhanh.core.d766.ingest import DOSSIERS, FEEDBACK, PROCEDURES, TableSpec, ingest
 from dieuhanh.progress import progress_bar
-from dieuhanh.dossiers.store import StoreBusy, connect, known_agencies
+from dieuhanh.dossiers.store import StoreBusy, connect, estimated_rows, known_agencies
 from dieuhanh.messages import render
-
-
-def _estimated_rows(paths: list[Path]) -> int:
-    """Rows in the files, for the progress bar: from the metadata of Parquet and XLSX files, estimated for CSV
-    from the size of the file and of its first lines."""
-    total = 0
-    for path in paths:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            try:
-                total += pq.ParquetFile(path).metadata.num_rows
-                continue
-            except Exception:  # not readable as Parquet: ingest reports it; the bar just guesses
-                pass
-        if path.suffix.lower() == ".xlsx":
-            try:
-                workbook = load_workbook(path, read_only=True)
-                total += max((workbook.worksheets[0].max_row or 1) - 1, 1)  # the sheet's declared size
-                workbook.close()
-                continue
-            except Exception:  # not a workbook: ingest reports it
-                pass
-        size = path.stat().st_size
-        with path.open("rb") as f:
-            head = f.read(1 << 20)
-        lines = max(head.count(b"\n"), 1)
-        total += max(int(size / (len(head) / lines)) - 1, 1)
-    return total
 
 
 def _date(value: str) -> dt.date:
@@ -99,7 +70,7 @@ class Command(BaseCommand):
             for spec, paths in files:  # the catalogue first: dossiers and feedback refer to it
                 if not paths:
                     continue
-                with progress_bar(_estimated_rows(paths), spec.table.capitalize(), stream=self.stderr._out) as progress:
+                with progress_bar(estimated_rows(paths), spec.table.capitalize(), stream=self.stderr._out) as progress:
                     result = ingest(con, paths, known_agencies=agencies, progress=progress, spec=spec)
                 self.stdout.write(f"{spec.table}: {result.inserted} inserted, {result.updated} updated")
                 for report in result.rejected_files:
