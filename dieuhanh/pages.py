@@ -18,7 +18,7 @@ import functools
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from dieuhanh.core.common.periods import Period, parse_date, parse_period
 from dieuhanh.core.common.text import fold, search_terms
@@ -88,3 +88,13 @@ def ranking_page(request: HttpRequest, rows, texts, *, tab: str = "", size: int 
     found = [r for r in rows if all(t in fold(" ".join(texts(r))) for t in terms)] if terms else list(rows)
     number = request.GET.get("page") if request.GET.get("tab", "") == tab else 1
     return Paginator(found, size).get_page(number)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    """A file to download (an export): ``content`` named ``filename``."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -25,10 +25,10 @@ from dieuhanh.core.common.numerals import format_number
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.indicators.values_sheet import TemplateRow, write_values_sheet
 from dieuhanh.errors import Invalid, NotFound
-from dieuhanh.indicators import selectors, services
+from dieuhanh.indicators import exports, selectors, services
 from dieuhanh.indicators.models import ApprovalStatus, ValueStatus
 from dieuhanh.units.selectors import city_code, unit_find, unit_get
-from dieuhanh.pages import errors_return_to, period_param
+from dieuhanh.pages import attachment, errors_return_to, period_param
 
 MAX_SHEET_BYTES = 10 * 1024 * 1024  # a unit's sheet is kilobytes; refuse anything that could be a zip bomb
 
@@ -63,7 +63,10 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def scorecard(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_get(code)
-    return render(request, "indicators/scorecard.html", {"unit": unit, "rows": selectors.scorecard_rows(unit)})
+    rows = selectors.scorecard_rows(unit)
+    if request.GET.get("format") == "xlsx":
+        return attachment(exports.scorecard_xlsx(unit, rows), f"chi-tieu-{unit.code}.xlsx")
+    return render(request, "indicators/scorecard.html", {"unit": unit, "rows": rows})
 
 
 @login_required

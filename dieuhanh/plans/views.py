@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.access.policy import can
 from dieuhanh.core.common.periods import period_containing, periods_between
 from dieuhanh.errors import Invalid, NotFound
-from dieuhanh.plans import excel, selectors, services
+from dieuhanh.plans import exports, excel, selectors, services
 from dieuhanh.plans.forms import (
     AnswerForm,
     ContributionForm,
@@ -30,7 +30,7 @@ from dieuhanh.plans.forms import (
 )
 from dieuhanh.plans.models import ReportStatus
 from dieuhanh.units.selectors import unit_get
-from dieuhanh.pages import date_param, errors_return_to, int_param, run_for_page
+from dieuhanh.pages import attachment, date_param, errors_return_to, int_param, run_for_page
 
 
 def _to_task(request, task_id, **_):
@@ -73,6 +73,9 @@ def plan_statistics(request: HttpRequest, plan_id: int) -> HttpResponse:
         by = "group"
     tasks = selectors.task_queryset(request.user, selectors.TaskFilter(plan=plan))
     total, rows = selectors.statistics(tasks, by, day)
+    if request.GET.get("format") == "xlsx":
+        by_label = {"group": _("Task group"), "unit": _("Lead unit"), "key": _("Key tasks")}[by]
+        return attachment(exports.statistics_xlsx(plan, day, by_label, total, rows), f"thong-ke-{plan.pk}-{day:%Y%m%d}.xlsx")
     changes = selectors.changes_between(tasks, since, day) if since and since < day else None
     return render(request, "plans/statistics.html", {
         "plan": plan, "day": day, "since": since, "by": by, "total": total, "rows": rows, "changes": changes,
@@ -85,18 +88,25 @@ def task_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     plan = selectors.plan_get(request.user, g["plan"]) if g.get("plan") else None
     day = date_param(request, "as_of") or timezone.localdate()
-    f = selectors.TaskFilter(plan=plan, group=int_param(request, "group"), unit=g.get("unit") or None, involving=g.get("involving") or None,
-                             key={"1": True, "0": False}.get(g.get("key", "")), official=g.get("official") or None,
-                             colour=g.get("colour") or None, deadline_from=date_param(request, "deadline_from"),
-                             deadline_to=date_param(request, "deadline_to"), q=g.get("q", ""),
-                             top_level=g.get("top") == "1")
-    views = selectors.task_list(request.user, f, day)
+    views = selectors.task_list(request.user, _task_filter(request, plan), day)
+    if g.get("format") == "xlsx":
+        title = _("Tasks of %(n)s as of %(d)s") % {"n": plan.number if plan else _("every plan"), "d": f"{day:%d/%m/%Y}"}
+        return attachment(exports.tasks_xlsx(views, day, title), f"nhiem-vu-{day:%Y%m%d}.xlsx")
     page = Paginator(views, 50).get_page(g.get("page"))
     context = {"page": page, "count": page.paginator.count, "day": day, "plan": plan, "plans": selectors.plans_visible(request.user),
                "params": g, "query": g.urlencode()}
     if request.htmx and request.htmx.target == "task-results":
         return render(request, "plans/partials/task_results.html", context)
     return render(request, "plans/task_list.html", context)
+
+
+def _task_filter(request: HttpRequest, plan) -> selectors.TaskFilter:
+    g = request.GET
+    return selectors.TaskFilter(plan=plan, group=int_param(request, "group"), unit=g.get("unit") or None, involving=g.get("involving") or None,
+                             key={"1": True, "0": False}.get(g.get("key", "")), official=g.get("official") or None,
+                             colour=g.get("colour") or None, deadline_from=date_param(request, "deadline_from"),
+                             deadline_to=date_param(request, "deadline_to"), q=g.get("q", ""),
+                             top_level=g.get("top") == "1")
 
 
 def _report_periods(task):

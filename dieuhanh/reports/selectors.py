@@ -23,6 +23,7 @@ from dieuhanh.plans.templatetags.plans_tags import LABELS
 from dieuhanh.reports.models import GeneratedReport
 from dieuhanh.units.models import Unit
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
 TEMPLATES = {
     "city-periodic": "Báo cáo định kỳ của Thành phố về Kế hoạch",
@@ -214,3 +215,26 @@ def unit_by_code(code: str) -> Unit:
     if unit is None:
         raise NotFound("unit not found")
     return unit
+
+
+def units_for_build(actor, plans_) -> list[Unit]:
+    """The units a person may issue a report as: the plans' issuers and the units they hold a role on, where they
+    hold ``report_build``."""
+    from dieuhanh.access.policy import can, held_roles
+
+    paths = {path for path, _role in held_roles(actor)} if not is_system(actor) else set()
+    candidates = {p.issuer for p in plans_} | set(Unit.objects.filter(path__in=paths))
+    return sorted((u for u in candidates if can(actor, "report_build", u)), key=lambda u: collation_key(u.name))
+
+
+def statistics_appendix(actor, plan: Plan, as_of: dt.date) -> bytes:
+    """The statistics page as the report's appendix (DOCX, the same table as Phụ lục of the city report)."""
+    from dieuhanh.core.reports.appendix import appendix_docx
+
+    totals, groups = statistics_rows(actor, plan, as_of)
+    headers = ["Nhóm nhiệm vụ", "Tổng số", "Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện trong hạn",
+               "Quá hạn chưa hoàn thành", "Tỷ lệ hoàn thành"]
+    rows = [[g["label"], g["total"], *(g[c] for c in COLUMNS), g["completed_share"]] for g in [*groups, totals]]
+    return appendix_docx(numeral="I", title=f"TÌNH HÌNH THỰC HIỆN NHIỆM VỤ KẾ HOẠCH SỐ {plan.number} ĐẾN NGÀY {as_of:%d/%m/%Y}",
+                         attached_to="Báo cáo số …/BC-… ngày … của …", headers=headers, rows=rows, day=as_of,
+                         notes=["Số liệu tính theo nhiệm vụ cấp cao nhất được giao; nhiệm vụ đã hủy hoặc giao sau ngày số liệu không tính."])
