@@ -31,9 +31,9 @@ def header(doc) -> None:
     no_borders(t)
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = t.rows[0].cells
-    _cell_text(left, "{{ report.issuer_parent }}", size=13)
+    _cell_text(left, "{{ report.issuer_parent }}", size=12)
     p = left.add_paragraph()
-    styled(p, "{{ report.issuer }}", bold=True, size=13, align=C)
+    styled(p, "{{ report.issuer }}", bold=True, size=12, align=C)
     bottom_rule(p)
     _cell_text(right, QUOC_HIEU, bold=True, size=12)
     p = right.add_paragraph()
@@ -41,9 +41,9 @@ def header(doc) -> None:
     bottom_rule(p)
     left, right = t.rows[1].cells
     _cell_text(left, "{{ report.number_line }}", size=13)
-    _cell_text(right, "{{ report.date_line }}", italic=True, size=14)
+    _cell_text(right, "{{ report.date_line }}", italic=True, size=13)
     t.autofit = False
-    for i, width in enumerate((Mm(62), Mm(103))):
+    for i, width in enumerate((Mm(72), Mm(93))):
         t.columns[i].width = width
         for row in t.rows:
             row.cells[i].width = width
@@ -94,11 +94,13 @@ def appendix(doc, numeral: str, title: str, columns: list[tuple[str, str, float]
     setup_section(section, landscape=True, first=False)
     styled(doc.add_paragraph(), f"Phụ lục {numeral}", bold=True, size=14, align=C)
     styled(doc.add_paragraph(), title, bold=True, size=14, align=C)
-    styled(doc.add_paragraph(), "(Kèm theo Báo cáo số {{ report.number_line[4:] }} ngày {{ report.as_of }} của {{ report.issuer_name }})",
+    styled(doc.add_paragraph(), "(Kèm theo Báo cáo số {{ report.number_line[4:] }} ngày {{ report.issued_on }} của {{ report.issuer_name }})",
            italic=True, size=13, align=C)
     t = doc.add_table(rows=4, cols=len(columns))
     t.style = doc.styles["Table Grid"]
+    t.autofit = False
     for i, (head, expr, width) in enumerate(columns):
+        t.columns[i].width = Mm(width)
         _cell_text(t.rows[0].cells[i], head, bold=True, size=12)
         _cell_text(t.rows[2].cells[i], f"{{{{ {expr} }}}}", size=12, align=C if i == 0 else L)
         for row in t.rows:
@@ -107,9 +109,9 @@ def appendix(doc, numeral: str, title: str, columns: list[tuple[str, str, float]
     _cell_text(t.rows[3].cells[0], "{%tr endfor %}", size=12)
 
 
-TASK_COLUMNS = [("STT", "t.stt", 12), ("Nhiệm vụ", "t.title", 70), ("Đơn vị chủ trì", "t.lead_unit", 35),
+TASK_COLUMNS = [("STT", "t.stt", 12), ("Nhiệm vụ", "t.title", 60), ("Đơn vị chủ trì", "t.lead_unit", 35),
                 ("Đơn vị phối hợp", "t.coordinating", 35), ("Sản phẩm", "t.product", 35),
-                ("Thời hạn", "t.deadline", 22), ("Tình trạng", "t.status", 30), ("Tiến độ (%)", "t.progress", 18)]
+                ("Thời hạn", "t.deadline", 27), ("Tình trạng", "t.status", 30), ("Tiến độ (%)", "t.progress", 18)]
 KPI_COLUMNS = [("STT", "k.stt", 12), ("Mã", "k.code", 20), ("Chỉ tiêu", "k.name", 90), ("Kỳ", "k.period", 25),
                ("Giá trị", "k.value", 30), ("Mục tiêu", "k.target", 30), ("Đánh giá", "k.colour", 40)]
 RANK_COLUMNS = [("Hạng", "r.rank", 15), ("Đơn vị", "r.name", 110), ("Số hồ sơ", "r.received", 30),

@@ -171,6 +171,7 @@ def report_context(actor, *, template: str, plan: Plan, as_of: dt.date, unit: Un
         "report": {
             "issuer_parent": parent, "issuer": issuer, "issuer_name": unit.name, "number": f"{number:02d}",
             "number_line": number_line(number), "date_line": date_line(place, issued_on), "as_of": f"{as_of:%d/%m/%Y}",
+            "issued_on": f"{issued_on:%d/%m/%Y}",
             "summary": (f"Kết quả thực hiện {plan.title}" if len(plan.title) < 160 else f"Kết quả thực hiện Kế hoạch số {plan.number}")
                        + f" (số liệu đến ngày {as_of:%d/%m/%Y})",
             "provisional_note": "(Số liệu tạm tính: kỳ báo cáo chưa kết thúc)" if as_of > issued_on else "",
