@@ -16,7 +16,7 @@ from dieuhanh.core.common.numerals import format_number, format_percent
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.common.text import collation_key
 from dieuhanh.core.reports.decree30 import date_line, number_line
-from dieuhanh.errors import NotFound
+from dieuhanh.errors import DomainError, NotFound
 from dieuhanh.plans import selectors as plans
 from dieuhanh.plans.models import Plan
 from dieuhanh.plans.templatetags.plans_tags import LABELS
@@ -116,7 +116,7 @@ def ranking_rows(as_of: dt.date) -> tuple[str, list[dict]]:
     try:
         span = dossiers.span_of(month, as_of=as_of)
         ranked = dossiers.ranking(span)
-    except Exception:
+    except DomainError:  # no dossier store or no such month: the appendix says so instead of failing the report
         return "(chưa có dữ liệu)", []
     rows = [{"rank": str(r["rank"]) if r.get("rank") else "—", "name": r["name"], "received": format_number(r["n_received"]),
              "total": format_number(r["total"], 2) if r.get("total") is not None else "—", "band": r.get("band_name") or "—"}
