@@ -12,17 +12,17 @@ TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-clock lint install install-test assets chromium java postgres faketime serve serve-gunicorn clean
+.PHONY: demo test test-clock lint install install-test assets chromium java libreoffice postgres faketime serve serve-gunicorn clean
 
 ## demo: install, migrate an embedded SQLite database, load the HCMC demo, serve it beside a background-jobs worker
 ## (Ctrl-C stops both)
-demo: install
+demo: install libreoffice
 	env -u DATABASE_URL $(BIN)/dieuhanh demo
 	env -u DATABASE_URL $(BIN)/dieuhanh worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 		env -u DATABASE_URL $(BIN)/dieuhanh serve $(DEMO_ADDR)
 
 ## test: install what tests need (Python deps, npm assets, Chromium), make sure PostgreSQL is up, lint, run the suite
-test: install-test chromium java postgres
+test: install-test chromium java libreoffice postgres
 	$(MAKE) --no-print-directory lint
 	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true DIEUHANH_CHROMIUM=$(CHROMIUM) \
 		$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
@@ -71,6 +71,11 @@ chromium:
 ## images lack the man directory the JRE's post-install links into
 java:
 	@command -v java >/dev/null || { $(SUDO) mkdir -p /usr/share/man/man1 && $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; }
+
+## libreoffice: LibreOffice headless (no GUI) for the reports' PDF, Liberation Serif (metric-compatible with Times New
+## Roman) and poppler-utils (pdftoppm/pdftotext, used by the PDF test)
+libreoffice:
+	@{ command -v soffice >/dev/null && command -v pdftoppm >/dev/null; } || { $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libreoffice-writer-nogui fonts-liberation poppler-utils; }
 
 ## faketime: Debian's libfaketime, which starts Chromium with the moved clock under test-clock
 faketime:

@@ -394,6 +394,15 @@ MESSAGES: dict[str, str] = {
     "dossier_upload_gone": _("The uploaded file «%(name)s» is no longer there: upload it again."),
     "dossier_file_rejected": _("«%(name)s» was refused, nothing from it was kept (%(errors)s problems). First: %(first)s"),
     "job_interrupted": _("The job was interrupted (its worker stopped); nothing it did was kept. You can retry it."),
+    # --- official reports (Decree 30) ----------------------------------------------------------------------
+    "report_template_unknown": _("There is no report template «%(template)s»."),
+    "report_number_invalid": _("The report number must be between 1 and 9999."),
+    "report_before_plan": _("The report's date is before the plan starts (%(start)s)."),
+    "template_syntax": _("The template's Word tags are broken near line %(line)s: %(detail)s"),
+    "template_unknown_field": _("The template uses an unknown field «%(field)s» (unknown: %(fields)s)."),
+    "libreoffice_missing": _("LibreOffice is not installed on the server: the PDF cannot be made (run make libreoffice)."),
+    "libreoffice_failed": _("LibreOffice could not convert the report to PDF: %(detail)s. Nothing was kept; try again."),
+    "libreoffice_timeout": _("LibreOffice did not finish the PDF within %(seconds)s seconds. Nothing was kept; try again."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }
 

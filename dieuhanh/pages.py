@@ -21,7 +21,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -108,3 +108,13 @@ def cached_fragment(kind: str, key: tuple, render: Callable[[], str]) -> SafeStr
         html = str(render())
         cache.set(name, html, FRAGMENT_SECONDS)
     return mark_safe(html)  # rendered by our own templates, which escape what they show
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    """A file to download (an export): ``content`` named ``filename``."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dieuhanh.difficulties",
     "dieuhanh.cockpit",
     "dieuhanh.portal",
+    "dieuhanh.reports",
     "dieuhanh.web",
     "dieuhanh.demo",
     "django_htmx",

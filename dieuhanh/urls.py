@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("dieuhanh.difficulties.urls")),
     path("", include("dieuhanh.cockpit.urls")),
     path("", include("dieuhanh.portal.urls")),
+    path("", include("dieuhanh.reports.urls")),
     path("", include("dieuhanh.web.urls")),
 ]
 

@@ -71,6 +71,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "dashboard_default_set": frozenset({Role.STEERING}),  # on the unit whose people get it as their home
     # The public portal. "on the city" = the unit the installation serves (units.selectors.city_code()).
     "release_publish": frozenset({Role.STEERING}),  # on the city: publish a release of the official numbers
+    # Official reports (Decree 30). "on the issuing unit" = the unit the report is issued by.
+    "report_build": frozenset({Role.APPROVER, Role.STEERING}),  # on the issuing unit: generate and store a report
+    "report_view": EVERY_ROLE,  # on the issuing unit: read and download stored reports
 }
 
 

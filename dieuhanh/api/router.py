@@ -151,6 +151,7 @@ from dieuhanh.api import jobs as _jobs  # noqa: E402
 from dieuhanh.api import notifications as _notifications  # noqa: E402
 from dieuhanh.api import plans as _plans  # noqa: E402
 from dieuhanh.api import portal as _portal  # noqa: E402
+from dieuhanh.api import reports as _reports  # noqa: E402
 from dieuhanh.api import units as _units  # noqa: E402
 
 api.add_router("/units", _units.router)
@@ -164,3 +165,4 @@ api.add_router("", _notifications.router)
 api.add_router("", _jobs.router)
 api.add_router("", _cockpit.router)
 api.add_router("", _portal.router)
+api.add_router("", _reports.router)

@@ -1,13 +1,13 @@
 """The register's Excel export: the filtered items with their ageing, Vietnamese headers and labels (the page's
 language), the filter and the as-of day in the title lines, synthetic items marked. Layout and safe text:
-``core/difficulties/register_sheet.py``."""
+``core/common/workbook.py``."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from dieuhanh.core.difficulties.register_sheet import register_workbook
+from dieuhanh.core.common.workbook import table_workbook
 from dieuhanh.difficulties.selectors import ItemView
 
 COLUMNS = [  # (header, width)
@@ -33,6 +33,6 @@ def register_xlsx(views: list[ItemView], *, day, filters: list[str], synthetic: 
     notes.append(_("%(count)s items") % {"count": len(views)})
     if synthetic:
         notes.append(_("%(count)s of these items are synthetic demo data, not real difficulties.") % {"count": synthetic})
-    return register_workbook(title=_("Register of difficulties and proposals"), notes=notes,
+    return table_workbook(title=_("Register of difficulties and proposals"), notes=notes,
                              headers=[_(h) for h, _w in COLUMNS], widths=[w for _h, w in COLUMNS],
                              rows=(_row(i, v) for i, v in enumerate(views, start=1)), sheet_name=_("Difficulties"))

@@ -26,10 +26,10 @@ from dieuhanh.core.common.numerals import format_number
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.indicators.values_sheet import TemplateRow, write_values_sheet
 from dieuhanh.errors import Invalid, NotFound
-from dieuhanh.indicators import selectors, services
+from dieuhanh.indicators import exports, selectors, services
 from dieuhanh.indicators.models import ApprovalStatus, ValueStatus
 from dieuhanh.units.selectors import city_code, unit_find, unit_get
-from dieuhanh.pages import cached_fragment, errors_return_to, period_param
+from dieuhanh.pages import attachment, cached_fragment, errors_return_to, period_param
 
 MAX_SHEET_BYTES = 10 * 1024 * 1024  # a unit's sheet is kilobytes; refuse anything that could be a zip bomb
 
@@ -64,6 +64,8 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def scorecard(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_get(code)
+    if request.GET.get("format") == "xlsx":
+        return attachment(exports.scorecard_xlsx(unit, selectors.scorecard_rows(unit)), f"chi-tieu-{unit.code}.xlsx")
     # The table is kept until indicator data or units change (the same for everyone who may open the page).
     table = cached_fragment("scorecard", (selectors.data_stamp(), unit.code),
                             lambda: render_to_string("indicators/partials/scorecard_table.html", {"unit": unit, "rows": selectors.scorecard_rows(unit)}))

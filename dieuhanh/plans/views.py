@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.access.policy import can
 from dieuhanh.core.common.periods import period_containing, periods_between
 from dieuhanh.errors import Invalid, NotFound
-from dieuhanh.plans import excel, selectors, services
+from dieuhanh.plans import exports, excel, selectors, services
 from dieuhanh.plans.forms import (
     AnswerForm,
     ContributionForm,
@@ -31,7 +31,7 @@ from dieuhanh.plans.forms import (
 )
 from dieuhanh.plans.models import ReportStatus
 from dieuhanh.units.selectors import unit_get
-from dieuhanh.pages import cached_fragment, date_param, errors_return_to, int_param, run_for_page
+from dieuhanh.pages import attachment, cached_fragment, date_param, errors_return_to, int_param, run_for_page
 
 
 def _to_task(request, task_id, **_):
@@ -76,6 +76,9 @@ def plan_statistics(request: HttpRequest, plan_id: int) -> HttpResponse:
         by = "group"
     tasks = selectors.task_queryset(request.user, selectors.TaskFilter(plan=plan))
     total, rows = selectors.statistics(tasks, by, day)
+    if request.GET.get("format") == "xlsx":
+        by_label = {"group": _("Task group"), "unit": _("Lead unit"), "key": _("Key tasks")}[by]
+        return attachment(exports.statistics_xlsx(plan, day, by_label, total, rows), f"thong-ke-{plan.pk}-{day:%Y%m%d}.xlsx")
     changes = selectors.changes_between(tasks, since, day) if since and since < day else None
     return render(request, "plans/statistics.html", {
         "plan": plan, "day": day, "since": since, "by": by, "total": total, "rows": rows, "changes": changes,
@@ -88,11 +91,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     plan = selectors.plan_get(request.user, g["plan"]) if g.get("plan") else None
     day = date_param(request, "as_of") or timezone.localdate()
-    f = selectors.TaskFilter(plan=plan, group=int_param(request, "group"), unit=g.get("unit") or None, involving=g.get("involving") or None,
-                             key={"1": True, "0": False}.get(g.get("key", "")), official=g.get("official") or None,
-                             colour=g.get("colour") or None, deadline_from=date_param(request, "deadline_from"),
-                             deadline_to=date_param(request, "deadline_to"), q=g.get("q", ""),
-                             top_level=g.get("top") == "1")
+    f = _task_filter(request, plan)
+    if g.get("format") == "xlsx":
+        title = _("Tasks of %(n)s as of %(d)s") % {"n": plan.number if plan else _("every plan"), "d": f"{day:%d/%m/%Y}"}
+        return attachment(exports.tasks_xlsx(selectors.task_list(request.user, f, day), day, title), f"nhiem-vu-{day:%Y%m%d}.xlsx")
     query = g.urlencode()
 
     def results() -> str:
@@ -108,7 +110,16 @@ def task_list(request: HttpRequest) -> HttpResponse:
     plans = [(p.pk, p.number) for p in selectors.plans_visible(request.user)]
     form = cached_fragment("task_filters", (plans, plan.pk if plan else None, sorted(g.items()), day), lambda: render_to_string(
         "plans/partials/task_filters.html", {"plans": [{"pk": pk, "number": number} for pk, number in plans], "plan": plan, "params": g, "day": day}))
-    return render(request, "plans/task_list.html", {"results": html, "filters": form, "plan": plan})
+    return render(request, "plans/task_list.html", {"results": html, "filters": form, "plan": plan, "query": g.urlencode()})
+
+
+def _task_filter(request: HttpRequest, plan) -> selectors.TaskFilter:
+    g = request.GET
+    return selectors.TaskFilter(plan=plan, group=int_param(request, "group"), unit=g.get("unit") or None, involving=g.get("involving") or None,
+                             key={"1": True, "0": False}.get(g.get("key", "")), official=g.get("official") or None,
+                             colour=g.get("colour") or None, deadline_from=date_param(request, "deadline_from"),
+                             deadline_to=date_param(request, "deadline_to"), q=g.get("q", ""),
+                             top_level=g.get("top") == "1")
 
 
 def _report_periods(task):

@@ -140,6 +140,7 @@ def test_every_permission_in_the_table_is_covered_by_a_matrix():
     from tests.indices.test_permission_matrix import ACTIONS as INDEX_ACTIONS
     from tests.plans.test_permission_matrix import ACTIONS as TASK_ACTIONS
     from tests.portal.test_permission_matrix import ACTIONS as PORTAL_ACTIONS
+    from tests.reports.test_permission_matrix import ACTIONS as REPORT_ACTIONS
 
     task_permissions = {p for p, _ in TASK_ACTIONS.values()} | {"task_view"}
     indicator_permissions = {p for p, _ in INDICATOR_ACTIONS.values()}
@@ -147,10 +148,11 @@ def test_every_permission_in_the_table_is_covered_by_a_matrix():
     difficulty_permissions = {p for p, _, _ in DIFFICULTY_ACTIONS.values()} | {"difficulty_view"}
     dashboard_permissions = {p for p, _ in DASHBOARD_ACTIONS.values()}
     portal_permissions = {p for p, _ in PORTAL_ACTIONS.values()}
+    report_permissions = {p for p, _ in REPORT_ACTIONS.values()}
     assert set(WRITE_ACTIONS) | set(READERS) == set(ALLOWED)
     assert set(PERMISSIONS) == (
         set(PERMISSION_OF.values()) | task_permissions | indicator_permissions | index_permissions | difficulty_permissions
-        | dashboard_permissions | portal_permissions
+        | dashboard_permissions | portal_permissions | report_permissions
     )
 
 

@@ -14,7 +14,7 @@ from dieuhanh.core.difficulties.register import (
     items_from_report,
     overdue_to_handle,
 )
-from dieuhanh.core.difficulties.register_sheet import safe_text
+from dieuhanh.core.common.workbook import safe_text
 
 D = dt.date
 

@@ -1,4 +1,5 @@
-"""The register as an Excel workbook: title lines, one header row, one row per item. Framework-free.
+"""A table as an Excel workbook in the officials' layout: title lines, one header row, one row per item (the
+difficulties register, the statistics, task lists, the KPI scorecard). Framework-free.
 
 User text is written as text, never as a formula: a value starting with "=", "+", "-" or "@" gets a leading
 apostrophe (the usual defence against formula injection when the file is opened in Excel or LibreOffice), and
@@ -44,7 +45,7 @@ def _cell(ws, value: object, *, wide: bool = False) -> WriteOnlyCell:
     return cell
 
 
-def register_workbook(*, title: str, notes: Sequence[str], headers: Sequence[str], rows: Iterable[Sequence[object]],
+def table_workbook(*, title: str, notes: Sequence[str], headers: Sequence[str], rows: Iterable[Sequence[object]],
                       widths: Sequence[int], sheet_name: str) -> bytes:
     """The workbook: ``title`` in bold, each of ``notes`` on its own line, an empty line, then the table. ``widths``
     are the column widths in characters; columns wider than 30 wrap their text. Written in openpyxl's streaming
