@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -29,7 +29,7 @@ from dieuhanh.core.common.numerals import parse_number
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.common.text import fold, normalise_name
 from dieuhanh.core.common.errors import CoreError
-from dieuhanh.core.common.sheets import RowError
+from dieuhanh.core.common.sheets import RowError, open_workbook
 
 # ---------------------------------------------------------------------------------------------------
 # The sheet
@@ -249,9 +249,9 @@ def _find_header(ws: Worksheet) -> tuple[int, dict[str, int]] | None:
 def _open(source: str | Path | BinaryIO) -> tuple[Worksheet, int, dict[str, int]]:
     """The first worksheet with a header row, the header's row and columns."""
     try:
-        wb = load_workbook(source, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error on damaged or foreign files
-        raise ValuesSheetError([RowError(0, "", "not_xlsx")]) from None
+        wb = open_workbook(source, read_only=False)  # cells are read by position
+    except CoreError as exc:
+        raise ValuesSheetError([RowError(0, "", exc.code, params=exc.params)]) from None
     for ws in wb.worksheets:
         found = _find_header(ws)
         if found is not None:
