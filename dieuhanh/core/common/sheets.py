@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -110,12 +112,13 @@ def open_workbook(source, *, read_only: bool = True, data_only: bool = True, lim
 
     from dieuhanh.core.common.errors import CoreError
 
-    if isinstance(source, str | Path):
-        content = Path(source).read_bytes()
-    elif isinstance(source, bytes | bytearray):
-        content = bytes(source)
-    else:
-        content = source.read()
+    try:
+        if isinstance(source, str | Path):
+            content = Path(source).read_bytes()
+        else:
+            content = bytes(source) if isinstance(source, bytes | bytearray) else source.read()
+    except OSError:
+        raise CoreError("not_xlsx") from None
     check_workbook(content, limits)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=read_only, data_only=data_only)
@@ -128,3 +131,38 @@ def open_workbook(source, *, read_only: bool = True, data_only: bool = True, lim
     except Exception:  # openpyxl and its XML parser raise many kinds of error on damaged or foreign files
         raise CoreError("not_xlsx") from None
     return workbook
+
+
+# ---------------------------------------------------------------- writing: user text is text, never a formula
+# A task title "=HYPERLINK(...)" written as a cell value becomes a live formula in openpyxl; every export stores
+# such text as a string cell (``text_only`` before saving) so that Excel or LibreOffice never evaluates it, and
+# the text round-trips through the importers unchanged. The register, read by people rather than imported,
+# also prefixes an apostrophe (``safe_text``).
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def safe_text(value: str) -> str:
+    """``value`` as inert text: XML-illegal characters dropped, a leading =, +, - or @ prefixed with an apostrophe."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def text_only(workbook) -> None:
+    """Every cell of ``workbook`` that openpyxl took for a formula (a string starting with "=") is stored as text.
+    The platform writes no formula of its own into an export; call this before saving any workbook."""
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+def workbook_bytes(workbook) -> bytes:
+    """``workbook`` saved as .xlsx bytes, its user text as text (``text_only``)."""
+    import io
+
+    text_only(workbook)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -29,7 +29,7 @@ from dieuhanh.core.common.numerals import parse_number
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.common.text import fold, normalise_name
 from dieuhanh.core.common.errors import CoreError
-from dieuhanh.core.common.sheets import RowError, open_workbook
+from dieuhanh.core.common.sheets import RowError, open_workbook, text_only
 
 # ---------------------------------------------------------------------------------------------------
 # The sheet
@@ -176,6 +176,7 @@ def write_values_sheet(rows: list[TemplateRow], target: str | Path | BinaryIO, *
     _add_status_list(ws)
     # Codes and indicator names stay in view while the official scrolls right to the value columns.
     ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=_POSITIONS["indicator_name"] + 1)
+    text_only(wb)
     wb.save(target)
 
 

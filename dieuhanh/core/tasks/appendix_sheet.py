@@ -27,7 +27,7 @@ from dieuhanh.core.tasks.deadlines import format_deadline, parse_deadline
 from dieuhanh.core.common.text import fold, normalise_name
 from dieuhanh.core.tasks.unit_match import split_units
 from dieuhanh.core.common.errors import CoreError
-from dieuhanh.core.common.sheets import RowError, open_workbook
+from dieuhanh.core.common.sheets import RowError, open_workbook, text_only
 
 # What ``write_appendix`` puts between coordinating units: ``split_units`` always splits on ";".
 COORDINATOR_JOINER = "; "
@@ -572,4 +572,5 @@ def write_appendix(appendix: Appendix, target: str | Path | BinaryIO) -> None:
             _write_task(ws, row, task)
             row += 1
     _set_up_page(ws, header_row)
+    text_only(workbook)  # a title "=HYPERLINK(…)" stays text
     workbook.save(target)

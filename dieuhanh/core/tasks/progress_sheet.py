@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.common.text import fold
 from dieuhanh.core.common.errors import CoreError
-from dieuhanh.core.common.sheets import RowError, open_workbook
+from dieuhanh.core.common.sheets import RowError, open_workbook, text_only
 
 COLUMNS = [
     ("code", "Mã nhiệm vụ", 14),
@@ -91,6 +91,7 @@ def write_progress_sheet(rows: list[SheetRow], target: str | Path | BinaryIO, *,
             cell.font = Font(name="Times New Roman", size=12)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "C3"
+    text_only(wb)  # a title "=HYPERLINK(…)" stays text
     wb.save(target)
 
 
