@@ -179,7 +179,8 @@ def read_table(content: bytes, filename: str = "", *, sheet: str | None = None) 
         try:
             book = pd.read_excel(open_workbook(content), sheet_name=None, dtype=object, engine="openpyxl")
         except CoreError as exc:
-            raise _invalid(f"{filename or 'file'}: {exc}", "index_unreadable_file", filename or "file", exc.code,
+            raise _invalid(f"{filename or 'file'}: {exc}", "index_unreadable_file", filename or "file",
+                           "not_a_workbook" if exc.code == "not_xlsx" else exc.code,
                            file=filename or "", **exc.params) from None
         except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
             # a zip that is not a workbook fails inside openpyxl with a KeyError naming the missing part
