@@ -181,6 +181,12 @@ DIEUHANH_EVIDENCE_MAX_BYTES = int(os.environ.get("DIEUHANH_EVIDENCE_MAX_BYTES", 
 DIEUHANH_DOSSIER_UPLOAD_MAX_BYTES = int(os.environ.get("DIEUHANH_DOSSIER_UPLOAD_MAX_BYTES", 500 * 1024 * 1024))
 DIEUHANH_UPLOAD_DIR = os.environ.get("DIEUHANH_UPLOAD_DIR") or None
 DIEUHANH_INDEX_UPLOAD_MAX_BYTES = int(os.environ.get("DIEUHANH_INDEX_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# Every uploaded XLSX is measured before it is read (zip bombs): its total uncompressed size, member count,
+# compression ratio of a member over 1 MB, and the cells its sheets declare (core/common/sheets.py).
+DIEUHANH_XLSX_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("DIEUHANH_XLSX_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024))
+DIEUHANH_XLSX_MAX_MEMBERS = int(os.environ.get("DIEUHANH_XLSX_MAX_MEMBERS", "200"))
+DIEUHANH_XLSX_MAX_RATIO = int(os.environ.get("DIEUHANH_XLSX_MAX_RATIO", "100"))
+DIEUHANH_XLSX_MAX_CELLS = int(os.environ.get("DIEUHANH_XLSX_MAX_CELLS", "1000000"))
 
 # Requests a minute one address may make to the public portal and the APIs (0: no limit), and how many reverse
 # proxies in front of the platform append to X-Forwarded-For (0: use the connection's address).

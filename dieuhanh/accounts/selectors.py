@@ -55,15 +55,15 @@ def user_get_visible(*, actor, username: str) -> User:
 
 
 def user_get_for_grant(*, actor, unit: Unit, username: str) -> User:
-    """The account a role on ``unit`` is to be granted to: any existing account, since what matters is the grantor's
-    right on the unit. That right is checked first (``NotFound`` outside the actor's reach, ``Forbidden`` without the
-    right), so only someone who may grant there learns whether a username exists (``user_not_found``, a field
-    error of the form or request)."""
+    """The account a role on ``unit`` is to be granted to: someone in the grantor's reach (``user_get_visible``).
+    The grantor's right on the unit is checked first (``NotFound`` outside the actor's reach, ``Forbidden`` without
+    the right); a username that does not exist and one held outside the grantor's reach then answer the same
+    ``user_not_found`` (a field error of the form or request), so granting tells nobody which usernames exist."""
     require(actor, "role_grant", unit)
-    user = User.objects.filter(username__iexact=(username or "").strip()).first()
-    if user is None:
-        raise Invalid("user not found", code="user_not_found", details=[detail("username", "user_not_found")])
-    return user
+    try:
+        return user_get_visible(actor=actor, username=(username or "").strip())
+    except NotFound:
+        raise Invalid("user not found", code="user_not_found", details=[detail("username", "user_not_found")]) from None
 
 
 def assignment_get(*, actor, assignment_id: int) -> RoleAssignment:

@@ -276,10 +276,17 @@ class StatisticsOut(Schema):
     rows: list[StatRowOut]
 
 
-def _task_out(view) -> dict:
+def _tasks_out(actor, views) -> list[dict]:
+    """Tasks as the API shows them to ``actor``: a parent out of the actor's sight is not named (as if missing)."""
+    views = list(views)
+    parents = selectors.visible_parent_codes(actor, [v.task for v in views])
+    return [_task_out(v, parents) for v in views]
+
+
+def _task_out(view, parents: dict[int, str | None]) -> dict:
     t = view.task
     return {
-        "id": t.pk, "plan": t.plan.number, "group": t.group.number, "code": t.code, "parent_code": t.parent.code if t.parent_id else None,
+        "id": t.pk, "plan": t.plan.number, "group": t.group.number, "code": t.code, "parent_code": parents.get(t.pk),
         "title": t.title, "lead_unit": t.lead_unit.code, "coordinating_units": [u.code for u in selectors.coordinating_units(t)],
         "product": t.product, "start_date": t.start_date, "original_deadline": t.original_deadline, "deadline": t.deadline,
         "deadline_text": t.deadline_text, "key": t.key, "budget_planned": t.budget_planned,
@@ -335,7 +342,7 @@ def create_task(request, plan_id: str, body: TaskIn):
     data = body.dict(exclude={"group", "parent_code", "lead_unit", "coordinating_units"})
     task = services.task_create(actor=request.auth, plan=plan, group_number=body.group, parent_code=body.parent_code,
                                 lead_unit=unit_get(body.lead_unit), coordinating_units=_units(body.coordinating_units), **data)
-    return Status(201, _task_out(selectors.task_views([task])[0]))
+    return Status(201, _tasks_out(request.auth, selectors.task_views([task]))[0])
 
 
 @router.get("/tasks", response={200: TaskPage, **ERRORS}, summary="Tasks I can see, filtered, with status as of a date")
@@ -349,7 +356,7 @@ def list_tasks(request, plan: str | None = None, group: column(TaskGroup, "numbe
 
     def body() -> str:
         views = selectors.task_list(request.auth, f, day)
-        page = TaskPage.model_validate({"as_of": day, "count": len(views), "items": [_task_out(v) for v in views[offset:offset + limit]]})
+        page = TaskPage.model_validate({"as_of": day, "count": len(views), "items": _tasks_out(request.auth, views[offset:offset + limit])})
         return json.dumps(page.model_dump(), cls=NinjaJSONEncoder)
 
     # The page's JSON is kept until the tasks change, for this reach, filter and slice (``plans.facts.cached``).
@@ -359,7 +366,7 @@ def list_tasks(request, plan: str | None = None, group: column(TaskGroup, "numbe
 
 @router.get("/tasks/{task_id}", response={200: TaskOut, **ERRORS}, summary="One task with its status as of a date")
 def get_task(request, task_id: int, as_of: Day | None = None):
-    return _task_out(selectors.task_views([selectors.task_get(request.auth, task_id)], as_of)[0])
+    return _tasks_out(request.auth, selectors.task_views([selectors.task_get(request.auth, task_id)], as_of))[0]
 
 
 @router.patch("/tasks/{task_id}", response={200: TaskOut, **ERRORS}, summary="Edit a task (not its deadline: request an extension)")
@@ -371,14 +378,14 @@ def patch_task(request, task_id: int, body: TaskPatch):
         data["lead_unit"] = unit_get(data["lead_unit"])
     coordinating = _units(data.pop("coordinating_units")) if "coordinating_units" in data else None
     task = services.task_update(actor=request.auth, task=task, expected_version=version, coordinating_units=coordinating, **data)
-    return _task_out(selectors.task_views([task])[0])
+    return _tasks_out(request.auth, selectors.task_views([task]))[0]
 
 
 @router.post("/tasks/{task_id}/state", response={200: TaskOut, **ERRORS}, summary="Pause, cancel or reopen a task")
 def set_state(request, task_id: int, body: StateIn):
     task = services.task_set_state(actor=request.auth, task=selectors.task_get(request.auth, task_id), state=body.state,
                                    note=body.note, expected_version=body.version)
-    return _task_out(selectors.task_views([task])[0])
+    return _tasks_out(request.auth, selectors.task_views([task]))[0]
 
 
 @router.get("/tasks/{task_id}/reports", response={200: list[ReportOut], **ERRORS})

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from dieuhanh.core.d766.rules import DEFAULT, Scoring
 from dieuhanh.core.common.numerals import format_number
 from dieuhanh.core.common.periods import parse_period
+from dieuhanh.core.common.sheets import workbook_bytes
 from dieuhanh.dossiers.selectors import POOL_CITY, POOL_COMMUNES, POOL_DEPARTMENTS, Ranking, UnitScorecard, groups_of
 
 _PERCENT = "0.00%"
@@ -164,9 +165,7 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
                 cell = ws.cell(row=r, column=col, value=value)
                 cell.number_format = {"rate": _PERCENT, "points": _POINTS, "count": _COUNT}.get(c.kind, "@")
         ws.freeze_panes = ws.cell(row=4, column=1)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def file_response(sheets: Sequence, filename: str, fmt: str, *, headers: str = "vi") -> HttpResponse:

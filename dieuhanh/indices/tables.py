@@ -18,7 +18,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from dieuhanh.core.coin.data import UnitData, read_idata
 from dieuhanh.core.coin.framework import IMETA_COLUMNS, TREE_KINDS, Element as CoinElement, Framework as CoinFramework, FrameworkError
+from dieuhanh.core.common.errors import CoreError
 from dieuhanh.core.common.numerals import format_number
+from dieuhanh.core.common.sheets import open_workbook
 from dieuhanh.errors import Invalid, detail
 from dieuhanh.messages import MESSAGES
 from dieuhanh.indices.models import DataPoint, Dataset, DatasetUnit, Framework
@@ -175,7 +177,11 @@ def read_table(content: bytes, filename: str = "", *, sheet: str | None = None) 
         raise _file_too_large(filename, max_upload_bytes())
     if content[:2] == b"PK":
         try:
-            book = pd.read_excel(io.BytesIO(content), sheet_name=None, dtype=object)
+            book = pd.read_excel(open_workbook(content), sheet_name=None, dtype=object, engine="openpyxl")
+        except CoreError as exc:
+            raise _invalid(f"{filename or 'file'}: {exc}", "index_unreadable_file", filename or "file",
+                           "not_a_workbook" if exc.code == "not_xlsx" else exc.code,
+                           file=filename or "", **exc.params) from None
         except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
             # a zip that is not a workbook fails inside openpyxl with a KeyError naming the missing part
             raise _invalid(f"{filename or 'file'}: not an XLSX workbook ({type(exc).__name__}: {str(exc)[:200]})", "index_unreadable_file",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can
+from dieuhanh.core.common.sheets import text_only
 from dieuhanh.indices import selectors, services
 from dieuhanh.indices.jobs import uncertainty_enqueue
 from dieuhanh.indices.models import Framework, Run, RunKind
@@ -178,6 +179,7 @@ def _download(frame: pd.DataFrame, name: str, fmt: str, sheet: str = "Sheet1", s
         buf = io.BytesIO()
         with pd.ExcelWriter(buf, engine="openpyxl") as writer:
             frame.to_excel(writer, sheet_name=sheet, index=False)
+            text_only(writer.book)
         response = HttpResponse(buf.getvalue(), content_type=XLSX)
     else:
         response = HttpResponse(frame.to_csv(index=False).encode("utf-8-sig"), content_type="text/csv; charset=utf-8")

@@ -143,6 +143,15 @@ def tasks_visible(actor) -> QuerySet[Task]:
     return Task.objects.filter(pk__in=Task.objects.filter(visible_tasks_q(actor)).values("pk"))
 
 
+def visible_parent_codes(actor, tasks: Iterable[Task]) -> dict[int, str | None]:
+    """Each task's parent code, or None when the parent lies out of the actor's sight: a sub-task then reads like a
+    top-level task, exactly as if its parent did not exist (one query for any number of tasks)."""
+    tasks = list(tasks)
+    parent_ids = {t.parent_id for t in tasks if t.parent_id}
+    seen = dict(tasks_visible(actor).filter(pk__in=parent_ids).values_list("pk", "code")) if parent_ids else {}
+    return {t.pk: seen.get(t.parent_id) for t in tasks}
+
+
 def task_queryset(actor, f: TaskFilter) -> QuerySet[Task]:
     if f.plan is not None and can_see_issuer(actor, f.plan):  # who sees the issuer sees every task of the plan
         qs = Task.objects.filter(plan=f.plan).select_related("plan", "group", "lead_unit", "parent")
@@ -608,6 +617,7 @@ class TaskPage:
     explanations: list
     contributions: list
     history: list | None
+    parent: Task | None = None  # None when out of the reader's sight (the page then names no parent)
 
 
 def task_page(actor, task_id: int, *, day: dt.date | None = None) -> TaskPage:
@@ -637,6 +647,7 @@ def task_page(actor, task_id: int, *, day: dt.date | None = None) -> TaskPage:
         explanations=list(task.explanations.select_related("requested_by", "responded_by")),
         contributions=list(task.contributions.select_related("unit", "submitted_by")),
         history=history,
+        parent=task.parent if visible_parent_codes(actor, [task])[task.pk] else None,
     )
 
 

@@ -350,6 +350,11 @@ def report_save(*, actor, task: Task, period: str, percent: Decimal, done: str =
     except ValueError:
         raise Invalid("bad period", code="invalid_period", params={"value": period},
                       details=[detail("period", "invalid_period", value=period)]) from None
+    plan = task.plan
+    if p.end < plan.period_start or p.start > plan.period_end:
+        params = {"value": p.key, "start": plan.period_start.strftime("%d/%m/%Y"), "end": plan.period_end.strftime("%d/%m/%Y")}
+        raise Invalid("period outside the plan", code="period_outside_plan", params=params,
+                      details=[detail("period", "period_outside_plan", **params)])
     problems = []
     percent = Decimal(str(percent))
     if not Decimal(0) <= percent <= Decimal(100):

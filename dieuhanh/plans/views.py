@@ -144,7 +144,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         report_initial.update(version=existing.version, percent=existing.percent, done=existing.done, difficulties=existing.difficulties,
                               proposals=existing.proposals, completed=existing.completed, completed_on=existing.completed_on)
     context = {
-        "task": task, "view": page.view,
+        "task": task, "view": page.view, "parent": page.parent,
         "reports": page.reports,
         "children": page.children,
         "coordinating": page.coordinating,

@@ -11,6 +11,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from dieuhanh.core.common.sheets import workbook_bytes
+
 from dieuhanh.portal.models import Release
 from dieuhanh.portal.tables import LICENCE_URL, Spec
 
@@ -49,10 +51,6 @@ def as_xlsx(spec: Spec, rows: list[dict], release: Release) -> bytes:
     ws.append(spec.column_names)
     for r in rows:
         ws.append([r.get(c) for c in spec.column_names])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # user text stays text (no formula)
     about = wb.create_sheet("about")
     about.append(["dataset", spec.name])
     about.append(["title", spec.title_vi])
@@ -66,9 +64,7 @@ def as_xlsx(spec: Spec, rows: list[dict], release: Release) -> bytes:
     about.append(["column", "type", "unit", "meaning"])
     for c in spec.columns:
         about.append([c.name, c.type, c.unit, c.meaning_vi])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)  # user text stays text (no formula)
 
 
 WRITERS = {"csv": as_csv, "json": as_json, "xlsx": as_xlsx}

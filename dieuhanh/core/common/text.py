@@ -12,13 +12,16 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Characters that show nothing (zero-width space, word joiner, byte-order mark, Mongolian vowel separator): a name
+# made of them would look empty, so they are dropped from names
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u180e]")
 # Letters that Unicode does not decompose into base + combining mark.
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ơ": "o", "ư": "u"})
 
 
 def normalise_name(value: str) -> str:
-    """Return ``value`` in NFC with runs of whitespace collapsed to one space and trimmed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    """Return ``value`` in NFC without invisible characters, runs of whitespace collapsed to one space and trimmed."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", value))).strip()
 
 
 def fold(value: str) -> str:

@@ -14,18 +14,12 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-FORMULA_START = ("=", "+", "-", "@")
+from dieuhanh.core.common.sheets import safe_text
+
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
-
-
-def safe_text(value: str) -> str:
-    """``value`` as inert text: XML-illegal characters dropped, a leading =, +, - or @ prefixed with an apostrophe."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 _WRAP = Alignment(wrap_text=True, vertical="top")

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -29,7 +29,7 @@ from dieuhanh.core.common.numerals import parse_number
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.common.text import fold, normalise_name
 from dieuhanh.core.common.errors import CoreError
-from dieuhanh.core.common.sheets import RowError
+from dieuhanh.core.common.sheets import RowError, open_workbook, text_only
 
 # ---------------------------------------------------------------------------------------------------
 # The sheet
@@ -176,6 +176,7 @@ def write_values_sheet(rows: list[TemplateRow], target: str | Path | BinaryIO, *
     _add_status_list(ws)
     # Codes and indicator names stay in view while the official scrolls right to the value columns.
     ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=_POSITIONS["indicator_name"] + 1)
+    text_only(wb)
     wb.save(target)
 
 
@@ -249,9 +250,9 @@ def _find_header(ws: Worksheet) -> tuple[int, dict[str, int]] | None:
 def _open(source: str | Path | BinaryIO) -> tuple[Worksheet, int, dict[str, int]]:
     """The first worksheet with a header row, the header's row and columns."""
     try:
-        wb = load_workbook(source, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error on damaged or foreign files
-        raise ValuesSheetError([RowError(0, "", "not_xlsx")]) from None
+        wb = open_workbook(source, read_only=False)  # cells are read by position
+    except CoreError as exc:
+        raise ValuesSheetError([RowError(0, "", exc.code, params=exc.params)]) from None
     for ws in wb.worksheets:
         found = _find_header(ws)
         if found is not None:

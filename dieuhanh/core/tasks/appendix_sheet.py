@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,7 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dieuhanh.core.tasks.deadlines import format_deadline, parse_deadline
 from dieuhanh.core.common.text import fold, normalise_name
 from dieuhanh.core.tasks.unit_match import split_units
-from dieuhanh.core.common.sheets import RowError
+from dieuhanh.core.common.errors import CoreError
+from dieuhanh.core.common.sheets import RowError, open_workbook, text_only
 
 # What ``write_appendix`` puts between coordinating units: ``split_units`` always splits on ";".
 COORDINATOR_JOINER = "; "
@@ -471,9 +472,9 @@ def _spread_merged(ws: Worksheet, grid: list[list[Any]], columns: Sequence[int])
 def _sheets(source: str | Path | BinaryIO, sheet: str | None) -> list[Worksheet]:
     """The sheet asked for, or every sheet in order (the first with a header row will be read)."""
     try:
-        workbook = load_workbook(source, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error on damaged or foreign files
-        raise AppendixError([RowError(0, "", "not_xlsx")]) from None
+        workbook = open_workbook(source, read_only=False)  # merged cells need the whole sheet
+    except CoreError as exc:
+        raise AppendixError([RowError(0, "", exc.code, params=exc.params)]) from None
     if sheet is None:
         return list(workbook.worksheets)
     if sheet not in workbook.sheetnames:
@@ -620,4 +621,5 @@ def write_appendix(appendix: Appendix, target: str | Path | BinaryIO) -> None:
             _write_task(ws, row, task)
             row += 1
     _set_up_page(ws, header_row)
+    text_only(workbook)  # a title "=HYPERLINK(…)" stays text
     workbook.save(target)

@@ -8,19 +8,18 @@ or none.
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import BinaryIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
 from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.common.text import fold
-from dieuhanh.core.common.sheets import RowError
+from dieuhanh.core.common.errors import CoreError
+from dieuhanh.core.common.sheets import RowError, open_workbook, text_only
 
 COLUMNS = [
     ("code", "Mã nhiệm vụ", 14),
@@ -92,6 +91,7 @@ def write_progress_sheet(rows: list[SheetRow], target: str | Path | BinaryIO, *,
             cell.font = Font(name="Times New Roman", size=12)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "C3"
+    text_only(wb)  # a title "=HYPERLINK(…)" stays text
     wb.save(target)
 
 
@@ -125,9 +125,9 @@ def _date(value) -> dt.date | None:
 def read_progress_sheet(source: str | Path | BinaryIO) -> list[ProgressRow]:
     """Rows with any content after the header; raises ``ProgressSheetError`` listing every problem."""
     try:
-        wb = load_workbook(source, data_only=True, read_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise ProgressSheetError([RowError(0, "", "not_xlsx")]) from None
+        wb = open_workbook(source)
+    except CoreError as exc:
+        raise ProgressSheetError([RowError(0, "", exc.code, params=exc.params)]) from None
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     header_at, columns = None, {}

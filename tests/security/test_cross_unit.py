@@ -1,0 +1,166 @@
+"""The cross-unit matrix (issue 14, kept test): two wards (Bến Thành 26743, Sài Gòn 26740) and a department (Sở Nội
+vụ). For every API read and every page with an object id, an object of another unit answers exactly like a missing
+id (status and body, the id itself aside), and no write across units succeeds or changes a row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from dieuhanh.access.models import RoleAssignment
+from dieuhanh.cockpit.models import Dashboard
+from dieuhanh.cockpit.services import dashboard_create
+from dieuhanh.difficulties.models import Difficulty
+from dieuhanh.difficulties.services import difficulty_raise
+from dieuhanh.notifications.models import Notification
+from dieuhanh.notifications.services import notify_users
+from dieuhanh.plans.models import DeadlineChange, Evidence, ExplanationRequest, ProgressReport, Task
+from dieuhanh.plans.services import explanation_request, extension_request, report_save, task_create
+from dieuhanh.units.models import Unit
+from tests.conftest import SYSTEM
+
+pytestmark = pytest.mark.django_db
+SAI_GON, BEN_THANH = "26740", "26743"
+MISSING = 987_654
+
+
+@pytest.fixture
+def world(plan, hcmc, make_user, settings, tmp_path):
+    """Objects of ward Sài Gòn that neither Bến Thành nor the Department of Home Affairs may see."""
+    settings.MEDIA_ROOT = tmp_path
+    task = task_create(actor=SYSTEM, plan=plan, group=Task.objects.get(code="4.2").group, code="4.3", title="Chuyển đổi số phường Sài Gòn",
+                       lead_unit=hcmc[SAI_GON], start_date=dt.date(2026, 1, 1), deadline=dt.date(2026, 12, 31))
+    report = report_save(actor=SYSTEM, task=task, period="2026-10", percent=30, evidence=("bien-ban.pdf", b"%PDF-1.7 x"))
+    person = make_user("canbo.saigon", SAI_GON, "reporter")
+    return {
+        "task": task.pk, "report": report.pk, "evidence": Evidence.objects.get(report=report).pk,
+        "extension": extension_request(actor=SYSTEM, task=task, new_deadline=dt.date(2027, 6, 30), reason="Chờ vốn").pk,
+        "explanation": explanation_request(actor=SYSTEM, task=task, message="Vì sao chậm?").pk,
+        "difficulty": difficulty_raise(actor=SYSTEM, unit=hcmc[SAI_GON], category="other", content="Thiếu máy chủ",
+                                       addressed_to=hcmc["79.BCD57"]).pk,
+        "dashboard": dashboard_create(actor=person, title="Bảng của Sài Gòn").pk,
+        "notification": notify_users("report_approved", users=[person], unit=hcmc[SAI_GON], about=("task", task.pk),
+                                     url=f"/tasks/{task.pk}/")[0].pk,
+        "assignment": RoleAssignment.objects.get(user=person).pk,
+    }
+
+
+def whole(response, path: str) -> tuple:
+    """Status, content type and body, with CSRF tokens masked and the path asked for (it holds the id) replaced."""
+    body = response.content.decode(errors="replace")
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", body)
+    body = re.sub(r'"X-CSRFToken": "[^"]*"', "", body)
+    return response.status_code, response.get("Content-Type"), body.replace(path.split("?")[0], "PATH")
+
+
+def pair(call, path: str, foreign, missing) -> tuple[tuple, tuple]:
+    """The whole answers for the other unit's object and for a missing id."""
+    return tuple(whole(call(path.format(i)), path.format(i)) for i in (foreign, missing))
+
+
+def snapshot():
+    return [(m.__name__, sorted(m.objects.values_list("pk", "version") if hasattr(m, "version") else m.objects.values_list("pk", flat=True)))
+            for m in (Task, ProgressReport, Evidence, DeadlineChange, ExplanationRequest, Difficulty, Dashboard, Notification,
+                      RoleAssignment, Unit)]
+
+
+API_READS = [  # (path, the kind of object in world, or a unit code)
+    ("/api/tasks/{}", "task"), ("/api/tasks/{}/reports", "task"), ("/api/evidence/{}", "evidence"),
+    ("/api/difficulties/{}", "difficulty"), ("/api/dashboards/{}", "dashboard"),
+]
+# The unit register itself (/api/units/{code}, its children) is the public administrative map; who holds roles on a
+# unit and its audit history are not.
+API_UNIT_READS = ["/api/units/{}/members", "/api/units/{}/history"]
+API_WRITES = [  # (method, path, kind, body)
+    ("patch", "/api/tasks/{}", "task", {"version": 1, "title": "Đổi tên"}),
+    ("post", "/api/tasks/{}/state", "task", {"version": 1, "state": "paused", "reason": "x"}),
+    ("post", "/api/tasks/{}/reports", "task", {"period": "2026-11", "percent": 50}),
+    ("post", "/api/reports/{}/approve", "report", {"version": 1}),
+    ("post", "/api/reports/{}/return", "report", {"version": 1, "comment": "x"}),
+    ("post", "/api/tasks/{}/extensions", "task", {"new_deadline": "2027-12-31", "reason": "x"}),
+    ("post", "/api/extensions/{}/decide", "extension", {"version": 1, "approve": True}),
+    ("post", "/api/tasks/{}/explanations", "task", {"message": "x"}),
+    ("post", "/api/explanations/{}/answer", "explanation", {"version": 1, "response": "x"}),
+    ("post", "/api/difficulties/{}/close", "difficulty", {"version": 1, "outcome": "resolved"}),
+    ("post", "/api/notifications/{}/read", "notification", None),
+    ("patch", "/api/dashboards/{}", "dashboard", {"version": 1, "title": "x"}),
+    ("delete", "/api/dashboards/{}?version=1", "dashboard", None),
+    ("delete", "/api/roles/{}", "assignment", None),
+]
+PAGE_READS = [
+    ("/tasks/{}/", "task"), ("/evidence/{}/", "evidence"), ("/difficulties/{}/", "difficulty"), ("/dashboards/{}/", "dashboard"),
+]
+PAGE_WRITES = [
+    ("/tasks/{}/report/", "task", {"period": "2026-11", "percent": "50"}),
+    ("/tasks/{}/state/", "task", {"version": "1", "state": "paused", "reason": "x"}),
+    ("/reports/{}/approve/", "report", {"version": "1"}),
+    ("/extensions/{}/decide/", "extension", {"version": "1", "decision": "approve"}),
+    ("/explanations/{}/answer/", "explanation", {"version": "1", "response": "x"}),
+    ("/difficulties/{}/close/", "difficulty", {"version": "1", "outcome": "resolved"}),
+    ("/notifications/{}/read/", "notification", {}),
+    ("/dashboards/{}/delete/", "dashboard", {"version": "1"}),
+    ("/roles/{}/revoke/", "assignment", {}),
+]
+ACTORS = [("canbo.benthanh", BEN_THANH, "reporter"), ("lanhdao.benthanh", BEN_THANH, "administrator"), ("canbo.snv", "79.SNV", "approver")]
+
+
+def send(client, method, path, body):
+    if body is None:
+        return getattr(client, method)(path)
+    return getattr(client, method)(path, data=json.dumps(body), content_type="application/json")
+
+
+def like_missing(call, path: str, foreign, missing=MISSING, statuses=(404,)) -> None:
+    hidden, absent = pair(call, path, foreign, missing)
+    assert hidden[0] in statuses and hidden == absent, (path, hidden[:2])
+
+
+@pytest.mark.parametrize(("username", "unit", "role"), ACTORS)
+def test_another_units_object_answers_exactly_like_a_missing_one_on_the_api_and_the_pages(world, api_client, web_client,
+                                                                                          username, unit, role):
+    api, web = api_client(username, unit, role), web_client(f"{username}.web", unit, role)
+    before = snapshot()
+    for path, kind in API_READS:
+        like_missing(api.get, path, world[kind])
+    like_missing(api.get, "/api/users/{}", "canbo.saigon", "khongco")
+    if unit == BEN_THANH:  # a ward sees no other ward (a department's reach is the policy's business, tests/access)
+        for path in API_UNIT_READS:
+            like_missing(api.get, path, SAI_GON, "26999")
+    for method, path, kind, body in API_WRITES:
+        like_missing(lambda p, method=method, body=body: send(api, method, p, body), path, world[kind])
+    for path, kind in PAGE_READS:
+        like_missing(web.get, path, world[kind])
+    for path, kind, form in PAGE_WRITES:
+        like_missing(lambda p, form=form: web.post(p, form), path, world[kind], statuses=(302, 400, 404))
+    assert snapshot() == before
+
+
+def test_the_owner_does_see_the_objects(world, api_client):
+    """The matrix is not vacuous: the ward's own people read the same ids."""
+    own = api_client("lanhdao.saigon", SAI_GON, "viewer")
+    for path, kind in API_READS[:4]:
+        assert own.get(path.format(world[kind])).status_code == 200, path
+
+
+# Reads by id that are not per-unit objects: the city's catalogues and published results, readable by every
+# signed-in person (their unit-level data go through the unit checks above and tests/indicators, tests/indices).
+CITY_WIDE = {
+    "/api/units/{code}", "/api/units/{code}/children", "/api/plans/{plan_id}", "/api/plans/{plan_id}/groups",
+    "/api/plans/{plan_id}/statistics", "/api/indicators/{code}", "/api/indicators/{code}/targets", "/api/indicators/{code}/series",
+    "/api/indicators/{code}/on-track", "/api/d766/units/{code}/scorecard", "/api/d766/units/{code}/drilldown",
+    "/api/d766/units/{code}/export", "/api/indices/{code}", "/api/indices/{code}/runs/{run_id}", "/api/indices/{code}/ranking",
+    "/api/indices/{code}/units/{ucode}", "/api/indices/{code}/compare", "/api/indices/{code}/runs/{run_id}/audit",
+}
+
+
+def test_every_api_read_by_id_is_in_the_matrix_or_city_wide(hcmc):
+    """A new endpoint reading an object by id must join the matrix (or be argued city-wide here)."""
+    from dieuhanh.api.router import api
+
+    reads = {p for p, ops in api.get_openapi_schema()["paths"].items() if "{" in p and "get" in ops}
+    covered = {re.sub(r"\{\}", "{x}", p) for p, _ in API_READS} | {p.replace("{}", "{x}") for p in API_UNIT_READS} | {"/api/users/{x}"}
+    uncovered = {p for p in reads - CITY_WIDE if re.sub(r"\{[a-z_]+\}", "{x}", p) not in covered}
+    assert not uncovered, sorted(uncovered)
