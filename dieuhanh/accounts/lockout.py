@@ -15,6 +15,7 @@ is in production; with the local-memory cache of the demo each worker counts for
 
 from __future__ import annotations
 
+import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -38,12 +39,18 @@ def _keys(username: str, address: str) -> list[tuple[str, str, int]]:
     ]
 
 
+def _subject(subject: str) -> str:
+    """A cache-safe name of what is counted: whatever a visitor typed as a username (spaces, control characters,
+    any script) becomes a fixed-length hex digest."""
+    return hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _lock_key(kind: str, subject: str) -> str:
-    return f"{_PREFIX}lock:{kind}:{subject}"
+    return f"{_PREFIX}lock:{kind}:{_subject(subject)}"
 
 
 def _count_key(kind: str, subject: str) -> str:
-    return f"{_PREFIX}fail:{kind}:{subject}"
+    return f"{_PREFIX}fail:{kind}:{_subject(subject)}"
 
 
 def locked_for(username: str, address: str) -> int | None:

@@ -20,7 +20,10 @@ from dieuhanh.notifications.services import notify_users
 from dieuhanh.plans.models import DeadlineChange, Evidence, ExplanationRequest, ProgressReport, Task
 from dieuhanh.plans.services import explanation_request, extension_request, report_save, task_create
 from dieuhanh.units.models import Unit
+from dieuhanh.jobs.services import job_start
+from dieuhanh.reports.services import report_build
 from tests.conftest import SYSTEM
+import tests.jobs_sample  # noqa: F401  registers the job "tests.accounts"
 
 pytestmark = pytest.mark.django_db
 SAI_GON, BEN_THANH = "26740", "26743"
@@ -45,6 +48,9 @@ def world(plan, hcmc, make_user, settings, tmp_path):
         "notification": notify_users("report_approved", users=[person], unit=hcmc[SAI_GON], about=("task", task.pk),
                                      url=f"/tasks/{task.pk}/")[0].pk,
         "assignment": RoleAssignment.objects.get(user=person).pk,
+        "job": job_start(actor=person, kind="tests.accounts", unit=hcmc[SAI_GON], params={"prefix": "sg"}).pk,
+        "official_report": report_build(actor=SYSTEM, template="unit-periodic", plan=plan, unit=hcmc[SAI_GON],
+                                        as_of=dt.date(2026, 11, 30)).pk,
     }
 
 
@@ -69,7 +75,8 @@ def snapshot():
 
 API_READS = [  # (path, the kind of object in world, or a unit code)
     ("/api/tasks/{}", "task"), ("/api/tasks/{}/reports", "task"), ("/api/evidence/{}", "evidence"),
-    ("/api/difficulties/{}", "difficulty"), ("/api/dashboards/{}", "dashboard"),
+    ("/api/difficulties/{}", "difficulty"), ("/api/dashboards/{}", "dashboard"), ("/api/jobs/{}", "job"),
+    ("/api/official-reports/{}", "official_report"), ("/api/official-reports/{}/file", "official_report"),
 ]
 # The unit register itself (/api/units/{code}, its children) is the public administrative map; who holds roles on a
 # unit and its audit history are not.
