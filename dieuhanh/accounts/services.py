@@ -18,7 +18,7 @@ from dieuhanh.access.models import ApiToken, Role, RoleAssignment
 from dieuhanh.access.policy import forget_roles
 from dieuhanh.accounts import lockout, selectors
 from dieuhanh.accounts.models import User
-from dieuhanh.actions import action
+from dieuhanh.actions import action, nothing_changed
 from dieuhanh.audit.services import diff, record, snapshot
 from dieuhanh.concurrency import insert_unique
 from dieuhanh.core.common.text import normalise_name
@@ -139,6 +139,8 @@ def _revoke(actor, tokens, *, reason: str) -> int:
         token.save(update_fields=["revoked_at"])
         record(actor=actor, action="token_revoke", obj=token, object_type="api_token",
                changes={"revoked_at": [None, now.isoformat()]}, note=reason)
+    if not rows:
+        nothing_changed()  # nothing to revoke: an answer, not an error
     return len(rows)
 
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.indices import selectors, services
+from dieuhanh.indices import selectors
 from dieuhanh.jobs.registry import job
-from dieuhanh.jobs.services import job_start
 
 
 @job("indices.uncertainty", title=_("Index uncertainty run"), permission="index_run")
 def uncertainty(ctx, *, framework: str, dataset: str, methodology: str, methodology_version: int, year: int,
                 replications: int = 200, seed: int = 1) -> dict:
+    from dieuhanh.indices import services  # at call time: no services module is imported while the apps load
     found = selectors.framework_get(framework)
     ctx.progress(0, 1, str(_("Replications")))
     run = services.uncertainty_run(actor=ctx.actor, framework=found, dataset=selectors.dataset_get(found, dataset),
@@ -27,6 +27,7 @@ def uncertainty(ctx, *, framework: str, dataset: str, methodology: str, methodol
 
 def uncertainty_enqueue(*, actor, framework, dataset, methodology, year: int, replications: int = 200, seed: int = 1):
     """Queue an uncertainty run (the action ``job_start``, authorised by ``index_run`` on the framework's owner)."""
+    from dieuhanh.jobs.services import job_start
     return job_start(actor=actor, kind="indices.uncertainty", unit=framework.owner, params={
         "framework": framework.code, "dataset": dataset.code, "methodology": methodology.code,
         "methodology_version": methodology.version, "year": int(year), "replications": int(replications), "seed": int(seed)})

@@ -8,11 +8,12 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.jobs.registry import job, periodic
-from dieuhanh.notifications.services import notifications_daily
 
 
 @job("notifications.daily", title=_("Daily notifications and digests"))
 def daily(ctx) -> dict:
+    from dieuhanh.notifications.services import notifications_daily  # at call time: no services module while the apps load
+
     result = notifications_daily(actor=ctx.actor)
     return {"created": dict(result.created), "digests": result.digests}
 

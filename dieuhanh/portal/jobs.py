@@ -9,14 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.jobs.registry import job
-from dieuhanh.jobs.services import job_start
-from dieuhanh.portal import services
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import city_code, unit_get
 
 
 @job("portal.release", title=_("Publication release"), permission="release_publish")
 def release(ctx, *, as_of: str, note: str = "", periods: list[str] | None = None, synthetic: bool = False) -> dict:
+    from dieuhanh.portal import services  # at call time: no services module is imported while the apps load
     published = services.release_publish(actor=ctx.actor, city=unit_get(city_code()), as_of=dt.date.fromisoformat(as_of), note=note,
                                          periods=periods, synthetic=synthetic)
     return {"url": reverse("portal_release_home", args=[published.pk]), "label": str(_("Open the release"))}
@@ -24,6 +23,8 @@ def release(ctx, *, as_of: str, note: str = "", periods: list[str] | None = None
 
 def release_enqueue(*, actor, city: Unit, as_of: dt.date, note: str = "", periods: list[str] | None = None, synthetic: bool = False):
     """Check the release as the action will, then queue it (the action ``job_start``, ``release_publish`` on the city)."""
+    from dieuhanh.portal import services  # at call time: no services module is imported while the apps load
+    from dieuhanh.jobs.services import job_start
     note, _previous = services.release_check(city=city, as_of=as_of, note=note)
     return job_start(actor=actor, kind="portal.release", unit=city, params={
         "as_of": as_of.isoformat(), "note": note, "periods": periods, "synthetic": bool(synthetic)})

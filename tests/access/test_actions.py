@@ -34,8 +34,14 @@ ACTION_MODULES = [
     "dieuhanh.indices.services",
     "dieuhanh.indices.audit",
     "dieuhanh.demo.history",
+    "dieuhanh.jobs.services",
+    "dieuhanh.difficulties.services",
+    "dieuhanh.cockpit.services",
+    "dieuhanh.portal.services",
+    "dieuhanh.reports.services",
 ]
-APPS_WITH_ACTIONS = ["units", "accounts", "notifications", "plans", "indicators", "dossiers", "indices", "demo"]
+APPS_WITH_ACTIONS = ["units", "accounts", "notifications", "plans", "indicators", "dossiers", "indices", "demo", "jobs",
+                     "difficulties", "cockpit", "portal", "reports"]
 
 
 def test_every_registered_action_has_an_authorisation_function_of_the_same_name():

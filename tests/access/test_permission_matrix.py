@@ -20,7 +20,7 @@ from dieuhanh.access.models import Role, RoleAssignment
 from dieuhanh.access.policy import PERMISSIONS, require
 from dieuhanh.accounts.models import User
 from dieuhanh.accounts.selectors import unit_members
-from dieuhanh.accounts.services import role_grant, role_revoke, user_create
+from dieuhanh.accounts.services import login_unlock, token_create, role_grant, role_revoke, tokens_revoke_all, user_create
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.audit.selectors import history_of_unit_data
 from dieuhanh.errors import Forbidden, NotFound
@@ -47,14 +47,20 @@ unit_close           no      no        no        no        yes
 user_create          no      no        no        no        yes
 role_grant           no      no        no        no        yes
 role_revoke          no      no        no        no        yes
+login_unlock         no      no        no        no        yes
+token_revoke_any     no      no        no        no        yes
 """)
 
 # The permission each action is checked against (for the coverage test below).
 PERMISSION_OF = {action: action for action in ALLOWED}
 
 
+# Actions on a person (not on a unit): whoever may not act on them does not learn the person exists.
+ON_A_PERSON = {"login_unlock", "token_revoke_any"}
+
+
 def expected(role: Role, action: str, position: str):
-    if not REACHES[position]:
+    if not REACHES[position] or (action in ON_A_PERSON and role not in ALLOWED[action]):
         return NotFound
     return None if role in ALLOWED[action] else Forbidden
 
@@ -75,15 +81,22 @@ def _attempt_write(action: str, actor, target: Unit):
     if action == "role_revoke":
         assignment = RoleAssignment.objects.get(user__username="someone", unit=target)
         return role_revoke(actor=actor, assignment=assignment)
+    if action == "login_unlock":
+        return login_unlock(actor=actor, user=User.objects.get(username="locked.out"))
+    if action == "token_revoke_any":
+        return tokens_revoke_all(actor=actor, user=User.objects.get(username="locked.out"))
     raise AssertionError(action)
 
 
-WRITE_ACTIONS = ["unit_create", "unit_update", "unit_close", "user_create", "role_grant", "role_revoke"]
+WRITE_ACTIONS = ["unit_create", "unit_update", "unit_close", "user_create", "role_grant", "role_revoke", "login_unlock",
+                 "token_revoke_any"]
 
 
 @pytest.fixture
 def scene(hcmc, make_user):
     make_user("someone", "79.SYT", "viewer")
+    locked = make_user("locked.out", DEPARTMENT, "reporter")  # whose sign-in lock is lifted and tokens revoked: a role on the target only
+    token_create(actor=locked, user=locked, name="tests")
     # A role on the target to revoke; the target for unit_close must have no open units below it,
     # so close the department's bodies first (as the platform, recorded like any write).
     role_grant(actor=SYSTEM, user=User.objects.get(username="someone"), unit=hcmc[DEPARTMENT], role="reporter")

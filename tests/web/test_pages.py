@@ -75,7 +75,7 @@ def test_a_stale_edit_in_the_form_is_refused_with_a_vietnamese_explanation(web_c
 
 def test_granting_and_revoking_roles_from_the_unit_page(web_client, make_user):
     admin = web_client("admin", "26743", "administrator")
-    make_user("someone", "26740", "viewer")
+    make_user("someone", "26743", "viewer")  # in the administrator's reach (someone outside it answers like unknown)
     admin.post("/units/26743/roles/", {"username": "someone", "role": "reporter"})
     assignment = RoleAssignment.objects.get(user__username="someone", unit__code="26743")
     admin.post(f"/roles/{assignment.pk}/revoke/")
