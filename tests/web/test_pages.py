@@ -77,7 +77,7 @@ def test_granting_and_revoking_roles_from_the_unit_page(web_client, make_user):
     admin = web_client("admin", "26743", "administrator")
     make_user("someone", "26743", "viewer")  # in the administrator's reach (someone outside it answers like unknown)
     admin.post("/units/26743/roles/", {"username": "someone", "role": "reporter"})
-    assignment = RoleAssignment.objects.get(user__username="someone", unit__code="26743")
+    assignment = RoleAssignment.objects.get(user__username="someone", unit__code="26743", role="reporter")
     admin.post(f"/roles/{assignment.pk}/revoke/")
     assert RoleAssignment.objects.get(pk=assignment.pk).revoked_at is not None
 
