@@ -23,7 +23,7 @@ from dieuhanh.difficulties import excel, selectors, services
 from dieuhanh.difficulties.forms import AnswerForm, AssignForm, CloseForm, RaiseForm, ReportItemForm
 from dieuhanh.difficulties.models import Category, Outcome, Status
 from dieuhanh.errors import NotFound
-from dieuhanh.pages import errors_return_to, int_param, run_for_page
+from dieuhanh.pages import attachment, errors_return_to, int_param, run_for_page
 from dieuhanh.plans import selectors as plan_selectors
 from dieuhanh.units.selectors import unit_get
 
@@ -109,9 +109,7 @@ def _filter_text(f: selectors.RegisterFilter) -> list[str]:
 def export(request: HttpRequest) -> HttpResponse:
     day, f, qs, counts = _filtered(request)
     content = excel.register_xlsx(selectors.register_views(qs, day), day=day, filters=_filter_text(f), synthetic=counts.synthetic)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="kho-khan-vuong-mac-{day:%Y%m%d}.xlsx"'
-    return response
+    return attachment(content, f"kho-khan-vuong-mac-{day:%Y%m%d}.xlsx")
 
 
 @login_required

@@ -133,9 +133,7 @@ def template_download(request: HttpRequest, code: str, period: str) -> HttpRespo
             for r in selectors.entry_rows(unit, p.key)]
     buf = io.BytesIO()
     write_values_sheet(rows, buf, title=f"BÁO CÁO CHỈ TIÊU — {unit.name} — {p.label_vi}")
-    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="chi-tieu-{unit.code}-{p.key}.xlsx"'
-    return response
+    return attachment(buf.getvalue(), f"chi-tieu-{unit.code}-{p.key}.xlsx")
 
 
 @login_required

@@ -309,12 +309,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------- Excel
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _safe_name(plan) -> str:
     return plan.number.replace("/", "-")
 
@@ -322,13 +316,13 @@ def _safe_name(plan) -> str:
 @login_required
 def plan_export(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
-    return _xlsx_response(excel.appendix_xlsx(plan, request.user), f"phu-luc-{_safe_name(plan)}.xlsx")
+    return attachment(excel.appendix_xlsx(plan, request.user), f"phu-luc-{_safe_name(plan)}.xlsx")
 
 
 @login_required
 def progress_sheet(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
-    return _xlsx_response(excel.progress_sheet_xlsx(request.user, plan), f"tien-do-{_safe_name(plan)}.xlsx")
+    return attachment(excel.progress_sheet_xlsx(request.user, plan), f"tien-do-{_safe_name(plan)}.xlsx")
 
 
 @login_required
