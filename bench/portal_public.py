@@ -1,7 +1,8 @@
 """Benchmark: the public portal under 50 concurrent anonymous clients, side by side with a static file.
 
-Serves the platform with gunicorn (2 workers × 8 threads, WhiteNoise for static files, the default local-memory cache,
-the per-address rate limit on but set high enough not to refuse) on a database holding a published release (the demo's:
+Serves the platform with gunicorn through the project's launcher ``dieuhanh.web.gunicorn_main``, as in production
+(no ``Server`` banner; 2 workers × 8 threads, WhiteNoise for static files, the default local-memory cache, the
+per-address rate limit on but set high enough not to refuse) on a database holding a published release (the demo's:
 ``dieuhanh demo`` publishes one), then for each address runs ``--clients`` concurrent keep-alive clients for
 ``--seconds`` seconds and reports p50/p95 latency and requests per second; each address is measured right after a static
 file (the portal's CSS) and its throughput is given as a share of that one, so both meet the same load. Targets (issue 12):
@@ -81,14 +82,18 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DIEUHANH_SECRET_KEY": os.environ.get("DIEUHANH_SECRET_KEY", "bench-only"),
            "DIEUHANH_DEBUG": "0", "DIEUHANH_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SETTINGS_MODULE": "dieuhanh.settings",
            "DIEUHANH_RATE_LIMIT": "1000000000"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "dieuhanh.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
+    # the project's launcher, as production runs it (`dieuhanh serve --gunicorn`): gunicorn without its Server banner
+    server = subprocess.Popen([sys.executable, "-m", "dieuhanh.web.gunicorn_main", "dieuhanh.wsgi:application", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
                                "-k", "gthread", "--threads", "8", "--keep-alive", "30", "--log-level", "warning"], env=env, cwd=ROOT)
     try:
         for _ in range(100):
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
                 conn.request("GET", "/cong-khai/")
-                if conn.getresponse().status == 200:
+                first = conn.getresponse()
+                if first.status == 200:
+                    if first.getheader("Server"):  # production's launcher sends none; a banner means plain gunicorn
+                        raise SystemExit(f"the server announces itself ({first.getheader('Server')}): not production's launcher")
                     break
             except OSError:
                 time.sleep(0.2)

@@ -66,6 +66,16 @@ def errors_return_to(to):
     return decorate
 
 
+def to_job(request: HttpRequest, job) -> HttpResponse:
+    """After an upload sent to a background job (a large import): to the job's page, which shows its progress and,
+    when the file is refused, its row-by-row report."""
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    messages.info(request, _("The file is large: it is being imported in the background. This page shows its progress."))
+    return redirect("job_detail", job_id=job.pk)
+
+
 def date_param(request: HttpRequest, name: str) -> dt.date | None:
     value = request.GET.get(name, "").strip()
     return parse_date(value) if value else None

@@ -26,3 +26,19 @@ def progress_bar(total: int, label: str, stream: TextIO | None = None) -> Iterat
         update(bar.total)
     finally:
         bar.close()
+
+
+def in_steps(progress: Callable[[int, int], None] | None, total: int, steps: int = 100) -> Callable[[int], None]:
+    """A ``tick(done)`` for a loop over ``total`` rows that calls ``progress(done, total)`` about ``steps`` times
+    (and at the last row), so that a job's progress costs a few writes, not one per row; a no-op without
+    ``progress``."""
+    if progress is None:
+        return lambda done: None
+    every = max(1, total // max(steps, 1))
+    progress(0, total)
+
+    def tick(done: int) -> None:
+        if done % every == 0 or done >= total:
+            progress(done, total)
+
+    return tick

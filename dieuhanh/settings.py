@@ -180,6 +180,10 @@ DIEUHANH_EVIDENCE_MAX_BYTES = int(os.environ.get("DIEUHANH_EVIDENCE_MAX_BYTES", 
 # default beside the dossier store, until its import succeeds: workers on other machines need the same shared folder)
 DIEUHANH_DOSSIER_UPLOAD_MAX_BYTES = int(os.environ.get("DIEUHANH_DOSSIER_UPLOAD_MAX_BYTES", 500 * 1024 * 1024))
 DIEUHANH_UPLOAD_DIR = os.environ.get("DIEUHANH_UPLOAD_DIR") or None
+# An Excel/CSV import (plan appendix, progress sheet, indicator values, index files) at least this large (bytes of
+# the upload, or rows its sheets declare) runs as a background job with progress on /cong-viec/; smaller ones inline.
+DIEUHANH_IMPORT_JOB_MIN_BYTES = int(os.environ.get("DIEUHANH_IMPORT_JOB_MIN_BYTES", 512 * 1024))
+DIEUHANH_IMPORT_JOB_MIN_ROWS = int(os.environ.get("DIEUHANH_IMPORT_JOB_MIN_ROWS", "1000"))
 DIEUHANH_INDEX_UPLOAD_MAX_BYTES = int(os.environ.get("DIEUHANH_INDEX_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 # Every uploaded XLSX is measured before it is read (zip bombs): its total uncompressed size, member count,
 # compression ratio of a member over 1 MB, and the cells its sheets declare (core/common/sheets.py).

@@ -9,9 +9,12 @@ from ninja.files import UploadedFile
 
 from dieuhanh.access.policy import require
 from dieuhanh.api.fields import PeriodKey, column
+from dieuhanh.api.jobs import JobOut, job_out
 from dieuhanh.api.schemas import ERRORS
 from dieuhanh.errors import Invalid
 from dieuhanh.indicators import selectors, services
+from dieuhanh.indicators.jobs import values_import_enqueue
+from dieuhanh.jobs.uploads import is_large
 from dieuhanh.indicators.models import Approval, Indicator, Target, Value
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import unit_get, units_in_reach
@@ -276,11 +279,19 @@ def unapprove(request, body: ApprovalIn):
     return _approval_action(request, body, services.values_unapprove, reason=body.note)
 
 
-@router.post("/indicator-data/import", response={200: dict, **ERRORS}, summary="Import a values sheet (all rows or none)")
+@router.post("/indicator-data/import", response={200: dict, 202: JobOut, **ERRORS},
+             summary="Import a values sheet (all rows or none): 200 when done, 202 with the background job for a large file")
 def import_values(request, file: File[UploadedFile], unit: str | None = None, period: str | None = None):
+    """A large sheet (``DIEUHANH_IMPORT_JOB_MIN_BYTES`` / ``_MIN_ROWS``) is imported by a worker: the answer is the
+    job (``/api/jobs/{id}``), whose ``result`` holds the count, or the row-by-row report when the sheet is refused."""
     if file.size > 20 * 1024 * 1024:
         raise Invalid("the file is too large", code="file_too_large", details=[{"field": "file", "code": "file_too_large"}])
-    saved = services.values_import(actor=request.auth, content=file.read(), expected_unit=unit, expected_period=period)
+    content = file.read()
+    if is_large(content):
+        job = values_import_enqueue(actor=request.auth, content=content, name=file.name or "", unit=unit_get(unit) if unit else None,
+                                    expected_period=period)
+        return Status(202, job_out(job))
+    saved = services.values_import(actor=request.auth, content=content, expected_unit=unit, expected_period=period)
     return {"saved": saved}
 
 

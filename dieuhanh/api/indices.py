@@ -13,7 +13,8 @@ from dieuhanh.api.jobs import JobOut, job_out
 from dieuhanh.api.schemas import ERRORS
 from dieuhanh.errors import NotFound
 from dieuhanh.indices import selectors, services, tables
-from dieuhanh.indices.jobs import uncertainty_enqueue
+from dieuhanh.indices.jobs import files_import_or_enqueue, uncertainty_enqueue
+from dieuhanh.jobs.models import Job
 from dieuhanh.indices.models import Dataset, Framework, Methodology, Run
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import city_code
@@ -89,17 +90,21 @@ def get_framework(request, code: str):
     return _framework_out(selectors.framework_get(code))
 
 
-@router.post("/indices", response={201: FrameworkOut, **ERRORS}, summary="Import a framework (COINr iMeta; optional iData and pipeline)")
+@router.post("/indices", response={201: FrameworkOut, 202: JobOut, **ERRORS},
+             summary="Import a framework (COINr iMeta; optional iData and pipeline): 201 when done, 202 with the job for large files")
 def import_framework(request, code: column(Framework, "code"), name: column(Framework, "name") = "", imeta: UploadedFile = File(...),
                      idata: UploadedFile | None = File(None), pipeline: UploadedFile | None = File(None),
                      owner: column(Unit, "code") | None = None, dataset: column(Dataset, "code") = "DATA",
                      methodology: column(Methodology, "code") = "DEFAULT", year: Year | None = None, replace: bool = False):
     """The same import as the page (``services.index_files_import``): an existing framework (or data set with values
     for a year of the file) is replaced only with ``replace=true``, otherwise 409; each file is refused by its size
-    before it is read; the framework, its data and its methodology are stored together or not at all."""
-    framework = services.index_files_import(actor=request.auth, owner=selectors.owner_get(owner or city_code()), code=code, name=name, imeta=imeta,
+    before it is read; the framework, its data and its methodology are stored together or not at all. Large files
+    (``DIEUHANH_IMPORT_JOB_MIN_BYTES`` / ``_MIN_ROWS``) are imported by a worker: the answer is then the job."""
+    framework = files_import_or_enqueue(actor=request.auth, owner=selectors.owner_get(owner or city_code()), code=code, name=name, imeta=imeta,
                                             idata=idata, pipeline=pipeline, dataset=dataset, methodology=methodology, year=year,
                                             replace=replace)
+    if isinstance(framework, Job):
+        return Status(202, job_out(framework))
     return Status(201, _framework_out(framework))
 
 

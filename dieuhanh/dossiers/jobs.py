@@ -18,6 +18,7 @@ from dieuhanh.dossiers.store import connect, estimated_rows, known_agencies
 from dieuhanh.errors import Invalid, NotFound, detail
 from dieuhanh.jobs.registry import job
 from dieuhanh.jobs.services import job_start
+from dieuhanh.jobs.uploads import upload_dir
 from dieuhanh.messages import render
 from dieuhanh.units.selectors import city_code, unit_get
 
@@ -38,10 +39,6 @@ def can_upload(actor) -> bool:
     except NotFound:
         return False
     return True
-
-
-def upload_dir() -> Path:
-    return Path(getattr(settings, "DIEUHANH_UPLOAD_DIR", None) or Path(settings.DIEUHANH_DUCKDB_PATH).parent / "uploads")
 
 
 def check_upload(name: str, size: int, table: str) -> None:

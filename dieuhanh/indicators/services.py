@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.urls import reverse
@@ -24,6 +25,7 @@ from dieuhanh.core.indicators.validation import check_rule_definition
 from dieuhanh.errors import Conflict, DomainError, Invalid, detail
 from dieuhanh.messages import render
 from dieuhanh.notifications.services import notify
+from dieuhanh.progress import in_steps
 from dieuhanh.indicators.models import Approval, ApprovalStatus, Indicator, PeriodType, Target, ValidationRule, Value, ValueStatus, ValueType
 from dieuhanh.indicators import selectors
 from dieuhanh.indicators.selectors import reports_here
@@ -415,10 +417,11 @@ def _row_problem(row: int, code: str, params: dict) -> dict:
 
 
 @action
-def values_import(*, actor, content: bytes, expected_unit: str | None = None, expected_period: str | None = None) -> int:
+def values_import(*, actor, content: bytes, expected_unit: str | None = None, expected_period: str | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> int:
     """Every row of a values sheet becomes a value (each authorised on its unit); any bad row refuses the file.
     The sheet is keyed by (unit, indicator, period): a row replaces the value it names (the platform's bulk load of
-    what the unit filled in, all rows or none)."""
+    what the unit filled in, all rows or none). ``progress(done, total)`` follows the rows (a background job)."""
     from dieuhanh.indicators.selectors import indicators_by_code, units_by_code, value_versions_of
 
     try:
@@ -434,7 +437,9 @@ def values_import(*, actor, content: bytes, expected_unit: str | None = None, ex
     indicators = indicators_by_code({r.indicator_code for r in rows})
     versions = value_versions_of([(r.indicator_code, r.unit_code, r.period) for r in rows])
     errors, saved = [], 0
-    for r in rows:
+    tick = in_steps(progress, len(rows))
+    for done, r in enumerate(rows):
+        tick(done)
         unit, indicator = units.get(r.unit_code), indicators.get(r.indicator_code)
         if unit is None or indicator is None:
             code, shown = ("unknown_unit", r.unit_code) if unit is None else ("unknown_indicator", r.indicator_code)

@@ -27,9 +27,11 @@ from dieuhanh.core.common.periods import parse_period
 from dieuhanh.core.indicators.values_sheet import TemplateRow, write_values_sheet
 from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.indicators import exports, selectors, services
+from dieuhanh.indicators.jobs import values_import_enqueue
+from dieuhanh.jobs.uploads import is_large
 from dieuhanh.indicators.models import ApprovalStatus, ValueStatus
 from dieuhanh.units.selectors import city_code, unit_find, unit_get
-from dieuhanh.pages import attachment, cached_fragment, errors_return_to, period_param
+from dieuhanh.pages import attachment, cached_fragment, errors_return_to, period_param, to_job
 
 MAX_SHEET_BYTES = 10 * 1024 * 1024  # a unit's sheet is kilobytes; refuse anything that could be a zip bomb
 
@@ -147,8 +149,12 @@ def template_upload(request: HttpRequest, code: str, period: str) -> HttpRespons
         raise Invalid("no file", code="required", details=[{"field": "file", "code": "required"}])
     if upload.size > MAX_SHEET_BYTES:
         raise Invalid("the file is too large", code="file_too_large")
+    content = upload.read()
+    if is_large(content):  # a worker imports it; its page shows the progress and, if refused, the rows at fault
+        return to_job(request, values_import_enqueue(actor=request.user, content=content, name=upload.name, unit=unit,
+                                                     expected_period=period))
     try:
-        saved = services.values_import(actor=request.user, content=upload.read(), expected_unit=unit.code, expected_period=period)
+        saved = services.values_import(actor=request.user, content=content, expected_unit=unit.code, expected_period=period)
     except Invalid as exc:  # the upload page lists the sheet's problems row by row
         return render(request, "indicators/import_errors.html", {"unit": unit, "period": period, "row_errors": exc.details}, status=422)
     messages.success(request, _("%(n)d values saved.") % {"n": saved})

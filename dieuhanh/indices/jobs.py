@@ -1,6 +1,7 @@
-"""The index uncertainty run (Monte Carlo over hundreds of replications) as a background job: started from the
-framework page or the API, run by a worker as the person who started it, its result the framework's ranking with
-the intervals (or the failed run's page)."""
+"""Index work as background jobs: the uncertainty run (Monte Carlo over hundreds of replications), started from the
+framework page or the API, its result the framework's ranking with the intervals (or the failed run's page); and
+the import of large COINr files (``indices.files_import``, large by ``jobs.uploads.is_large``), the same action as
+the inline import (``services.index_files_import``), all of it or nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.indices import selectors
+from dieuhanh.jobs import uploads
 from dieuhanh.jobs.registry import job
+
+FILES = ("imeta", "idata", "pipeline")
 
 
 @job("indices.uncertainty", title=_("Index uncertainty run"), permission="index_run")
@@ -32,3 +36,40 @@ def uncertainty_enqueue(*, actor, framework, dataset, methodology, year: int, re
         "framework": framework.code, "dataset": dataset.code, "methodology": methodology.code,
         "methodology_version": methodology.version, "year": int(year), "replications": int(replications), "seed": int(seed)})
 
+
+
+@job("indices.files_import", title=_("Index files import"), permission="index_manage")
+def files_import(ctx, *, owner: str, code: str, name: str = "", files: dict, names: dict, dataset: str = "",
+                 methodology: str = "", year: int | str | None = None, replace: bool = False) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dieuhanh.indices import services
+
+    kinds = [kind for kind in FILES if files.get(kind)]
+    ctx.progress(0, 1, str(_("Reading the files")))
+    with uploads.kept(*(files[kind] for kind in kinds)) as contents:
+        given = {kind: SimpleUploadedFile(names.get(kind) or kind, content) for kind, content in zip(kinds, contents, strict=True)}
+        framework = services.index_files_import(actor=ctx.actor, owner=selectors.owner_get(owner), code=code, name=name,
+                                                imeta=given.get("imeta"), idata=given.get("idata"), pipeline=given.get("pipeline"),
+                                                dataset=dataset, methodology=methodology, year=year, replace=replace)
+    return {"url": reverse("index_framework", kwargs={"code": framework.code}), "code": framework.code, "label": str(_("Imported."))}
+
+
+def files_import_or_enqueue(*, actor, owner, code: str, name: str = "", imeta=None, idata=None, pipeline=None, dataset: str = "",
+                            methodology: str = "", year=None, replace: bool = False):
+    """Import COINr files now (answers the Framework) or, when they are large, queue the import (answers the Job).
+    Each file is refused by its size before it is read, as the inline import does."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dieuhanh.indices import services, tables
+    from dieuhanh.jobs.services import job_start
+
+    read = {kind: (tables.upload_bytes(f, limit=tables.PIPELINE_MAX_BYTES if kind == "pipeline" else None), f.name)
+            for kind, f in zip(FILES, (imeta, idata, pipeline), strict=True) if f is not None}
+    options = {"code": code, "name": name, "dataset": dataset, "methodology": methodology, "year": year, "replace": replace}
+    if imeta is not None and uploads.is_large(*(content for content, _name in read.values())):
+        return uploads.start_with(read, lambda paths: job_start(actor=actor, kind="indices.files_import", unit=owner, params={
+            "owner": owner.code, "files": paths, "names": {kind: (n or kind)[:200] for kind, (_c, n) in read.items()},
+            **options, "year": None if year in (None, "") else str(year)}))
+    given = {kind: SimpleUploadedFile(n or kind, content) for kind, (content, n) in read.items()}
+    return services.index_files_import(actor=actor, owner=owner, **given, **options)

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST
 from dieuhanh.access.policy import can
 from dieuhanh.core.common.sheets import text_only
 from dieuhanh.indices import selectors, services
-from dieuhanh.indices.jobs import uncertainty_enqueue
+from dieuhanh.indices.jobs import files_import_or_enqueue, uncertainty_enqueue
+from dieuhanh.jobs.models import Job
 from dieuhanh.indices.models import Framework, Run, RunKind
 from dieuhanh.units.selectors import city_code
-from dieuhanh.pages import errors_return_to, int_param, ranking_page
+from dieuhanh.pages import errors_return_to, int_param, ranking_page, to_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -156,10 +157,12 @@ def import_files(request: HttpRequest) -> HttpResponse:
     when the "replace" box is ticked."""
     form = request.POST
     owner = selectors.owner_get(form.get("owner") or city_code())
-    framework = services.index_files_import(
+    framework = files_import_or_enqueue(
         actor=request.user, owner=owner, code=form.get("code", ""), name=form.get("name", ""), imeta=request.FILES.get("imeta"),
         idata=request.FILES.get("idata"), pipeline=request.FILES.get("pipeline"), dataset=form.get("dataset", ""),
         methodology=form.get("methodology", ""), year=form.get("year"), replace=bool(form.get("replace")))
+    if isinstance(framework, Job):  # large files: a worker imports them, the job's page shows the progress
+        return to_job(request, framework)
     messages.success(request, _("Imported."))
     return redirect("index_framework", code=framework.code)
 

@@ -74,5 +74,16 @@ class Job(models.Model):
         return render(self.error_code, self.error_params) if self.error_code else ""
 
     @property
+    def error_rows(self) -> list[dict]:
+        """A refused import's row-by-row report (kept in ``result["errors"]``), each sentence in the reader's language."""
+        from dieuhanh.messages import render
+
+        if self.status != JobStatus.FAILED or not isinstance(self.result, dict):
+            return []
+        return [{"row": e.get("row") or e.get("field", ""), "code": e.get("code", ""),
+                 "message": render(e["code"], e.get("params"), default=e.get("message", "")) if e.get("code") else e.get("message", "")}
+                for e in self.result.get("errors", []) if isinstance(e, dict)]
+
+    @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else (100 if self.status == JobStatus.SUCCEEDED else 0)

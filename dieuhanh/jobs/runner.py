@@ -181,7 +181,9 @@ def execute(job_id: int) -> str:
     except JobCancelled:
         outcome = {"status": JobStatus.CANCELLED}
     except DomainError as exc:
-        outcome = {"status": JobStatus.FAILED, "error_code": exc.code, "error_params": _jsonable(exc.params)}
+        # a refused import's row-by-row report stays with the job (its page and the API list it)
+        outcome = {"status": JobStatus.FAILED, "error_code": exc.code, "error_params": _jsonable(exc.params),
+                   "result": {"errors": _json_safe(exc.details)} if exc.details else None}
     except Exception as exc:
         log.exception("job %s (%s) crashed", job_id, job.kind)
         outcome = {"status": JobStatus.FAILED, "error_code": "job_crashed", "error_params": {"detail": str(exc)[:300]}}
@@ -190,6 +192,22 @@ def execute(job_id: int) -> str:
     if outcome["status"] != JobStatus.SUCCEEDED:
         Job.objects.filter(pk=job_id).update(finished_at=timezone.now(), **outcome)
     return outcome["status"]
+
+
+def _json_safe(value):
+    """``value`` (dates, decimals, lazy strings inside) as plain JSON."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    class Encoder(DjangoJSONEncoder):
+        def default(self, o):
+            try:
+                return super().default(o)
+            except TypeError:
+                return str(o)
+
+    return json.loads(json.dumps(value, cls=Encoder))
 
 
 def _jsonable(params: dict) -> dict:

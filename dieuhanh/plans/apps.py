@@ -10,4 +10,5 @@ class PlansConfig(AppConfig):
         from dieuhanh.notifications.daily import register_daily
 
         register_auth(self.name)  # this app's authorisation functions (auth.py), one per action
+        from dieuhanh.plans import jobs  # noqa: F401  the large Excel imports as background jobs
         register_daily("dieuhanh.plans.reminders.tasks_due")  # due-soon and overdue tasks, in the daily run

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from dieuhanh.messages import render
 from dieuhanh.plans.auth import can_see_task, visible_tasks_q
 from dieuhanh.plans.models import Plan, Task, TaskGroup
 from dieuhanh.plans.selectors import report_version
+from dieuhanh.progress import in_steps
 from dieuhanh.plans.services import group_create, report_save, task_create, task_update
 from dieuhanh.units.models import Unit
 
@@ -169,10 +171,12 @@ class ImportResult:
 
 
 @action
-def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str] | None = None) -> ImportResult:
+def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Apply an appendix to ``plan``: groups and tasks are created, tasks whose code exists are updated.
     Every unit name must be matched with certainty or resolved by the reviewer (``resolutions``: text → unit
-    code). Any problem in any row refuses the whole file, listing every row."""
+    code). Any problem in any row refuses the whole file, listing every row. ``progress(done, total)`` follows
+    the rows written (a background job reports it)."""
     preview = preview_appendix(content)
     if preview.errors:
         raise Invalid("the appendix has errors", code="import_errors", details=preview.errors)
@@ -205,7 +209,8 @@ def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str
     result = ImportResult()
     made: dict[str, Task] = dict(existing)
     positions: dict[tuple, int] = {}
-    for g, t, code, parent_code in rows:
+    tick = in_steps(progress, len(rows))
+    for done, (g, t, code, parent_code) in enumerate(rows, start=1):
         number = ROMAN.get(g.number.upper().rstrip("."), None) or (int(g.number) if g.number.isdigit() else 1)
         if number not in groups:
             groups[number] = group_create(actor=actor, plan=plan, number=number, title=g.title or f"Nhóm {number}")
@@ -238,6 +243,7 @@ def plan_import(*, actor, plan: Plan, content: bytes, resolutions: dict[str, str
                                      deadline=t.deadline, deadline_text=t.deadline_text, key=t.key, budget_planned=budget,
                                      start_date=None, source="Excel import", **money)
             result.created += 1
+        tick(done)
     return result
 
 
@@ -288,8 +294,9 @@ def progress_sheet_xlsx(actor, plan: Plan) -> bytes:
 
 
 @action
-def progress_import(*, actor, plan: Plan, content: bytes) -> int:
-    """Save (and where marked, submit) one report per row. All rows or none: any row error refuses the file."""
+def progress_import(*, actor, plan: Plan, content: bytes, progress: Callable[[int, int], None] | None = None) -> int:
+    """Save (and where marked, submit) one report per row. All rows or none: any row error refuses the file.
+    ``progress(done, total)`` follows the rows (a background job reports it)."""
     try:
         rows = read_progress_sheet(io.BytesIO(content))
     except ProgressSheetError as exc:
@@ -299,7 +306,9 @@ def progress_import(*, actor, plan: Plan, content: bytes) -> int:
         raise Invalid("the sheet holds no update", code="empty_sheet", details=[_row_error(0, "", "empty_sheet")])
     tasks = {t.code: t for t in plan.tasks.select_related("lead_unit", "plan", "plan__issuer").filter(code__in=[r.code for r in rows])}
     errors, saved = [], 0
-    for r in rows:
+    tick = in_steps(progress, len(rows))
+    for done, r in enumerate(rows, start=1):
+        tick(done - 1)
         task = tasks.get(r.code)
         if task is None or not can_see_task(actor, task):
             errors.append(_row_error(r.row, "Mã nhiệm vụ", "unknown_task", code=r.code, plan=plan.number))

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from dieuhanh.access.policy import can
 from dieuhanh.core.common.periods import period_containing, periods_between
 from dieuhanh.errors import Invalid, NotFound
+from dieuhanh.jobs.uploads import is_large
 from dieuhanh.plans import exports, excel, selectors, services
+from dieuhanh.plans import jobs as plan_jobs
 from dieuhanh.plans.forms import (
     AnswerForm,
     ContributionForm,
@@ -31,7 +33,7 @@ from dieuhanh.plans.forms import (
 )
 from dieuhanh.plans.models import ReportStatus
 from dieuhanh.units.selectors import unit_get
-from dieuhanh.pages import attachment, cached_fragment, date_param, errors_return_to, int_param, run_for_page
+from dieuhanh.pages import attachment, cached_fragment, date_param, errors_return_to, int_param, run_for_page, to_job
 
 
 def _to_task(request, task_id, **_):
@@ -337,6 +339,10 @@ def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
         token = request.POST["token"]
         content = excel.upload_read(request.user, token)
         resolutions = {request.POST[k]: request.POST[f"unit-{k[5:]}"] for k in request.POST if k.startswith("text-") and request.POST.get(f"unit-{k[5:]}")}
+        if is_large(content):  # a worker imports it; its page shows the progress and, if refused, the rows at fault
+            job = plan_jobs.plan_import_enqueue(actor=request.user, plan=plan, content=content, resolutions=resolutions)
+            excel.upload_discard(request.user, token)
+            return to_job(request, job)
         try:
             result = excel.plan_import(actor=request.user, plan=plan, content=content, resolutions=resolutions)
         except Invalid as exc:  # the row-by-row report is shown on this page
@@ -373,8 +379,12 @@ def progress_import(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
+            content = form.cleaned_data["file"].read()
+            if is_large(content):
+                return to_job(request, plan_jobs.progress_import_enqueue(actor=request.user, plan=plan, content=content,
+                                                                          name=form.cleaned_data["file"].name))
             try:
-                saved = excel.progress_import(actor=request.user, plan=plan, content=form.cleaned_data["file"].read())
+                saved = excel.progress_import(actor=request.user, plan=plan, content=content)
             except Invalid as exc:  # the row-by-row report is shown on this page
                 context["row_errors"] = exc.details
                 messages.error(request, _("Nothing was saved: correct the rows below and upload again."))

@@ -46,8 +46,8 @@ def configure(limits: WorkbookLimits) -> None:
     LIMITS = limits
 
 
-def _declared_cells(archive, name: str) -> int:
-    """The cell count a worksheet's ``<dimension ref="A1:Z9"/>`` declares (0 when it declares none)."""
+def _declared_box(archive, name: str) -> tuple[int, int]:
+    """(columns, rows) a worksheet's ``<dimension ref="A1:Z9"/>`` declares ((0, 0) when it declares none)."""
     import re
 
     from openpyxl.utils.cell import range_boundaries
@@ -56,12 +56,34 @@ def _declared_cells(archive, name: str) -> int:
         head = stream.read(4096).decode("utf-8", "replace")
     found = re.search(r'<(?:\w+:)?dimension\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"', head)
     if not found:
-        return 0
+        return 0, 0
     try:
         min_col, min_row, max_col, max_row = range_boundaries(found.group(1))
     except ValueError:
+        return 0, 0
+    return max_col - min_col + 1, max_row - min_row + 1
+
+
+def _declared_cells(archive, name: str) -> int:
+    """The cell count a worksheet's ``<dimension ref="A1:Z9"/>`` declares (0 when it declares none)."""
+    columns, rows = _declared_box(archive, name)
+    return columns * rows
+
+
+def declared_rows(content: bytes) -> int:
+    """The rows an .xlsx's worksheets declare, read from their dimensions without parsing a cell (0 for what is
+    not a readable workbook: the import itself then says what is wrong). Used to decide whether an import is large
+    enough to run as a background job."""
+    import io
+    import zipfile
+    import zlib
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(_declared_box(archive, m.filename)[1] for m in archive.infolist()
+                       if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"))
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
         return 0
-    return (max_col - min_col + 1) * (max_row - min_row + 1)
 
 
 def check_workbook(content: bytes, limits: WorkbookLimits | None = None) -> None:
