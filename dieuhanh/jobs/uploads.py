@@ -17,7 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from dieuhanh.core.common.sheets import declared_rows
+from dieuhanh.core.common.errors import CoreError
+from dieuhanh.core.common.sheets import check_workbook, declared_rows
 from dieuhanh.errors import Invalid
 
 
@@ -31,8 +32,16 @@ def rows_of(content: bytes) -> int:
 
 
 def is_large(*contents: bytes | None) -> bool:
-    """Whether an import of these files runs as a background job (the settings' thresholds, files taken together)."""
+    """Whether an import of these files runs as a background job (the settings' thresholds, files taken together).
+    A workbook the limits refuse (a zip bomb, a broken file: ``check_workbook``) is not large: the inline import
+    refuses it at once with its own message, and nothing is queued or kept."""
     present = [c for c in contents if c]
+    for content in present:
+        if content[:2] == b"PK":
+            try:
+                check_workbook(content)
+            except CoreError:
+                return False
     return (sum(map(len, present)) >= settings.DIEUHANH_IMPORT_JOB_MIN_BYTES
             or sum(map(rows_of, present)) >= settings.DIEUHANH_IMPORT_JOB_MIN_ROWS)
 
