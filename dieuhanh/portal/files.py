@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -23,7 +25,15 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json",
 
 
 def _cell(value: Any) -> Any:
-    return "" if value is None else value
+    """A value as CSV text: nothing for none; a number as written by hand — 1200000000, not "1200000000.0", and
+    never in scientific notation (the data dictionary says ``integer`` or ``number``, the reader parses either)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    return value
 
 
 def as_csv(spec: Spec, rows: list[dict], release: Release) -> bytes:

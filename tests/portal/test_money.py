@@ -78,3 +78,18 @@ def test_the_files_carry_allocation_and_source(money_release):
     assert "<dt>Nguồn kinh phí</dt><dd>ngân sách trung ương</dd>" in card and "2.000.000.000 đ" in card
     dictionary = Client().get("/api/3/action/package_show?id=tasks").content.decode()
     assert "chưa có số liệu" not in dictionary and "no data held yet" not in dictionary
+
+
+def test_money_in_the_csv_is_written_as_a_whole_number_of_dong(money_release):
+    rows = {r["task_code"]: r for r in csv.DictReader(io.StringIO(Client().get("/cong-khai/du-lieu/tasks.csv").content.decode("utf-8-sig")))}
+    assert (rows["1.1"]["budget_allocated"], rows["1.1"]["budget_disbursed"], rows["4.1"]["budget_planned"]) == (
+        "1200000000", "800000000", "3000000000")  # the data dictionary's "number" in VND, no spurious ".0"
+    groups = {r["group"]: r for r in csv.DictReader(io.StringIO(Client().get("/cong-khai/du-lieu/task_groups.csv").content.decode("utf-8-sig")))}
+    assert groups["4"]["budget_allocated"] == "2300000000"  # 2.000.000.000 + 300.000.000
+
+
+def test_csv_numbers_keep_their_fraction_and_never_turn_scientific():
+    from dieuhanh.portal.files import _cell
+
+    assert [_cell(v) for v in (12.5, 1e16, 1.5e12, 0.1, 3.0, None, Decimal("1200000000.0000"), Decimal("2.50"), 7, "7.0")] == [
+        "12.5", "10000000000000000", "1500000000000", "0.1", "3", "", "1200000000", "2.50", 7, "7.0"]
