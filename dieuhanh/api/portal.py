@@ -8,8 +8,10 @@ import datetime as dt
 from ninja import Field, Router, Schema, Status
 
 from dieuhanh.api.fields import Day
+from dieuhanh.api.jobs import JobOut, job_out
 from dieuhanh.api.schemas import ERRORS
 from dieuhanh.portal import selectors, services
+from dieuhanh.portal.jobs import release_enqueue
 from dieuhanh.portal.models import Release
 from dieuhanh.units.selectors import city_code, unit_get
 
@@ -41,12 +43,15 @@ def _out(release: Release) -> ReleaseOut:
                       url=f"/cong-khai/ban-phat-hanh/{release.pk}/")
 
 
-@router.post("/portal/releases", response={201: ReleaseOut, **ERRORS}, summary="Publish a release of the official numbers as of a date")
+@router.post("/portal/releases", response={202: JobOut, **ERRORS},
+             summary="Publish a release of the official numbers as of a date: 202 with the background job (/api/jobs/{id})")
 def publish(request, body: ReleaseIn):
-    """The same action as the page: only values approved by ``as_of`` go in; a release after the first needs a note."""
-    release = services.release_publish(actor=request.auth, city=unit_get(city_code()), as_of=body.as_of, note=body.note,
-                                       periods=[p[:10] for p in body.periods] if body.periods else None, synthetic=body.synthetic)
-    return Status(201, _out(release))
+    """The same job as the page (``portal.release``): the checks (date, note after the first release, who may) answer
+    at once; a worker gathers and publishes the release, all or nothing; the job's ``result`` then names it
+    (``release``, ``url``). Only values approved by ``as_of`` go in."""
+    job = release_enqueue(actor=request.auth, city=unit_get(city_code()), as_of=body.as_of, note=body.note,
+                          periods=[p[:10] for p in body.periods] if body.periods else None, synthetic=body.synthetic)
+    return Status(202, job_out(job))
 
 
 @router.get("/portal/releases", response={200: list[ReleaseOut], **ERRORS}, summary="Every release, newest first")

@@ -20,10 +20,15 @@ def uncertainty(ctx, *, framework: str, dataset: str, methodology: str, methodol
                 replications: int = 200, seed: int = 1) -> dict:
     from dieuhanh.indices import services  # at call time: no services module is imported while the apps load
     found = selectors.framework_get(framework)
-    ctx.progress(0, 1, str(_("Replications")))
+    ctx.progress(0, replications, str(_("Replications")))
+
+    def replicated(done: int, total: int) -> None:  # after each batch of replications; a cancel stops between batches
+        ctx.progress(done, total)
+        ctx.check_cancelled()
+
     run = services.uncertainty_run(actor=ctx.actor, framework=found, dataset=selectors.dataset_get(found, dataset),
                                    methodology=selectors.methodology_get(found, methodology, methodology_version),
-                                   year=year, replications=replications, seed=seed)
+                                   year=year, replications=replications, seed=seed, progress=replicated)
     if run.status == "failed":
         return {"url": reverse("index_run", kwargs={"code": framework, "run_id": run.pk}), "label": str(_("The run failed: see why"))}
     return {"url": reverse("index_framework", kwargs={"code": framework}), "label": str(_("See the ranking with its intervals"))}

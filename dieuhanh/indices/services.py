@@ -10,6 +10,7 @@ import hashlib
 import math
 import operator
 import time
+from collections.abc import Callable
 
 import pandas as pd
 from django.conf import settings
@@ -350,10 +351,11 @@ def index_run(*, actor, framework: Framework, dataset: Dataset, methodology: Met
 
 @action
 def uncertainty_run(*, actor, framework: Framework, dataset: Dataset, methodology: Methodology, year: int, replications: int = 200,
-                    seed: int = 1) -> Run:
+                    seed: int = 1, progress: Callable[[int, int], None] | None = None) -> Run:
     """Monte Carlo uncertainty of the ranks (``coin.uncertainty``): each unit's nominal and median rank and its
     5–95 % interval, varying what the methodology's ``uncertainty`` options say (weights, aggregation, step
-    alternatives; the engine's defaults where empty)."""
+    alternatives; the engine's defaults where empty). ``progress(done, replications)`` after each batch of
+    replications (the background job shows it)."""
     from dieuhanh.core.coin import uncertainty as mc
 
     try:
@@ -370,7 +372,7 @@ def uncertainty_run(*, actor, framework: Framework, dataset: Dataset, methodolog
     try:
         data = tables.unit_data_of(dataset, tree, year)
         steps = coin.load_pipeline(methodology.steps)
-        result = mc.uncertainty(tree, data, steps, options or None, n=int(replications), seed=int(seed))
+        result = mc.uncertainty(tree, data, steps, options or None, n=int(replications), seed=int(seed), progress=progress)
     except Invalid as exc:
         _finish(run, started, error=_stored_error(exc))
     except coin.FrameworkError as exc:

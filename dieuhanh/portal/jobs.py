@@ -1,5 +1,6 @@
 """Publishing a release (gathering every official table as of a date, hashing it) as a background job: the
-steering page queues it after the form's checks; the worker publishes it as the person who asked, all or nothing."""
+steering page and ``POST /api/portal/releases`` queue it after the form's checks; the worker publishes it as the
+person who asked, all or nothing. ``dieuhanh portal publish`` stays synchronous (a command line waits anyway)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def release(ctx, *, as_of: str, note: str = "", periods: list[str] | None = None
     from dieuhanh.portal import services  # at call time: no services module is imported while the apps load
     published = services.release_publish(actor=ctx.actor, city=unit_get(city_code()), as_of=dt.date.fromisoformat(as_of), note=note,
                                          periods=periods, synthetic=synthetic)
-    return {"url": reverse("portal_release_home", args=[published.pk]), "label": str(_("Open the release"))}
+    return {"url": reverse("portal_release_home", args=[published.pk]), "label": str(_("Open the release")), "release": published.pk}
 
 
 def release_enqueue(*, actor, city: Unit, as_of: dt.date, note: str = "", periods: list[str] | None = None, synthetic: bool = False):

@@ -123,3 +123,23 @@ def test_api_queues_an_uncertainty_run_as_a_background_job(api_client, asem):
     job = client.get(f"/api/jobs/{response.json()['id']}").json()
     assert (job["status"], job["result"]["url"]) == ("succeeded", "/indices/ASEM/")
     assert Run.objects.get().kind == "uncertainty"
+
+
+def test_an_uncertainty_job_reports_its_replications_batch_by_batch(api_client, asem, asem_engine, monkeypatch):
+    from dieuhanh.core.coin import uncertainty as mc
+
+    seen = []
+    batched = mc.uncertainty(asem_engine.framework, asem_engine.data, asem_engine.steps, n=120, seed=3,
+                             progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(50, 120), (100, 120), (120, 120)]  # batches of 50 replications, the last one short
+    monkeypatch.setattr(mc, "REPLICATION_BATCH", 1000)
+    whole = mc.uncertainty(asem_engine.framework, asem_engine.data, asem_engine.steps, n=120, seed=3)
+    pd.testing.assert_frame_equal(batched.summary, whole.summary)  # evaluating in batches changes no number
+    monkeypatch.undo()
+
+    client = api_client("bcd.unc", "79", "steering")
+    response = client.post("/api/indices/ASEM/runs", {"dataset": "ASEM2018", "methodology": "COINR", "year": 2018, "kind": "uncertainty",
+                                                      "replications": 120}, content_type="application/json")
+    run_queued()
+    job = client.get(f"/api/jobs/{response.json()['id']}").json()
+    assert (job["status"], job["done"], job["total"]) == ("succeeded", 120, 120)  # counted in replications, not 0/1

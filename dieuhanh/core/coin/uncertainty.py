@@ -37,7 +37,7 @@ import itertools
 import json
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -690,14 +690,25 @@ class UncertaintyResult:
     extra: dict = field(default_factory=dict)
 
 
-def uncertainty_analysis(model: UncertaintyModel, *, n: int = 1000, seed: int = 0) -> UncertaintyResult:
-    """Run ``n`` replications at uniform random points (seeded) and summarise each unit's ranks and scores."""
+REPLICATION_BATCH = 50  # replications evaluated together between two progress reports
+
+
+def uncertainty_analysis(model: UncertaintyModel, *, n: int = 1000, seed: int = 0,
+                         progress: Callable[[int, int], None] | None = None) -> UncertaintyResult:
+    """Run ``n`` replications at uniform random points (seeded) and summarise each unit's ranks and scores.
+    The sample is drawn at once and evaluated in batches of ``REPLICATION_BATCH`` rows (each replication is
+    independent of the others, so the result is the same), calling ``progress(done, n)`` after each batch."""
     if n < 1:
         raise FrameworkError("bad_option", "The number of replications must be at least 1.", "n")
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
     sample = rng.random((n, model.dimension))
-    scores = model.evaluate(sample)
+    batches = []
+    for first in range(0, n, REPLICATION_BATCH):
+        batches.append(model.evaluate(sample[first:first + REPLICATION_BATCH]))
+        if progress is not None:
+            progress(min(first + REPLICATION_BATCH, n), n)
+    scores = np.concatenate(batches)
     ranks = rank_rows(scores)
     q_rank, q_score = _quantiles(ranks), _quantiles(scores)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
@@ -732,6 +743,7 @@ def _quantiles(a: np.ndarray) -> np.ndarray:
 
 
 def uncertainty(framework: Framework, data: UnitData, steps: Sequence[Step], options=None, *, n: int = 1000,
-                seed: int = 0) -> UncertaintyResult:
-    """Build the model and run the uncertainty analysis (see the module docstring)."""
-    return uncertainty_analysis(UncertaintyModel(framework, data, steps, options), n=n, seed=seed)
+                seed: int = 0, progress: Callable[[int, int], None] | None = None) -> UncertaintyResult:
+    """Build the model and run the uncertainty analysis (see the module docstring); ``progress(done, n)`` after
+    each batch of replications."""
+    return uncertainty_analysis(UncertaintyModel(framework, data, steps, options), n=n, seed=seed, progress=progress)
