@@ -96,3 +96,35 @@ class UploadForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("The file is too large."))
         return upload
+
+
+class TaskForm(forms.Form):
+    """A task created or edited on the plan's pages; ``task_create`` / ``task_update`` decide. Editing carries the
+    version read (a change by someone else in between is a conflict, shown, never overwritten) and has no deadline
+    field: a deadline in force moves only through an extension."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    group = forms.TypedChoiceField(label=_("Task group"), coerce=int)
+    code = forms.CharField(label=_("Code"), max_length=60)
+    stt = forms.CharField(label=_("No. as written in the appendix"), max_length=20, required=False)
+    title = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 3}))
+    lead_unit = forms.ChoiceField(label=_("Lead unit (chủ trì)"))
+    coordinating_units = forms.MultipleChoiceField(label=_("Coordinating units (phối hợp)"), required=False,
+                                                   widget=forms.SelectMultiple(attrs={"size": 8}))
+    product = forms.CharField(label=_("Product (sản phẩm)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    start_date = forms.DateField(label=_("Start"), required=False, widget=DATE_WIDGET)
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_WIDGET)
+    deadline_text = forms.CharField(label=_("Deadline as written"), max_length=120, required=False)
+    key = forms.BooleanField(label=_("Key task (trọng điểm)"), required=False)
+    budget_planned = NumberField(label=_("Planned budget (VND)"), min_value=0, max_digits=18, decimal_places=0, required=False)
+    budget_allocated = NumberField(label=_("Allocated (VND)"), min_value=0, max_digits=18, decimal_places=0, required=False)
+
+    def __init__(self, *args, groups, units, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [(g.number, f"{g.number}. {g.title}") for g in groups]
+        choices = [(u.code, u.name) for u in units]
+        self.fields["lead_unit"].choices = [("", _("— choose —")), *choices]
+        self.fields["coordinating_units"].choices = choices
+        if editing:  # where a task sits and its deadline are not edited here
+            for name in ("group", "code", "deadline"):
+                del self.fields[name]

@@ -563,16 +563,28 @@ class Inbox:
     extensions_to_decide: Capped
 
 
-def inbox(actor, *, day: dt.date | None = None) -> Inbox:
-    """What waits for this person: tasks of their units without a report for the current period, reports
-    returned to them, reports to approve, overdue tasks of the units they report for, approve for or steer,
-    open explanation requests, extensions to decide. Each list shows its first ``INBOX_SHOWN`` items and its
-    total; the role checks are SQL filters on the roles read once."""
+def task_unit_choices(plan: Plan) -> list:
+    """The units a task of ``plan`` may be led or coordinated by: the current units of the issuer's city (its
+    departments, bodies and communes), in Vietnamese alphabetical order."""
+    from dieuhanh.core.common.text import collation_key
+    from dieuhanh.units.models import Unit
+    from dieuhanh.units.selectors import unit_city_of
+
+    city = unit_city_of(plan.issuer) or plan.issuer
+    units = Unit.objects.filter(path__startswith=city.path, valid_to__isnull=True).only("code", "name")
+    return sorted(units, key=lambda u: collation_key(u.name))
+
+
+INBOX_LISTS = ("to_report", "returned", "to_approve", "overdue", "explanations", "extensions_to_decide")
+
+
+def _inbox_queries(actor, day: dt.date) -> dict:
+    """The inbox's lists as queries (overdue: its tasks on ``day``, in the order shown), one definition for the
+    capped lists of the inbox and the full list of each."""
     from dieuhanh.access.policy import reach_filter
     from dieuhanh.core.common.periods import period_containing
     from dieuhanh.plans.models import ExplanationRequest, ReportingFrequency
 
-    day = day or timezone.localdate()
     led = tasks_visible(actor).filter(state__in=[State.OPEN.value, State.PAUSED.value])
     mine = led.filter(reach_filter(actor, "report_submit", "lead_unit__"))
     approvable = led.filter(reach_filter(actor, "report_approve", "lead_unit__"))
@@ -584,20 +596,41 @@ def inbox(actor, *, day: dt.date | None = None) -> Inbox:
         key = period_containing(day, frequency).key
         reported = ProgressReport.objects.filter(task=OuterRef("pk"), period=key).exclude(status=ReportStatus.RETURNED)
         due |= Q(plan__reporting_frequency=frequency) & ~Exists(reported)
-    to_report = (mine.filter(due, ~Exists(Task.objects.filter(parent=OuterRef("pk"))))
-                 .filter(Q(start_date__lte=day) | Q(start_date__isnull=True, assigned_on__lte=day))
-                 .select_related("lead_unit"))
-    overdue = _capped(lambda: on_day(steered, day).filter(official_on=Official.OVERDUE.value).order_by("deadline", "plan", "position", "id"),
-                      cache_as="overdue", key=("inbox", reach_key(actor)), day=day, related=("plan", "lead_unit", "group"))
     issued = tasks_visible(actor).filter(reach_filter(actor, "extension_decide", "plan__issuer__"))
-    return Inbox(
-        to_report=_capped(to_report),
-        returned=_capped(ProgressReport.objects.filter(task__in=mine.values("pk"), status=ReportStatus.RETURNED).select_related("task")),
-        to_approve=_capped(ProgressReport.objects.filter(task__in=approvable.values("pk"), status=ReportStatus.SUBMITTED).select_related("task")),
-        overdue=Capped(task_views(overdue, day), overdue.total),
-        explanations=_capped(ExplanationRequest.objects.filter(task__in=mine.values("pk"), responded_at__isnull=True).select_related("task")),
-        extensions_to_decide=_capped(DeadlineChange.objects.filter(task__in=issued.values("pk"), status=ExtensionStatus.PENDING).select_related("task")),
-    )
+    return {
+        "to_report": (mine.filter(due, ~Exists(Task.objects.filter(parent=OuterRef("pk"))))
+                      .filter(Q(start_date__lte=day) | Q(start_date__isnull=True, assigned_on__lte=day))
+                      .select_related("lead_unit")),
+        "returned": ProgressReport.objects.filter(task__in=mine.values("pk"), status=ReportStatus.RETURNED).select_related("task"),
+        "to_approve": ProgressReport.objects.filter(task__in=approvable.values("pk"), status=ReportStatus.SUBMITTED).select_related("task"),
+        "overdue": lambda: on_day(steered, day).filter(official_on=Official.OVERDUE.value).order_by("deadline", "plan", "position", "id"),
+        "explanations": ExplanationRequest.objects.filter(task__in=mine.values("pk"), responded_at__isnull=True).select_related("task"),
+        "extensions_to_decide": DeadlineChange.objects.filter(task__in=issued.values("pk"), status=ExtensionStatus.PENDING).select_related("task"),
+    }
+
+
+def inbox(actor, *, day: dt.date | None = None) -> Inbox:
+    """What waits for this person: tasks of their units without a report for the current period, reports
+    returned to them, reports to approve, overdue tasks of the units they report for, approve for or steer,
+    open explanation requests, extensions to decide. Each list shows its first ``INBOX_SHOWN`` items and its
+    total (all of one list: ``inbox_list``); the role checks are SQL filters on the roles read once."""
+    day = day or timezone.localdate()
+    queries = _inbox_queries(actor, day)
+    overdue = _capped(queries["overdue"], cache_as="overdue", key=("inbox", reach_key(actor)), day=day,
+                      related=("plan", "lead_unit", "group"))
+    return Inbox(**{name: _capped(queries[name]) for name in INBOX_LISTS if name != "overdue"},
+                 overdue=Capped(task_views(overdue, day), overdue.total))
+
+
+def inbox_list(actor, name: str, *, day: dt.date | None = None) -> list:
+    """Every item of one of the inbox's lists (``INBOX_LISTS``), in the inbox's order (overdue: as ``TaskView``)."""
+    if name not in INBOX_LISTS:
+        raise NotFound(f"inbox list {name}")
+    day = day or timezone.localdate()
+    query = _inbox_queries(actor, day)[name]
+    if name == "overdue":
+        return task_views(query().select_related("plan", "lead_unit", "group"), day)
+    return list(query)
 
 
 # ---------------------------------------------------------------- one task's page

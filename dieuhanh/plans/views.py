@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can
@@ -29,11 +30,12 @@ from dieuhanh.plans.forms import (
     ReportForm,
     ReviewForm,
     StateForm,
+    TaskForm,
     UploadForm,
 )
 from dieuhanh.plans.models import ReportStatus
 from dieuhanh.units.selectors import unit_get
-from dieuhanh.pages import attachment, cached_fragment, date_param, errors_return_to, int_param, run_for_page, to_job
+from dieuhanh.pages import attachment, cached_fragment, date_param, errors_return_to, int_param, ranking_page, run_for_page, to_job
 
 
 def _to_task(request, task_id, **_):
@@ -307,6 +309,81 @@ def inbox(request: HttpRequest) -> HttpResponse:
     key = (selectors.writes_stamp(), selectors.reach_key(request.user), request.user.pk, day)
     html = cached_fragment("inbox", key, lambda: render_to_string("plans/partials/inbox_lists.html", {"inbox": selectors.inbox(request.user, day=day)}, request))
     return render(request, "plans/inbox.html", {"lists": html, "day": day})
+
+
+def _task_form(request: HttpRequest, plan, *, task=None, data=None) -> TaskForm:
+    initial = None
+    if task is not None:
+        initial = {"version": task.version, "stt": task.stt, "title": task.title, "lead_unit": task.lead_unit.code,
+                   "coordinating_units": [u.code for u in task.coordinating_units.all()], "product": task.product,
+                   "start_date": task.start_date, "deadline_text": task.deadline_text, "key": task.key,
+                   "budget_planned": task.budget_planned, "budget_allocated": task.budget_allocated}
+    return TaskForm(data, initial=initial, groups=plan.groups.all(), units=selectors.task_unit_choices(plan), editing=task is not None)
+
+
+def _task_fields(form: TaskForm) -> dict:
+    """The form's fields as the actions take them (units by code)."""
+    data = dict(form.cleaned_data)
+    data.pop("version", None)
+    data["lead_unit"] = unit_get(data["lead_unit"])
+    data["coordinating_units"] = [unit_get(code) for code in data["coordinating_units"]]
+    return data
+
+
+@login_required
+def task_new(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A new task in one of the plan's groups (``services.task_create``), for those who manage the plan."""
+    plan = selectors.plan_get(request.user, plan_id)
+    if not can(request.user, "plan_manage", plan.issuer):
+        raise NotFound("plan not managed by this person")
+    form = _task_form(request, plan, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        request.error_return_to = reverse("task_new", args=[plan.pk])
+        if form.is_valid():
+            data = _task_fields(form)
+            task = run_for_page(request, services.task_create, _("Task created."), actor=request.user, plan=plan,
+                                group_number=data.pop("group"), **data)
+            return redirect("task_detail", task_id=task.pk)
+        _form_refused(request, form)
+    return render(request, "plans/task_form.html", {"plan": plan, "form": form, "task": None})
+
+
+@login_required
+def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Edit a task with the version read (``services.task_update``): a change made meanwhile by someone else is a
+    conflict, said on this page with the task as it now is, never overwritten. The deadline is not here: it moves
+    through an extension request."""
+    task = selectors.task_get(request.user, task_id)
+    if not can(request.user, "plan_manage", task.plan.issuer):
+        raise NotFound("task not managed by this person")
+    form = _task_form(request, task.plan, task=task, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        request.error_return_to = reverse("task_edit", args=[task.pk])
+        if form.is_valid():
+            version = form.cleaned_data["version"]
+            run_for_page(request, services.task_update, _("Task saved."), actor=request.user, task=task, expected_version=version,
+                         **_task_fields(form))
+            return redirect("task_detail", task_id=task.pk)
+        _form_refused(request, form)
+    return render(request, "plans/task_form.html", {"plan": task.plan, "form": form, "task": task})
+
+
+INBOX_TITLES = {"to_report": _lazy("To report this period"), "returned": _lazy("Returned for revision"),
+                "to_approve": _lazy("Reports to approve"), "overdue": _lazy("Overdue"),
+                "explanations": _lazy("Explanations requested"), "extensions_to_decide": _lazy("Extensions to decide")}
+
+
+def _inbox_texts(item) -> tuple[str, ...]:
+    task = getattr(item, "task", item)  # a report, an explanation, an extension or an overdue task's view name their task
+    return (task.code, task.title)
+
+
+@login_required
+def inbox_list(request: HttpRequest, name: str) -> HttpResponse:
+    """All of one inbox list (the inbox shows the first ``INBOX_SHOWN``), paged, with the search box."""
+    rows = selectors.inbox_list(request.user, name, day=timezone.localdate())
+    page = ranking_page(request, rows, _inbox_texts)
+    return render(request, "plans/inbox_list.html", {"name": name, "title": INBOX_TITLES[name], "page": page})
 
 
 # ---------------------------------------------------------------- Excel

@@ -58,6 +58,7 @@ PAGES = [
     # plans
     Page("steering", "/"),
     Page("steering", "/inbox/"),
+    Page("steering", "/inbox/overdue/"),  # one inbox list in full, paged, with its search box
     Page("steering", "/plans/"),
     Page("steering", "/plans/{plan}/"),
     Page("steering", "/plans/{plan}/statistics/"),
@@ -65,6 +66,8 @@ PAGES = [
     Page("steering", "/plans/{plan}/progress/"),
     Page("steering", "/tasks/"),
     Page("steering", "/tasks/{task}/"),
+    Page("steering", "/plans/{plan}/tasks/new/"),  # the task form: create
+    Page("steering", "/tasks/{task}/edit/"),  # and edit (no deadline field: extensions only)
     Page("ward", "/inbox/"),
     Page("ward", "/tasks/{ward_task}/"),  # with the report form
     # the cockpit of each role, dashboards, notifications
@@ -97,6 +100,7 @@ PAGES = [
     # background jobs: a running one (progress bar, polling) and a failed one (its error, retry)
     Page("steering", "/cong-viec/"),
     Page("steering", "/cong-viec/{job}/"),
+    Page("steering", "/cong-viec/{refused_job}/"),  # a large import refused: its row-by-row report
     # composite indices
     Page("steering", "/indices/"),
     Page("steering", "/indices/ASEM/"),
@@ -138,7 +142,9 @@ def site(plan, registry, store, asem_run, make_user):
     explanation_request(actor=steering, task=ward_task, message="Đề nghị giải trình tiến độ")  # a notification for the ward
     job = Job.objects.create(kind="indices.uncertainty", owner=steering, status="running", done=1, total=3, message="ASEM")
     Job.objects.create(kind="portal.release", owner=steering, status="failed", error_code="job_interrupted")
-    return {"job": job.pk, "plan": plan.pk, "task": Task.objects.get(plan=plan, code="1.1").pk, "ward_task": ward_task.pk, "run": asem_run.pk,
+    refused = Job.objects.create(kind="plans.import", owner=steering, status="failed", error_code="import_errors", result={"errors": [
+        {"row": 7, "code": "deadline_changed", "params": {"code": "1.1"}, "message": ""}]})
+    return {"job": job.pk, "refused_job": refused.pk, "plan": plan.pk, "task": Task.objects.get(plan=plan, code="1.1").pk, "ward_task": ward_task.pk, "run": asem_run.pk,
             "dashboard": dashboard.pk, "difficulty": difficulty.pk, "ward_report": report.pk}
 
 

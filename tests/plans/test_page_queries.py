@@ -174,3 +174,29 @@ def test_counts_kept_between_requests_follow_every_change(plan, hcmc, make_user)
     assert colour_counts(tasks, day).get("red") == 2  # 4.1 overdue, 4.2 54 points behind (517 of 548 days)
     plan_update(actor=SYSTEM, plan=plan, expected_version=plan.version, warning_rule={"green_gap": 10, "red_gap": 60})
     assert colour_counts(tasks, day).get("red") == 1 and colour_counts(tasks, day).get("orange") == 1
+
+
+@pytest.mark.today(D(2026, 11, 30))
+def test_the_inbox_links_a_long_list_to_all_of_it_paged(plan, hcmc, web_client):
+    # The plan's four overdue tasks (1.1, 4.1, 4.1.1, 4.1.2) and 60 more, all past 31/03/2026 and open: 64.
+    group = plan.groups.get(number=4)
+    for i in range(60):
+        task_create(actor=SYSTEM, plan=plan, group=group, code=f"8.{i}", title=f"Nhiệm vụ quá hạn {i}", lead_unit=hcmc["79.STC"],
+                    start_date=D(2025, 6, 1), deadline=D(2026, 3, 31))
+    client = web_client("bcd.all", "79", "steering")
+    page = client.get("/inbox/").content.decode()
+    overdue = page[page.index("Quá hạn (64)"):]
+    overdue = overdue[:overdue.index("</section>")]
+    assert overdue.count("<li>") == 50  # the inbox shows the first 50
+    assert 'href="/inbox/overdue/">Xem tất cả (64)' in overdue
+    assert "Xem tất cả" not in page[:page.index("Quá hạn (64)")]  # the short lists link nowhere
+    rows = []
+    for number in (1, 2, 3):  # 30 a page
+        listed = client.get(f"/inbox/overdue/?page={number}").content.decode()
+        items = listed[listed.index('id="inbox-items"'):]
+        rows += re.findall(r'<a href="/tasks/\d+/">([\d.]+)</a>', items[:items.index("</ul>")])
+    assert len(rows) == 64 and len(set(rows)) == 64
+    assert "Hiển thị 61–64 trong 64" in listed
+    found = client.get("/inbox/overdue/?q=quá hạn 1").content.decode()
+    assert found.count("Nhiệm vụ quá hạn 1") == 11  # 1, 10–19
+    assert client.get("/inbox/no-such-list/").status_code == 404

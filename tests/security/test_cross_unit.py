@@ -98,11 +98,12 @@ API_WRITES = [  # (method, path, kind, body)
     ("delete", "/api/roles/{}", "assignment", None),
 ]
 PAGE_READS = [
-    ("/tasks/{}/", "task"), ("/evidence/{}/", "evidence"), ("/difficulties/{}/", "difficulty"), ("/dashboards/{}/", "dashboard"),
+    ("/tasks/{}/", "task"), ("/tasks/{}/edit/", "task"), ("/evidence/{}/", "evidence"), ("/difficulties/{}/", "difficulty"), ("/dashboards/{}/", "dashboard"),
 ]
 PAGE_WRITES = [
     ("/tasks/{}/report/", "task", {"period": "2026-11", "percent": "50"}),
     ("/tasks/{}/state/", "task", {"version": "1", "state": "paused", "reason": "x"}),
+    ("/tasks/{}/edit/", "task", {"version": "1", "title": "Đổi tên", "lead_unit": BEN_THANH}),
     ("/reports/{}/approve/", "report", {"version": "1"}),
     ("/extensions/{}/decide/", "extension", {"version": "1", "decision": "approve"}),
     ("/explanations/{}/answer/", "explanation", {"version": "1", "response": "x"}),
