@@ -77,7 +77,7 @@ class BuildJobIn(ReportIn):
     pdf: bool = False  # also make and keep the PDF (LibreOffice); a failure fails the job and keeps nothing
 
 
-@router.post("/official-reports/jobs", response={202: JobOut, **ERRORS},
+@router.post("/official-report-jobs", response={202: JobOut, **ERRORS},
              summary="Build a report in the background (202, the job: /api/jobs/{id}; its result names the stored report)")
 def create_report_job(request, body: BuildJobIn):
     plan = plan_selectors.plan_get(request.auth, body.plan)
@@ -102,7 +102,7 @@ class TemplateOut(Schema):
 
 
 @router.post("/report-templates", response={201: TemplateOut, **ERRORS},
-             summary="Upload an edited DOCX template (refused with the unknown field or the broken tag named)")
+             summary="Upload an edited DOCX template (?key=…&symbol=…; refused with the unknown field or the broken tag named)")
 def upload_template(request, key: column(ReportTemplate, "key"), file: File[UploadedFile], symbol: column(ReportTemplate, "symbol") = ""):
     t = services.report_template_upload(actor=request.auth, key=key, filename=file.name or "", content=file.read(), symbol=symbol)
     return Status(201, {"id": t.pk, "key": t.key, "version": t.version, "sha256": t.sha256, "symbol": t.symbol, "filename": t.filename,

@@ -1,4 +1,4 @@
-"""Building an official report as a background job (the page's form and ``POST /api/official-reports/jobs``): the job
+"""Building an official report as a background job (the page's form and ``POST /api/official-report-jobs``): the job
 runs ``report_build`` as the person who asked, with its progress, and with ``pdf`` also makes and keeps the PDF. All or
 nothing: when LibreOffice is missing, fails or hangs, the job fails with that message, nothing it wrote is kept (the
 stored report included) and it can be retried."""

@@ -14,7 +14,7 @@ class ConversionFailed(DomainError):
     http_status = 503
 
 
-def to_pdf(docx: bytes, *, timeout: float = pdf.TIMEOUT) -> bytes:
+def to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
     try:
         return pdf.to_pdf(docx, timeout=timeout)
     except CoreError as e:

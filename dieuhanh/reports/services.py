@@ -21,6 +21,7 @@ from dieuhanh.core.common.text import collation_key
 from dieuhanh.core.reports import render
 from dieuhanh.core.reports.periods import reporting_period
 from dieuhanh.errors import Conflict, Invalid, detail
+from dieuhanh.messages import render as render_message
 from dieuhanh.notifications.services import notify
 from dieuhanh.reports import selectors
 from dieuhanh.reports.models import (GeneratedReport, ReportRound, ReportTemplate, RoundAttachment, RoundReport, RoundStatus,
@@ -105,7 +106,8 @@ def report_template_upload(*, actor, key: str, filename: str, content: bytes, sy
     try:
         render.check_fields(content, selectors.FIELDS)
     except CoreError as e:
-        raise Invalid("the template is refused", details=[detail("file", e.code, **e.params)]) from e
+        raise Invalid("the template is refused", code=e.code, params=e.params,
+                      details=[{"field": "file", "code": e.code, "message": render_message(e.code, e.params), "params": e.params}]) from e
     except Exception as e:  # a .docx python-docx cannot open: its structure is broken
         raise Invalid("the template is refused", details=[detail("file", "template_syntax", line=0, detail=type(e).__name__)]) from e
     latest = ReportTemplate.objects.filter(key=key).order_by("-version").first()
