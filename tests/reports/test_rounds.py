@@ -18,7 +18,6 @@ from dieuhanh.reports import reminders, selectors
 from dieuhanh.reports.models import GeneratedReport, RoundReport
 from dieuhanh.reports.services import (round_consolidate, round_issue, round_narrative_save, round_open, round_remind, round_report_approve,
                                        round_report_attach, round_report_return, round_report_save, round_report_submit)
-from tests.conftest import SYSTEM
 
 pytestmark = pytest.mark.django_db
 D = dt.date
