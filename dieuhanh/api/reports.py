@@ -195,7 +195,7 @@ def _round_out(rnd) -> dict:
 
     return {"id": rnd.pk, "plan": rnd.plan.number, "unit": rnd.unit.code, "template": rnd.template, "title": rnd.title,
             "period": rnd.period, "period_start": rnd.period_start, "period_end": rnd.period_end,
-            "provisional": rnd.period_end >= timezone.localdate(), "deadline": rnd.deadline, "status": rnd.status,
+            "provisional": rnd.period_end > timezone.localdate(), "deadline": rnd.deadline, "status": rnd.status,
             "version": rnd.version, "counts": selectors.round_counts(rnd),
             "units": [{"id": rr.pk, "unit": rr.unit.code, "unit_name": rr.unit.name, "status": rr.status, "version": rr.version}
                       for rr in selectors.round_unit_reports(rnd)],

@@ -4,10 +4,12 @@ figures, narrative I–V, files, submit; approve or return), and the upload of a
 action of ``reports.services``."""
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -72,13 +74,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(request, "reports/round.html", {
         "round": rnd, "manage": manage, "counts": selectors.round_counts(rnd), "unit_reports": selectors.round_unit_reports(rnd),
         "sections": [(key, label, narrative.get(key, "")) for key, label in SECTION_LABELS.items()], "group_texts": group_texts,
-        "issue_form": IssueForm(initial={"version": rnd.version, "number": 1}), "provisional": rnd.period_end >= _today()})
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
+        "issue_form": IssueForm(initial={"version": rnd.version, "number": 1}), "provisional": rnd.period_end > timezone.localdate()})
 
 
 @login_required
@@ -91,8 +87,6 @@ def round_post(request: HttpRequest, round_id: int, step: str) -> HttpResponse:
     version = _version(request)
     if step == "remind":
         told = services.round_remind(actor=request.user, report_round=rnd)
-        from django.contrib import messages
-
         messages.success(request, _("Reminders sent to %(n)s people.") % {"n": told})
     elif step == "consolidate":
         run_for_page(request, services.round_consolidate, _("The approved unit reports were consolidated."), actor=request.user,
@@ -149,8 +143,6 @@ def round_report_post(request: HttpRequest, report_id: int, step: str) -> HttpRe
             run_for_page(request, services.round_report_submit, _("The report was sent to the unit's leader for approval."),
                          actor=request.user, round_report=rr, expected_version=rr.version)
         else:
-            from django.contrib import messages
-
             messages.success(request, _("The draft was saved."))
     elif step == "attach":
         form = AttachForm(request.POST, request.FILES)

@@ -189,6 +189,13 @@ def round_open(*, actor, unit, plan, template: str, period: str, deadline: dt.da
     return rnd
 
 
+def _groups_of(texts: dict) -> dict:
+    groups = texts.get("groups") or {}
+    if not isinstance(groups, dict):
+        raise Invalid("groups must map a task group to its text", details=[detail("groups", "invalid")])
+    return groups
+
+
 def _clean_sections(rr: RoundReport, sections: dict) -> dict:
     problems, clean = [], dict(rr.sections)
     for key in selectors.SECTIONS:
@@ -198,7 +205,7 @@ def _clean_sections(rr: RoundReport, sections: dict) -> dict:
                 problems.append(detail(key, "round_section_too_long", max_length=SECTION_MAX))
             clean[key] = text
     groups = dict(clean.get("groups") or {})
-    for key, text in (sections.get("groups") or {}).items():
+    for key, text in _groups_of(sections).items():
         if str(key) in groups:
             text = str(text or "").strip()
             if len(text) > SECTION_MAX:
@@ -360,7 +367,7 @@ def round_narrative_save(*, actor, report_round: ReportRound, expected_version: 
         raise Conflict("not consolidated", code="round_not_consolidated")
     before = current.narrative
     clean = {key: str(narrative.get(key, before.get(key, "")) or "").strip() for key in selectors.SECTIONS}
-    clean["groups"] = {**(before.get("groups") or {}), **{str(k): str(v or "").strip() for k, v in (narrative.get("groups") or {}).items()}}
+    clean["groups"] = {**(before.get("groups") or {}), **{str(k): str(v or "").strip() for k, v in _groups_of(narrative).items()}}
     too_long = [detail(k, "round_section_too_long", max_length=SECTION_MAX) for k, v in clean.items() if isinstance(v, str) and len(v) > SECTION_MAX]
     if too_long:
         raise Invalid("invalid narrative", details=too_long)
