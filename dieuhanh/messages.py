@@ -405,6 +405,23 @@ MESSAGES: dict[str, str] = {
     "libreoffice_missing": _("LibreOffice is not installed on the server: the PDF cannot be made (run make libreoffice)."),
     "libreoffice_failed": _("LibreOffice could not convert the report to PDF: %(detail)s. Nothing was kept; try again."),
     "libreoffice_timeout": _("LibreOffice did not finish the PDF within %(seconds)s seconds. Nothing was kept; try again."),
+    "template_not_docx": _("The template must be a Word file (.docx)."),
+    "report_symbol_invalid": _("A document symbol is written like BC-UBND or BC-SKHCN (capitals, digits, hyphens)."),
+    # --- report rounds (chế độ báo cáo) ------------------------------------------------------------------------
+    "round_deadline_before_period": _("The deadline is before the period starts (%(start)s)."),
+    "round_no_units": _("Choose at least one unit that must report."),
+    "round_unit_outside": _("%(unit)s is not under the unit that opens the round."),
+    "round_issued": _("This round's report was issued: nothing in it can change any more."),
+    "round_report_not_editable": _("This report is %(status)s: only a draft or a returned report can be changed or submitted."),
+    "round_not_consolidated": _("Consolidate the approved unit reports before issuing the report."),
+    "round_section_too_long": _("At most %(max_length)s characters in a section."),
+    "notification_round_opened": _("Report round “%(round)s”: %(unit)s must send its report by %(deadline)s."),
+    "notification_round_submitted": _("%(unit)s submitted its report for the round “%(round)s”: it awaits approval."),
+    "notification_round_approved": _("The report of %(unit)s for the round “%(round)s” was approved."),
+    "notification_round_returned": _("The report of %(unit)s for the round “%(round)s” was returned: %(reason)s"),
+    "notification_round_reminder": _("Reminder: %(unit)s has not yet sent its report for the round “%(round)s” (due %(deadline)s)."),
+    "notification_round_due_soon": _("The report of %(unit)s for the round “%(round)s” is due on %(deadline)s."),
+    "notification_round_overdue": _("The report of %(unit)s for the round “%(round)s” was due on %(deadline)s and has not been sent."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }
 

@@ -74,6 +74,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Official reports (Decree 30). "on the issuing unit" = the unit the report is issued by.
     "report_build": frozenset({Role.APPROVER, Role.STEERING}),  # on the issuing unit: generate and store a report
     "report_view": EVERY_ROLE,  # on the issuing unit: read and download stored reports
+    "report_template_upload": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the city: a new version of a template
+    # Report rounds (chế độ báo cáo). "on the round's unit" = the unit that opens it (the steering committee's
+    # secretariat); "on the reporting unit" = a unit asked to report in it.
+    "round_manage": frozenset({Role.STEERING}),  # on the round's unit: open, remind, consolidate, edit and issue
+    "round_report_write": frozenset({Role.REPORTER, Role.APPROVER}),  # on the reporting unit: narrative, files, submit
+    "round_report_approve": frozenset({Role.APPROVER}),  # on the reporting unit: approve or return its report
 }
 
 

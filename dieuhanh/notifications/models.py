@@ -26,6 +26,13 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     VALUES_RETURNED = "values_returned", _("Indicator values returned")
     VALUES_DUE = "values_due", _("Indicator values missing")
+    ROUND_OPENED = "round_opened", _("Report round opened")
+    ROUND_SUBMITTED = "round_submitted", _("Round report submitted")
+    ROUND_APPROVED = "round_approved", _("Round report approved")
+    ROUND_RETURNED = "round_returned", _("Round report returned")
+    ROUND_REMINDER = "round_reminder", _("Round report reminder")
+    ROUND_DUE_SOON = "round_due_soon", _("Round report due soon")
+    ROUND_OVERDUE = "round_overdue", _("Round report overdue")
 
 
 class EmailChoice(models.TextChoices):

@@ -64,6 +64,13 @@ def body(doc, text) -> None:
     styled(doc.add_paragraph(), text, size=14, align=J, indent_mm=10)
 
 
+def paragraphs(doc, loop: str) -> None:
+    """One body paragraph per item of ``loop`` (a list of paragraphs, e.g. ``sections.leadership``)."""
+    tag(doc, f"{{%p for x in {loop} %}}")
+    body(doc, "{{ x }}")
+    tag(doc, "{%p endfor %}")
+
+
 def tag(doc, text) -> None:
     """A docxtpl paragraph tag ({%p … %}); the paragraph is removed when rendered."""
     styled(doc.add_paragraph(), text, size=14, align=J, indent_mm=10)
@@ -128,21 +135,23 @@ def periodic(unit: bool) -> Document:
     setup_document(doc)
     header(doc)
     heading(doc, "I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO")
-    body(doc, "{{ narrative.leadership }}")
+    paragraphs(doc, "sections.leadership")
     heading(doc, "II. KẾT QUẢ THỰC HIỆN THEO CÁC NHÓM NHIỆM VỤ")
     body(doc, "Tính đến ngày {{ report.as_of }}, {{ scope }} có {{ totals.total }} nhiệm vụ được giao; hoàn thành đúng hạn "
               "{{ totals.completed_on_time }}, hoàn thành quá hạn {{ totals.completed_late }}, đang thực hiện trong hạn "
               "{{ totals.within_deadline }}, quá hạn chưa hoàn thành {{ totals.overdue }} (tỷ lệ hoàn thành {{ totals.completed_share }}). "
               "Chi tiết tại Phụ lục I và Phụ lục II.")
+    paragraphs(doc, "sections.results")
     tag(doc, "{%p for g in groups %}")
     body(doc, GROUP_LINE)
+    paragraphs(doc, "g.narrative")
     tag(doc, "{%p endfor %}")
     heading(doc, "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN")
-    body(doc, "{{ narrative.shortcomings }}")
+    paragraphs(doc, "sections.shortcomings")
     heading(doc, "IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI")
-    body(doc, "{{ narrative.next_tasks }}")
+    paragraphs(doc, "sections.next_tasks")
     heading(doc, "V. ĐỀ XUẤT, KIẾN NGHỊ")
-    body(doc, "{{ narrative.proposals }}")
+    paragraphs(doc, "sections.proposals")
     body(doc, "{{ report.synthetic_note }}")
     signature(doc)
     appendix(doc, "I", "DANH MỤC NHIỆM VỤ VÀ TÌNH TRẠNG THỰC HIỆN ĐẾN NGÀY {{ report.as_of }}", TASK_COLUMNS, "for t in tasks")
@@ -169,7 +178,7 @@ def brief() -> Document:
     body(doc, "{{ k.name }}: {{ k.value }} (mục tiêu {{ k.target }}, {{ k.colour }}).")
     tag(doc, "{%p endfor %}")
     heading(doc, "3. Đề xuất")
-    body(doc, "{{ narrative.proposals }}")
+    paragraphs(doc, "sections.proposals")
     body(doc, "{{ report.synthetic_note }}")
     signature(doc)
     return doc

@@ -14,8 +14,16 @@ class ConversionFailed(DomainError):
     http_status = 503
 
 
-def to_pdf(docx: bytes, *, timeout: float = pdf.TIMEOUT) -> bytes:
+def to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
     try:
         return pdf.to_pdf(docx, timeout=timeout)
     except CoreError as e:
         raise ConversionFailed(str(e), code=e.code, params=e.params) from e
+
+
+def report_pdf(report) -> bytes:
+    """The PDF of a stored report: the one a build job kept, else converted now."""
+    from dieuhanh.reports.models import ReportPdf
+
+    kept = ReportPdf.objects.filter(report=report).first()
+    return bytes(kept.content) if kept is not None else to_pdf(bytes(report.content))

@@ -32,15 +32,49 @@ TEMPLATES = {
 }
 # The top-level names a template may use (docs/REPORTS.md).
 FIELDS = {"report", "plan", "scope", "totals", "groups", "tasks", "kpis", "kpis_attention", "ranking", "ranking_label",
-          "difficulties", "narrative", "signer", "recipients"}
+          "difficulties", "narrative", "sections", "signer", "recipients"}
+# The narrative sections of a report (I–V): a unit writes them in a round, the secretariat edits the consolidated ones.
+SECTIONS = ("leadership", "results", "shortcomings", "next_tasks", "proposals")
 COLUMNS = ("completed_on_time", "completed_late", "within_deadline", "overdue")
 ISSUERS = {"province": "ỦY BAN NHÂN DÂN"}
 
 
 def template_bytes(key: str) -> bytes:
+    return template_source(key)[0]
+
+
+def template_source(key: str) -> tuple[bytes, int, str]:
+    """The template a build uses: the newest uploaded version of ``key`` (bytes, version, its symbol), else the
+    shipped file (version 0, no symbol)."""
+    from dieuhanh.reports.models import ReportTemplate
+
+    if key not in TEMPLATES:
+        raise NotFound("unknown template", code="report_template_unknown", params={"template": key})
+    uploaded = ReportTemplate.objects.filter(key=key).order_by("-version").first()
+    if uploaded is not None:
+        return bytes(uploaded.content), uploaded.version, uploaded.symbol
+    return shipped_bytes(key), 0, ""
+
+
+def shipped_bytes(key: str) -> bytes:
+    """The shipped template ``key`` (``templates_docx/``), as ``make_templates`` wrote it."""
     if key not in TEMPLATES:
         raise NotFound("unknown template", code="report_template_unknown", params={"template": key})
     return (TEMPLATES_DIR / f"{key}.docx").read_bytes()
+
+
+def template_versions() -> list:
+    from dieuhanh.reports.models import ReportTemplate
+
+    return list(ReportTemplate.objects.select_related("uploaded_by").defer("content"))
+
+
+def default_symbol(unit: Unit) -> str:
+    """The document symbol (ký hiệu) of a report by ``unit``: BC-UBND for a People's Committee (the city, a ward or
+    commune), BC-<the body's code> for a department or body (79.SKHCN → BC-SKHCN)."""
+    if unit.kind in ("province", "commune", "country"):
+        return "BC-UBND"
+    return "BC-" + unit.code.rsplit(".", 1)[-1].upper()
 
 
 def _vi(key: str) -> str:
@@ -63,7 +97,7 @@ def statistics_rows(actor, plan: Plan, as_of: dt.date, unit: Unit | None = None)
     """The statistics page's table as of the date (by task group), for the whole plan or the tasks a unit leads."""
     tasks = plans.task_queryset(actor, plans.TaskFilter(plan=plan, unit=unit.code if unit else None))
     total, rows = plans.statistics(tasks, "group", as_of)
-    return _count_row("Tổng số", total.counts), [_count_row(r.label, r.counts) for r in rows]
+    return _count_row("Tổng số", total.counts), [{**_count_row(r.label, r.counts), "key": str(r.key)} for r in rows]
 
 
 def task_rows(actor, plan: Plan, as_of: dt.date, unit: Unit | None = None) -> list[dict]:
@@ -155,9 +189,17 @@ def _narrative(totals: dict, groups: list[dict], kpis: list[dict], difficulties:
     }
 
 
+def paragraphs(text: str) -> list[str]:
+    """A narrative text as the report's paragraphs (one per non-empty line)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 def report_context(actor, *, template: str, plan: Plan, as_of: dt.date, unit: Unit, number: int, issued_on: dt.date,
-                   signer_name: str = "", signer_title: str = "CHỦ TỊCH", place: str = "Thành phố Hồ Chí Minh") -> dict[str, Any]:
-    """Everything the template may use, as of ``as_of`` (docs/REPORTS.md)."""
+                   signer_name: str = "", signer_title: str = "CHỦ TỊCH", place: str = "Thành phố Hồ Chí Minh",
+                   narrative: dict | None = None, symbol: str = "") -> dict[str, Any]:
+    """Everything the template may use, as of ``as_of`` (docs/REPORTS.md). ``narrative`` (a round's sections:
+    ``leadership``, ``results``, ``shortcomings``, ``next_tasks``, ``proposals`` and ``groups`` {group key: text})
+    replaces the drafted text; ``symbol`` the document symbol (default: by the issuing unit)."""
     scoped = unit if template == "unit-periodic" else None
     totals, groups = statistics_rows(actor, plan, as_of, scoped)
     tasks = task_rows(actor, plan, as_of, scoped)
@@ -167,10 +209,15 @@ def report_context(actor, *, template: str, plan: Plan, as_of: dt.date, unit: Un
     parent = ISSUERS.get(unit.kind, (unit.parent.name.upper() if unit.parent else ""))
     issuer = unit.name.upper().removeprefix("ỦY BAN NHÂN DÂN ").strip() if unit.kind == "province" else unit.name.upper()
     synthetic = any(d["synthetic"] for d in difficulties) or bool(ranking_label and "tổng hợp" in ranking_label.lower())
+    drafted = {**_narrative(totals, groups, kpis, difficulties), "results": ""}
+    written = narrative or {}
+    texts = {key: written[key] if written.get(key) is not None else drafted[key] for key in SECTIONS}
+    by_group = written.get("groups") or {}
+    groups = [{**g, "narrative": paragraphs(by_group.get(g["key"], ""))} for g in groups]
     return {
         "report": {
             "issuer_parent": parent, "issuer": issuer, "issuer_name": unit.name, "number": f"{number:02d}",
-            "number_line": number_line(number), "date_line": date_line(place, issued_on), "as_of": f"{as_of:%d/%m/%Y}",
+            "number_line": number_line(number, symbol or default_symbol(unit)), "date_line": date_line(place, issued_on), "as_of": f"{as_of:%d/%m/%Y}",
             "issued_on": f"{issued_on:%d/%m/%Y}",
             "summary": (f"Kết quả thực hiện {plan.title}" if len(plan.title) < 160 else f"Kết quả thực hiện Kế hoạch số {plan.number}")
                        + f" (số liệu đến ngày {as_of:%d/%m/%Y})",
@@ -183,7 +230,7 @@ def report_context(actor, *, template: str, plan: Plan, as_of: dt.date, unit: Un
         "totals": totals, "groups": groups, "tasks": tasks, "kpis": kpis,
         "kpis_attention": [k for k in kpis if k["colour_key"] in ("red", "orange")][:8],
         "ranking": ranking, "ranking_label": ranking_label, "difficulties": difficulties,
-        "narrative": _narrative(totals, groups, kpis, difficulties),
+        "narrative": texts, "sections": {key: paragraphs(text) for key, text in texts.items()},
         "signer": {"mode": f"TM. {parent}" if unit.kind == "province" else f"TM. {unit.name.upper()}",
                    "title": signer_title, "name": signer_name},
         "recipients": ["Ban Chỉ đạo Thành phố", "Thường trực Thành ủy", "Thường trực HĐND Thành phố"],
@@ -239,3 +286,95 @@ def statistics_appendix(actor, plan: Plan, as_of: dt.date) -> bytes:
     return appendix_docx(numeral="I", title=f"TÌNH HÌNH THỰC HIỆN NHIỆM VỤ KẾ HOẠCH SỐ {plan.number} ĐẾN NGÀY {as_of:%d/%m/%Y}",
                          attached_to="Báo cáo số …/BC-… ngày … của …", headers=headers, rows=rows, day=as_of,
                          notes=["Số liệu tính theo nhiệm vụ cấp cao nhất được giao; nhiệm vụ đã hủy hoặc giao sau ngày số liệu không tính."])
+
+
+# ---------------------------------------------------------------- report rounds
+
+def rounds_managed(actor) -> list:
+    """The rounds whose unit the person reaches (the secretariat's list), newest period first."""
+    from dieuhanh.reports.models import ReportRound
+
+    rounds = ReportRound.objects.select_related("plan", "unit", "report")
+    return [r for r in rounds if can_see(actor, r.unit)]
+
+
+def round_get(actor, round_id: int):
+    from dieuhanh.reports.models import ReportRound
+
+    rnd = ReportRound.objects.select_related("plan", "unit", "report").filter(pk=round_id).first()
+    if rnd is None:
+        raise NotFound("round not found")
+    require(actor, "report_view", rnd.unit)
+    return rnd
+
+
+def round_report_get(actor, report_id: int):
+    """One unit's report in a round: visible to the roles on that unit or above (the secretariat reaches it from the
+    city); another unit's answers like a missing one."""
+    from dieuhanh.reports.models import RoundReport
+
+    rr = RoundReport.objects.select_related("round", "round__plan", "round__unit", "unit").filter(pk=report_id).first()
+    if rr is None:
+        raise NotFound("round report not found")
+    require(actor, "report_view", rr.unit)
+    return rr
+
+
+def round_reports_of(actor, *, open_only: bool = True, unit: Unit | None = None) -> list:
+    """The unit reports the person reaches (their own unit's and below), of open rounds by default, deadline first."""
+    from dieuhanh.reports.models import RoundReport, RoundStatus
+
+    qs = RoundReport.objects.select_related("round", "round__plan", "unit").order_by("round__deadline", "unit__code")
+    if open_only:
+        qs = qs.filter(round__status=RoundStatus.OPEN)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if is_system(actor):
+        return list(qs)
+    from dieuhanh.access.policy import held_roles
+
+    paths = [path for path, _role in held_roles(actor)]
+    return [rr for rr in qs if any(rr.unit.path.startswith(p) for p in paths)]
+
+
+def round_counts(rnd) -> dict[str, int]:
+    """How many units must report, and how many have submitted (submitted or approved), approved, returned."""
+    from collections import Counter
+
+    by_status = Counter(rnd.unit_reports.values_list("status", flat=True))
+    return {"total": sum(by_status.values()), "submitted": by_status["submitted"] + by_status["approved"],
+            "approved": by_status["approved"], "returned": by_status["returned"], "draft": by_status["draft"]}
+
+
+def round_unit_reports(rnd) -> list:
+    return sorted(rnd.unit_reports.select_related("unit").prefetch_related("attachments"), key=lambda rr: collation_key(rr.unit.name))
+
+
+def round_attachment_get(actor, attachment_id: int):
+    from dieuhanh.reports.models import RoundAttachment
+
+    a = RoundAttachment.objects.select_related("round_report__unit").filter(pk=attachment_id).first()
+    if a is None:
+        raise NotFound("attachment not found")
+    require(actor, "report_view", a.round_report.unit)
+    return a
+
+
+def reporting_units(actor, unit: Unit) -> list[Unit]:
+    """The units a round opened by ``unit`` may ask: the units below it still valid, by name."""
+    from django.utils import timezone
+
+    from dieuhanh.units.selectors import valid_on
+
+    units = Unit.objects.filter(valid_on(timezone.localdate()), path__startswith=unit.path).exclude(pk=unit.pk)
+    return sorted(units, key=lambda u: collation_key(u.name))
+
+
+def units_managing_rounds(actor) -> list[Unit]:
+    """The units a person may open rounds for (``round_manage``)."""
+    from dieuhanh.access.policy import can, held_roles
+
+    if is_system(actor):
+        return []
+    units = Unit.objects.filter(path__in={path for path, _role in held_roles(actor)})
+    return sorted((u for u in units if can(actor, "round_manage", u)), key=lambda u: collation_key(u.name))

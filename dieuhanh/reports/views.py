@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from dieuhanh.pages import attachment, date_param, errors_return_to, run_for_page
 from dieuhanh.plans import selectors as plans
-from dieuhanh.reports import pdf, selectors, services
-from dieuhanh.reports.forms import BuildForm
+from dieuhanh.reports import pdf, selectors
+from dieuhanh.reports.forms import PdfBuildForm
+from dieuhanh.reports.jobs import build_enqueue
 
 DOCX = selectors.DOCX
 
@@ -22,18 +23,18 @@ def report_list(request: HttpRequest) -> HttpResponse:
     visible = list(plans.plans_visible(request.user))
     units = selectors.units_for_build(request.user, visible)
     if request.method == "POST":
-        form = BuildForm(request.POST, plans=visible, units=units)
+        form = PdfBuildForm(request.POST, plans=visible, units=units)
         if form.is_valid():
             d = form.cleaned_data
-            report = run_for_page(request, services.report_build, _("Report generated and stored."), actor=request.user,
-                                  template=d["template"], plan=plans.plan_get(request.user, int(d["plan"])),
-                                  unit=selectors.unit_by_code(d["unit"]), as_of=d["as_of"], number=d["number"],
-                                  issued_on=d["issued_on"], signer_name=d["signer_name"])
-            return redirect(f"{request.path}#report-{report.pk}")
+            job = run_for_page(request, build_enqueue, _("The report is being built in the background: follow its progress here."),
+                               actor=request.user, template=d["template"], plan=plans.plan_get(request.user, int(d["plan"])),
+                               unit=selectors.unit_by_code(d["unit"]), as_of=d["as_of"], number=d["number"],
+                               issued_on=d["issued_on"], signer_name=d["signer_name"], pdf=d["pdf"])
+            return redirect("job_detail", job.pk)
     else:
         plan = request.GET.get("plan")
         as_of = date_param(request, "as_of") or timezone.localdate()
-        form = BuildForm(plans=visible, units=units, initial={"plan": plan, "as_of": as_of.strftime("%d/%m/%Y"), "number": 1,
+        form = PdfBuildForm(plans=visible, units=units, initial={"plan": plan, "as_of": as_of.strftime("%d/%m/%Y"), "number": 1,
                                                                 "issued_on": timezone.localdate().strftime("%d/%m/%Y")})
     return render(request, "reports/list.html", {"form": form, "can_build": bool(units and visible),
                                                  "reports": selectors.reports_visible(request.user)[:100]})
@@ -44,7 +45,7 @@ def report_download(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_get(request.user, report_id)
     content = bytes(report.content)
     if request.GET.get("format") == "pdf":
-        return attachment(pdf.to_pdf(content), report.filename.removesuffix(".docx") + ".pdf", "application/pdf")
+        return attachment(pdf.report_pdf(report), report.filename.removesuffix(".docx") + ".pdf", "application/pdf")
     return attachment(content, report.filename, DOCX)
 
 

@@ -13,6 +13,7 @@ visitor. A page needing more data adds it to ``site``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -30,6 +31,7 @@ from dieuhanh.cockpit.services import dashboard_create, dashboard_widget_add
 from dieuhanh.difficulties.services import difficulty_raise
 from dieuhanh.jobs.models import Job
 from dieuhanh.plans.services import explanation_request, report_save
+from dieuhanh.reports.services import round_consolidate, round_open
 from dieuhanh.units.models import Unit
 from tests.conftest import BEN_THANH, CITY, DEPARTMENT, PASSWORD, SYSTEM
 
@@ -109,6 +111,13 @@ PAGES = [
     Page("steering", "/indices/ASEM/units/AUT/"),
     Page("steering", "/indices/ASEM/runs/{run}/"),
     Page("steering", "/indices/ASEM/runs/{run}/audit/"),
+    # official reports, report rounds, templates
+    Page("steering", "/official-reports/"),
+    Page("steering", "/official-reports/templates/"),
+    Page("steering", "/official-reports/rounds/"),
+    Page("steering", "/official-reports/rounds/{round}/"),  # consolidated: the narrative and issue forms
+    Page("ward", "/official-reports/rounds/"),
+    Page("ward", "/official-reports/unit-reports/{round_report}/"),  # the narrative form, files
     # units, people
     Page("steering", "/units/"),
     Page("steering", "/units/79/"),
@@ -144,7 +153,11 @@ def site(plan, registry, store, asem_run, make_user):
     Job.objects.create(kind="portal.release", owner=steering, status="failed", error_code="job_interrupted")
     refused = Job.objects.create(kind="plans.import", owner=steering, status="failed", error_code="import_errors", result={"errors": [
         {"row": 7, "code": "deadline_changed", "params": {"code": "1.1"}, "message": ""}]})
-    return {"job": job.pk, "refused_job": refused.pk, "plan": plan.pk, "task": Task.objects.get(plan=plan, code="1.1").pk, "ward_task": ward_task.pk, "run": asem_run.pk,
+    rnd = round_open(actor=SYSTEM, unit=Unit.objects.get(code=CITY), plan=plan, template="city-periodic", period="2026-11",
+                     deadline=dt.date(2026, 11, 20), units=list(Unit.objects.filter(code__in=[BEN_THANH, DEPARTMENT])))
+    round_consolidate(actor=SYSTEM, report_round=rnd, expected_version=rnd.version)
+    return {"round": rnd.pk, "round_report": rnd.unit_reports.get(unit__code=BEN_THANH).pk, "job": job.pk, "refused_job": refused.pk,
+            "plan": plan.pk, "task": Task.objects.get(plan=plan, code="1.1").pk, "ward_task": ward_task.pk, "run": asem_run.pk,
             "dashboard": dashboard.pk, "difficulty": difficulty.pk, "ward_report": report.pk}
 
 

@@ -9,6 +9,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from dieuhanh.core.reports import decree30
+from dieuhanh.jobs.models import Job
+from dieuhanh.jobs.runner import run_queued
 from dieuhanh.plans.models import Task
 from dieuhanh.plans.services import task_create
 from dieuhanh.reports.models import GeneratedReport
@@ -27,8 +29,12 @@ def test_the_page_builds_a_report_and_downloads_it(plan, web_client):
     assert page.status_code == 200 and "Lập báo cáo" in page.content.decode()
     response = client.post("/official-reports/", {"template": "city-periodic", "plan": plan.pk, "unit": "79", "as_of": "30/11/2026",
                                          "number": "7", "issued_on": "05/12/2026", "signer_name": "Nguyễn Văn A"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"].startswith("/cong-viec/")  # a background job
+    assert not GeneratedReport.objects.exists()
+    assert run_queued() == 1
     report = GeneratedReport.objects.get()
+    job = Job.objects.get()
+    assert job.status == "succeeded" and job.result["report"] == report.pk and job.done == job.total
     assert report.inputs["number"] == 7 and report.as_of == D(2026, 11, 30)
     docx = client.get(f"/official-reports/{report.pk}/download/")
     assert docx["Content-Disposition"].endswith('.docx"')

@@ -18,11 +18,17 @@ from dieuhanh.reports.services import report_build
 from tests.conftest import SYSTEM, allowed_table
 
 POSITIONS = {"city": "79", "ward": "26743", "department": "79.SKHCN"}
-ACTIONS = {"report_build": ("report_build", "city"), "report_get": ("report_view", "city")}
+ACTIONS = {"report_build": ("report_build", "city"), "report_get": ("report_view", "city"),
+           "report_template_upload": ("report_template_upload", "city"), "round_open": ("round_manage", "city"),
+           "round_report_submit": ("round_report_write", "ward"), "round_report_approve": ("round_report_approve", "ward")}
 ALLOWED = allowed_table("""
-                     viewer  reporter  approver  steering  administrator
-report_build         no      no        yes       yes       no
-report_get           yes     yes       yes       yes       yes
+                       viewer  reporter  approver  steering  administrator
+report_build           no      no        yes       yes       no
+report_get             yes     yes       yes       yes       yes
+report_template_upload no      no        no        yes       yes
+round_open             no      no        no        yes       no
+round_report_submit    no      yes       yes       no        no
+round_report_approve   no      no        yes       no        no
 """)
 
 
@@ -49,3 +55,84 @@ def test_report_build_and_read(plan, hcmc, make_user, role, position):
     else:
         with pytest.raises(NotFound):
             report_get(actor, stored.pk)
+
+
+# Report rounds: opened by the steering committee on the city; a ward's report is written and submitted by its
+# reporters and approvers and approved by its approvers. A role on the city reaches the ward (roles reach down) but
+# steering holds neither writing nor approving there; a role on another ward or a department reaches nothing.
+ROUND_POSITIONS = {"own": "26743", "above": "79", "other": "26740", "department": "79.SKHCN"}
+
+
+def _round(plan, hcmc):
+    from dieuhanh.reports.services import round_open
+
+    return round_open(actor=SYSTEM, unit=hcmc["79"], plan=plan, template="city-periodic", period="2026-11",
+                      deadline=dt.date(2026, 11, 20), units=[hcmc["26743"]])
+
+
+def _expected(role, action, reaches):
+    if not reaches:
+        return NotFound
+    return None if role in ALLOWED[action] else Forbidden
+
+
+@pytest.mark.parametrize("position", list(ROUND_POSITIONS))
+@pytest.mark.parametrize("role", list(Role))
+def test_round_actions(plan, hcmc, make_user, role, position):
+    from dieuhanh.reports.models import ReportRound, RoundReport
+    from dieuhanh.reports.services import round_report_approve, round_report_submit
+
+    actor = make_user("actor", ROUND_POSITIONS[position], role)
+    rnd = _round(plan, hcmc)
+    events = AuditEvent.objects.count()
+    on_city, on_ward = position == "above", position in ("own", "above")
+    outcome = _expected(role, "round_open", on_city)
+    if outcome is None:
+        _round_as(actor, plan, hcmc)
+        assert ReportRound.objects.count() == 2
+    else:
+        with pytest.raises(outcome):
+            _round_as(actor, plan, hcmc)
+        assert ReportRound.objects.count() == 1 and AuditEvent.objects.count() == events
+    ward = RoundReport.objects.get(round=rnd)
+    outcome = _expected(role, "round_report_submit", on_ward)
+    if outcome is None:
+        ward = round_report_submit(actor=actor, round_report=ward, expected_version=ward.version)
+        assert ward.status == "submitted"
+    else:
+        with pytest.raises(outcome):
+            round_report_submit(actor=actor, round_report=ward, expected_version=ward.version)
+        assert RoundReport.objects.get(pk=ward.pk).status == "draft"
+        ward = round_report_submit(actor=SYSTEM, round_report=ward, expected_version=ward.version)
+    outcome = _expected(role, "round_report_approve", on_ward)
+    if outcome is None:
+        assert round_report_approve(actor=actor, round_report=ward, expected_version=ward.version).status == "approved"
+    else:
+        with pytest.raises(outcome):
+            round_report_approve(actor=actor, round_report=ward, expected_version=ward.version)
+        assert RoundReport.objects.get(pk=ward.pk).status == "submitted"
+
+
+def _round_as(actor, plan, hcmc):
+    from dieuhanh.reports.services import round_open
+
+    return round_open(actor=actor, unit=hcmc["79"], plan=plan, template="city-periodic", period="2026-10",
+                      deadline=dt.date(2026, 10, 20), units=[hcmc["26743"]])
+
+
+@pytest.mark.parametrize("position", ["city", "ward"])
+@pytest.mark.parametrize("role", list(Role))
+def test_template_upload(hcmc, make_user, role, position):
+    from dieuhanh.reports.models import ReportTemplate
+    from dieuhanh.reports.selectors import shipped_bytes
+    from dieuhanh.reports.services import report_template_upload
+
+    actor = make_user("actor", POSITIONS[position], role)
+    outcome = _expected(role, "report_template_upload", position == "city")
+    upload = {"key": "brief", "filename": "brief.docx", "content": shipped_bytes("brief")}
+    if outcome is None:
+        assert report_template_upload(actor=actor, **upload).version == 1
+    else:
+        with pytest.raises(outcome):
+            report_template_upload(actor=actor, **upload)
+        assert not ReportTemplate.objects.exists()

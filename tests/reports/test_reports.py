@@ -219,7 +219,7 @@ def test_libreoffice_missing_or_hanging_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_a_template_with_an_unknown_field_or_broken_tags_is_refused():
-    shipped = selectors.template_bytes("brief")
+    shipped = selectors.shipped_bytes("brief")
     render.check_fields(shipped, selectors.FIELDS)
     doc = Document(io.BytesIO(shipped))
     doc.add_paragraph("{{ budget.total }}")

@@ -21,7 +21,8 @@ from dieuhanh.plans.models import DeadlineChange, Evidence, ExplanationRequest, 
 from dieuhanh.plans.services import explanation_request, extension_request, report_save, task_create
 from dieuhanh.units.models import Unit
 from dieuhanh.jobs.services import job_start
-from dieuhanh.reports.services import report_build
+from dieuhanh.reports.models import ReportRound, RoundReport
+from dieuhanh.reports.services import report_build, round_open
 from tests.conftest import SYSTEM
 import tests.jobs_sample  # noqa: F401  registers the job "tests.accounts"
 
@@ -51,7 +52,15 @@ def world(plan, hcmc, make_user, settings, tmp_path):
         "job": job_start(actor=person, kind="tests.accounts", unit=hcmc[SAI_GON], params={"prefix": "sg"}).pk,
         "official_report": report_build(actor=SYSTEM, template="unit-periodic", plan=plan, unit=hcmc[SAI_GON],
                                         as_of=dt.date(2026, 11, 30)).pk,
+        # a city round is the secretariat's (no ward or department reaches it); Sài Gòn's report in it is Sài Gòn's
+        "report_round": _city_round(plan, hcmc).pk,
+        "round_report": RoundReport.objects.get(unit__code=SAI_GON).pk,
     }
+
+
+def _city_round(plan, hcmc):
+    return round_open(actor=SYSTEM, unit=hcmc["79"], plan=plan, template="city-periodic", period="2026-11",
+                      deadline=dt.date(2026, 11, 20), units=[hcmc[SAI_GON]])
 
 
 def whole(response, path: str) -> tuple:
@@ -70,13 +79,14 @@ def pair(call, path: str, foreign, missing) -> tuple[tuple, tuple]:
 def snapshot():
     return [(m.__name__, sorted(m.objects.values_list("pk", "version") if hasattr(m, "version") else m.objects.values_list("pk", flat=True)))
             for m in (Task, ProgressReport, Evidence, DeadlineChange, ExplanationRequest, Difficulty, Dashboard, Notification,
-                      RoleAssignment, Unit)]
+                      RoleAssignment, Unit, ReportRound, RoundReport)]
 
 
 API_READS = [  # (path, the kind of object in world, or a unit code)
     ("/api/tasks/{}", "task"), ("/api/tasks/{}/reports", "task"), ("/api/evidence/{}", "evidence"),
     ("/api/difficulties/{}", "difficulty"), ("/api/dashboards/{}", "dashboard"), ("/api/jobs/{}", "job"),
     ("/api/official-reports/{}", "official_report"), ("/api/official-reports/{}/file", "official_report"),
+    ("/api/report-rounds/{}", "report_round"), ("/api/round-reports/{}", "round_report"),
 ]
 # The unit register itself (/api/units/{code}, its children) is the public administrative map; who holds roles on a
 # unit and its audit history are not.
@@ -96,9 +106,17 @@ API_WRITES = [  # (method, path, kind, body)
     ("patch", "/api/dashboards/{}", "dashboard", {"version": 1, "title": "x"}),
     ("delete", "/api/dashboards/{}?version=1", "dashboard", None),
     ("delete", "/api/roles/{}", "assignment", None),
+    ("put", "/api/round-reports/{}", "round_report", {"version": 1, "sections": {"leadership": "x"}}),
+    ("post", "/api/round-reports/{}/submit", "round_report", {"version": 1}),
+    ("post", "/api/round-reports/{}/approve", "round_report", {"version": 1}),
+    ("post", "/api/round-reports/{}/return", "round_report", {"version": 1, "reason": "x"}),
+    ("post", "/api/report-rounds/{}/remind", "report_round", None),
+    ("post", "/api/report-rounds/{}/consolidate", "report_round", {"version": 1}),
+    ("post", "/api/report-rounds/{}/issue", "report_round", {"version": 1}),
 ]
 PAGE_READS = [
     ("/tasks/{}/", "task"), ("/tasks/{}/edit/", "task"), ("/evidence/{}/", "evidence"), ("/difficulties/{}/", "difficulty"), ("/dashboards/{}/", "dashboard"),
+    ("/official-reports/rounds/{}/", "report_round"), ("/official-reports/unit-reports/{}/", "round_report"),
 ]
 PAGE_WRITES = [
     ("/tasks/{}/report/", "task", {"period": "2026-11", "percent": "50"}),
@@ -111,6 +129,9 @@ PAGE_WRITES = [
     ("/notifications/{}/read/", "notification", {}),
     ("/dashboards/{}/delete/", "dashboard", {"version": "1"}),
     ("/roles/{}/revoke/", "assignment", {}),
+    ("/official-reports/unit-reports/{}/submit/", "round_report", {"version": "1", "leadership": "x"}),
+    ("/official-reports/unit-reports/{}/approve/", "round_report", {"version": "1"}),
+    ("/official-reports/rounds/{}/consolidate/", "report_round", {"version": "1"}),
 ]
 ACTORS = [("canbo.benthanh", BEN_THANH, "reporter"), ("lanhdao.benthanh", BEN_THANH, "administrator"), ("canbo.snv", "79.SNV", "approver")]
 

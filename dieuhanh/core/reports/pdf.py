@@ -21,9 +21,11 @@ def soffice() -> str:
     return found
 
 
-def to_pdf(docx: bytes, *, timeout: float = TIMEOUT) -> bytes:
-    """The PDF of ``docx``; ``libreoffice_missing``, ``libreoffice_timeout`` or ``libreoffice_failed``."""
+def to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
+    """The PDF of ``docx``; ``libreoffice_missing``, ``libreoffice_timeout`` or ``libreoffice_failed``. The timeout is
+    ``timeout``, else ``DIEUHANH_SOFFICE_TIMEOUT`` (seconds), else ``TIMEOUT``."""
     binary = soffice()
+    timeout = timeout or float(os.environ.get("DIEUHANH_SOFFICE_TIMEOUT") or TIMEOUT)
     with tempfile.TemporaryDirectory(prefix="dieuhanh-pdf-") as tmp:
         work = Path(tmp)
         source = work / "report.docx"
