@@ -135,7 +135,6 @@ MESSAGES: dict[str, str] = {
     "unknown_vote": _("The vote must be for, against or abstain."),
     "unknown_scope": _("The scope must be unit, city or national."),
     "reasons_required": _("Give the reasons."),
-    "end_before_start": _("The end cannot be before the start."),
     "movement_not_running": _("The movement is not running on this day."),
     "already_registered": _("This unit has registered for the movement already."),
     "round_not_open": _("This round of awards no longer takes proposals or files."),

@@ -37,10 +37,13 @@ def initiative_register(request: HttpRequest) -> HttpResponse:
     field = request.GET.get("field") if request.GET.get("field") in Field.values else None
     year = int_param(request, "year")
     items = selectors.initiatives(request.user, status=status, field=field, year=year)
+    counts = selectors.counts(request.user)
     if request.GET.get("format") == "xlsx":
         return attachment(excel.initiatives_xlsx(items), f"so-sang-kien-{timezone.localdate():%Y%m%d}.xlsx")
     return render(request, "emulation/initiatives.html", {
-        "items": items[:200], "counts": selectors.counts(request.user), "statuses": InitiativeStatus.choices, "fields": Field.choices,
+        "items": items[:200], "counts": counts, "statuses": InitiativeStatus.choices, "fields": Field.choices,
+        "status_counts": [(v, label, counts.by_status.get(v, 0)) for v, label in InitiativeStatus.choices],
+        "field_counts": [(label, counts.by_field.get(v, 0)) for v, label in Field.choices],
         "status": status, "field": field, "year": year, "can_apply": bool(selectors.units_with(request.user, "initiative_apply")),
         "query": request.GET.urlencode()})
 
