@@ -30,7 +30,7 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Scope(models.TextChoices):
-    UNIT = "unit", _("Unit")
+    UNIT = "unit", _("Unit level (cơ sở)")
     CITY = "city", _("City / province")
     NATIONAL = "national", _("National")
 
