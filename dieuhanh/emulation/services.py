@@ -249,7 +249,8 @@ def movement_launch(*, actor, unit: Unit, code: str, title: str, starts_on: dt.d
 
 
 @action
-def movement_register(*, actor, movement: Movement, unit: Unit, commitments: str, on: dt.date | None = None) -> Registration:
+def movement_register(*, actor, movement: Movement, unit: Unit, commitments: str, on: dt.date | None = None,
+                      synthetic: bool = False) -> Registration:
     """A unit registers for the movement with its commitments (once)."""
     day = _day(actor, on)
     commitments = _text(commitments)
@@ -260,7 +261,7 @@ def movement_register(*, actor, movement: Movement, unit: Unit, commitments: str
     if Registration.objects.filter(movement=movement, unit=unit).exists():
         raise Conflict("registered already", code="already_registered")
     reg = insert_unique(Registration(movement=movement, unit=unit, commitments=commitments, registered_on=day, registered_by=_user(actor),
-                                     synthetic=movement.synthetic))
+                                     synthetic=movement.synthetic or (synthetic and is_system(actor))))
     record(actor=actor, action="movement_register", obj=reg, unit=unit, object_type="registration",
            changes={"movement": [None, movement.code], "commitments": [None, commitments]})
     return reg
