@@ -152,6 +152,7 @@ MESSAGES: dict[str, str] = {
     "consultation_running": _("The public consultation runs until %(until)s: the council meets only after it."),
     "decide_every_proposal": _("Decide every proposal of the round."),
     "not_awarded": _("Only an award can be revoked."),
+    "not_count": _("%(indicator)s is not a count indicator."),
     # --- indicators ---------------------------------------------------------------------------------------------
     "indicator_exists": _("An indicator with this code already exists."),
     "unknown_owner": _("The owner unit does not exist."),

@@ -153,6 +153,34 @@ def initiative_counts(request):
             "proposals_by_status": dict(c.proposals_by_status)}
 
 
+class FeedIn(Schema):
+    indicator: str = Field(..., max_length=40)
+    period: str = Field(..., max_length=20, description="2026, 2026-Q2, 2026-06…: the indicator's periods overlapping it are fed")
+    overwrite: bool = False
+
+
+class FeedOut(Schema):
+    indicator: str
+    periods: list[str]
+    written: int
+    unchanged: int
+    skipped: int
+    manual: int
+
+
+@router.post("/initiatives/feed", response={200: FeedOut, **ERRORS},
+             summary="Write the number of initiatives recognised into the configured count indicators")
+def feed(request, body: FeedIn):
+    from dieuhanh.emulation.feed import initiatives_feed
+    from dieuhanh.indicators.models import Indicator
+
+    indicator = Indicator.objects.filter(code=body.indicator).select_related("owner").first()
+    if indicator is None:
+        raise NotFound("indicator not found")
+    result = initiatives_feed(actor=request.auth, indicator=indicator, period=body.period, overwrite=body.overwrite)
+    return {"indicator": result.indicator, "periods": result.periods, **{k: v for k, v in result.summary().items() if k != "no_data"}}
+
+
 @router.get("/initiatives/{initiative_id}", response={200: InitiativeOut, **ERRORS}, summary="One application with its receipt and decision")
 def get_initiative(request, initiative_id: int):
     return _initiative(selectors.initiative_get(request.auth, initiative_id))

@@ -42,7 +42,7 @@ def load_emulation(*, actor, today: dt.date | None = None) -> int:
     units = {u.code: u for u in Unit.objects.filter(code__in=["79", "26743", "26740", "26732", "79.SKHCN"])}
     if len(units) < 5:
         return 0
-    ago = lambda days: today - dt.timedelta(days=days)  # noqa: E731
+    ago = lambda days: today - dt.timedelta(days=days)
     movement = Movement.objects.filter(code=MOVEMENT[0]).first() or services.movement_launch(
         actor=actor, unit=units["79"], code=MOVEMENT[0], title=MOVEMENT[1], starts_on=dt.date(2025, 7, 18), ends_on=dt.date(2027, 12, 31),
         source=MOVEMENT[2], description="Kêu gọi doanh nghiệp, cơ quan, tổ chức, cá nhân, nhà khoa học, doanh nhân đóng góp sáng kiến.")

@@ -126,3 +126,9 @@ def award_round_decide(actor, *, award_round, **_):
 @authorizes
 def award_revoke(actor, *, proposal, **_):
     _require_seen(actor, can_see_proposal(actor, proposal), "award_revoke", proposal.round.unit)
+
+
+@authorizes
+def initiatives_feed(actor, *, indicator, **_):
+    # Writing an indicator's values from the initiatives register is managing that indicator (as the 766 feed).
+    require(actor, "indicator_manage", indicator.owner)

@@ -37,6 +37,7 @@ ACTION_MODULES = [
     "dieuhanh.jobs.services",
     "dieuhanh.difficulties.services",
     "dieuhanh.emulation.services",
+    "dieuhanh.emulation.feed",
     "dieuhanh.cockpit.services",
     "dieuhanh.portal.services",
     "dieuhanh.reports.services",

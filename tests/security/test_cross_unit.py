@@ -51,9 +51,9 @@ def world(plan, hcmc, make_user, settings, tmp_path):
                                      url=f"/tasks/{task.pk}/")[0].pk,
         "assignment": RoleAssignment.objects.get(user=person).pk,
         "job": job_start(actor=person, kind="tests.accounts", unit=hcmc[SAI_GON], params={"prefix": "sg"}).pk,
-        "initiative": (initiative := initiative_apply(
+        "initiative": initiative_apply(
             actor=SYSTEM, unit=hcmc[SAI_GON], title="Sáng kiến của Sài Gòn", field="digital", substance="Nội dung", benefit_author="Lợi ích",
-            confidential="BÍ MẬT SÀI GÒN", authors=[{"name": "Lê Văn C", "share": 100}])).pk,
+            confidential="BÍ MẬT SÀI GÒN", authors=[{"name": "Lê Văn C", "share": 100}]).pk,
         "award_proposal": award_propose(
             actor=SYSTEM, award_round=award_round_open(actor=SYSTEM, unit=hcmc["79"], title="Đợt khen thưởng", year=2026),
             unit=hcmc[SAI_GON], form=AwardForm.objects.get(code="giay_khen"), nominee_kind="person", nominee_name="Lê Văn C",
