@@ -5,6 +5,7 @@ through actions; domain errors propagate to ``DomainErrorMiddleware``."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,15 @@ from dieuhanh.pages import attachment, errors_return_to, int_param, run_for_page
 from dieuhanh.units.selectors import unit_get
 
 
+PAGE_SIZE = 50
+
+
+def _posted_int(request: HttpRequest, name: str) -> int | None:
+    """A whole number posted by a form (a version, an id); anything else is absent (the action then says so)."""
+    value = request.POST.get(name, "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def _invalid(form) -> Invalid:
     """A form whose shapes are wrong (a date, a number): back to it with each field's problem."""
     return Invalid("invalid form", details=[{"field": name, "message": "; ".join(errs)} for name, errs in form.errors.items()])
@@ -41,7 +51,7 @@ def initiative_register(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return attachment(excel.initiatives_xlsx(items), f"so-sang-kien-{timezone.localdate():%Y%m%d}.xlsx")
     return render(request, "emulation/initiatives.html", {
-        "items": items[:200], "counts": counts, "statuses": InitiativeStatus.choices, "fields": Field.choices,
+        "page": Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")), "counts": counts, "statuses": InitiativeStatus.choices, "fields": Field.choices,
         "status_counts": [(v, label, counts.by_status.get(v, 0)) for v, label in InitiativeStatus.choices],
         "field_counts": [(label, counts.by_field.get(v, 0)) for v, label in Field.choices],
         "status": status, "field": field, "year": year, "can_apply": bool(selectors.units_with(request.user, "initiative_apply")),
@@ -137,7 +147,7 @@ def initiative_decide(request: HttpRequest, initiative_id: int) -> HttpResponse:
 def movements(request: HttpRequest) -> HttpResponse:
     units = selectors.units_with(request.user, "movement_register")
     if request.method == "POST":
-        movement = selectors.movements().filter(pk=int_param(request, "movement") or request.POST.get("movement", "0")).first()
+        movement = selectors.movements().filter(pk=_posted_int(request, "movement") or 0).first()
         if movement is None:
             raise NotFound("movement not found")
         codes = {u.code for u in units}
@@ -217,13 +227,8 @@ def award_propose(request: HttpRequest, round_id: int) -> HttpResponse:
 def award_round_post(request: HttpRequest, round_id: int) -> HttpResponse:
     rnd = selectors.round_get(round_id)
     run_for_page(request, services.award_round_post, _("The list is posted publicly for comments."), actor=request.user, award_round=rnd,
-                 expected_version=int_param_post(request, "version"))
+                 expected_version=_posted_int(request, "version"))
     return redirect("award_round", round_id=rnd.pk)
-
-
-def int_param_post(request: HttpRequest, name: str) -> int | None:
-    value = request.POST.get(name, "").strip()
-    return int(value) if value.isdigit() else None
 
 
 @login_required
@@ -235,7 +240,7 @@ def award_round_decide(request: HttpRequest, round_id: int) -> HttpResponse:
     decisions = {p.pk: request.POST.get(f"decision_{p.pk}") == "approve" for p in pending if request.POST.get(f"decision_{p.pk}")}
     reasons = {p.pk: request.POST.get(f"reason_{p.pk}", "") for p in pending}
     run_for_page(request, services.award_round_decide, _("The council's decision is recorded."), actor=request.user, award_round=rnd,
-                 expected_version=int_param_post(request, "version"), decisions=decisions, reasons=reasons,
+                 expected_version=_posted_int(request, "version"), decisions=decisions, reasons=reasons,
                  minutes=request.POST.get("minutes", ""), decision_no=request.POST.get("decision_no", ""))
     return redirect("award_round", round_id=rnd.pk)
 
@@ -246,7 +251,7 @@ def award_comment_hide(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = selectors.comment_get(request.user, comment_id)
     request.error_return_to = reverse("award_round", args=[comment.round_id])
     run_for_page(request, services.award_comment_hide, _("The comment is hidden from the public page and kept."), actor=request.user,
-                 comment=comment, expected_version=int_param_post(request, "version"), reason=request.POST.get("reason", ""))
+                 comment=comment, expected_version=_posted_int(request, "version"), reason=request.POST.get("reason", ""))
     return redirect("award_round", round_id=comment.round_id)
 
 
@@ -283,7 +288,7 @@ def award_file(request: HttpRequest, proposal_id: int) -> HttpResponse:
 def award_revoke(request: HttpRequest, proposal_id: int) -> HttpResponse:
     item = selectors.proposal_get(request.user, proposal_id)
     run_for_page(request, services.award_revoke, _("The award is revoked."), actor=request.user, proposal=item,
-                 expected_version=int_param_post(request, "version"), reason=request.POST.get("reason", ""))
+                 expected_version=_posted_int(request, "version"), reason=request.POST.get("reason", ""))
     return redirect("award_proposal", proposal_id=item.pk)
 
 
@@ -293,7 +298,8 @@ def award_register(request: HttpRequest) -> HttpResponse:
     rows = selectors.award_register(request.user, unit=unit, year=year, form=form)
     if request.GET.get("format") == "xlsx":
         return attachment(excel.register_xlsx(rows, get_language()), f"so-khen-thuong-{timezone.localdate():%Y%m%d}.xlsx")
-    return render(request, "emulation/register.html", {"rows": rows, "forms": selectors.forms(), "year": year, "form": form,
+    return render(request, "emulation/register.html", {"page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+                                                      "forms": selectors.forms(), "year": year, "form": form,
                                                       "unit": unit, "query": request.GET.urlencode()})
 
 

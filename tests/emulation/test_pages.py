@@ -11,7 +11,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from dieuhanh.emulation import services
-from dieuhanh.emulation.models import Comment
+from dieuhanh.emulation.models import Comment, Initiative
 from tests.conftest import BEN_THANH, D
 from tests.emulation.conftest import apply, recognise
 
@@ -87,3 +87,17 @@ def test_the_exports_hold_the_registers_without_the_confidential_part(posted, ca
     initiatives = load_workbook(io.BytesIO(client.get("/sang-kien/?format=xlsx").content))
     cells = [c for row in initiatives.active.iter_rows(values_only=True) for c in row if c is not None]
     assert "001/2026/SK" in cells and not any("Khoá API" in str(c) for c in cells)
+
+
+def test_bad_input_on_the_pages_answers_4xx_or_the_form_again_never_500(cast, hcmc, web_client, city_round):
+    leader = web_client("lanhdao.web", BEN_THANH, "approver")
+    assert leader.post("/thi-dua/", {"movement": "abc", "unit": BEN_THANH, "commitments": "x"}).status_code == 404
+    shares = {"unit": BEN_THANH, "title": "T", "field": "digital", "substance": "S", "benefit_author": "B", "authors-TOTAL_FORMS": "2",
+              "authors-INITIAL_FORMS": "0", "authors-0-name": "A", "authors-0-share": "60", "authors-1-name": "B", "authors-1-share": "30"}
+    response = leader.post("/sang-kien/moi/", shares, follow=True)
+    assert response.status_code == 200 and "100 %" in response.content.decode()
+    assert not Initiative.objects.exists() and response.redirect_chain[-1][0] == "/sang-kien/moi/"
+    city = web_client("thanhpho.web2", "79", "steering")
+    response = city.post(f"/khen-thuong/dot/{city_round.pk}/quyet-dinh/", {"version": "x" * 30, "minutes": "m", "decision_no": "1"})
+    assert response.status_code == 302
+    assert Client().post("/cong-khai/khen-thuong/987654/", {"body": "x"}).status_code == 404
