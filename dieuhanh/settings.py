@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dieuhanh.indices",
     "dieuhanh.dossiers",
     "dieuhanh.difficulties",
+    "dieuhanh.emulation",
     "dieuhanh.cockpit",
     "dieuhanh.portal",
     "dieuhanh.reports",
@@ -175,6 +176,14 @@ DIEUHANH_DEMO_TASKS = int(os.environ.get("DIEUHANH_DEMO_TASKS", "340"))
 MEDIA_ROOT = Path(os.environ.get("DIEUHANH_MEDIA_ROOT", VAR_DIR / "media"))
 # Evidence files: at most this many bytes each (default 20 MB).
 DIEUHANH_EVIDENCE_MAX_BYTES = int(os.environ.get("DIEUHANH_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+# Initiatives and awards (dieuhanh/emulation). The review period of an initiative application (calendar days from
+# receipt to the answer due) is unconfirmed by law here: this default applies where a unit set none of its own.
+DIEUHANH_INITIATIVE_REVIEW_DAYS = int(os.environ.get("DIEUHANH_INITIATIVE_REVIEW_DAYS", 30))
+# The award list is posted for public comment at least this many working days before the council meets (Decree
+# 152/2025 Art. 60.3 as cited by the Ministry of Home Affairs: 10).
+DIEUHANH_AWARD_CONSULTATION_WORKING_DAYS = int(os.environ.get("DIEUHANH_AWARD_CONSULTATION_WORKING_DAYS", 10))
+# Count indicators fed with the number of initiatives recognised (emulation/feed.py; comma-separated codes, none by default).
+DIEUHANH_INITIATIVES_RECOGNISED_INDICATORS = [c for c in os.environ.get("DIEUHANH_INITIATIVES_RECOGNISED_INDICATORS", "").split(",") if c]
 # Composite-index uploads (iMeta/iData CSV or XLSX): at most this many bytes each (default 20 MB).
 # a Decision 766 file uploaded on /d766/nhap-tep/ (imported by a background job; kept under DIEUHANH_UPLOAD_DIR, by
 # default beside the dossier store, until its import succeeds: workers on other machines need the same shared folder)

@@ -65,6 +65,22 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "difficulty_assign": frozenset({Role.APPROVER, Role.STEERING}),  # on the addressed body: handling unit and deadline
     "difficulty_answer": frozenset({Role.REPORTER, Role.APPROVER}),  # on the handling unit
     "difficulty_close": frozenset({Role.APPROVER, Role.STEERING}),  # on the addressed body: the outcome
+    # Initiatives (sáng kiến). "on the unit" = the unit the application is addressed to; "on the scope's level" = that
+    # unit for a unit-scope recognition, the city for a city-scope one, the country for a national one.
+    "initiative_view": EVERY_ROLE,  # on the unit
+    "initiative_apply": frozenset({Role.REPORTER, Role.APPROVER}),  # on the unit: file an application
+    "initiative_review": frozenset({Role.APPROVER, Role.STEERING}),  # on the unit: the council, its opinions and minutes
+    "initiative_decide": frozenset({Role.APPROVER, Role.STEERING}),  # on the scope's level: recognise or refuse
+    "initiative_rules_set": frozenset({Role.STEERING, Role.ADMINISTRATOR}),  # on the unit: its review period
+    # Emulation and awards (thi đua, khen thưởng). "on the round's unit" = the level whose council decides the round.
+    "movement_manage": frozenset({Role.STEERING}),  # on the launching unit: launch a movement
+    "movement_register": frozenset({Role.APPROVER, Role.STEERING}),  # on the registering unit: register, commitments
+    "award_view": EVERY_ROLE,  # on the proposing unit or the round's unit
+    "award_propose": frozenset({Role.APPROVER, Role.STEERING}),  # on the proposing unit: proposals and their dossier
+    "award_round_manage": frozenset({Role.STEERING}),  # on the round's unit: open a round, post its list publicly
+    "award_comment_moderate": frozenset({Role.APPROVER, Role.STEERING}),  # on the round's unit: hide a comment
+    "award_decide": frozenset({Role.STEERING}),  # on the round's unit: the council's decision
+    "award_revoke": frozenset({Role.STEERING}),  # on the round's unit: revoke an award, with its reason
     # Dashboards (cockpit). A dashboard is its owner's; sharing it (read only) with a unit and setting it as the home
     # of the units below need a role on that unit.
     "dashboard_share": frozenset({Role.APPROVER, Role.STEERING, Role.ADMINISTRATOR}),  # on the unit shared with

@@ -145,6 +145,7 @@ from dieuhanh.api import accounts as _accounts  # noqa: E402
 from dieuhanh.api import difficulties as _difficulties  # noqa: E402
 from dieuhanh.api import cockpit as _cockpit  # noqa: E402
 from dieuhanh.api import dossiers as _dossiers  # noqa: E402
+from dieuhanh.api import emulation as _emulation  # noqa: E402
 from dieuhanh.api import indicators as _indicators  # noqa: E402
 from dieuhanh.api import indices as _indices  # noqa: E402
 from dieuhanh.api import jobs as _jobs  # noqa: E402
@@ -161,6 +162,7 @@ api.add_router("", _indicators.router)
 api.add_router("", _dossiers.router)
 api.add_router("", _indices.router)
 api.add_router("", _difficulties.router)
+api.add_router("", _emulation.router)
 api.add_router("", _notifications.router)
 api.add_router("", _jobs.router)
 api.add_router("", _cockpit.router)

@@ -39,14 +39,18 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
 
 
 def actor_label(actor) -> str:
-    """How an actor is named in logs: the username, or ``system:<command>`` for the platform."""
-    return f"system:{actor.label}" if is_system(actor) else actor.get_username()
+    """How an actor is named in logs: the username, ``system:<command>`` for the platform, ``public`` for a visitor
+    without an account (a comment on a posted award list, the only write open to them)."""
+    if is_system(actor):
+        return f"system:{actor.label}"
+    return actor.get_username() if getattr(actor, "is_authenticated", False) else "public"
 
 
 def _actor_fields(actor) -> dict[str, Any]:
     if actor is None:
         raise ValueError("an audit event needs an actor")
-    return {"actor": None if is_system(actor) else actor, "actor_label": actor_label(actor)}
+    person = actor if getattr(actor, "is_authenticated", False) and not is_system(actor) else None
+    return {"actor": person, "actor_label": actor_label(actor)}
 
 
 def record(

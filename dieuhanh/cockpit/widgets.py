@@ -363,6 +363,28 @@ def difficulties(scope: Scope, params: dict) -> dict:
     }
 
 
+@widget("initiatives", _("Initiatives and awards"))
+def initiatives(scope: Scope, params: dict) -> dict:
+    """Initiatives by stage, field, unit and year, recognitions by scope and award proposals by stage, within the
+    person's reach (``emulation.selectors.counts``); each stage links to the register filtered to it. In the
+    catalogue (dashboards), not on a default cockpit."""
+    from dieuhanh.emulation.models import Field, InitiativeStatus, ProposalStatus, Scope as InitiativeScope
+    from dieuhanh.emulation.selectors import counts
+
+    c = counts(scope.actor)
+    register = reverse("initiatives")
+    return {
+        "total": c.total, "url": register,
+        "stages": [{"label": label, "n": c.by_status.get(v, 0), "url": f"{register}?status={v}"} for v, label in InitiativeStatus.choices],
+        "scopes": [{"label": label, "n": c.recognised_by_scope.get(v, 0)} for v, label in InitiativeScope.choices],
+        "fields": [{"label": label, "n": c.by_field.get(v, 0), "url": f"{register}?field={v}"} for v, label in Field.choices
+                   if c.by_field.get(v)],
+        "units": c.by_unit[:TOP], "years": c.by_year,
+        "proposals": [{"label": label, "n": c.proposals_by_status.get(v, 0)} for v, label in ProposalStatus.choices],
+        "awards_url": reverse("award_register"),
+    }
+
+
 @widget("my_difficulties", _("Difficulties we raised and their answers"), roles=("leader",))
 def my_difficulties(scope: Scope, params: dict) -> dict:
     from dieuhanh.difficulties.selectors import raised_by_unit, to_answer_by_unit

@@ -148,6 +148,7 @@ def test_read_permissions(scene, make_user, permission, role, position):
 
 def test_every_permission_in_the_table_is_covered_by_a_matrix():
     from tests.difficulties.test_permission_matrix import ACTIONS as DIFFICULTY_ACTIONS
+    from tests.emulation.test_permission_matrix import ACTIONS as EMULATION_ACTIONS
     from tests.cockpit.test_dashboards import ACTIONS as DASHBOARD_ACTIONS
     from tests.indicators.test_permission_matrix import ACTIONS as INDICATOR_ACTIONS
     from tests.indices.test_permission_matrix import ACTIONS as INDEX_ACTIONS
@@ -160,12 +161,13 @@ def test_every_permission_in_the_table_is_covered_by_a_matrix():
     index_permissions = {p for p, _ in INDEX_ACTIONS.values()}
     difficulty_permissions = {p for p, _, _ in DIFFICULTY_ACTIONS.values()} | {"difficulty_view"}
     dashboard_permissions = {p for p, _ in DASHBOARD_ACTIONS.values()}
+    emulation_permissions = {p for p, _, _ in EMULATION_ACTIONS.values()} | {"initiative_view", "award_view"}
     portal_permissions = {p for p, _ in PORTAL_ACTIONS.values()}
     report_permissions = {p for p, _ in REPORT_ACTIONS.values()}
     assert set(WRITE_ACTIONS) | set(READERS) == set(ALLOWED)
     assert set(PERMISSIONS) == (
         set(PERMISSION_OF.values()) | task_permissions | indicator_permissions | index_permissions | difficulty_permissions
-        | dashboard_permissions | portal_permissions | report_permissions
+        | dashboard_permissions | portal_permissions | report_permissions | emulation_permissions
     )
 
 

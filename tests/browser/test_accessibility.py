@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -55,6 +56,22 @@ class Page(NamedTuple):
     path: str  # may hold {plan}, {task}, {ward_task}, {run}
     status: int = 200
 
+
+# initiatives and awards (their data: ``emulation_data``)
+EMULATION_PAGES = [
+    Page("steering", "/sang-kien/"),
+    Page("ward", "/sang-kien/moi/"),
+    Page("steering", "/sang-kien/{initiative}/"),  # with the council, opinion and decision forms
+    Page("steering", "/thi-dua/"),
+    Page("steering", "/khen-thuong/"),
+    Page("steering", "/khen-thuong/dot/{award_round}/"),  # comments to moderate, the council's decision form
+    Page("department", "/khen-thuong/dot/{open_round}/de-nghi/"),
+    Page("steering", "/khen-thuong/de-nghi/{award_proposal}/"),
+    Page("steering", "/khen-thuong/so/"),
+    Page(None, "/cong-khai/sang-kien/"),
+    Page(None, "/cong-khai/khen-thuong/"),
+    Page(None, "/cong-khai/khen-thuong/{award_round}/"),  # with the comment form
+]
 
 PAGES = [
     # plans
@@ -125,6 +142,7 @@ PAGES = [
     Page("admin", f"/units/{BEN_THANH}/"),  # with the edit and role forms
     Page("steering", "/me/roles/"),
     Page("steering", "/api/docs"),
+    *EMULATION_PAGES,
     # error pages and signing in
     Page("steering", "/no-such-page/", 404),
     Page("steering", "/tasks/?as_of=31/02/2026", 400),
@@ -156,9 +174,40 @@ def site(plan, registry, store, asem_run, make_user):
     rnd = round_open(actor=SYSTEM, unit=Unit.objects.get(code=CITY), plan=plan, template="city-periodic", period="2026-11",
                      deadline=dt.date(2026, 11, 20), units=list(Unit.objects.filter(code__in=[BEN_THANH, DEPARTMENT])))
     round_consolidate(actor=SYSTEM, report_round=rnd, expected_version=rnd.version)
-    return {"round": rnd.pk, "round_report": rnd.unit_reports.get(unit__code=BEN_THANH).pk, "job": job.pk, "refused_job": refused.pk,
+    return {**emulation_data(registry), "round": rnd.pk, "round_report": rnd.unit_reports.get(unit__code=BEN_THANH).pk, "job": job.pk, "refused_job": refused.pk,
             "plan": plan.pk, "task": Task.objects.get(plan=plan, code="1.1").pk, "ward_task": ward_task.pk, "run": asem_run.pk,
             "dashboard": dashboard.pk, "difficulty": difficulty.pk, "ward_report": report.pk}
+
+
+def emulation_data(units) -> dict:
+    """An initiative under review, a recognised one, a movement, an open round and a round posted with a comment."""
+    from dieuhanh.emulation import services as emulation
+    from dieuhanh.emulation.models import AwardForm, Comment
+
+    def apply(title):
+        return emulation.initiative_apply(actor=SYSTEM, unit=units[BEN_THANH], title=title, field="digital", substance="Nội dung",
+                                          benefit_author="Lợi ích", authors=[{"name": "Lê Văn C", "share": 100}])
+
+    reviewed = emulation.initiative_council_name(actor=SYSTEM, initiative=apply("Sổ tay số"), expected_version=1, members="Ông A")
+    recognised = emulation.initiative_council_name(actor=SYSTEM, initiative=apply("Trợ lý ảo"), expected_version=1, members="Ông A")
+    recognised = emulation.initiative_decide(actor=SYSTEM, initiative=recognised, expected_version=2, recognise=True, scope="city", minutes="Họp")
+    emulation.movement_launch(actor=SYSTEM, unit=units[CITY], code="DMST", title="Phong trào đổi mới sáng tạo", starts_on=date(2025, 7, 18),
+                              ends_on=date(2027, 12, 31))
+    open_round = emulation.award_round_open(actor=SYSTEM, unit=units[CITY], title="Đợt đang mở", year=2026)
+    posted = emulation.award_round_open(actor=SYSTEM, unit=units[CITY], title="Đợt lấy ý kiến", year=2026)
+    proposal = emulation.award_propose(actor=SYSTEM, award_round=posted, unit=units[BEN_THANH], form=AwardForm.objects.get(code="bang_khen_chu_tich"),
+                                       nominee_kind="person", nominee_name="Lê Văn C", period=2026, achievements="Thành tích", summary="Tóm tắt",
+                                       initiatives=[recognised])
+    posted = emulation.award_round_post(actor=SYSTEM, award_round=posted, expected_version=1)
+    Comment.objects.create(round=posted, body="Đồng ý", posted_at="2026-11-30T09:00:00+07:00")
+    return {"initiative": reviewed.pk, "award_round": posted.pk, "open_round": open_round.pk, "award_proposal": proposal.pk}
+
+
+@pytest.fixture
+def emulation_site(hcmc, make_user):
+    for username, unit, role in PEOPLE.values():
+        make_user(username, unit, role)
+    return emulation_data(hcmc)
 
 
 def _axe(page) -> list[dict]:
@@ -208,6 +257,20 @@ def test_every_page_passes_axe_core_wcag_2_1_aa(page_of, site):
         problems += [_describe(where, v) for v in _axe(page)]
     print("\n".join(problems))
     assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_initiative_and_award_pages_pass_axe_core(page_of, emulation_site):
+    """The same check on the initiative and award pages alone (they are in ``PAGES`` too), with their own small data."""
+    problems = []
+    for entry in EMULATION_PAGES:
+        page = page_of(entry.role)
+        path = entry.path.format(**emulation_site)
+        response = page.goto(path)
+        if response.status != entry.status:
+            problems.append(f"{entry.role} {path}: answered {response.status}")
+            continue
+        problems += [_describe(f"{entry.role or 'anonymous'} {path}", v) for v in _axe(page)]
+    assert problems == [], "\n".join(problems)
 
 
 FOCUS_VISIBLE = """() => { const s = getComputedStyle(document.activeElement);

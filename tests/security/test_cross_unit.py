@@ -15,6 +15,8 @@ from dieuhanh.cockpit.models import Dashboard
 from dieuhanh.cockpit.services import dashboard_create
 from dieuhanh.difficulties.models import Difficulty
 from dieuhanh.difficulties.services import difficulty_raise
+from dieuhanh.emulation.models import AwardForm, Initiative, Proposal
+from dieuhanh.emulation.services import award_propose, award_round_open, initiative_apply
 from dieuhanh.notifications.models import Notification
 from dieuhanh.notifications.services import notify_users
 from dieuhanh.plans.models import DeadlineChange, Evidence, ExplanationRequest, ProgressReport, Task
@@ -50,6 +52,13 @@ def world(plan, hcmc, make_user, settings, tmp_path):
                                      url=f"/tasks/{task.pk}/")[0].pk,
         "assignment": RoleAssignment.objects.get(user=person).pk,
         "job": job_start(actor=person, kind="tests.accounts", unit=hcmc[SAI_GON], params={"prefix": "sg"}).pk,
+        "initiative": initiative_apply(
+            actor=SYSTEM, unit=hcmc[SAI_GON], title="Sáng kiến của Sài Gòn", field="digital", substance="Nội dung", benefit_author="Lợi ích",
+            confidential="BÍ MẬT SÀI GÒN", authors=[{"name": "Lê Văn C", "share": 100}]).pk,
+        "award_proposal": award_propose(
+            actor=SYSTEM, award_round=award_round_open(actor=SYSTEM, unit=hcmc["79"], title="Đợt khen thưởng", year=2026),
+            unit=hcmc[SAI_GON], form=AwardForm.objects.get(code="giay_khen"), nominee_kind="person", nominee_name="Lê Văn C",
+            period=2026, achievements="Thành tích", summary="Tóm tắt").pk,
         "official_report": report_build(actor=SYSTEM, template="unit-periodic", plan=plan, unit=hcmc[SAI_GON],
                                         as_of=dt.date(2026, 11, 30)).pk,
         # a city round is the secretariat's (no ward or department reaches it); Sài Gòn's report in it is Sài Gòn's
@@ -79,7 +88,7 @@ def pair(call, path: str, foreign, missing) -> tuple[tuple, tuple]:
 def snapshot():
     return [(m.__name__, sorted(m.objects.values_list("pk", "version") if hasattr(m, "version") else m.objects.values_list("pk", flat=True)))
             for m in (Task, ProgressReport, Evidence, DeadlineChange, ExplanationRequest, Difficulty, Dashboard, Notification,
-                      RoleAssignment, Unit, ReportRound, RoundReport)]
+                      RoleAssignment, Unit, ReportRound, RoundReport, Initiative, Proposal)]
 
 
 API_READS = [  # (path, the kind of object in world, or a unit code)
@@ -87,6 +96,7 @@ API_READS = [  # (path, the kind of object in world, or a unit code)
     ("/api/difficulties/{}", "difficulty"), ("/api/dashboards/{}", "dashboard"), ("/api/jobs/{}", "job"),
     ("/api/official-reports/{}", "official_report"), ("/api/official-reports/{}/file", "official_report"),
     ("/api/report-rounds/{}", "report_round"), ("/api/round-reports/{}", "round_report"),
+    ("/api/initiatives/{}", "initiative"), ("/api/award-proposals/{}", "award_proposal"),
 ]
 # The unit register itself (/api/units/{code}, its children) is the public administrative map; who holds roles on a
 # unit and its audit history are not.
@@ -113,10 +123,14 @@ API_WRITES = [  # (method, path, kind, body)
     ("post", "/api/report-rounds/{}/remind", "report_round", None),
     ("post", "/api/report-rounds/{}/consolidate", "report_round", {"version": 1}),
     ("post", "/api/report-rounds/{}/issue", "report_round", {"version": 1}),
+    ("post", "/api/initiatives/{}/council", "initiative", {"version": 1, "members": "Ông A"}),
+    ("post", "/api/initiatives/{}/decision", "initiative", {"version": 1, "recognise": True, "scope": "unit", "minutes": "x"}),
+    ("post", "/api/award-proposals/{}/revoke", "award_proposal", {"version": 1, "reason": "x"}),
 ]
 PAGE_READS = [
     ("/tasks/{}/", "task"), ("/tasks/{}/edit/", "task"), ("/evidence/{}/", "evidence"), ("/difficulties/{}/", "difficulty"), ("/dashboards/{}/", "dashboard"),
     ("/official-reports/rounds/{}/", "report_round"), ("/official-reports/unit-reports/{}/", "round_report"),
+    ("/sang-kien/{}/", "initiative"), ("/khen-thuong/de-nghi/{}/", "award_proposal"),
 ]
 PAGE_WRITES = [
     ("/tasks/{}/report/", "task", {"period": "2026-11", "percent": "50"}),
@@ -132,6 +146,8 @@ PAGE_WRITES = [
     ("/official-reports/unit-reports/{}/submit/", "round_report", {"version": "1", "leadership": "x"}),
     ("/official-reports/unit-reports/{}/approve/", "round_report", {"version": "1"}),
     ("/official-reports/rounds/{}/consolidate/", "report_round", {"version": "1"}),
+    ("/sang-kien/{}/hoi-dong/", "initiative", {"version": "1", "members": "Ông A"}),
+    ("/khen-thuong/de-nghi/{}/thu-hoi/", "award_proposal", {"version": "1", "reason": "x"}),
 ]
 ACTORS = [("canbo.benthanh", BEN_THANH, "reporter"), ("lanhdao.benthanh", BEN_THANH, "administrator"), ("canbo.snv", "79.SNV", "approver")]
 
@@ -182,6 +198,8 @@ CITY_WIDE = {
     "/api/indicators/{code}/on-track", "/api/d766/units/{code}/scorecard", "/api/d766/units/{code}/drilldown",
     "/api/d766/units/{code}/export", "/api/indices/{code}", "/api/indices/{code}/runs/{run_id}", "/api/indices/{code}/ranking",
     "/api/indices/{code}/units/{ucode}", "/api/indices/{code}/compare", "/api/indices/{code}/runs/{run_id}/audit",
+    # A round of awards is an announcement of its deciding level; its proposals inside are listed by the caller's reach.
+    "/api/award-rounds/{round_id}",
 }
 
 
@@ -193,3 +211,21 @@ def test_every_api_read_by_id_is_in_the_matrix_or_city_wide(hcmc):
     covered = {re.sub(r"\{\}", "{x}", p) for p, _ in API_READS} | {p.replace("{}", "{x}") for p in API_UNIT_READS} | {"/api/users/{x}"}
     uncovered = {p for p in reads - CITY_WIDE if re.sub(r"\{[a-z_]+\}", "{x}", p) not in covered}
     assert not uncovered, sorted(uncovered)
+
+
+def test_a_round_lists_only_the_proposals_in_reach_and_never_another_units_confidential_part(world, api_client, web_client):
+    """The city's round is read by everyone; Bến Thành sees none of Sài Gòn's proposals in it, and nothing of Sài
+    Gòn's initiative — its confidential part above all — reaches Bến Thành through any page or answer."""
+    from dieuhanh.emulation.models import Proposal as P
+
+    round_id = P.objects.get(pk=world["award_proposal"]).round_id
+    api = api_client("canbo.bt2", BEN_THANH, "approver")
+    assert api.get(f"/api/award-rounds/{round_id}").json()["proposals"] == []
+    answers = [api.get(f"/api/award-rounds/{round_id}"), api.get("/api/initiatives"), api.get("/api/awards"),
+               api.get("/api/initiatives/counts")]
+    web = web_client("canbo.bt3", BEN_THANH, "approver")
+    answers += [web.get("/sang-kien/"), web.get(f"/khen-thuong/dot/{round_id}/"), web.get("/khen-thuong/so/")]
+    for response in answers:
+        assert response.status_code == 200
+        assert "BÍ MẬT SÀI GÒN" not in response.content.decode() and "Lê Văn C" not in response.content.decode()
+    assert api.get("/api/initiatives/counts").json()["total"] == 0

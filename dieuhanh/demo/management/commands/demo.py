@@ -13,6 +13,7 @@ from dieuhanh.accounts.models import User
 from dieuhanh.accounts.services import role_grant, user_create
 from dieuhanh.demo.difficulties import load_difficulties
 from dieuhanh.demo.dossiers import load_dossiers
+from dieuhanh.demo.emulation import load_emulation
 from dieuhanh.demo.indicators import load_indicators
 from dieuhanh.demo.indices import load_indices
 from dieuhanh.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
@@ -53,6 +54,9 @@ class Command(BaseCommand):
         difficulties = load_difficulties(actor=actor)
         if difficulties:
             self.stdout.write(f"difficulties register: {difficulties} synthetic items at every step")
+        initiatives = load_emulation(actor=actor)
+        if initiatives:
+            self.stdout.write(f"initiatives and awards: {initiatives} synthetic initiatives, a decided round and one posted for comment")
         load_dossiers(actor=actor, out=self.stdout)
         synthetic = settings.DIEUHANH_DEMO_TASKS if options["synthetic"] is None else options["synthetic"]
         if synthetic and not Plan.objects.filter(number=SYNTHETIC_NUMBER).exists():

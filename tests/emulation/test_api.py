@@ -1,0 +1,47 @@
+"""The API of initiatives and awards: the same rules as the pages, answered with clear 4xx codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dieuhanh.emulation.models import AwardRound
+from tests.conftest import BEN_THANH, CITY, SYSTEM
+from tests.emulation.conftest import apply, recognise
+
+pytestmark = pytest.mark.django_db
+APPLICATION = {"unit": BEN_THANH, "title": "Chatbot thủ tục", "field": "digital", "substance": "Nội dung", "benefit_author": "Lợi ích",
+               "confidential": "Bí mật", "authors": [{"name": "Nguyễn Thị Lan", "share": "60"}, {"name": "Trần Văn Minh", "share": "40"}]}
+
+
+def post(client, path, body):
+    return client.post(path, data=json.dumps(body), content_type="application/json")
+
+
+def test_applying_answers_the_receipt_and_refuses_shares_not_adding_up_to_100(api_client):
+    api = api_client("canbo", BEN_THANH, "reporter")
+    bad = post(api, "/api/initiatives", {**APPLICATION, "authors": [{"name": "A", "share": "60"}, {"name": "B", "share": "30"}]})
+    assert bad.status_code == 422 and [d["code"] for d in bad.json()["error"]["details"]] == ["shares_not_100"]
+    good = post(api, "/api/initiatives", APPLICATION)
+    assert good.status_code == 201
+    assert (good.json()["receipt"], good.json()["answer_due"]) == ("001/2026/SK", "2026-12-30")
+
+
+def test_a_proposal_on_an_unrecognised_initiative_and_a_council_before_the_end_are_refused(api_client, hcmc):
+    leader = api_client("lanhdao", BEN_THANH, "approver")
+    city = api_client("thanhpho", CITY, "steering")
+    rnd = AwardRound.objects.create(unit=hcmc[CITY], title="Đợt 2026", year=2026)
+    pending = apply(SYSTEM, hcmc[BEN_THANH])
+    body = {"unit": BEN_THANH, "form": "bang_khen_chu_tich", "nominee_kind": "person", "nominee_name": "Nguyễn Thị Lan", "period": 2026,
+            "achievements": "Thành tích", "summary": "Tóm tắt", "initiatives": [pending.pk]}
+    refused = post(leader, f"/api/award-rounds/{rnd.pk}/proposals", body)
+    assert refused.status_code == 422 and refused.json()["error"]["details"][0]["code"] == "initiative_not_recognised"
+    recognised = recognise(apply(SYSTEM, hcmc[BEN_THANH], title="Khác"))
+    proposal = post(leader, f"/api/award-rounds/{rnd.pk}/proposals", {**body, "initiatives": [recognised.pk]}).json()
+    assert "confidential" not in json.dumps(proposal) and proposal["initiatives"] == [recognised.pk]
+    posted = post(city, f"/api/award-rounds/{rnd.pk}/post", {"version": 1}).json()
+    assert posted["consultation_ends_on"] == "2026-12-14"
+    early = post(city, f"/api/award-rounds/{rnd.pk}/decision", {"version": posted["version"], "decision_no": "1/QĐ", "minutes": "Họp",
+                                                               "approve": [proposal["id"]]})
+    assert early.status_code == 409 and early.json()["error"]["code"] == "consultation_running"
