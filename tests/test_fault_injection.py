@@ -223,19 +223,25 @@ def _cli(tmp_path: Path, *args: str) -> subprocess.Popen:
 
 
 def _scorecard(tmp_path: Path) -> list[dict]:
+    """The Decision 766 scorecard by month of the store (read here: no process of the command is running)."""
+    from django.core.management import call_command
+
     out = tmp_path / "scorecard.csv"
-    done = _cli(tmp_path, "scorecard", "--from", "2026-01-01", "--to", "2026-06-30", "--by", "month", "--out", str(out))
-    assert done.wait(120) == 0, done.stderr.read()
+    call_command("dossiers", "scorecard", "--from", "2026-01-01", "--to", "2026-06-30", "--by", "month", "--out", str(out),
+                 stdout=io.StringIO())
     return list(csv.DictReader(out.open(encoding="utf-8")))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_dossier_import_killed_mid_file_keeps_nothing_and_the_retry_completes(hcmc, tmp_path):
+def test_the_dossier_import_killed_mid_file_keeps_nothing_and_the_retry_completes(hcmc, tmp_path, settings):
+    from django.core.management import call_command
+
     from dieuhanh.demo.synthetic_dossiers import generate
 
+    settings.DIEUHANH_DUCKDB_PATH = tmp_path / "dossiers.duckdb"  # the store the command's processes use (_env)
     wards = ["26743", "26740", "26732"]
     first = generate(tmp_path / "q1.parquet", rows=2000, agencies=wards, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31), seed=7)
-    assert _cli(tmp_path, "import", str(first)).wait(120) == 0
+    call_command("dossiers", "import", str(first), stdout=io.StringIO(), stderr=io.StringIO())
     before = _scorecard(tmp_path)
     assert {r["agency_code"] for r in before} == set(wards)
     large = _dossiers_csv(tmp_path / "q2.csv", ROWS, wards)

@@ -21,7 +21,7 @@ NEW = {"group": "4", "code": "4.3", "stt": "3", "title": "Xây dựng sàn giao 
 
 def test_a_manager_creates_a_task_in_a_group(plan, web_client):
     client = web_client("bcd.form", "79", "steering")
-    assert 'href="/plans/%d/tasks/new/"' % plan.pk in client.get(f"/plans/{plan.pk}/").content.decode()
+    assert f'href="/plans/{plan.pk}/tasks/new/"' in client.get(f"/plans/{plan.pk}/").content.decode()
     form = client.get(f"/plans/{plan.pk}/tasks/new/").content.decode()
     assert 'name="deadline"' in form and "Sở Khoa học và Công nghệ" in form
     response = client.post(f"/plans/{plan.pk}/tasks/new/", NEW)
