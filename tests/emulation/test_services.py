@@ -163,3 +163,14 @@ def test_a_dossier_file_is_checked_like_evidence(cast, hcmc, city_round, form, s
     assert exc.value.code == "file_disguised"
     f = services.award_file_add(actor=cast["leader"], proposal=proposal, filename="bao-cao.pdf", content=b"%PDF-1.7 thanh tich")
     assert f.kind == "pdf" and len(f.sha256) == 64
+
+
+def test_the_dossier_file_is_downloaded_only_within_reach(cast, hcmc, city_round, form, settings, tmp_path, web_client):
+    settings.MEDIA_ROOT = tmp_path
+    proposal = services.award_propose(actor=cast["leader"], award_round=city_round, unit=hcmc[BEN_THANH], form=form("giay_khen"),
+                                      nominee_kind="person", nominee_name="A", period=2026, achievements="x", summary="y")
+    f = services.award_file_add(actor=cast["leader"], proposal=proposal, filename="bao-cao.pdf", content=b"%PDF-1.7 thanh tich")
+    url = f"/khen-thuong/de-nghi/{proposal.pk}/tep/{f.pk}/"
+    own = web_client("lanhdao.tep", BEN_THANH, "viewer").get(url)
+    assert own.status_code == 200 and b"".join(own.streaming_content) == b"%PDF-1.7 thanh tich"
+    assert web_client("saigon.tep", SAI_GON, "approver").get(url).status_code == 404
