@@ -93,7 +93,10 @@ def test_one_achievement_is_not_awarded_twice(cast, hcmc, city_round, form):
     with pytest.raises(Conflict) as exc:
         services.award_propose(actor=cast["leader"], nominee_name="nguyen thi  lan", **data)
     assert exc.value.code == "award_twice"
+    with pytest.raises(Conflict):  # leaving the date of birth out does not make a second award possible
+        services.award_propose(actor=cast["leader"], nominee_name="Nguyễn Thị Lan", **{**data, "nominee_born_on": None})
     services.award_propose(actor=cast["leader"], nominee_name="Nguyễn Thị Lan", **{**data, "period": 2025})  # another year: fine
+    services.award_propose(actor=cast["leader"], nominee_name="Nguyễn Thị Lan", **{**data, "nominee_born_on": D(1990, 1, 2)})  # a namesake
 
 
 def _posted(cast, hcmc, city_round, form):
