@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from dieuhanh.api.fields import Day, Limit, Offset, column
 from dieuhanh.api.schemas import ERRORS
 from dieuhanh.emulation import selectors, services
-from dieuhanh.emulation.models import Author, AwardForm, AwardRound, Comment, Initiative, Opinion, Proposal
+from dieuhanh.emulation.models import Author, AwardForm, AwardRound, Comment, Initiative, Movement, Opinion, Proposal, Registration
 from dieuhanh.errors import NotFound
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import unit_get
@@ -401,3 +401,60 @@ def award_register(request, unit: str | None = None, year: int | None = None, fo
              "form_name": p.form.name(language), "decision_no": p.round.decision_no, "decided_on": p.round.decided_on, "status": p.status,
              "revoke_reason": p.revoke_reason}
             for p in selectors.award_register(request.auth, unit=unit, year=year, form=form)[offset:offset + limit]]
+
+
+class RoundIn(Schema):
+    unit: UnitCode = Field(..., description="the deciding level")
+    title: column(AwardRound, "title")
+    year: int = Field(..., ge=2000, le=2100)
+
+
+@router.post("/award-rounds", response={201: RoundOut, **ERRORS}, summary="Open a round of awards (its deciding level)")
+def open_round(request, body: RoundIn):
+    rnd = services.award_round_open(actor=request.auth, unit=unit_get(body.unit), title=body.title, year=body.year)
+    return Status(201, _round(request, rnd))
+
+
+class RegistrationOut(Schema):
+    unit: str
+    commitments: str
+    registered_on: dt.date
+    synthetic: bool
+
+
+class MovementOut(Schema):
+    id: int
+    code: str
+    title: str
+    unit: str
+    starts_on: dt.date
+    ends_on: dt.date
+    source: str
+    registrations: list[RegistrationOut]
+    synthetic: bool
+
+
+class RegistrationIn(Schema):
+    unit: UnitCode
+    commitments: column(Registration, "commitments")
+
+
+def _movement(m: Movement) -> dict:
+    return {"id": m.pk, "code": m.code, "title": m.title, "unit": m.unit.code, "starts_on": m.starts_on, "ends_on": m.ends_on, "source": m.source,
+            "registrations": [{"unit": r.unit.code, "commitments": r.commitments, "registered_on": r.registered_on, "synthetic": r.synthetic}
+                              for r in m.registrations.all()], "synthetic": m.synthetic}
+
+
+@router.get("/movements", response={200: list[MovementOut], **ERRORS}, summary="Emulation movements and the units registered (public commitments)")
+def list_movements(request):
+    return [_movement(m) for m in selectors.movements()]
+
+
+@router.post("/movements/{movement_id}/registrations", response={201: MovementOut, **ERRORS},
+             summary="Register a unit for a movement with its commitments")
+def register(request, movement_id: int, body: RegistrationIn):
+    movement = selectors.movements().filter(pk=movement_id).first()
+    if movement is None:
+        raise NotFound("movement not found")
+    services.movement_register(actor=request.auth, movement=movement, unit=unit_get(body.unit), commitments=body.commitments)
+    return Status(201, _movement(selectors.movements().get(pk=movement_id)))

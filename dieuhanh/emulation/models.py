@@ -246,7 +246,7 @@ class Proposal(models.Model):
     nominee_name = models.CharField(_("name of the person or collective"), max_length=200)
     nominee_born_on = models.DateField(_("date of birth"), null=True, blank=True)
     nominee_position = models.CharField(_("position"), max_length=200, blank=True)
-    nominee_key = models.CharField(max_length=300, editable=False, help_text="folded name, date of birth and unit: one award per key")
+    nominee_key = models.CharField(max_length=300, editable=False, help_text="kind, folded name and unit (core/emulation/rules.py: nominee_key)")
     period = models.PositiveSmallIntegerField(_("year of the achievements"))
     achievements = models.TextField(_("achievements"))
     summary = models.CharField(_("summary of achievements (posted publicly)"), max_length=500)

@@ -318,8 +318,9 @@ def award_propose(*, actor, award_round: AwardRound, unit: Unit, form: AwardForm
         problems.append(detail("initiatives", "initiative_required", needed=str(Scope(form.needed_scope).label)))
     if problems:
         raise Invalid("invalid award proposal", details=problems)
-    key = rules.nominee_key(nominee_kind, nominee_name, nominee_born_on, unit.code)
-    if Proposal.objects.filter(form=form, nominee_key=key, period=period, status__in=LIVE).exists():
+    key = rules.nominee_key(nominee_kind, nominee_name, unit.code)
+    earlier = Proposal.objects.filter(form=form, nominee_key=key, period=period, status__in=LIVE).values_list("nominee_born_on", flat=True)
+    if any(rules.same_nominee(nominee_born_on, born) for born in earlier):
         raise Conflict("awarded or proposed already", code="award_twice", params={"form": form.name_vi, "year": period})
     proposal = Proposal.objects.create(
         round=rnd, unit=unit, form=form, nominee_kind=nominee_kind, nominee_name=nominee_name[:200], nominee_born_on=nominee_born_on,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("khen-thuong/y-kien/<int:comment_id>/an/", views.award_comment_hide, name="award_comment_hide"),
     path("khen-thuong/de-nghi/<int:proposal_id>/", views.award_proposal, name="award_proposal"),
     path("khen-thuong/de-nghi/<int:proposal_id>/tep/", views.award_file, name="award_file"),
+    path("khen-thuong/de-nghi/<int:proposal_id>/tep/<int:file_id>/", views.award_file_download, name="award_file_download"),
     path("khen-thuong/de-nghi/<int:proposal_id>/thu-hoi/", views.award_revoke, name="award_revoke"),
     # public, no login (rate-limited with the rest of /cong-khai/ by portal/middleware.py)
     path("cong-khai/sang-kien/", views.public_initiatives, name="public_initiatives"),

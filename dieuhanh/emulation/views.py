@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dieuhanh import evidence
 from dieuhanh.access.policy import can
 from dieuhanh.emulation import excel, selectors, services
 from dieuhanh.emulation.forms import (
@@ -280,6 +281,15 @@ def award_file(request: HttpRequest, proposal_id: int) -> HttpResponse:
     run_for_page(request, services.award_file_add, _("File added to the dossier."), actor=request.user, proposal=item,
                  filename=upload.name, content=upload.read())
     return redirect("award_proposal", proposal_id=item.pk)
+
+
+@login_required
+def award_file_download(request: HttpRequest, proposal_id: int, file_id: int) -> FileResponse:
+    item = selectors.proposal_get(request.user, proposal_id)
+    f = item.files.filter(pk=file_id).first()
+    if f is None:
+        raise NotFound("file not found")
+    return FileResponse(evidence.path_of(f.sha256).open("rb"), as_attachment=True, filename=f.filename, content_type=f.content_type)
 
 
 @login_required

@@ -182,7 +182,10 @@ def site(plan, registry, store, asem_run, make_user):
 def emulation_data(units) -> dict:
     """An initiative under review, a recognised one, a movement, an open round and a round posted with a comment."""
     from dieuhanh.emulation import services as emulation
+    from dieuhanh.emulation.award_forms import load_forms
     from dieuhanh.emulation.models import AwardForm, Comment
+
+    load_forms(AwardForm)  # a live-server test runs on a database flushed by the previous one: the migration's rows are gone
 
     def apply(title):
         return emulation.initiative_apply(actor=SYSTEM, unit=units[BEN_THANH], title=title, field="digital", substance="Nội dung",

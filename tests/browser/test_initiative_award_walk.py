@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from dieuhanh.emulation.models import Comment, Initiative, Proposal
+from dieuhanh.emulation.award_forms import load_forms
+from dieuhanh.emulation.models import AwardForm, Comment, Initiative, Proposal
 from tests.conftest import HCMC_TIME
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,6 +26,7 @@ def _tab(browser, live_server, sign_in=None, username=""):
 def test_an_initiative_recognised_at_city_scope_earns_an_award_after_public_comment(page, browser, live_server, make_user, sign_in, clock,
                                                                                     settings):
     settings.DIEUHANH_INITIATIVE_REVIEW_DAYS = 30
+    load_forms(AwardForm)  # a live-server test may run on a database flushed by the previous one: the migration's rows are gone
     make_user("canbo.benthanh", "26743", "reporter")
     make_user("lanhdao.benthanh", "26743", "approver")
     make_user("thuongtruc.thanhpho", "79", "steering")

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from dieuhanh.core.emulation.rules import consultation_end, council_may_meet, nominee_key, scope_satisfies, shares_problem
+from dieuhanh.core.emulation.rules import (
+    consultation_end, council_may_meet, nominee_key, same_nominee, scope_satisfies, shares_problem,
+)
 
 D = dt.date
 
@@ -30,11 +32,17 @@ def test_a_form_needs_an_initiative_of_its_scope_or_above(scope, needed, ok):
     assert scope_satisfies(scope, needed) is ok
 
 
-def test_the_nominee_key_ignores_case_spacing_and_diacritics_but_not_the_unit_or_birth():
-    a = nominee_key("person", "Nguyễn Văn  An", D(1985, 3, 2), "26743")
-    assert a == nominee_key("person", "nguyen van an", D(1985, 3, 2), "26743")
-    assert a != nominee_key("person", "Nguyễn Văn An", D(1985, 3, 2), "26740")
-    assert a != nominee_key("person", "Nguyễn Văn An", D(1990, 1, 1), "26743")
+def test_the_nominee_key_ignores_case_spacing_and_diacritics_but_not_the_unit():
+    a = nominee_key("person", "Nguyễn Văn  An", "26743")
+    assert a == nominee_key("person", "nguyen van an", "26743")
+    assert a != nominee_key("person", "Nguyễn Văn An", "26740")
+    assert a != nominee_key("collective", "Nguyễn Văn An", "26743")
+
+
+def test_namesakes_are_told_apart_only_by_two_differing_dates_of_birth():
+    assert same_nominee(D(1985, 3, 2), D(1985, 3, 2))
+    assert same_nominee(None, D(1985, 3, 2)) and same_nominee(D(1985, 3, 2), None) and same_nominee(None, None)
+    assert not same_nominee(D(1985, 3, 2), D(1990, 1, 1))
 
 
 @pytest.mark.parametrize(("posted", "ends"), [

@@ -45,3 +45,17 @@ def test_a_proposal_on_an_unrecognised_initiative_and_a_council_before_the_end_a
     early = post(city, f"/api/award-rounds/{rnd.pk}/decision", {"version": posted["version"], "decision_no": "1/QĐ", "minutes": "Họp",
                                                                "approve": [proposal["id"]]})
     assert early.status_code == 409 and early.json()["error"]["code"] == "consultation_running"
+
+
+def test_a_unit_registers_for_a_movement_once_with_its_commitments(api_client, hcmc):
+    from dieuhanh.emulation.services import movement_launch
+    from tests.conftest import D
+
+    movement = movement_launch(actor=SYSTEM, unit=hcmc[CITY], code="DMST", title="Phong trào", starts_on=D(2025, 7, 18), ends_on=D(2027, 12, 31))
+    leader = api_client("lanhdao.mv", BEN_THANH, "approver")
+    first = post(leader, f"/api/movements/{movement.pk}/registrations", {"unit": BEN_THANH, "commitments": "Số hoá 100 % hồ sơ"})
+    assert first.status_code == 201 and first.json()["registrations"][0]["unit"] == BEN_THANH
+    again = post(leader, f"/api/movements/{movement.pk}/registrations", {"unit": BEN_THANH, "commitments": "Lần hai"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_registered"
+    reporter = api_client("canbo.mv", BEN_THANH, "reporter")
+    assert post(reporter, f"/api/movements/{movement.pk}/registrations", {"unit": BEN_THANH, "commitments": "x"}).status_code == 403

@@ -93,7 +93,10 @@ def test_one_achievement_is_not_awarded_twice(cast, hcmc, city_round, form):
     with pytest.raises(Conflict) as exc:
         services.award_propose(actor=cast["leader"], nominee_name="nguyen thi  lan", **data)
     assert exc.value.code == "award_twice"
+    with pytest.raises(Conflict):  # leaving the date of birth out does not make a second award possible
+        services.award_propose(actor=cast["leader"], nominee_name="Nguyễn Thị Lan", **{**data, "nominee_born_on": None})
     services.award_propose(actor=cast["leader"], nominee_name="Nguyễn Thị Lan", **{**data, "period": 2025})  # another year: fine
+    services.award_propose(actor=cast["leader"], nominee_name="Nguyễn Thị Lan", **{**data, "nominee_born_on": D(1990, 1, 2)})  # a namesake
 
 
 def _posted(cast, hcmc, city_round, form):
@@ -163,3 +166,14 @@ def test_a_dossier_file_is_checked_like_evidence(cast, hcmc, city_round, form, s
     assert exc.value.code == "file_disguised"
     f = services.award_file_add(actor=cast["leader"], proposal=proposal, filename="bao-cao.pdf", content=b"%PDF-1.7 thanh tich")
     assert f.kind == "pdf" and len(f.sha256) == 64
+
+
+def test_the_dossier_file_is_downloaded_only_within_reach(cast, hcmc, city_round, form, settings, tmp_path, web_client):
+    settings.MEDIA_ROOT = tmp_path
+    proposal = services.award_propose(actor=cast["leader"], award_round=city_round, unit=hcmc[BEN_THANH], form=form("giay_khen"),
+                                      nominee_kind="person", nominee_name="A", period=2026, achievements="x", summary="y")
+    f = services.award_file_add(actor=cast["leader"], proposal=proposal, filename="bao-cao.pdf", content=b"%PDF-1.7 thanh tich")
+    url = f"/khen-thuong/de-nghi/{proposal.pk}/tep/{f.pk}/"
+    own = web_client("lanhdao.tep", BEN_THANH, "viewer").get(url)
+    assert own.status_code == 200 and b"".join(own.streaming_content) == b"%PDF-1.7 thanh tich"
+    assert web_client("saigon.tep", SAI_GON, "approver").get(url).status_code == 404

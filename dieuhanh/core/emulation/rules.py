@@ -5,8 +5,9 @@ achievement, and the public consultation counted in working days.
   to exactly 100 (two decimals).
 - **Scope**: unit < city (province) < national; a form of award that needs an initiative of scope S is satisfied by
   an initiative recognised at S or above.
-- **One achievement, one award**: a proposal is keyed by the form, the nominee (folded name, date of birth, unit)
-  and the year of the achievements; a second live proposal or award of that key is refused.
+- **One achievement, one award**: a proposal is keyed by the form, the nominee (folded name, unit; a differing date
+  of birth on both sides tells namesakes apart) and the year of the achievements; a second live proposal or award
+  of that key is refused.
 - **Consultation**: the list is posted on day P; the consultation runs over the next ``n`` working days (P itself
   not counted, as a notice posted during a day does not give that whole day), so it ends at the close of
   ``E = add_working_days(P, n)`` on the Vietnamese working calendar (weekends, public holidays, compensatory and
@@ -47,10 +48,16 @@ def scope_satisfies(scope: str, needed: str) -> bool:
     return not needed or scope_rank(scope) >= scope_rank(needed)
 
 
-def nominee_key(kind: str, name: str, born_on: dt.date | None, unit_code: str) -> str:
-    """The identity of a nominee for "one achievement is not awarded twice"."""
-    born = born_on.isoformat() if born_on else ""
-    return f"{kind}|{fold(normalise_name(name))}|{born}|{unit_code}"
+def nominee_key(kind: str, name: str, unit_code: str) -> str:
+    """Who a proposal is for, as far as "one achievement is not awarded twice" goes: the kind (person, collective), the
+    name folded (case, spacing, diacritics) and the unit."""
+    return f"{kind}|{fold(normalise_name(name))}|{unit_code}"
+
+
+def same_nominee(born: dt.date | None, other_born: dt.date | None) -> bool:
+    """Two proposals of one key are for the same person unless both give a date of birth and the dates differ (two
+    namesakes in one unit); leaving the date out never makes a second award possible."""
+    return born is None or other_born is None or born == other_born
 
 
 def consultation_end(posted_on: dt.date, working_days: int, calendar: WorkingCalendar | None = None) -> dt.date:

@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
                 ('nominee_name', models.CharField(max_length=200, verbose_name='name of the person or collective')),
                 ('nominee_born_on', models.DateField(blank=True, null=True, verbose_name='date of birth')),
                 ('nominee_position', models.CharField(blank=True, max_length=200, verbose_name='position')),
-                ('nominee_key', models.CharField(editable=False, help_text='folded name, date of birth and unit: one award per key', max_length=300)),
+                ('nominee_key', models.CharField(editable=False, help_text='kind, folded name and unit (core/emulation/rules.py: nominee_key)', max_length=300)),
                 ('period', models.PositiveSmallIntegerField(verbose_name='year of the achievements')),
                 ('achievements', models.TextField(verbose_name='achievements')),
                 ('summary', models.CharField(max_length=500, verbose_name='summary of achievements (posted publicly)')),
