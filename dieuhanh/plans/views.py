@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.access.policy import can
 from dieuhanh.core.common.periods import period_containing, periods_between
 from dieuhanh.errors import Invalid, NotFound
-from dieuhanh.plans import exports, excel, selectors, services
+from dieuhanh.plans import exports, excel, inbox_sections, selectors, services
 from dieuhanh.plans.forms import (
     AnswerForm,
     ContributionForm,
@@ -304,7 +304,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     # The lists are kept until a task or anything the actions write changes, for this person's reach and day.
     key = (selectors.writes_stamp(), selectors.reach_key(request.user), request.user.pk, day)
     html = cached_fragment("inbox", key, lambda: render_to_string("plans/partials/inbox_lists.html", {"inbox": selectors.inbox(request.user, day=day)}, request))
-    return render(request, "plans/inbox.html", {"lists": html, "day": day})
+    return render(request, "plans/inbox.html", {"lists": html, "day": day, "sections": inbox_sections.rendered(request)})
 
 
 # ---------------------------------------------------------------- Excel

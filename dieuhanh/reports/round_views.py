@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,6 +168,17 @@ def round_report_post(request: HttpRequest, report_id: int, step: str) -> HttpRe
 def round_attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     a = selectors.round_attachment_get(request.user, attachment_id)
     return FileResponse(path_of(a.sha256).open("rb"), as_attachment=True, filename=a.filename, content_type=a.content_type)
+
+
+def inbox_section(request) -> str:
+    """The inbox's part of report rounds: the unit reports of open rounds the person must write (draft, returned) or
+    decide (submitted, for the unit's approvers)."""
+    waiting = [rr for rr in selectors.round_reports_of(request.user)
+               if (rr.status in ("draft", "returned") and can(request.user, "round_report_write", rr.unit))
+               or (rr.status == "submitted" and can(request.user, "round_report_approve", rr.unit))]
+    if not waiting:
+        return ""
+    return render_to_string("reports/partials/inbox_rounds.html", {"waiting": waiting, "day": timezone.localdate()}, request)
 
 
 @login_required

@@ -88,6 +88,12 @@ def test_the_pages_walk_a_ward_report_and_refuse_a_second_submission(clients, we
     assert "Đợt báo cáo cần gửi" in home and "đã gửi 1 trên 2, đã duyệt 0" in home
     ward_home = reporter.get("/").content.decode()
     assert "Đợt báo cáo cần gửi" in ward_home and "Phường Bến Thành: Đã gửi" in ward_home
+    # the inbox lists what waits for each person: the leader's decision, nothing more for the reporter who submitted
+    leader = web_client("lanhdao.web", BEN_THANH, "approver")
+    assert 'id="inbox-rounds"' in leader.get("/inbox/").content.decode()
+    assert 'id="inbox-rounds"' not in reporter.get("/inbox/").content.decode()
+    saigon = web_client("canbo.sg.web", SAI_GON, "reporter")
+    assert "Phường Sài Gòn: Bản nháp" in saigon.get("/inbox/").content.decode()
 
 
 def test_a_template_with_an_unknown_field_is_refused_and_a_good_one_is_used_with_its_symbol(plan, clients, web_client):
