@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.access.policy import can
 from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.evidence import path_of
-from dieuhanh.pages import errors_return_to, run_for_page
+from dieuhanh.pages import attachment, errors_return_to, run_for_page
 from dieuhanh.plans import selectors as plans
 from dieuhanh.reports import selectors, services
 from dieuhanh.reports.forms import SECTION_LABELS, AttachForm, IssueForm, ReturnForm, RoundForm, SectionsForm, TemplateUploadForm
@@ -68,6 +68,8 @@ def _to_round(request, round_id, **_):
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     rnd = selectors.round_get(request.user, round_id)
+    if request.GET.get("format") == "xlsx":
+        return attachment(selectors.round_workbook(rnd), f"dot-bao-cao-{rnd.pk}-{rnd.period}.xlsx")
     manage = can(request.user, "round_manage", rnd.unit)
     narrative = rnd.narrative or {}
     city_groups = selectors.statistics_rows(request.user, rnd.plan, rnd.period_end)[1]
