@@ -19,7 +19,7 @@ from dieuhanh.access.policy import can
 from dieuhanh.core.common.periods import period_containing, periods_between
 from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.jobs.uploads import is_large
-from dieuhanh.plans import exports, excel, selectors, services
+from dieuhanh.plans import exports, excel, inbox_sections, selectors, services
 from dieuhanh.plans import jobs as plan_jobs
 from dieuhanh.plans.forms import (
     AnswerForm,
@@ -308,7 +308,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     # The lists are kept until a task or anything the actions write changes, for this person's reach and day.
     key = (selectors.writes_stamp(), selectors.reach_key(request.user), request.user.pk, day)
     html = cached_fragment("inbox", key, lambda: render_to_string("plans/partials/inbox_lists.html", {"inbox": selectors.inbox(request.user, day=day)}, request))
-    return render(request, "plans/inbox.html", {"lists": html, "day": day})
+    return render(request, "plans/inbox.html", {"lists": html, "day": day, "sections": inbox_sections.rendered(request)})
 
 
 def _task_form(request: HttpRequest, plan, *, task=None, data=None) -> TaskForm:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.access.policy import can
 from dieuhanh.errors import Invalid, NotFound
 from dieuhanh.evidence import path_of
-from dieuhanh.pages import errors_return_to, run_for_page
+from dieuhanh.pages import attachment, errors_return_to, run_for_page
 from dieuhanh.plans import selectors as plans
 from dieuhanh.reports import selectors, services
 from dieuhanh.reports.forms import SECTION_LABELS, AttachForm, IssueForm, ReturnForm, RoundForm, SectionsForm, TemplateUploadForm
@@ -67,6 +68,8 @@ def _to_round(request, round_id, **_):
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     rnd = selectors.round_get(request.user, round_id)
+    if request.GET.get("format") == "xlsx":
+        return attachment(selectors.round_workbook(rnd), f"dot-bao-cao-{rnd.pk}-{rnd.period}.xlsx")
     manage = can(request.user, "round_manage", rnd.unit)
     narrative = rnd.narrative or {}
     city_groups = selectors.statistics_rows(request.user, rnd.plan, rnd.period_end)[1]
@@ -167,6 +170,17 @@ def round_report_post(request: HttpRequest, report_id: int, step: str) -> HttpRe
 def round_attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     a = selectors.round_attachment_get(request.user, attachment_id)
     return FileResponse(path_of(a.sha256).open("rb"), as_attachment=True, filename=a.filename, content_type=a.content_type)
+
+
+def inbox_section(request) -> str:
+    """The inbox's part of report rounds: the unit reports of open rounds the person must write (draft, returned) or
+    decide (submitted, for the unit's approvers)."""
+    waiting = [rr for rr in selectors.round_reports_of(request.user)
+               if (rr.status in ("draft", "returned") and can(request.user, "round_report_write", rr.unit))
+               or (rr.status == "submitted" and can(request.user, "round_report_approve", rr.unit))]
+    if not waiting:
+        return ""
+    return render_to_string("reports/partials/inbox_rounds.html", {"waiting": waiting, "day": timezone.localdate()}, request)
 
 
 @login_required

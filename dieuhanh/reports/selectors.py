@@ -378,3 +378,18 @@ def units_managing_rounds(actor) -> list[Unit]:
         return []
     units = Unit.objects.filter(path__in={path for path, _role in held_roles(actor)})
     return sorted((u for u in units if can(actor, "round_manage", u)), key=lambda u: collation_key(u.name))
+
+
+def round_workbook(rnd) -> bytes:
+    """The round's table of units (status, submitted, decided, files) as the officials' workbook."""
+    from dieuhanh.core.common.workbook import table_workbook
+
+    counts = round_counts(rnd)
+    rows = [[i, rr.unit.name, str(rr.get_status_display()), rr.submitted_at.date() if rr.submitted_at else None,
+             rr.reviewed_at.date() if rr.reviewed_at else None, rr.return_reason, len(rr.attachments.all())]
+            for i, rr in enumerate(round_unit_reports(rnd), start=1)]
+    return table_workbook(title=rnd.title, sheet_name="Đợt báo cáo",
+                          notes=[f"Kỳ báo cáo từ {rnd.period_start:%d/%m/%Y} đến {rnd.period_end:%d/%m/%Y}; hạn gửi {rnd.deadline:%d/%m/%Y}",
+                                 f"Đã gửi {counts['submitted']}/{counts['total']} đơn vị; đã phê duyệt {counts['approved']}"],
+                          headers=["STT", "Đơn vị", "Tình trạng", "Ngày gửi", "Ngày phê duyệt / trả lại", "Lý do trả lại", "Số tệp"],
+                          rows=rows, widths=[6, 40, 16, 14, 18, 40, 8])

@@ -114,7 +114,7 @@ def test_due_soon_and_overdue_go_once_per_deadline_immediately_or_in_the_digest(
     system = SystemActor("notifications daily")
     with django_capture_on_commit_callbacks(execute=True):
         result = notifications_daily(actor=system, day=D(2026, 3, 28))  # 4.1 and 4.1.2 due 31/03; 4.1.1 overdue
-    assert result.created == {"tasks_due": 6} and result.digests == 1  # 3 tasks of Sở Tài chính × 2 people
+    assert result.created == {"tasks_due": 6, "rounds_due": 0} and result.digests == 1  # 3 tasks of Sở Tài chính × 2 people
     subjects = sorted(m.subject for m in mail.outbox)
     assert [m.to for m in mail.outbox].count(["canbo@stc.gov.vn"]) == 3 and sum("quá hạn" in s and "4.1.1" in s for s in subjects) == 1
     digest = next(m for m in mail.outbox if m.to == ["lanhdao@stc.gov.vn"])
@@ -123,4 +123,4 @@ def test_due_soon_and_overdue_go_once_per_deadline_immediately_or_in_the_digest(
     for day in (D(2026, 3, 28), D(2026, 3, 29)):  # the same day again, and the next day: nothing new
         with django_capture_on_commit_callbacks(execute=True):
             again = notifications_daily(actor=system, day=day)
-        assert again.created == {"tasks_due": 0} and again.digests == 0 and len(mail.outbox) == sent
+        assert again.created == {"tasks_due": 0, "rounds_due": 0} and again.digests == 0 and len(mail.outbox) == sent

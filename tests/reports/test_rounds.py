@@ -103,7 +103,7 @@ def test_bad_input_is_refused_with_the_field_named(plan, hcmc, people):
         _open(people, plan, hcmc, period="2026-13", units=[])
     assert {(d["field"], d["code"]) for d in e.value.details} == {("period", "invalid_period"), ("units", "round_no_units")}
     with pytest.raises(Invalid) as e:
-        _open(people, plan, hcmc, unit=hcmc["79.STC"], units=[hcmc[BEN_THANH]])  # as the system: the ward is not under Sở Tài chính
+        _open(people, plan, hcmc, unit=hcmc["79.STC"], units=[hcmc[BEN_THANH]])  # the ward is not under Sở Tài chính
     assert e.value.details[0]["code"] == "round_unit_outside"
 
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 
 from dieuhanh.reports.models import ReportTemplate, RoundReport
 from dieuhanh.reports.selectors import shipped_bytes
@@ -84,10 +85,19 @@ def test_the_pages_walk_a_ward_report_and_refuse_a_second_submission(clients, we
     assert RoundReport.objects.get(pk=ward.pk).sections["groups"]["4"] == "Mở 12 lớp."
     steering = web_client("thuky.web", "79", "steering")
     assert "1 trên 2" in steering.get(f"/official-reports/rounds/{rnd['id']}/").content.decode()
+    sheet = list(load_workbook(io.BytesIO(steering.get(f"/official-reports/rounds/{rnd['id']}/?format=xlsx").content)).active.iter_rows(values_only=True))
+    assert sheet[2][0] == "Đã gửi 1/2 đơn vị; đã phê duyệt 0" and sheet[4][:3] == ("STT", "Đơn vị", "Tình trạng")
+    assert [r[1:3] for r in sheet[5:]] == [("Phường Bến Thành", "Đã gửi"), ("Phường Sài Gòn", "Bản nháp")]
     home = steering.get("/").content.decode()  # the cockpit block "report rounds due"
     assert "Đợt báo cáo cần gửi" in home and "đã gửi 1 trên 2, đã duyệt 0" in home
     ward_home = reporter.get("/").content.decode()
     assert "Đợt báo cáo cần gửi" in ward_home and "Phường Bến Thành: Đã gửi" in ward_home
+    # the inbox lists what waits for each person: the leader's decision, nothing more for the reporter who submitted
+    leader = web_client("lanhdao.web", BEN_THANH, "approver")
+    assert 'id="inbox-rounds"' in leader.get("/inbox/").content.decode()
+    assert 'id="inbox-rounds"' not in reporter.get("/inbox/").content.decode()
+    saigon = web_client("canbo.sg.web", SAI_GON, "reporter")
+    assert "Phường Sài Gòn: Bản nháp" in saigon.get("/inbox/").content.decode()
 
 
 def test_a_template_with_an_unknown_field_is_refused_and_a_good_one_is_used_with_its_symbol(plan, clients, web_client):

@@ -24,7 +24,7 @@ from dieuhanh.plans.services import explanation_request, extension_request, repo
 from dieuhanh.units.models import Unit
 from dieuhanh.jobs.services import job_start
 from dieuhanh.reports.models import ReportRound, RoundReport
-from dieuhanh.reports.services import report_build, round_open
+from dieuhanh.reports.services import report_build, round_open, round_report_attach
 from tests.conftest import SYSTEM
 import tests.jobs_sample  # noqa: F401  registers the job "tests.accounts"
 
@@ -64,6 +64,8 @@ def world(plan, hcmc, make_user, settings, tmp_path):
         # a city round is the secretariat's (no ward or department reaches it); Sài Gòn's report in it is Sài Gòn's
         "report_round": _city_round(plan, hcmc).pk,
         "round_report": RoundReport.objects.get(unit__code=SAI_GON).pk,
+        "round_attachment": round_report_attach(actor=SYSTEM, round_report=RoundReport.objects.get(unit__code=SAI_GON),
+                                                filename="bao-cao-phuong.pdf", content=b"%PDF-1.7 phuong Sai Gon").pk,
     }
 
 
@@ -131,6 +133,7 @@ PAGE_READS = [
     ("/tasks/{}/", "task"), ("/tasks/{}/edit/", "task"), ("/evidence/{}/", "evidence"), ("/difficulties/{}/", "difficulty"), ("/dashboards/{}/", "dashboard"),
     ("/official-reports/rounds/{}/", "report_round"), ("/official-reports/unit-reports/{}/", "round_report"),
     ("/sang-kien/{}/", "initiative"), ("/khen-thuong/de-nghi/{}/", "award_proposal"),
+    ("/official-reports/attachments/{}/", "round_attachment"), ("/official-reports/rounds/{}/?format=xlsx", "report_round"),
 ]
 PAGE_WRITES = [
     ("/tasks/{}/report/", "task", {"period": "2026-11", "percent": "50"}),
