@@ -175,6 +175,16 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, changed: str | None = None, *,
         refresh_facts(con, calendar=calendar)
 
 
+def facts_select(con: duckdb.DuckDBPyConnection, source: str, *, calendar: WorkingCalendar | None = None) -> str:
+    """SQL selecting the facts (``dossier_facts``) of the dossier rows of ``source``, a table or view of ``con``
+    with every column of ``dossiers``; the in-memory tables it reads (the calendar) are registered on ``con``."""
+    schema = tuple(ibis.duckdb.from_connection(con).get_schema("dossiers").items())
+    sql, memtables = _facts_sql(schema, source, calendar or default_calendar())
+    for name, data in memtables:
+        con.register(name, data)
+    return sql
+
+
 @functools.lru_cache(maxsize=8)
 def _facts_sql(schema: tuple, source: str, calendar: WorkingCalendar) -> tuple[str, tuple[tuple[str, Any], ...]]:
     import ibis.expr.operations as ops
