@@ -15,7 +15,7 @@ only when they are new, of the merged rows for the dossiers it updated), and eve
 result names the agencies and months whose scorecards the import may have changed (``IngestResult.touched``).
 Rows never pass through Python one by one (except XLSX cells on their way to Parquet), so a file larger than
 memory streams from disk: DuckDB spills to its ``temp_directory`` under its ``memory_limit`` (a CSV needs about
-80 MB at least).
+100 MB at least).
 
 How values are read:
 
@@ -351,9 +351,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, spec: TableSpec, source: str, 
     """Stage ``source`` (a DuckDB table expression) and define the view that parses it.
 
     ``row`` is the SQL for the data-row number in the source; None numbers the rows in file order by the staged
-    table's rowid (DuckDB keeps insertion order, and read_csv has no row number of its own). Only raw values are
-    stored; the view parses them once per statement that reads it (the checks, then the upsert), which costs
-    less than keeping a parsed copy of a large file.
+    table's rowid (DuckDB keeps insertion order, and read_csv has no row number of its own). Raw values are
+    stored, and beside them the values parsed from text (``p_`` columns, parsed once: the checks and the merge
+    both read them); the view adds the casts of values the file typed itself and the row number.
     """
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
@@ -372,14 +372,19 @@ def _stage_source(con: duckdb.DuckDBPyConnection, spec: TableSpec, source: str, 
             # trim() without a character list: the general form is three times slower on a large CSV.
             value = f"NULLIF(trim({text}), '')"
         staged.append(f'{value} AS "r_{name}"')
-    parsed = [f'{_parse(spec, name, f"s.r_{name}", kind)} AS "p_{name}"'
-              for name, kind in columns.items() if name not in spec.text]
+    # Values read from text are parsed once, as they are staged (the checks and the merge both read them);
+    # values the file already types are only cast, in the view.
+    parsed = {name: f'{_parse(spec, name, f"s.r_{name}", kind)} AS "p_{name}"'
+              for name, kind in columns.items() if name not in spec.text}
+    heavy = [name for name in parsed if kinds[mapping[name]] == "VARCHAR"]
     try:
-        con.execute(f"CREATE TEMP TABLE {_STAGE} AS SELECT {', '.join(staged)} FROM {source}")
+        con.execute(f"CREATE TEMP TABLE {_STAGE} AS SELECT s.*{''.join(', ' + parsed[n] for n in heavy)} "
+                    f"FROM (SELECT {', '.join(staged)} FROM {source}) s")
         rows, first_rowid = con.execute(f"SELECT count(*), min(rowid) FROM {_STAGE}").fetchall()[0]
         # Inside a transaction DuckDB numbers new rows from a large offset, in order all the same.
         number = "s._row" if row else f"s.rowid - {first_rowid or 0} + 1"
-        selected = ", ".join(["s.*", *parsed, f"{number} AS row"])  # a file of text columns only parses nothing
+        light = [parsed[name] for name in parsed if name not in heavy]
+        selected = ", ".join(["s.*", *light, f"{number} AS row"])  # a file of text columns only parses nothing
         con.execute(f"CREATE TEMP VIEW {_PARSED} AS SELECT {selected} FROM {_STAGE} s")
     except duckdb.Error as error:
         raise _Refused([_unreadable(error)]) from error
