@@ -15,7 +15,7 @@ beside each figure.
 
 Usage: ``.venv/bin/python bench/d766_national.py [--rows 1000000] [--cores 2]`` (needs Java: ``make java``, and
 pyspark: the test extras). The generated log is cached under ``var/bench/d766-national/``. To run the same
-definitions on a Spark or Trino cluster, see docs/D766_NATIONAL.md.
+definitions on a Spark or Trino cluster, see docs/ARCHITECTURE.md, "Running the metrics on Spark or Trino".
 """
 
 from __future__ import annotations
