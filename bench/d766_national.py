@@ -66,6 +66,7 @@ def spark_session(cores: int, memory: str):
         .config("spark.sql.session.timeZone", "UTC")  # naive local wall-clock times, never shifted
         .config("spark.sql.shuffle.partitions", str(max(2, cores * 2)))
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", memory)
         .getOrCreate()
     )
