@@ -85,21 +85,7 @@ def test_province_scorecards_in_one_call_pool_every_commune_of_the_province(nati
 
 
 @needs_spark
-def test_spark_gives_the_duckdb_scorecards_of_every_province_and_every_commune(national, provinces):
-    from pyspark.sql import SparkSession
-
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .appName("dieuhanh-d766-national")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "1g")
-        .config("spark.sql.codegen.wholeStage", "false")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
+def test_spark_gives_the_duckdb_scorecards_of_every_province_and_every_commune(spark, national, provinces):
     spark.read.parquet(str(national)).createOrReplaceTempView("national_dossiers")
     on_spark = ibis.pyspark.connect(spark).table("national_dossiers")
     con = duckdb.connect()
