@@ -4,7 +4,12 @@ For each size, in the same run and on the same data (SYNTHETIC dossiers from ``c
 168 wards of Ho Chi Minh City and 12 departments, received 01/01/2025–30/12/2025):
 
 - ``ingest CSV`` / ``ingest Parquet``: ``ingest.ingest`` of the whole file into an empty DuckDB file (staging,
-  every row check, upsert by dossier_id, and the ``dossier_facts`` table the scorecard reads, built from it);
+  every row check, the merge by dossier_id, and the ``dossier_facts`` table the scorecard reads, built from it),
+  closing the file included;
+- ``bare CSV`` / ``bare Parquet``: DuckDB's own load of the same file into an empty DuckDB file, ``CREATE TABLE t
+  AS SELECT * FROM read_csv(...)`` / ``read_parquet(...)``, closing included: the floor any import pays. Measured
+  alternately with the ingest (bare, ingest, bare, ingest…) so that both see the same machine load; the ratio
+  ingest ÷ bare is given for wall and CPU time;
 - ``scorecard``: ``execute.compute`` for 2025 by month, every agency, on the ingested DuckDB file, into a pandas
   DataFrame (the median of the calls after the first; the first call, which reads the file from disk and compiles
   the Ibis expression, and the CPU time of building and compiling the expression alone are printed beside it);
@@ -19,7 +24,9 @@ For each size, in the same run and on the same data (SYNTHETIC dossiers from ``c
 - ``incremental``: a day's 50,000 new dossiers (received 31/12/2025): ``ingest`` of the day's Parquet file into a
   copy of the ingested database, then ``execute.compute`` of the months those dossiers can change (their month
   of receipt to the end of the year: December) on the same connection (opening and closing the file are not
-  timed). Checked once against a full recompute.
+  timed), wall and CPU time. Checked once against a full recompute.
+
+``--ingest-only`` measures the ingest, the bare loads and the increment only (no scorecard, pandas or floor).
 
 Times are medians of ``--runs`` runs (ingest: ``--ingest-runs``; pandas: ``--pandas-runs``, default 1 because it
 is slow at 10 M). The machine is shared: the load average is printed next to each figure.
@@ -32,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import shutil
 import statistics
@@ -123,6 +131,18 @@ def files(cache: Path, rows: int) -> tuple[Path, Path, Path]:
     return parquet, csv, day
 
 
+def bare_into(database: Path, source: Path) -> None:
+    """DuckDB's own load of ``source`` into a new database file: the floor of any import."""
+    database.unlink(missing_ok=True)
+    con = duckdb.connect(str(database))
+    try:
+        reader = "read_csv" if source.suffix == ".csv" else "read_parquet"
+        con.execute(f"CREATE TABLE t AS SELECT * FROM {reader}('{source}')")
+    finally:
+        con.close()
+    database.unlink()
+
+
 def ingest_into(database: Path, source: Path) -> None:
     database.unlink(missing_ok=True)
     con = duckdb.connect(str(database))
@@ -157,7 +177,8 @@ def affected_months(con: duckdb.DuckDBPyConnection, day_file: Path) -> tuple[dt.
     return max(START, earliest.date().replace(day=1)), END
 
 
-def bench(rows: int, cache: Path, runs: int, ingest_runs: int, pandas_runs: int, reuse_db: bool) -> dict[str, object]:
+def bench(rows: int, cache: Path, runs: int, ingest_runs: int, pandas_runs: int, reuse_db: bool,
+          ingest_only: bool = False) -> dict[str, object]:
     print(f"\n== {rows:,} dossiers", flush=True)
     parquet, csv, day = files(cache, rows)
     db_csv, db = cache / f"from-csv-{rows}.duckdb", cache / f"dossiers-{rows}.duckdb"
@@ -167,11 +188,27 @@ def bench(rows: int, cache: Path, runs: int, ingest_runs: int, pandas_runs: int,
         figures["ingest_csv"] = figures["ingest_parquet"] = float("nan")
         print(f"  ingest          not measured: {db.name} reused (--reuse-db)", flush=True)
     else:
-        figures["ingest_csv"], _ = median_time(lambda: ingest_into(db_csv, csv), ingest_runs)
+        floor = cache / f"bare-{rows}.duckdb"
+        for kind, source, target in (("csv", csv, db_csv), ("parquet", parquet, db)):
+            bare, ours, bare_cpu, ours_cpu = [], [], [], []
+            for _ in range(ingest_runs):  # alternately, so that both see the same machine load
+                for fn, wall, cpu in ((functools.partial(bare_into, floor, source), bare, bare_cpu),
+                                      (functools.partial(ingest_into, target, source), ours, ours_cpu)):
+                    started, cpu_started = time.perf_counter(), time.process_time()
+                    fn()
+                    wall.append(time.perf_counter() - started)
+                    cpu.append(time.process_time() - cpu_started)
+            for name, values in ((f"bare_{kind}", bare), (f"ingest_{kind}", ours), (f"bare_{kind}_cpu", bare_cpu),
+                                 (f"ingest_{kind}_cpu", ours_cpu)):
+                figures[name] = statistics.median(values)
+            print(f"  ingest {kind:8} {figures[f'ingest_{kind}']:8.2f} s   (CPU {figures[f'ingest_{kind}_cpu']:.2f} s;"
+                  f" bare load {figures[f'bare_{kind}']:.2f} s, CPU {figures[f'bare_{kind}_cpu']:.2f} s: "
+                  f"{figures[f'ingest_{kind}'] / figures[f'bare_{kind}']:.1f}× wall, "
+                  f"{figures[f'ingest_{kind}_cpu'] / figures[f'bare_{kind}_cpu']:.1f}× CPU; load {load()})", flush=True)
         db_csv.unlink(missing_ok=True)
-        print(f"  ingest CSV      {figures['ingest_csv']:8.2f} s   (load {load()})", flush=True)
-        figures["ingest_parquet"], _ = median_time(lambda: ingest_into(db, parquet), ingest_runs)
-        print(f"  ingest Parquet  {figures['ingest_parquet']:8.2f} s   (load {load()})", flush=True)
+    if ingest_only:
+        figures |= incremental_figures(rows, cache, db, day, runs)
+        return figures
 
     writer = duckdb.connect(str(db))
     if not execute.facts_current(writer, default_calendar()):  # a database reused from before dossier_facts
@@ -219,13 +256,21 @@ def bench(rows: int, cache: Path, runs: int, ingest_runs: int, pandas_runs: int,
     print(f"  pandas          {figures['pandas']:8.2f} s   (CPU {CPU['pandas']:.2f} s; identical to the scorecard;"
           f" load {load()})", flush=True)
 
+    figures |= incremental_figures(rows, cache, db, day, runs)
+    return figures
+
+
+def incremental_figures(rows: int, cache: Path, db: Path, day: Path, runs: int) -> dict[str, float]:
+    """The day's 50,000 dossiers ingested into a copy of the size's database, and the months they change
+    recomputed: wall time (ingest + recompute) and CPU time."""
+    figures: dict[str, float] = {}
     working = cache / f"incremental-{rows}.duckdb"
-    parts: dict[str, list[float]] = {"ingest": [], "scorecard": []}
+    parts: dict[str, list[float]] = {"ingest": [], "scorecard": [], "cpu": []}
 
     def incremental() -> pd.DataFrame:
         con = duckdb.connect(str(working))
         try:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             result = ingest(con, [day], known_agencies=set(AGENCIES))
             assert result.inserted == DAY_ROWS and not result.rejected_files, result
             parts["ingest"].append(time.perf_counter() - started)
@@ -233,6 +278,7 @@ def bench(rows: int, cache: Path, runs: int, ingest_runs: int, pandas_runs: int,
             started = time.perf_counter()
             months = scorecard(con, *affected_months(con, day))
             parts["scorecard"].append(time.perf_counter() - started)
+            parts["cpu"].append(time.process_time() - cpu_started)
             return months
         finally:
             con.close()
@@ -243,13 +289,15 @@ def bench(rows: int, cache: Path, runs: int, ingest_runs: int, pandas_runs: int,
     figures["incremental"] = statistics.median(i + s for i, s in zip(parts["ingest"], parts["scorecard"], strict=True))
     figures["incremental_ingest"] = statistics.median(parts["ingest"])
     figures["incremental_scorecard"] = statistics.median(parts["scorecard"])
+    figures["incremental_cpu"] = statistics.median(parts["cpu"])
     con = duckdb.connect(str(working), read_only=True)
     full = scorecard(con)
     con.close()
     assert_same(months, full[full["period_start"] >= pd.Timestamp(DAY.replace(day=1))], "the incremental months")
     working.unlink()
     print(f"  incremental     {figures['incremental']:8.3f} s   (ingest {figures['incremental_ingest']:.3f} s + "
-          f"December {figures['incremental_scorecard']:.3f} s; equal to a full recompute; load {load()})", flush=True)
+          f"December {figures['incremental_scorecard']:.3f} s; CPU {figures['incremental_cpu']:.3f} s;"
+          f" equal to a full recompute; load {load()})", flush=True)
     return figures
 
 
@@ -271,6 +319,25 @@ def table(results: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def ingest_table(results: list[dict[str, object]]) -> str:
+    lines = [
+        "| dossiers | file | bare load (DuckDB) | ingest | ingest ÷ bare |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    for r in results:
+        for kind, label in (("parquet", "Parquet"), ("csv", "CSV")):
+            if f"bare_{kind}" not in r:
+                continue
+            lines.append(
+                f"| {r['rows']:,} | {label} | {r[f'bare_{kind}']:.2f} s (CPU {r[f'bare_{kind}_cpu']:.2f} s)"
+                f" | {r[f'ingest_{kind}']:.2f} s (CPU {r[f'ingest_{kind}_cpu']:.2f} s)"
+                f" | {r[f'ingest_{kind}'] / r[f'bare_{kind}']:.1f}× (CPU {r[f'ingest_{kind}_cpu'] / r[f'bare_{kind}_cpu']:.1f}×) |")
+        lines.append(f"| {r['rows']:,} + 50,000 | day file (Parquet) | | {r['incremental']:.2f} s"
+                     f" (ingest {r['incremental_ingest']:.2f} + recompute {r['incremental_scorecard']:.2f}; CPU"
+                     f" {r['incremental_cpu']:.2f} s) | |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
@@ -278,15 +345,17 @@ def main() -> None:
     parser.add_argument("--ingest-runs", type=int, default=1)
     parser.add_argument("--pandas-runs", type=int, default=1)
     parser.add_argument("--cache", type=Path, default=ROOT / "var" / "bench" / "d766")
+    parser.add_argument("--ingest-only", action="store_true",
+                        help="measure the ingest against the bare load and the day's increment only")
     parser.add_argument("--reuse-db", action="store_true",
                         help="skip the ingest figures and reuse the DuckDB file of an earlier run, if there is one")
     args = parser.parse_args()
     print(f"DuckDB {duckdb.__version__}, pandas {pd.__version__}, {os.cpu_count()} cores, "
           f"load {' '.join(f'{x:.1f}' for x in os.getloadavg())}; medians of {args.runs} runs", flush=True)
-    results = [bench(rows, args.cache, args.runs, args.ingest_runs, args.pandas_runs, args.reuse_db)
+    results = [bench(rows, args.cache, args.runs, args.ingest_runs, args.pandas_runs, args.reuse_db, args.ingest_only)
                for rows in args.rows]
     print()
-    print(table(results))
+    print(ingest_table(results) if args.ingest_only else table(results))
 
 
 if __name__ == "__main__":

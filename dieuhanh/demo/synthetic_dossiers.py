@@ -203,7 +203,8 @@ def _zipf_weights(rng: np.random.Generator, n: int) -> np.ndarray:
 class _Plan:
     """What stays the same for every chunk: agencies, procedures and days with their probabilities."""
 
-    def __init__(self, agencies: Sequence[str], start: date, end: date, seed: int, home_province: int = HCMC_PROVINCE_CODE):
+    def __init__(self, agencies: Sequence[str], start: date, end: date, seed: int,
+                 home_province: int | None = HCMC_PROVINCE_CODE):
         rng = np.random.default_rng([seed, 766, 1])
         self.agencies = pa.array(list(agencies), pa.string())
         self.agency_is_ward = np.array([_is_ward(a) for a in agencies])
@@ -240,7 +241,21 @@ class _Plan:
         self.day_p = day_weight / day_weight.sum()
         self.snapshot = np.datetime64(end + timedelta(days=1), "s")
 
-        city = sorted(f"{int(w.code):05d}" for w in Ward.iter_by_province(home_province))
+        self.ward_low: np.ndarray | None = None  # national: where each agency's province starts in city_wards
+        if home_province is None:
+            communes = national_communes()
+            city = [code for province in communes for code in communes[province]]
+            first = dict.fromkeys(communes, 0)
+            at = 0
+            for province, codes in communes.items():
+                first[province] = at
+                at += len(codes)
+            province_of = {code: province for province, codes in communes.items() for code in codes}
+            provinces = [province_of.get(a, a.split(".")[0]) for a in agencies]
+            self.ward_low = np.array([first.get(p, 0) for p in provinces])
+            self.ward_count = np.array([len(communes[p]) if p in communes else len(city) for p in provinces])
+        else:
+            city = sorted(f"{int(w.code):05d}" for w in Ward.iter_by_province(home_province))
         self.city_wards = pa.array(city, pa.string())
         ward_index = {code: i for i, code in enumerate(city)}
         # For each agency, its position in the city's ward list (-1 for departments and wards elsewhere).
@@ -304,7 +319,10 @@ def _chunk(plan: _Plan, rng: np.random.Generator, first_row: int, n: int) -> pa.
     late = ~on_time
 
     own_ward = plan.agency_city_ward[agency]
-    elsewhere = rng.integers(0, len(plan.city_wards), n)
+    if plan.ward_low is None:
+        elsewhere = rng.integers(0, len(plan.city_wards), n)
+    else:  # another ward of the agency's own province
+        elsewhere = plan.ward_low[agency] + (rng.random(n) * plan.ward_count[agency]).astype(np.int64)
     applicant_ward = np.where((own_ward >= 0) & share(_OWN_WARD_SHARE), own_ward, elsewhere)
 
     rated = share(_RATED_SHARE) & ~open_
@@ -356,14 +374,15 @@ def generate(
     start: date,
     end: date,
     seed: int,
-    home_province: int = HCMC_PROVINCE_CODE,
+    home_province: int | None = HCMC_PROVINCE_CODE,
     chunk: int = 1_000_000,
     progress: Callable[[int], None] | None = None,
 ) -> Path:
     """Write ``rows`` synthetic dossiers received between ``start`` and ``end`` at ``agencies`` to a Parquet
     file at ``path``, ``chunk`` rows at a time (memory stays bounded by one chunk); ``progress`` is called with
     the rows written so far after each chunk. Agency codes of five digits are wards, the others departments;
-    applicants live in the wards of ``home_province`` (its official code)."""
+    applicants live in the wards of ``home_province`` (its official code) or, when it is None, in the wards of
+    the agency's own province (``generate_national``)."""
     if rows < 0 or chunk <= 0:
         raise ValueError("rows must not be negative and chunk must be positive")
     if not agencies:
@@ -379,6 +398,34 @@ def generate(
             if progress is not None:
                 progress(first_row + n)
     return path
+
+
+def national_communes() -> dict[str, list[str]]:
+    """Every province's commune-level units since the reorganisation of 01/07/2025 (34 provinces, 3,321 communes),
+    by official code: ``{"01": ["00004", …], …, "79": [… "26734" …], …}``, provinces and communes in code order."""
+    communes: dict[str, list[str]] = {}
+    for ward in sorted(Ward.iter_all(), key=lambda w: (int(w.province_code), int(w.code))):
+        communes.setdefault(f"{int(ward.province_code):02d}", []).append(f"{int(ward.code):05d}")
+    return communes
+
+
+def generate_national(
+    path: Path,
+    *,
+    rows: int,
+    start: date,
+    end: date,
+    seed: int,
+    chunk: int = 1_000_000,
+    progress: Callable[[int], None] | None = None,
+) -> Path:
+    """A synthetic national log: ``rows`` dossiers received between ``start`` and ``end`` at the country's 3,321
+    commune-level units (larger and smaller ones by a seeded size factor, as ``generate``), each applicant
+    living in the receiving commune or, for 15 %, another commune of the same province. Any size: memory stays
+    bounded by one ``chunk``. The rest as ``generate``; labelled synthetic in the file's metadata."""
+    agencies = [code for codes in national_communes().values() for code in codes]
+    return generate(path, rows=rows, agencies=agencies, start=start, end=end, seed=seed, home_province=None,
+                    chunk=chunk, progress=progress)
 
 
 def write_catalogue(path: Path, *, n: int = 2000, seed: int = 0) -> Path:

@@ -85,8 +85,21 @@ def test_schema_has_the_dossier_columns_and_types(con):
     create_schema(con)  # idempotent
     described = con.execute("DESCRIBE dossiers").fetchall()
     assert [(name, kind) for name, kind, *_ in described] == [(n, k) for n, (k, _) in DOSSIER_COLUMNS.items()]
-    assert con.execute("SELECT constraint_column_names FROM duckdb_constraints() "
-                       "WHERE table_name = 'dossiers' AND constraint_type = 'PRIMARY KEY'").fetchall() == [(["dossier_id"],)]
+    # no index to keep up on every write: ingest keeps dossier_id unique itself (the re-import tests below)
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'dossiers' "
+                       "AND constraint_type = 'PRIMARY KEY'").fetchall() == [(0,)]
+
+
+def test_a_store_keyed_by_an_earlier_version_loses_its_key_on_import_and_keeps_its_rows(con, tmp_path):
+    columns = ", ".join(f'"{name}" {kind}' for name, (kind, _) in DOSSIER_COLUMNS.items())
+    con.execute(f"CREATE TABLE dossiers ({columns}, PRIMARY KEY (dossier_id))")
+    con.execute("INSERT INTO dossiers (dossier_id, procedure_code, agency_code, channel, received_at) "
+                "VALUES ('HS-0', '1.001234', '26743', 1, TIMESTAMP '2026-03-01 08:00')")
+    result = ingest(con, [write_csv(tmp_path / "ok.csv", CLEAN[:2])], known_agencies=KNOWN)
+    assert (result.inserted, result.updated) == (2, 0)
+    assert [r["dossier_id"] for r in table(con)] == ["HS-0", "HS-1", "HS-2"]
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'dossiers' "
+                       "AND constraint_type = 'PRIMARY KEY'").fetchall() == [(0,)]
 
 
 def test_reimport_updates_instead_of_duplicating(con, tmp_path):

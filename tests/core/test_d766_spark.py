@@ -163,28 +163,6 @@ def _catalogue_and_feedback(dossiers: pa.Table, directory: Path) -> tuple[Path, 
     return paths
 
 
-@pytest.fixture(scope="session")
-def spark():
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("dieuhanh-d766-parity")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "1g")
-        # generating and compiling Java for each stage of these wide queries costs more than it saves on a
-        # few thousand rows
-        .config("spark.sql.codegen.wholeStage", "false")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     return _sample(tmp_path_factory.mktemp("d766-spark"))

@@ -86,3 +86,22 @@ def test_a_bad_catalogue_row_is_reported_and_nothing_is_kept(tmp_path, hcmc, set
 
     with duckdb.connect(str(tmp_path / "d.duckdb")) as con:
         assert con.execute("SELECT count(*) FROM procedures").fetchall() == [(0,)]
+
+
+def test_scorecard_by_province_pools_every_unit_of_the_province_in_one_row_per_period(files, tmp_path, settings):
+    import pyarrow.parquet as pq
+
+    settings.DIEUHANH_DUCKDB_PATH = tmp_path / "d.duckdb"
+    call_command("dossiers", "import", str(files), stdout=io.StringIO(), stderr=io.StringIO())
+    target = tmp_path / "provinces.csv"
+    call_command("dossiers", "scorecard", "--from", "2026-01-01", "--to", "2026-03-31", "--by", "month", "--provinces",
+                 "--out", str(target), stdout=io.StringIO())
+    rows = list(csv.DictReader(target.open()))
+    # the three wards are Ho Chi Minh City's: one row per month for province 79, every dossier counted
+    frame = pq.read_table(files).to_pandas()
+    per_month = frame.received_at.dt.month.value_counts().sort_index().tolist()
+    assert [(r["agency_code"], r["period_start"][:7]) for r in rows] == [("79", "2026-01"), ("79", "2026-02"),
+                                                                         ("79", "2026-03")]
+    assert [int(r["n_received"]) for r in rows] == per_month
+    synced = frame.groupby(frame.received_at.dt.month).synced.mean().tolist()
+    assert [float(r["r_1.4"]) for r in rows] == pytest.approx(synced, rel=1e-12)

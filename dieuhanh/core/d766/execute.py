@@ -8,13 +8,14 @@ the same ``metrics.scorecard`` expression through their own Ibis backends.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
 
-from dieuhanh.core.d766.metrics import FACT_COLUMNS, dossier_facts, scorecard
+from dieuhanh.core.d766.metrics import FACT_COLUMNS, dossier_facts, grouped_scorecard, scorecard
 from dieuhanh.core.d766.workdays import WorkingCalendar, default_calendar
 
 if TYPE_CHECKING:
@@ -107,6 +108,22 @@ def _frame(relation: Any, schema: ibis.Schema) -> pd.DataFrame:
     return DuckDBPandasData.convert_table(df, schema)
 
 
+def compute_groups(con: duckdb.DuckDBPyConnection, groups: Mapping[str, str], **kw: Any) -> pd.DataFrame:
+    """``metrics.grouped_scorecard`` on a DuckDB store: the pooled scorecards of groups of agencies (e.g. every
+    province) in one query — from ``dossier_facts`` when it is current, else from the dossiers — with the
+    store's ``procedures`` and ``feedback`` tables when it has them and ``kw`` does not name them."""
+    backend = ibis.duckdb.from_connection(con)
+    calendar = kw.pop("calendar", None) or default_calendar()
+    tables = {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = current_schema()").fetchall()}
+    for name in ("procedures", "feedback"):
+        if name not in kw and name in tables:
+            kw[name] = backend.table(name)
+    facts = facts_current(con, calendar)
+    source = backend.table(FACTS_TABLE if facts else "dossiers")
+    return grouped_scorecard(source, groups, calendar=calendar, from_facts=facts, **kw).execute()
+
+
 # Raise when dossier_facts changes meaning with the same columns: kept tables are then computed again.
 FACTS_VERSION = 1
 
@@ -173,6 +190,16 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, changed: str | None = None, *,
         con.execute(f"DROP VIEW IF EXISTS {_FACTS_SOURCE}")
     if not facts_current(con, calendar, digest):  # the dossiers were also written by other means: start again
         refresh_facts(con, calendar=calendar)
+
+
+def facts_select(con: duckdb.DuckDBPyConnection, source: str, *, calendar: WorkingCalendar | None = None) -> str:
+    """SQL selecting the facts (``dossier_facts``) of the dossier rows of ``source``, a table or view of ``con``
+    with every column of ``dossiers``; the in-memory tables it reads (the calendar) are registered on ``con``."""
+    schema = tuple(ibis.duckdb.from_connection(con).get_schema("dossiers").items())
+    sql, memtables = _facts_sql(schema, source, calendar or default_calendar())
+    for name, data in memtables:
+        con.register(name, data)
+    return sql
 
 
 @functools.lru_cache(maxsize=8)

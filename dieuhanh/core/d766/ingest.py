@@ -2,13 +2,20 @@
 ``procedures`` and ``feedback`` tables of a DuckDB database, each file all or nothing.
 
 This module owns those tables (``create_schema``; one ``TableSpec`` each: ``DOSSIERS``, ``PROCEDURES``,
-``FEEDBACK``), the reading of the three formats, the row checks and the upsert by the table's key. A file is staged by DuckDB into a temporary table (CSV and Parquet read by DuckDB itself, XLSX
-streamed through openpyxl into a temporary Parquet file), checked by SQL over that table and, only when no row
-has a problem, upserted by ``dossier_id``; otherwise nothing of it is kept and its problems are reported row by
-row. A dossier file also brings the ``dossier_facts`` table up to date (``execute.refresh_facts``: the facts
-the scorecard adds up) in the same transaction, and every file loaded is recorded in ``sources`` with the
-synthetic label its Parquet metadata carries (``synthetic_labels``: the pages say so). Rows never pass through Python one by one (except XLSX cells on their way to Parquet), so a file of
-several gigabytes streams from disk instead of filling memory.
+``FEEDBACK``), the reading of the three formats, the row checks and the merge by the table's key. A file is
+staged by DuckDB into a keyless temporary table (CSV and Parquet read by DuckDB itself, XLSX streamed through
+openpyxl into a temporary Parquet file), checked in bulk by SQL over that table (repeated keys by one grouping,
+every cell rule by one scan) and, only when no row has a problem, merged into the table: the file's keys the
+table already holds are found by one hash join; new rows are appended, existing ones updated. Otherwise nothing
+of it is kept and its problems are reported row by row. The tables keep no primary key (DuckDB's index costs more
+to keep than the whole load, and memory); the merge keeps the key unique. A dossier file also brings the
+``dossier_facts`` table up to date in the same transaction (the facts the scorecard adds up: of the staged rows
+only when they are new, of the merged rows for the dossiers it updated), and every file loaded is recorded in
+``sources`` with the synthetic label its Parquet metadata carries (``synthetic_labels``: the pages say so). The
+result names the agencies and months whose scorecards the import may have changed (``IngestResult.touched``).
+Rows never pass through Python one by one (except XLSX cells on their way to Parquet), so a file larger than
+memory streams from disk: DuckDB spills to its ``temp_directory`` under its ``memory_limit`` (a CSV needs about
+100 MB at least).
 
 How values are read:
 
@@ -55,13 +62,15 @@ from dieuhanh.core.d766.schema import (
 
 TABLE = "dossiers"
 ERROR_CAP = 1_000
-UPSERT_ROWS = 1_000_000  # rows per upsert statement: progress is reported between statements
 XLSX_BATCH_ROWS = 50_000
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 _STAGE = "_d766_stage"
 _PARSED = "_d766_parsed"
 _DUPLICATES = "_d766_duplicates"
+_EXISTING = "_d766_existing"  # the file's keys the table already holds
+_CHANGED = "_d766_changed"  # the dossier rows the file wrote, as stored
+_NEW_FACTS = "_d766_new_facts"
 _KNOWN = "_d766_known_agencies"
 _EXCEL_ROW = "__excel_row"
 
@@ -167,12 +176,29 @@ class IngestResult:
     inserted: int = 0
     updated: int = 0
     rejected_files: list[FileReport] = field(default_factory=list)
+    # (agency code, "YYYY-MM") pairs whose scorecards the kept files may have changed (see ``_write_dossiers``,
+    # ``_touched_by``): what a cache of scorecards per agency and month must forget
+    touched: set[tuple[str, str]] = field(default_factory=set)
 
 
 def create_schema(con: duckdb.DuckDBPyConnection, spec: TableSpec = DOSSIERS) -> None:
-    """Create ``spec``'s table (the schema's columns and types, primary key ``spec.key``) if it does not exist."""
+    """Create ``spec``'s table (the schema's columns and types) if it does not exist. It has no primary key:
+    ``ingest`` keeps ``spec.key`` unique (see ``_merge``); a table created with one by an earlier version
+    keeps it until ``drop_key``."""
     columns = ", ".join(f'"{name}" {kind}' for name, (kind, _) in spec.columns.items())
-    con.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} ({columns}, PRIMARY KEY ({spec.key}))")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} ({columns})")
+
+
+def drop_key(con: duckdb.DuckDBPyConnection, spec: TableSpec = DOSSIERS) -> bool:
+    """Copy ``spec``'s table without the primary key an earlier version gave it (DuckDB cannot drop one), in
+    the caller's transaction; whether it had one. Every write then costs what a keyless table costs."""
+    keyed = con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = ? AND schema_name = "
+                        "current_schema() AND constraint_type = 'PRIMARY KEY'", [spec.table]).fetchall()[0][0]
+    if keyed:
+        con.execute(f"CREATE TABLE _d766_unkeyed AS SELECT * FROM {spec.table}")
+        con.execute(f"DROP TABLE {spec.table}")
+        con.execute(f"ALTER TABLE _d766_unkeyed RENAME TO {spec.table}")
+    return bool(keyed)
 
 
 def ingest(
@@ -217,6 +243,7 @@ def ingest(
             else:
                 result.inserted += outcome[0]
                 result.updated += outcome[1]
+                result.touched |= outcome[2]
             handled += in_file
             in_file = 0
     finally:
@@ -245,10 +272,12 @@ class _Stage:
 
 def _ingest_file(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, report: Callable[[int], None]
-) -> FileReport | tuple[int, int]:
-    """The file's report if it is refused, else how many dossiers it inserted and updated."""
+) -> FileReport | tuple[int, int, set[tuple[str, str]]]:
+    """The file's report if it is refused, else how many rows it inserted and updated and the agency months it
+    touched."""
     con.begin()
     try:
+        drop_key(con, spec)
         try:
             stage = _stage_file(con, spec, path, report)
         except _Refused as refused:
@@ -258,15 +287,19 @@ def _ingest_file(
         if errors:
             con.rollback()
             return FileReport(path, stage.rows, errors, more)
-        inserted, updated = _upsert(con, stage, report)
         if spec is DOSSIERS:
-            _refresh_facts(con, stage, updated)
+            inserted, updated, touched = _write_dossiers(con, stage, report)
+        else:
+            updated = _existing(con, stage)
+            old = _feedback_months(con, f"SELECT * FROM {spec.table} WHERE {spec.key} IN (SELECT key FROM {_EXISTING})") \
+                if spec is FEEDBACK and updated else set()
+            _merge(con, stage, updated, report)
+            inserted, touched = stage.rows - updated, _touched_by(con, spec, old)
         _record_source(con, spec, path, stage.rows)
-        con.execute(f"DROP VIEW {_PARSED}")
-        con.execute(f"DROP TABLE {_STAGE}")
-        con.execute(f"DROP TABLE {_DUPLICATES}")
+        for drop in (f"VIEW {_PARSED}", f"TABLE {_STAGE}", f"TABLE {_DUPLICATES}", f"TABLE {_EXISTING}"):
+            con.execute(f"DROP {drop}")
         con.commit()
-        return inserted, updated
+        return inserted, updated, touched
     except BaseException:
         con.rollback()
         raise
@@ -318,9 +351,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, spec: TableSpec, source: str, 
     """Stage ``source`` (a DuckDB table expression) and define the view that parses it.
 
     ``row`` is the SQL for the data-row number in the source; None numbers the rows in file order by the staged
-    table's rowid (DuckDB keeps insertion order, and read_csv has no row number of its own). Only raw values are
-    stored; the view parses them once per statement that reads it (the checks, then the upsert), which costs
-    less than keeping a parsed copy of a large file.
+    table's rowid (DuckDB keeps insertion order, and read_csv has no row number of its own). Raw values are
+    stored, and beside them the values parsed from text (``p_`` columns, parsed once: the checks and the merge
+    both read them); the view adds the casts of values the file typed itself and the row number.
     """
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
@@ -339,14 +372,19 @@ def _stage_source(con: duckdb.DuckDBPyConnection, spec: TableSpec, source: str, 
             # trim() without a character list: the general form is three times slower on a large CSV.
             value = f"NULLIF(trim({text}), '')"
         staged.append(f'{value} AS "r_{name}"')
-    parsed = [f'{_parse(spec, name, f"s.r_{name}", kind)} AS "p_{name}"'
-              for name, kind in columns.items() if name not in spec.text]
+    # Values read from text are parsed once, as they are staged (the checks and the merge both read them);
+    # values the file already types are only cast, in the view.
+    parsed = {name: f'{_parse(spec, name, f"s.r_{name}", kind)} AS "p_{name}"'
+              for name, kind in columns.items() if name not in spec.text}
+    heavy = [name for name in parsed if kinds[mapping[name]] == "VARCHAR"]
     try:
-        con.execute(f"CREATE TEMP TABLE {_STAGE} AS SELECT {', '.join(staged)} FROM {source}")
+        con.execute(f"CREATE TEMP TABLE {_STAGE} AS SELECT s.*{''.join(', ' + parsed[n] for n in heavy)} "
+                    f"FROM (SELECT {', '.join(staged)} FROM {source}) s")
         rows, first_rowid = con.execute(f"SELECT count(*), min(rowid) FROM {_STAGE}").fetchall()[0]
         # Inside a transaction DuckDB numbers new rows from a large offset, in order all the same.
         number = "s._row" if row else f"s.rowid - {first_rowid or 0} + 1"
-        selected = ", ".join(["s.*", *parsed, f"{number} AS row"])  # a file of text columns only parses nothing
+        light = [parsed[name] for name in parsed if name not in heavy]
+        selected = ", ".join(["s.*", *light, f"{number} AS row"])  # a file of text columns only parses nothing
         con.execute(f"CREATE TEMP VIEW {_PARSED} AS SELECT {selected} FROM {_STAGE} s")
     except duckdb.Error as error:
         raise _Refused([_unreadable(error)]) from error
@@ -474,10 +512,15 @@ def _outside(value: str, allowed: Sequence[int]) -> str:
 
 def _check(con: duckdb.DuckDBPyConnection, stage: _Stage) -> tuple[list[RowError], int]:
     """The first ERROR_CAP problems in row order, and how many more there are."""
+    # Repeated keys: grouping by a 64-bit hash of the key is several times cheaper than by the text; only the
+    # rows whose hash repeats (the duplicates and the rare collisions) are then grouped by the key itself.
+    key = f"r_{stage.spec.key}"
     con.execute(f"""
         CREATE TEMP TABLE {_DUPLICATES} AS
-        SELECT v.r_{stage.spec.key} AS key, min(v.row) AS first_row FROM {_PARSED} v
-        WHERE v.r_{stage.spec.key} IS NOT NULL GROUP BY ALL HAVING count(*) > 1
+        SELECT v.{key} AS key, min(v.row) AS first_row FROM {_PARSED} v
+        WHERE hash(v.{key}) IN (SELECT hash({key}) FROM {_STAGE} WHERE {key} IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
+          AND v.{key} IS NOT NULL
+        GROUP BY ALL HAVING count(*) > 1
     """)
     checks = _checks(stage)
     conditions = [f"coalesce({c.condition}, false)" for c in checks]
@@ -509,30 +552,42 @@ def _check(con: duckdb.DuckDBPyConnection, stage: _Stage) -> tuple[list[RowError
 # Writing
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, stage: _Stage, report: Callable[[int], None]) -> tuple[int, int]:
-    """Insert new rows and update existing ones by the table's key, ``UPSERT_ROWS`` rows per statement.
+def _existing(con: duckdb.DuckDBPyConnection, stage: _Stage) -> int:
+    """Keep the file's keys that the table already holds in ``_EXISTING`` (one hash join; none when the table is
+    empty) and return how many there are: the rows the file updates."""
+    spec = stage.spec
+    if con.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {spec.table})").fetchall()[0][0]:
+        con.execute(f"CREATE TEMP TABLE {_EXISTING} (key VARCHAR)")
+        return 0
+    con.execute(f"CREATE TEMP TABLE {_EXISTING} AS SELECT t.{spec.key} AS key FROM {spec.table} t "
+                f"WHERE t.{spec.key} IN (SELECT r_{spec.key} FROM {_STAGE})")
+    return con.execute(f"SELECT count(*) FROM {_EXISTING}").fetchall()[0][0]
 
-    An update sets only the columns the file has. Counted by the table's size before and after: the file has
-    no duplicate ids (checked), so every staged row either added a dossier or updated one.
-    """
+
+def _merge(con: duckdb.DuckDBPyConnection, stage: _Stage, updated: int, report: Callable[[int], None]) -> None:
+    """Write the staged rows to the table by its key: new keys appended, the ``updated`` existing ones (found by
+    ``_existing``) updated, only in the columns the file has.
+
+    The table keeps no index: keeping a primary key costs more than the whole load (10 M rows: 22 s against 3.5
+    s for the append, and memory for the index); the file has no duplicate key (checked) and the keys it shares
+    with the table are found by a hash join, so each key stays unique. When the file only adds rows, they are
+    appended by one ``INSERT`` (a statement per slice of rows would scan the staged table for each); otherwise
+    one ``MERGE``."""
     spec = stage.spec
     names = list(stage.columns)
     targets = ", ".join(f'"{name}"' for name in names)
-    values = ", ".join(_value(spec, name) for name in names)
-    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name != spec.key)
-    conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-    before = con.execute(f"SELECT count(*) FROM {spec.table}").fetchall()[0][0]
-    first, last = con.execute(f"SELECT min(v.row), max(v.row) FROM {_PARSED} v").fetchall()[0]
-    if first is not None:
-        for low in range(first, last + 1, UPSERT_ROWS):
-            con.execute(f"""
-                INSERT INTO {spec.table} ({targets})
-                SELECT {values} FROM {_PARSED} v WHERE v.row >= {low} AND v.row < {low + UPSERT_ROWS}
-                ON CONFLICT ({spec.key}) {conflict}
-            """)
-            report(min(low + UPSERT_ROWS - first, stage.rows))
-    inserted = con.execute(f"SELECT count(*) FROM {spec.table}").fetchall()[0][0] - before
-    return inserted, stage.rows - inserted
+    if not updated:
+        values = ", ".join(_value(spec, name) for name in names)
+        con.execute(f"INSERT INTO {spec.table} ({targets}) SELECT {values} FROM {_PARSED} v")
+        report(stage.rows)
+        return
+    named = ", ".join(f'{_value(spec, name)} AS "{name}"' for name in names)
+    updates = ", ".join(f'"{name}" = s."{name}"' for name in names if name != spec.key)
+    matched = f"WHEN MATCHED THEN UPDATE SET {updates}" if updates else ""
+    inserted = ", ".join(f's."{name}"' for name in names)
+    con.execute(f"MERGE INTO {spec.table} t USING (SELECT {named} FROM {_PARSED} v) s "
+                f"ON t.{spec.key} = s.{spec.key} {matched} WHEN NOT MATCHED THEN INSERT ({targets}) VALUES ({inserted})")
+    report(stage.rows)
 
 
 def _value(spec: TableSpec, name: str) -> str:
@@ -550,17 +605,99 @@ def _written(stage: _Stage) -> str:
     ) + f" FROM {_PARSED} v"
 
 
-def _refresh_facts(con: duckdb.DuckDBPyConnection, stage: _Stage, updated: int) -> None:
-    """Bring ``dossier_facts`` (``execute.refresh_facts``) up to date with the file's dossiers, in its transaction:
-    computed from the staged rows when they were all new, else from the dossiers table's rows of the file's ids
-    (an update keeps the columns the file lacks)."""
-    from dieuhanh.core.d766 import execute  # Ibis: imported when a dossier file is written, not before
+def _months(con: duckdb.DuckDBPyConnection, sql: str) -> set[tuple[str, str]]:
+    """The (agency code, "YYYY-MM") pairs of ``sql``, which selects an agency code and a month number (year × 12
+    + month)."""
+    return {(agency, f"{(m - 1) // 12:04d}-{(m - 1) % 12 + 1:02d}")
+            for agency, m in con.execute(f"SELECT DISTINCT * FROM ({sql})").fetchall() if agency is not None}
 
+
+def _fact_months(source: str, last: str) -> str:
+    """SQL for the agency and the months the dossier facts of ``source`` count in: from the month of receipt to
+    the month finished or, while open, to the month number ``last`` (SQL)."""
+    spans = f"SELECT DISTINCT agency_code, _received_m, _finished_m FROM {source}"  # few: months, not dossiers
+    return (f"SELECT agency_code, unnest(range(_received_m, coalesce(_finished_m, "
+            f"greatest(_received_m, {last})) + 1)) FROM ({spans})")
+
+
+def _facts_last_month(con: duckdb.DuckDBPyConnection, facts: str) -> int:
+    """The last month number with a dossier received or finished in ``facts``."""
+    found = con.execute(f"SELECT max(greatest(_received_m, coalesce(_finished_m, 0))) FROM {facts}").fetchall()
+    return found[0][0] or 0
+
+
+def _write_dossiers(con: duckdb.DuckDBPyConnection, stage: _Stage, report: Callable[[int], None]
+                    ) -> tuple[int, int, set[tuple[str, str]]]:
+    """Merge a dossier file and bring ``dossier_facts`` up to date with it in the same transaction.
+
+    The facts of new dossiers are computed from the staged rows only; an update replaces the facts of the file's
+    existing dossiers by facts computed from their rows as merged (an update keeps the columns the file lacks).
+    The first file of a store writes the facts sorted by ``_open_after_month`` then receipt, as a full rebuild
+    does (``execute.refresh_facts``, also used when the kept facts were computed otherwise, e.g. with another
+    holiday calendar). Returns the inserted and updated counts and the (agency code, "YYYY-MM") pairs whose
+    scorecards may have changed: the months the new facts and the replaced ones count in (an open dossier up to
+    the store's last month with a dossier received or finished); after a full rebuild, every such pair."""
+    from dieuhanh.core.d766 import execute  # Ibis: imported when a dossier file is written, not before
+    from dieuhanh.core.d766.workdays import default_calendar
+
+    facts = execute.FACTS_TABLE
+    calendar = default_calendar()
+    current = execute.facts_current(con, calendar)
+    updated = _existing(con, stage)
+    touched: set[tuple[str, str]] = set()
+    if current and updated:  # the months the replaced facts counted in
+        old = f"(SELECT * FROM {facts} WHERE dossier_id IN (SELECT key FROM {_EXISTING}))"
+        touched |= _months(con, _fact_months(old, str(_facts_last_month(con, facts))))
+    before = con.execute(f"SELECT count(*) FROM {DOSSIERS.table}").fetchall()[0][0]
+    _merge(con, stage, updated, report)
+    inserted = stage.rows - updated
     if updated:
-        changed = f"SELECT * FROM {DOSSIERS.table} WHERE {DOSSIERS.key} IN (SELECT r_{DOSSIERS.key} FROM {_PARSED})"
+        changed = f"SELECT * FROM {DOSSIERS.table} WHERE {DOSSIERS.key} IN (SELECT r_{DOSSIERS.key} FROM {_STAGE})"
+    elif before == 0:
+        changed = f"SELECT * FROM {DOSSIERS.table}"  # as stored: the values are not parsed from the file again
     else:
         changed = _written(stage)
-    execute.refresh_facts(con, changed, replace=bool(updated))
+    if before == 0 or current:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {_CHANGED} AS {changed}")
+        select = execute.facts_select(con, _CHANGED)
+        if before == 0:
+            con.execute(f"CREATE OR REPLACE TABLE {facts} AS SELECT * FROM ({select}) ORDER BY _open_after_month, received_at")
+            con.execute(f"COMMENT ON TABLE {facts} IS '{execute.facts_digest(calendar)}'")
+            new = facts
+        else:
+            con.execute(f"CREATE TEMP TABLE {_NEW_FACTS} AS {select}")
+            if updated:
+                con.execute(f"DELETE FROM {facts} WHERE dossier_id IN (SELECT key FROM {_EXISTING})")
+            con.execute(f"INSERT INTO {facts} BY NAME SELECT * FROM {_NEW_FACTS}")
+            new = _NEW_FACTS
+        con.execute(f"DROP VIEW {_CHANGED}")
+        if execute.facts_current(con, calendar):
+            touched |= _months(con, _fact_months(new, str(_facts_last_month(con, facts))))
+            con.execute(f"DROP TABLE IF EXISTS {_NEW_FACTS}")
+            return inserted, updated, touched
+        con.execute(f"DROP TABLE IF EXISTS {_NEW_FACTS}")
+    execute.refresh_facts(con)  # kept facts computed otherwise, or dossiers written by other means too: all again
+    return inserted, updated, _months(con, _fact_months(facts, str(_facts_last_month(con, facts))))
+
+
+def _touched_by(con: duckdb.DuckDBPyConnection, spec: TableSpec, old: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (agency code, "YYYY-MM") pairs a catalogue or feedback file changed: for feedback, the months of
+    receipt of its records, as they were (``old``) and as written; for the catalogue, the agencies and months
+    of receipt of the dossiers of its procedures (their catalogue indicators)."""
+    if spec is FEEDBACK:
+        return old | _feedback_months(con, f"SELECT * FROM {FEEDBACK.table} WHERE {FEEDBACK.key} IN "
+                                           f"(SELECT r_{FEEDBACK.key} FROM {_STAGE})")
+    from dieuhanh.core.d766.execute import FACTS_TABLE
+
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = "
+                       "current_schema()", [FACTS_TABLE]).fetchall()[0][0]:
+        return set()
+    return _months(con, f"SELECT agency_code, _received_m FROM {FACTS_TABLE} WHERE procedure_code IN "
+                        f"(SELECT r_{spec.key} FROM {_STAGE})")
+
+
+def _feedback_months(con: duckdb.DuckDBPyConnection, rows: str) -> set[tuple[str, str]]:
+    return _months(con, f"SELECT agency_code, year(received_at) * 12 + month(received_at) FROM ({rows})")
 
 
 # ---------------------------------------------------------------------------------------------------

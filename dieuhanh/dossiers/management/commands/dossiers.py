@@ -1,10 +1,12 @@
 """``dieuhanh dossiers import PATH… [--procedures FILE…] [--feedback FILE…]`` and ``dieuhanh dossiers scorecard
---from … --to … --by month --out FILE.csv``.
+--from … --to … --by month [--provinces] --out FILE.csv``.
 
 Batch use from cron or data pipelines: import dossier logs, the procedure catalogue and feedback (PAKN) records
 (CSV, Parquet, XLSX; every file all-or-nothing with a row-by-row error report; the command exits with status 1 when
 any file was refused) and write the Decision 766 scorecard, one row per agency and period, with the catalogue and
-feedback indicators when those tables hold data.
+feedback indicators when those tables hold data; with ``--provinces``, one row per province and period instead:
+every province's pooled scorecard (all dossiers of its communes, departments and bodies, as the unit tree places
+them) in one query.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dieuhanh.core.d766.ingest import DOSSIERS, FEEDBACK, PROCEDURES, TableSpec,
 from dieuhanh.progress import progress_bar
 from dieuhanh.dossiers.store import StoreBusy, connect, estimated_rows, known_agencies
 from dieuhanh.messages import render
+from dieuhanh.units.models import Unit
 
 
 def _date(value: str) -> dt.date:
@@ -46,6 +49,8 @@ class Command(BaseCommand):
         card.add_argument("--to", dest="end", required=True)
         card.add_argument("--by", choices=["month", "quarter", "year"], default=None)
         card.add_argument("--out", type=Path, required=True)
+        card.add_argument("--provinces", action="store_true",
+                          help="one pooled scorecard per province (agency_code = the province's code)")
         card.add_argument("--db", type=Path)
 
     def handle(self, *args, verb, **options):
@@ -54,7 +59,8 @@ class Command(BaseCommand):
                 [(PROCEDURES, options["procedures"]), (DOSSIERS, options["paths"]), (FEEDBACK, options["feedback"])],
                 options.get("db"),
             )
-        return self._scorecard(_date(options["start"]), _date(options["end"]), options["by"], options["out"], options.get("db"))
+        return self._scorecard(_date(options["start"]), _date(options["end"]), options["by"], options["out"], options.get("db"),
+                               provinces=options["provinces"])
 
     def _import(self, files: list[tuple[TableSpec, list[Path]]], db: Path | None) -> None:
         everything = [p for _, paths in files for p in paths]
@@ -87,20 +93,39 @@ class Command(BaseCommand):
         if rejected:
             sys.exit(1)
 
-    def _scorecard(self, start: dt.date, end: dt.date, by: str | None, out: Path, db: Path | None) -> None:
+    def _scorecard(self, start: dt.date, end: dt.date, by: str | None, out: Path, db: Path | None, *,
+                   provinces: bool = False) -> None:
         if end < start:
             raise CommandError("--to is before --from")
         # Reading only: a read-only connection does not keep an import (or the pages) waiting.
         existing = Path(db or settings.DIEUHANH_DUCKDB_PATH).exists()
         con = _open(db, read_only=existing)
         try:
-            frame = execute.compute(con, "dossiers", start=start, end=end, by=by)
+            if provinces:
+                frame = execute.compute_groups(con, province_of_agencies(), start=start, end=end, by=by)
+            else:
+                frame = execute.compute(con, "dossiers", start=start, end=end, by=by)
         finally:
             con.close()
         # Ibis columns use "_" (engine-safe); the CSV uses the official ids: r_2.1, p_2.1.
         frame = frame.rename(columns=lambda c: c[:2] + c[2:].replace("_", ".") if c[:2] in ("r_", "p_") and c[2:3].isdigit() else c)
         frame.to_csv(out, index=False)
         self.stdout.write(f"scorecard: {len(frame)} rows → {out}")
+
+
+def province_of_agencies() -> dict[str, str]:
+    """The province of every unit that may receive dossiers (its nearest province ancestor in the unit tree)."""
+    units = {code: (kind, parent) for code, kind, parent in Unit.objects.values_list("code", "kind", "parent__code")}
+    found: dict[str, str] = {}
+    for code, (kind, parent) in units.items():
+        if kind not in ("commune", "department", "body"):
+            continue
+        seen = 0
+        while parent is not None and units.get(parent, ("", None))[0] != "province" and seen < 10:
+            parent, seen = units.get(parent, ("", None))[1], seen + 1
+        if parent is not None and units.get(parent, ("", None))[0] == "province":
+            found[code] = parent
+    return found
 
 
 def _open(db: Path | None, *, read_only: bool = False):
