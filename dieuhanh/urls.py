@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("dieuhanh.indices.urls")),
     path("", include("dieuhanh.dossiers.urls")),
     path("", include("dieuhanh.difficulties.urls")),
+    path("", include("dieuhanh.innovation.urls")),
     path("", include("dieuhanh.cockpit.urls")),
     path("", include("dieuhanh.portal.urls")),
     path("", include("dieuhanh.reports.urls")),

@@ -74,6 +74,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Official reports (Decree 30). "on the issuing unit" = the unit the report is issued by.
     "report_build": frozenset({Role.APPROVER, Role.STEERING}),  # on the issuing unit: generate and store a report
     "report_view": EVERY_ROLE,  # on the issuing unit: read and download stored reports
+    # Calls for solutions: the city's ordered problems (đặt hàng bài toán) and support programmes. "on the owner" =
+    # the ordering department or the programme's managing body. Council members evaluate by their seat, proposers
+    # (outside government, no role) act on their own proposals only (innovation/auth.py).
+    "call_view": EVERY_ROLE,  # on the owner: the call, its proposals, the council's progress
+    "call_manage": frozenset({Role.APPROVER, Role.STEERING}),  # on the owner: every step, the council, the decision
 }
 
 

@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     VALUES_RETURNED = "values_returned", _("Indicator values returned")
     VALUES_DUE = "values_due", _("Indicator values missing")
+    PROPOSAL_ANSWERED = "proposal_answered", _("Proposal decided")
 
 
 class EmailChoice(models.TextChoices):
