@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 
 from dieuhanh.audit.models import AuditEvent
 from dieuhanh.errors import Conflict, Invalid, NotFound
