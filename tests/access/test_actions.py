@@ -36,12 +36,13 @@ ACTION_MODULES = [
     "dieuhanh.demo.history",
     "dieuhanh.jobs.services",
     "dieuhanh.difficulties.services",
+    "dieuhanh.innovation.services",
     "dieuhanh.cockpit.services",
     "dieuhanh.portal.services",
     "dieuhanh.reports.services",
 ]
 APPS_WITH_ACTIONS = ["units", "accounts", "notifications", "plans", "indicators", "dossiers", "indices", "demo", "jobs",
-                     "difficulties", "cockpit", "portal", "reports"]
+                     "difficulties", "innovation", "cockpit", "portal", "reports"]
 
 
 def test_every_registered_action_has_an_authorisation_function_of_the_same_name():
