@@ -153,3 +153,42 @@ def test_public_pages_need_no_sign_in_show_published_calls_only_and_no_person(ca
     for private in ("Nguyễn Văn Dân", "dan@gmail.com", "tv1", "BB"):
         assert private not in page
     assert anon.get("/api/public/calls").json()[0]["selected_organisations"] == []
+
+
+def test_evaluators_see_only_what_they_may(call, proposers, make_user):
+    from dieuhanh.innovation.models import Call as CallModel
+
+    CallModel.objects.filter(pk=call.pk).update(blind=True)
+    pa = proposal_of(call, proposers["a"])
+    m1, m2 = make_user("tv1", "79.SYT", "viewer"), make_user("tv2", "79.STC", "viewer")
+    outsider = make_user("tv3", "79.SNV", "approver")
+    c = CallModel.objects.get(pk=call.pk)
+    c = services.call_move(actor=SYSTEM, call=c, expected_version=c.version, to="closed")
+    c = services.council_set(actor=SYSTEM, call=c, expected_version=c.version, members=[m1, m2])
+    c = services.call_move(actor=SYSTEM, call=c, expected_version=c.version, to="evaluation")
+    scores = dict(zip(c.criteria.values_list("pk", flat=True), [9, 9, 9], strict=True))
+    services.evaluation_submit(actor=m1, proposal=pa, scores=scores, comment="Nhận xét riêng của thành viên một")
+    web2 = signed_in(m2)
+    page = web2.get(reverse("proposal_detail", args=[pa.pk])).content.decode()
+    assert "Nhận xét riêng của thành viên một" not in page and "90,00" not in page  # not before their own is in
+    assert "Công ty TNHH Giải Pháp Số" not in page and "(ẩn: đánh giá kín)" in page  # blind
+    assert "1 trên 2 lượt đánh giá đã xong" in page
+    listing = web2.get(reverse("call_detail", args=[c.pk])).content.decode()
+    assert "Công ty TNHH Giải Pháp Số" not in listing
+    r = web2.post(reverse("proposal_score", args=[pa.pk]), {f"c{k}": 5 for k in scores})
+    assert r.status_code == 302
+    page = web2.get(reverse("proposal_detail", args=[pa.pk])).content.decode()
+    assert "Nhận xét riêng của thành viên một" in page
+    out = signed_in(outsider)
+    assert out.get(reverse("proposal_detail", args=[pa.pk])).status_code == 404
+    assert out.post(reverse("proposal_score", args=[pa.pk]), {f"c{k}": 5 for k in scores}).status_code == 404
+    assert signed_in(proposers["a"].user).get(reverse("proposer_proposal", args=[pa.pk])).content.decode().count("90,00") == 0
+
+
+def test_the_city_cockpit_counts_calls_by_stage(call, hcmc, web_client):
+    services.call_create(actor=SYSTEM, owner=hcmc["79.SYT"], title="Bản nháp của Sở Y tế", need="N", criteria=[("A", 100)], field="health")
+    from tests.cockpit.pages import section
+
+    block = section(web_client("chidao", "79", "steering").get("/").content.decode(), "ordered_problems")
+    assert 'data-count="total">2<' in block
+    assert "?stage=published" in block and "?stage=draft" in block
