@@ -9,11 +9,11 @@ from django.utils.translation import gettext_noop as N_
 from dieuhanh.core.common.workbook import table_workbook
 
 CALL_COLUMNS = [
-    (N_("No."), 6), (N_("Call"), 8), (N_("Kind"), 26), (N_("Title"), 50), (N_("Owner unit"), 28), (N_("Field"), 20), (N_("Stage"), 18),
+    (N_("No."), 6), (N_("Call"), 8), (N_("Kind of call"), 26), (N_("Name of the call"), 50), (N_("Owner unit"), 28), (N_("Field"), 20), (N_("Stage"), 18),
     (N_("Budget envelope (VND)"), 18), (N_("Call opens"), 12), (N_("Call closes"), 12), (N_("Proposals"), 10), (N_("Synthetic data"), 10),
 ]
 PROPOSAL_COLUMNS = [
-    (N_("Rank"), 6), (N_("Proposal"), 8), (N_("Title"), 40), (N_("Proposer"), 30), (N_("Submitted on"), 12), (N_("Status"), 14),
+    (N_("Rank"), 6), (N_("Proposal"), 8), (N_("Name of the proposal"), 40), (N_("Proposer"), 30), (N_("Submitted on"), 12), (N_("Status"), 14),
     (N_("Budget (VND)"), 16), (N_("Evaluations done"), 12), (N_("Score"), 10), (N_("Amount decided (VND)"), 16),
     (N_("Amount contracted (VND)"), 16), (N_("Amount disbursed (VND)"), 16),
 ]

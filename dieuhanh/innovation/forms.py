@@ -29,7 +29,7 @@ class CallForm(forms.ModelForm):
         self.fields["kind"].choices = Kind.choices
         self.fields["field"].choices = Field.choices
         if owners:
-            self.fields["owner"] = forms.ChoiceField(label=_("owner unit"), choices=[(u.code, u.name) for u in owners])
+            self.fields["owner"] = forms.ChoiceField(label=_("ordering unit"), choices=[(u.code, u.name) for u in owners])
             self.order_fields(["owner"])
 
     def clean_criteria(self):
@@ -90,7 +90,7 @@ class MilestoneForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    passed = forms.ChoiceField(label=_("Result of the acceptance (nghiệm thu)"), choices=[("1", _("Passed")), ("0", _("Failed"))])
+    passed = forms.ChoiceField(label=_("Result of the acceptance (nghiệm thu)"), choices=[("1", _("Passed")), ("0", _("Not passed"))])
     note = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}))
 
 

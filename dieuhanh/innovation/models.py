@@ -67,7 +67,7 @@ PUBLIC_STAGES = STAGES[1:]
 
 class Call(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PROBLEM)
-    owner = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner unit"))
+    owner = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("ordering unit"))
     title = models.CharField(_("title"), max_length=300)
     field = models.CharField(_("field"), max_length=16, choices=Field.choices, default=Field.OTHER)
     need = models.TextField(_("the need"))
