@@ -419,9 +419,11 @@ def _send_verification(user: User) -> None:
 
 @action
 def proposer_register(*, actor, email: str, password: str, kind: str, name: str, tax_code: str = "", address: str = "",
-                      contact: str = "") -> Proposer:
+                      contact: str = "", verified: bool = False) -> Proposer:
     """An organisation (or a citizen) registers: an inactive account and its profile; a signed link to confirm the
-    e-mail is sent (after the commit). Organisations give their tax or registration code."""
+    e-mail is sent (after the commit). Organisations give their tax or registration code. Only the platform's own
+    loads (the demo's synthetic proposers) create an account already verified (``verified``), sending nothing."""
+    verified = verified and is_system(actor)
     email, name = _text(email).lower(), _text(name)
     problems = []
     if kind not in ProposerKind.values:
@@ -445,11 +447,13 @@ def proposer_register(*, actor, email: str, password: str, kind: str, name: str,
                 problems.append(detail("tax_code", "tax_code_taken"))
     if problems:
         raise Invalid("invalid registration", details=problems)
-    user = User.objects.create_user(username=email, email=email, password=password, is_active=False, full_name=_text(contact)[:200])
-    proposer = Proposer.objects.create(user=user, kind=kind, name=name[:300], tax_code=code, address=_text(address)[:300])
-    record(actor=user, action="proposer_register", obj=proposer, object_type="proposer",
+    user = User.objects.create_user(username=email, email=email, password=password, is_active=verified, full_name=_text(contact)[:200])
+    proposer = Proposer.objects.create(user=user, kind=kind, name=name[:300], tax_code=code, address=_text(address)[:300],
+                                       verified_at=timezone.now() if verified else None)
+    record(actor=actor if verified else user, action="proposer_register", obj=proposer, object_type="proposer",
            changes={"kind": [None, kind], "name": [None, proposer.name], "tax_code": [None, code], "email": [None, email]})
-    transaction.on_commit(lambda: _send_verification(user))
+    if not verified:
+        transaction.on_commit(lambda: _send_verification(user))
     return proposer
 
 

@@ -15,6 +15,7 @@ from dieuhanh.demo.difficulties import load_difficulties
 from dieuhanh.demo.dossiers import load_dossiers
 from dieuhanh.demo.indicators import load_indicators
 from dieuhanh.demo.indices import load_indices
+from dieuhanh.demo.innovation import load_innovation
 from dieuhanh.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
 from dieuhanh.demo.plans import SYNTHETIC_NUMBER, load_plan_4354
 from dieuhanh.plans.models import Plan
@@ -53,6 +54,9 @@ class Command(BaseCommand):
         difficulties = load_difficulties(actor=actor)
         if difficulties:
             self.stdout.write(f"difficulties register: {difficulties} synthetic items at every step")
+        calls = load_innovation(actor=actor)
+        if calls:
+            self.stdout.write(f"ordered problems and support programmes: {calls} synthetic calls at several stages")
         load_dossiers(actor=actor, out=self.stdout)
         synthetic = settings.DIEUHANH_DEMO_TASKS if options["synthetic"] is None else options["synthetic"]
         if synthetic and not Plan.objects.filter(number=SYNTHETIC_NUMBER).exists():
