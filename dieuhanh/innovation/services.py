@@ -30,7 +30,7 @@ from dieuhanh.access.models import RoleAssignment
 from dieuhanh.access.policy import is_system
 from dieuhanh.accounts.models import User
 from dieuhanh.actions import action
-from dieuhanh.audit.services import diff, record, snapshot
+from dieuhanh.audit.services import diff, record, recorded_day, snapshot
 from dieuhanh.concurrency import lock_version
 from dieuhanh.core.common.errors import CoreError
 from dieuhanh.core.innovation import rules
@@ -55,14 +55,6 @@ MAX_FILES = 5
 
 # The plain transitions of ``call_move``: to → the stage it comes from.
 MOVES = {Stage.PUBLISHED: Stage.DRAFT, Stage.CLOSED: Stage.PUBLISHED, Stage.EVALUATION: Stage.CLOSED, Stage.CONTRACTED: Stage.SELECTED}
-
-
-def _day(actor, on: dt.date | None) -> dt.date:
-    if on is None:
-        return timezone.localdate()
-    if not is_system(actor) and on != timezone.localdate():
-        raise Invalid("only the platform may record a step on another day", code="backdating_not_allowed")
-    return on
 
 
 def _text(value) -> str:
@@ -113,7 +105,7 @@ def _check_dates(values: dict) -> list[dict]:
 def call_create(*, actor, owner, kind: str = Kind.PROBLEM, title: str, need: str, criteria, field: str = Field.OTHER,
                 on: dt.date | None = None, synthetic: bool = False, **values) -> Call:
     """A draft call owned by ``owner`` with its criteria (``[(name, weight)]``, weights summing to 100)."""
-    day = _day(actor, on)
+    day = recorded_day(actor, on)
     values = {k: v for k, v in values.items() if k in EDITABLE}
     values = {k: (_text(v) if isinstance(v, str) else v) for k, v in values.items()}
     title, need = _text(title), _text(need)
@@ -161,7 +153,7 @@ def call_update(*, actor, call: Call, expected_version: int | None, criteria=Non
 def call_move(*, actor, call: Call, expected_version: int | None, to: str, on: dt.date | None = None) -> Call:
     """One plain step: publish (the call opens; it needs its closing date, not past), close the proposals, start
     the evaluation (a council named), record the contract (piloting begins)."""
-    day = _day(actor, on)
+    day = recorded_day(actor, on)
     call = lock_version(call, expected_version)
     if to not in MOVES:
         raise Invalid("unknown step", details=[detail("to", "invalid_choice")])
@@ -231,7 +223,7 @@ def _audit_evaluation(actor, name: str, ev: Evaluation, changes: dict) -> None:
 @action
 def conflict_declare(*, actor, proposal: Proposal, note: str = "", on: dt.date | None = None) -> Evaluation:
     """A member declares a conflict of interest on a proposal: they give it no score."""
-    day = _day(actor, on)
+    day = recorded_day(actor, on)
     proposal = _evaluable(proposal)
     member = _member(actor, proposal)
     ev, created = Evaluation.objects.select_for_update().get_or_create(member=member, proposal=proposal)
@@ -249,7 +241,7 @@ def conflict_declare(*, actor, proposal: Proposal, note: str = "", on: dt.date |
 @action
 def evaluation_submit(*, actor, proposal: Proposal, scores: dict, comment: str = "", on: dt.date | None = None) -> Evaluation:
     """A member's scores on a proposal, every criterion 0–10, handed in once; refused on a declared conflict."""
-    day = _day(actor, on)
+    day = recorded_day(actor, on)
     proposal = _evaluable(proposal)
     member = _member(actor, proposal)
     ev, _created = Evaluation.objects.select_for_update().get_or_create(member=member, proposal=proposal)
@@ -283,7 +275,7 @@ def call_select(*, actor, call: Call, expected_version: int | None, selected, mi
     """The consensus meeting's outcome: its minutes, the proposals selected (ids, at least one) with the reasons,
     an answer to every proposer (``answers``: id → text; a standard sentence otherwise), and for a support programme
     the amount decided per selected proposal (``amounts``). Every proposer is told (notification and e-mail)."""
-    day = _day(actor, on)
+    day = recorded_day(actor, on)
     call = lock_version(call, expected_version)
     if call.stage != Stage.EVALUATION:
         raise Conflict(f"call {call.pk} is {call.stage}", code="call_wrong_stage", params={"stage": Stage(call.stage).label})
@@ -365,7 +357,7 @@ def milestone_add(*, actor, call: Call, title: str, due_on: dt.date, task=None) 
 
 @action
 def milestone_done(*, actor, milestone: Milestone, on: dt.date | None = None) -> Milestone:
-    day = _day(actor, on)
+    day = recorded_day(actor, on)
     if milestone.done_on is not None:
         raise Conflict("done", code="milestone_done")
     milestone.done_on = day
@@ -378,7 +370,7 @@ def milestone_done(*, actor, milestone: Milestone, on: dt.date | None = None) ->
 @action
 def call_accept(*, actor, call: Call, expected_version: int | None, passed: bool, note: str, on: dt.date | None = None) -> Call:
     """The acceptance review (nghiệm thu) of the contracted solution: passed or failed, with its conclusion."""
-    day = _day(actor, on)
+    day = recorded_day(actor, on)
     call = lock_version(call, expected_version)
     if call.stage != Stage.CONTRACTED:
         raise Conflict(f"call {call.pk} is {call.stage}", code="call_wrong_stage", params={"stage": Stage(call.stage).label})

@@ -29,9 +29,12 @@ def _version(request) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def _form_invalid(form) -> Invalid:
-    return Invalid("invalid form", details=[{"field": f, "code": "invalid", "message": " ".join(str(e) for e in errs)}
-                                            for f, errs in form.errors.items()])
+def _valid(form) -> dict:
+    """The form's cleaned data, or ``Invalid`` naming each field's problems (the page shows them as a message)."""
+    if not form.is_valid():
+        raise Invalid("invalid form", details=[{"field": f, "code": "invalid", "message": " ".join(str(e) for e in errs)}
+                                               for f, errs in form.errors.items()])
+    return form.cleaned_data
 
 
 def _official(request) -> None:
@@ -83,8 +86,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
                           initial={"criteria": _("Fit to the need = 40\nFeasibility and cost = 30\nCapacity of the team = 30"),
                                    "kind": request.GET.get("kind", "problem")})
     if request.method == "POST":
-        if not form.is_valid():
-            raise _form_invalid(form)
+        _valid(form)
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("owner", "criteria")}
         call = run_for_page(request, services.call_create, _("The draft is saved."), actor=request.user,
                             owner=unit_get(form.cleaned_data["owner"]), criteria=form.cleaned_data["criteria"], **data)
@@ -99,8 +101,7 @@ def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
     call = selectors.call_get(request.user, call_id)
     form = forms.CallForm(request.POST or None, instance=call, initial={"criteria": forms.criteria_text(call)})
     if request.method == "POST":
-        if not form.is_valid():
-            raise _form_invalid(form)
+        _valid(form)
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("criteria", "kind")}
         run_for_page(request, services.call_update, _("The draft is saved."), actor=request.user, call=call,
                      expected_version=_version(request), criteria=form.cleaned_data["criteria"], **data)
@@ -174,8 +175,7 @@ def decide(request: HttpRequest, call_id: int) -> HttpResponse:
     call = selectors.call_get(request.user, call_id)
     proposals = list(selectors.call_proposals(call))
     form = forms.DecisionForm(request.POST, proposals=proposals)
-    if not form.is_valid():
-        raise _form_invalid(form)
+    _valid(form)
     answer = form.cleaned_data["answer"]
     amounts = {p.pk: request.POST.get(f"amount_{p.pk}") for p in proposals if request.POST.get(f"amount_{p.pk}", "").isdigit()}
     run_for_page(request, services.call_select, _("The decision is recorded and every proposer is answered."), actor=request.user,
@@ -192,8 +192,7 @@ def milestone(request: HttpRequest, call_id: int) -> HttpResponse:
     _official(request)
     call = selectors.call_get(request.user, call_id)
     form = forms.MilestoneForm(request.POST)
-    if not form.is_valid():
-        raise _form_invalid(form)
+    _valid(form)
     from dieuhanh.plans.selectors import task_get
 
     task = task_get(request.user, form.cleaned_data["task"]) if form.cleaned_data["task"] else None
@@ -222,8 +221,7 @@ def accept(request: HttpRequest, call_id: int) -> HttpResponse:
     _official(request)
     call = selectors.call_get(request.user, call_id)
     form = forms.AcceptForm(request.POST)
-    if not form.is_valid():
-        raise _form_invalid(form)
+    _valid(form)
     run_for_page(request, services.call_accept, _("The acceptance is recorded."), actor=request.user, call=call,
                  expected_version=_version(request), passed=form.cleaned_data["passed"] == "1", note=form.cleaned_data["note"])
     return redirect("call_detail", call.pk)
@@ -236,8 +234,7 @@ def adopt(request: HttpRequest, call_id: int) -> HttpResponse:
     _official(request)
     call = selectors.call_get(request.user, call_id)
     form = forms.AdoptionForm(request.POST, units=_city_units())
-    if not form.is_valid():
-        raise _form_invalid(form)
+    _valid(form)
     run_for_page(request, services.adoption_add, _("The adoption is recorded."), actor=request.user, call=call,
                  expected_version=_version(request), unit=unit_get(form.cleaned_data["unit"]), since=form.cleaned_data["since"],
                  result=form.cleaned_data["result"])
@@ -274,8 +271,7 @@ def score(request: HttpRequest, proposal_id: int) -> HttpResponse:
     _official(request)
     p = selectors.proposal_get(request.user, proposal_id)
     form = forms.ScoreForm(request.POST, criteria=list(p.call.criteria.all()))
-    if not form.is_valid():
-        raise _form_invalid(form)
+    _valid(form)
     run_for_page(request, services.evaluation_submit, _("Your evaluation is handed in."), actor=request.user, proposal=p,
                  scores=form.scores(), comment=form.cleaned_data["comment"])
     return redirect("proposal_detail", p.pk)
@@ -299,8 +295,7 @@ def amounts(request: HttpRequest, proposal_id: int) -> HttpResponse:
     _official(request)
     p = selectors.proposal_get(request.user, proposal_id)
     form = forms.AmountsForm(request.POST)
-    if not form.is_valid():
-        raise _form_invalid(form)
+    _valid(form)
     run_for_page(request, services.support_amounts_set, _("The amounts are saved."), actor=request.user, proposal=p,
                  expected_version=_version(request), contracted=form.cleaned_data["contracted"],
                  disbursed=form.cleaned_data["disbursed"], result=form.cleaned_data["result"])
@@ -342,8 +337,7 @@ def register(request: HttpRequest) -> HttpResponse:
     form = forms.RegisterForm(request.POST or None)
     if request.method == "POST":
         request.error_return_to = reverse("proposer_register")
-        if not form.is_valid():
-            raise _form_invalid(form)
+        _valid(form)
         services.proposer_register(actor=request.user, **form.cleaned_data)
         return redirect("proposer_registered")
     return render(request, "innovation/register.html", {"form": form})
@@ -375,8 +369,7 @@ def submit(request: HttpRequest, call_id: int) -> HttpResponse:
     call = selectors.public_call_get(call_id)
     form = forms.ProposalForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not form.is_valid():
-            raise _form_invalid(form)
+        _valid(form)
         data = {k: v for k, v in form.cleaned_data.items() if k != "attachments"}
         p = run_for_page(request, services.proposal_submit, _("Your proposal is submitted."), actor=request.user, call=call,
                          files=forms.uploaded(request), **data)
@@ -407,8 +400,7 @@ def my_proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
     _proposer(request)
     p = selectors.my_proposal_get(request.user, proposal_id)
     form = forms.ProposalForm(request.POST, request.FILES or None, instance=p)
-    if not form.is_valid():
-        raise _form_invalid(form)
+    _valid(form)
     data = {k: v for k, v in form.cleaned_data.items() if k not in ("attachments", "rules_accepted")}
     run_for_page(request, services.proposal_update, _("Your proposal is saved."), actor=request.user, proposal=p,
                  expected_version=_version(request), files=forms.uploaded(request), **data)
