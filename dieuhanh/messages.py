@@ -438,6 +438,7 @@ MESSAGES: dict[str, str] = {
     "closes_before_opens": _("The call cannot close before it opens."),
     "evaluation_before_close": _("The evaluation cannot end before the call closes."),
     "invalid_choice": _("Choose one of the values offered."),
+    "calls_not_feedable": _("Indicator %(indicator)s cannot take counts of ordered problems: it must be a yearly count or number entered by hand."),
     "notification_proposal_answered": _("Your proposal “%(title)s” to “%(call)s” has been decided: %(status)s."),
     # --- (new codes go in their domain's section above) ---------------------------------------------------------
 }

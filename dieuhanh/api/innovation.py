@@ -14,8 +14,8 @@ from ninja import Field, Router, Schema, Status
 from dieuhanh.accounts.models import User
 from dieuhanh.api.fields import Day, column
 from dieuhanh.api.schemas import ERRORS
-from dieuhanh.errors import Invalid, detail
-from dieuhanh.innovation import selectors, services
+from dieuhanh.errors import Invalid, NotFound, detail
+from dieuhanh.innovation import feed, selectors, services
 from dieuhanh.innovation.models import Call, Criterion, Kind, Proposal, Stage
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import unit_get
@@ -299,6 +299,31 @@ def set_amounts(request, proposal_id: int, body: AmountsIn):
     p = selectors.proposal_get(request.auth, proposal_id)
     return _proposal(services.support_amounts_set(actor=request.auth, proposal=p, expected_version=body.version, contracted=body.contracted,
                                                   disbursed=body.disbursed, result=body.result))
+
+
+class FeedIn(Schema):
+    indicator: str = Field(..., max_length=40, description="code of the indicator configured for the measure")
+    measure: str = Field(..., pattern="^(solved|in_use)$")
+    year: int = Field(..., ge=2000, le=2100)
+
+
+class FeedOut(Schema):
+    indicator: str
+    period: str
+    value: Decimal
+    outcome: str
+
+
+@router.post("/calls/figures/feed", response={200: FeedOut, **ERRORS},
+             summary="Feed problems solved or solutions in use of a year into their indicator (the city's value, with its source)")
+def feed_indicator(request, body: FeedIn):
+    from dieuhanh.indicators.models import Indicator
+
+    indicator = Indicator.objects.filter(code=body.indicator).first()
+    if indicator is None:
+        raise NotFound("indicator not found")
+    r = feed.calls_feed(actor=request.auth, indicator=indicator, measure=body.measure, year=body.year)
+    return {"indicator": r.indicator, "period": r.period, "value": r.value, "outcome": r.outcome}
 
 
 # ---------------------------------------------------------------- proposers

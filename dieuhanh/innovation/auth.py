@@ -172,3 +172,9 @@ def proposal_update(actor, *, proposal, **_):
 @authorizes
 def proposal_withdraw(actor, *, proposal, **_):
     require_own_proposal(actor, proposal)
+
+
+@authorizes
+def calls_feed(actor, *, indicator, **_):
+    # Writing an indicator's values from the calls is managing that indicator (as the dossiers' feed).
+    require(actor, "indicator_manage", indicator.owner)

@@ -572,4 +572,3 @@ def proposal_withdraw(*, actor, proposal: Proposal, expected_version: int | None
 
 def member_of(actor, proposal: Proposal) -> CouncilMember | None:
     return CouncilMember.objects.filter(call=proposal.call, user_id=getattr(actor, "pk", None)).first()
-

@@ -37,6 +37,7 @@ ACTION_MODULES = [
     "dieuhanh.jobs.services",
     "dieuhanh.difficulties.services",
     "dieuhanh.innovation.services",
+    "dieuhanh.innovation.feed",
     "dieuhanh.cockpit.services",
     "dieuhanh.portal.services",
     "dieuhanh.reports.services",
