@@ -27,13 +27,24 @@ def _bearer_user(request):
     return user_for_token(header[7:].strip())
 
 
-def is_proposer(user) -> bool:
+SESSION_KEY = "dieuhanh.proposer"
+
+
+def is_proposer(user, session=None) -> bool:
+    """Whether ``user`` has a proposer profile; remembered in the session (an account never changes side), so a
+    signed-in page costs no extra query after the first."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if "_is_proposer" not in user.__dict__:
-        from dieuhanh.innovation.models import Proposer
+        kept = session.get(SESSION_KEY) if session is not None else None
+        if isinstance(kept, list) and len(kept) == 2 and kept[0] == user.pk:
+            user.__dict__["_is_proposer"] = bool(kept[1])
+        else:
+            from dieuhanh.innovation.models import Proposer
 
-        user.__dict__["_is_proposer"] = Proposer.objects.filter(user_id=user.pk).exists()
+            user.__dict__["_is_proposer"] = Proposer.objects.filter(user_id=user.pk).exists()
+            if session is not None:
+                session[SESSION_KEY] = [user.pk, user.__dict__["_is_proposer"]]
     return user.__dict__["_is_proposer"]
 
 
@@ -43,9 +54,10 @@ class ProposerFence:
 
     def __call__(self, request):
         user = request.user if request.user.is_authenticated else None
+        session = request.session if user is not None else None
         if user is None and request.path.startswith("/api/"):
             user = _bearer_user(request)
-        request.is_proposer = is_proposer(user)
+        request.is_proposer = is_proposer(user, session)
         if request.is_proposer and not request.path.startswith(OPEN_TO_PROPOSERS):
             if request.path == "/":
                 return redirect("proposer_home")
