@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("dieuhanh.dossiers.urls")),
     path("", include("dieuhanh.difficulties.urls")),
     path("", include("dieuhanh.emulation.urls")),
+    path("", include("dieuhanh.innovation.urls")),
     path("", include("dieuhanh.cockpit.urls")),
     path("", include("dieuhanh.portal.urls")),
     path("", include("dieuhanh.reports.urls")),

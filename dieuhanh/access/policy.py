@@ -96,6 +96,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "round_manage": frozenset({Role.STEERING}),  # on the round's unit: open, remind, consolidate, edit and issue
     "round_report_write": frozenset({Role.REPORTER, Role.APPROVER}),  # on the reporting unit: narrative, files, submit
     "round_report_approve": frozenset({Role.APPROVER}),  # on the reporting unit: approve or return its report
+    # Calls for solutions: the city's ordered problems (đặt hàng bài toán) and support programmes. "on the owner" =
+    # the ordering department or the programme's managing body. Council members evaluate by their seat, proposers
+    # (outside government, no role) act on their own proposals only (innovation/auth.py).
+    "call_view": EVERY_ROLE,  # on the owner: the call, its proposals, the council's progress
+    "call_manage": frozenset({Role.APPROVER, Role.STEERING}),  # on the owner: every step, the council, the decision
 }
 
 

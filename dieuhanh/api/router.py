@@ -143,6 +143,7 @@ def _unexpected(request, exc):
 
 from dieuhanh.api import accounts as _accounts  # noqa: E402
 from dieuhanh.api import difficulties as _difficulties  # noqa: E402
+from dieuhanh.api import innovation as _innovation  # noqa: E402
 from dieuhanh.api import cockpit as _cockpit  # noqa: E402
 from dieuhanh.api import dossiers as _dossiers  # noqa: E402
 from dieuhanh.api import emulation as _emulation  # noqa: E402
@@ -163,6 +164,7 @@ api.add_router("", _dossiers.router)
 api.add_router("", _indices.router)
 api.add_router("", _difficulties.router)
 api.add_router("", _emulation.router)
+api.add_router("", _innovation.router)
 api.add_router("", _notifications.router)
 api.add_router("", _jobs.router)
 api.add_router("", _cockpit.router)

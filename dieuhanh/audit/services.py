@@ -8,10 +8,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from dieuhanh.access.policy import is_system
 from dieuhanh.actions import note_audit_written
 from dieuhanh.audit.models import AuditEvent
+from dieuhanh.errors import Invalid
 
 
 def _plain(value: Any) -> Any:
@@ -36,6 +38,15 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     """``{field: [old, new]}`` for the fields whose value changed."""
     keys = list(dict.fromkeys([*before, *after]))
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def recorded_day(actor, on: dt.date | None) -> dt.date:
+    """The day a step is recorded on: today, or an earlier day only when the platform loads history (the demo)."""
+    if on is None:
+        return timezone.localdate()
+    if not is_system(actor) and on != timezone.localdate():
+        raise Invalid("only the platform may record a step on another day", code="backdating_not_allowed")
+    return on
 
 
 def actor_label(actor) -> str:

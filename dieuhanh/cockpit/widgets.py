@@ -612,3 +612,17 @@ widget("index_unit", _("A ward's index rank"), params=("unit",), template="cockp
 @widget("note", _("A text note"), params=("text",))
 def note(scope: Scope, params: dict) -> dict:
     return {"text": (params.get("text") or "")[:TEXT_LIMIT]}
+
+
+@widget("ordered_problems", _("Ordered problems and support programmes"), roles=("city",))
+def ordered_problems(scope: Scope, params: dict) -> dict:
+    """Calls for solutions the person sees: counts by stage (each linking to the list at that stage), by owner unit,
+    field and year of creation; problems solved (accepted or in use) and solutions in use."""
+    from dieuhanh.innovation.selectors import figures
+
+    f = figures(scope.actor)
+    base = reverse("call_list")
+    return {"total": f.total, "url": base, "solved": f.solved, "in_use": f.in_use,
+            "stages": [{"label": label, "n": n, "url": f"{base}?{urlencode({'stage': code})}"} for code, label, n in f.by_stage],
+            "units": [{"name": name, "n": n} for name, n in f.by_unit[:TOP]], "fields": [{"label": label, "n": n} for _c, label, n in f.by_field],
+            "years": [{"year": y, "n": n} for y, n in f.by_year]}

@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
 
 from dieuhanh.access.policy import is_system
 from dieuhanh.actions import action
-from dieuhanh.audit.services import diff, record, snapshot
+from dieuhanh.audit.services import diff, record, recorded_day, snapshot
 from dieuhanh.concurrency import lock_version
 from dieuhanh.difficulties.models import Category, Difficulty, Outcome, Status
 from dieuhanh.errors import Conflict, Invalid, detail
@@ -24,15 +23,6 @@ from dieuhanh.notifications.services import notify, notify_users
 FIELDS = ("unit", "task", "indicator", "category", "content", "proposal", "addressed_to", "status", "raised_on", "handling_unit",
           "deadline", "assignment_note", "answer", "answered_on", "outcome", "closing_note", "closed_on")
 OPEN = (Status.SUBMITTED, Status.ASSIGNED, Status.ANSWERED)
-
-
-def _day(actor, on: dt.date | None) -> dt.date:
-    """Today, or an earlier day when the platform loads history (the demo)."""
-    if on is None:
-        return timezone.localdate()
-    if not is_system(actor) and on != timezone.localdate():
-        raise Invalid("only the platform may record a step on another day", code="backdating_not_allowed")
-    return on
 
 
 def _user(actor):
@@ -66,7 +56,7 @@ def _is_within(unit, other) -> bool:
 def difficulty_raise(*, actor, unit, category: str, content: str, addressed_to, proposal: str = "", task=None, indicator=None,
                      report=None, on: dt.date | None = None, synthetic: bool = False) -> Difficulty:
     """A unit raises a difficulty (and its proposal) addressed to a body outside itself."""
-    day = _day(actor, on)
+    day = recorded_day(actor, on)
     content, proposal = _text(content), _text(proposal)
     problems = []
     if category not in Category.values:
@@ -103,7 +93,7 @@ def difficulty_assign(*, actor, difficulty: Difficulty, expected_version: int | 
                       note: str = "", on: dt.date | None = None) -> Difficulty:
     """The steering committee (or the addressed body) names the unit that handles the item and by when; an item
     not yet answered may be assigned again."""
-    day = _day(actor, on)
+    day = recorded_day(actor, on)
     item = lock_version(difficulty, expected_version)
     if item.status not in (Status.SUBMITTED, Status.ASSIGNED):
         raise Conflict(f"difficulty {item.pk} is {item.status}", code="difficulty_not_assignable")
@@ -127,7 +117,7 @@ def difficulty_assign(*, actor, difficulty: Difficulty, expected_version: int | 
 def difficulty_answer(*, actor, difficulty: Difficulty, expected_version: int | None, answer: str,
                       on: dt.date | None = None) -> Difficulty:
     """The handling unit answers."""
-    day = _day(actor, on)
+    day = recorded_day(actor, on)
     item = lock_version(difficulty, expected_version)
     if item.status != Status.ASSIGNED:
         raise Conflict(f"difficulty {item.pk} is {item.status}", code="difficulty_not_assigned")
@@ -154,7 +144,7 @@ def difficulty_close(*, actor, difficulty: Difficulty, expected_version: int | N
                      on: dt.date | None = None) -> Difficulty:
     """The assigning level closes an answered item with its outcome; an item may also be escalated to the
     national level before any answer."""
-    day = _day(actor, on)
+    day = recorded_day(actor, on)
     item = lock_version(difficulty, expected_version)
     if outcome not in Outcome.values:
         raise Invalid("unknown outcome", details=[detail("outcome", "unknown_outcome")])

@@ -33,6 +33,7 @@ class Kind(models.TextChoices):
     ROUND_REMINDER = "round_reminder", _("Round report reminder")
     ROUND_DUE_SOON = "round_due_soon", _("Round report due soon")
     ROUND_OVERDUE = "round_overdue", _("Round report overdue")
+    PROPOSAL_ANSWERED = "proposal_answered", _("Proposal decided")
 
 
 class EmailChoice(models.TextChoices):

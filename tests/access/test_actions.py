@@ -38,12 +38,14 @@ ACTION_MODULES = [
     "dieuhanh.difficulties.services",
     "dieuhanh.emulation.services",
     "dieuhanh.emulation.feed",
+    "dieuhanh.innovation.services",
+    "dieuhanh.innovation.feed",
     "dieuhanh.cockpit.services",
     "dieuhanh.portal.services",
     "dieuhanh.reports.services",
 ]
 APPS_WITH_ACTIONS = ["units", "accounts", "notifications", "plans", "indicators", "dossiers", "indices", "demo", "jobs",
-                     "difficulties", "emulation", "cockpit", "portal", "reports"]
+                     "difficulties", "emulation", "innovation", "cockpit", "portal", "reports"]
 
 
 def test_every_registered_action_has_an_authorisation_function_of_the_same_name():

@@ -152,6 +152,7 @@ def test_every_permission_in_the_table_is_covered_by_a_matrix():
     from tests.cockpit.test_dashboards import ACTIONS as DASHBOARD_ACTIONS
     from tests.indicators.test_permission_matrix import ACTIONS as INDICATOR_ACTIONS
     from tests.indices.test_permission_matrix import ACTIONS as INDEX_ACTIONS
+    from tests.innovation.test_permission_matrix import ACTIONS as CALL_ACTIONS
     from tests.plans.test_permission_matrix import ACTIONS as TASK_ACTIONS
     from tests.portal.test_permission_matrix import ACTIONS as PORTAL_ACTIONS
     from tests.reports.test_permission_matrix import ACTIONS as REPORT_ACTIONS
@@ -164,10 +165,11 @@ def test_every_permission_in_the_table_is_covered_by_a_matrix():
     emulation_permissions = {p for p, _, _ in EMULATION_ACTIONS.values()} | {"initiative_view", "award_view"}
     portal_permissions = {p for p, _ in PORTAL_ACTIONS.values()}
     report_permissions = {p for p, _ in REPORT_ACTIONS.values()}
+    call_permissions = {p for p, _ in CALL_ACTIONS.values()}
     assert set(WRITE_ACTIONS) | set(READERS) == set(ALLOWED)
     assert set(PERMISSIONS) == (
         set(PERMISSION_OF.values()) | task_permissions | indicator_permissions | index_permissions | difficulty_permissions
-        | dashboard_permissions | portal_permissions | report_permissions | emulation_permissions
+        | dashboard_permissions | portal_permissions | report_permissions | emulation_permissions | call_permissions
     )
 
 

@@ -48,6 +48,7 @@ PEOPLE = {
     "department": ("a11y.skhcn", DEPARTMENT, "approver"),
     "ward": ("a11y.benthanh", BEN_THANH, "reporter"),
     "admin": ("a11y.quantri", CITY, "administrator"),
+    "proposer": ("a11y@congty.vn", None, None),  # from outside government: created by ``site`` as a verified proposer
 }
 
 
@@ -143,6 +144,20 @@ PAGES = [
     Page("steering", "/me/roles/"),
     Page("steering", "/api/docs"),
     *EMULATION_PAGES,
+    # ordered problems and support programmes: officials, a council member, a proposer, the public
+    Page("department", "/dat-hang/"),
+    Page("department", "/ho-tro/"),
+    Page("department", "/dat-hang/moi/"),
+    Page("department", "/dat-hang/{call}/"),  # with the council form
+    Page("department", "/dat-hang/{evaluated_call}/"),  # with the decision form
+    Page("department", "/dat-hang/de-xuat/{evaluated_proposal}/"),  # a member's score and conflict forms
+    Page("proposer", "/de-xuat/"),
+    Page("proposer", "/de-xuat/bai-toan/{call}/nop/"),
+    Page("proposer", "/de-xuat/{proposal}/"),  # with the edit form
+    Page(None, "/de-xuat/dang-ky/"),
+    Page(None, "/cong-khai/dat-hang/"),
+    Page(None, "/cong-khai/dat-hang/{evaluated_call}/"),
+    Page(None, "/cong-khai/ho-tro/"),
     # error pages and signing in
     Page("steering", "/no-such-page/", 404),
     Page("steering", "/tasks/?as_of=31/02/2026", 400),
@@ -154,7 +169,9 @@ PAGES = [
 def site(plan, registry, store, asem_run, make_user):
     """The smallest data that gives every page something to show; returns the ids the paths name."""
     for username, unit, role in PEOPLE.values():
-        make_user(username, unit, role)
+        if unit is not None:
+            make_user(username, unit, role)
+    calls = _calls(registry, make_user)
     ward_task = Task.objects.get(plan=plan, code="4.2")
     report_save(actor=SYSTEM, task=ward_task, period="2026-10", percent=Decimal(46), done="Đã tổ chức 12 lớp", submit=True)
     value_set(actor=SYSTEM, indicator=Indicator.objects.get(code="HS_TIEPNHAN"), unit=registry[BEN_THANH], period="2026", value=Decimal(1200))
@@ -176,7 +193,27 @@ def site(plan, registry, store, asem_run, make_user):
     round_consolidate(actor=SYSTEM, report_round=rnd, expected_version=rnd.version)
     return {**emulation_data(registry), "round": rnd.pk, "round_report": rnd.unit_reports.get(unit__code=BEN_THANH).pk, "job": job.pk, "refused_job": refused.pk,
             "plan": plan.pk, "task": Task.objects.get(plan=plan, code="1.1").pk, "ward_task": ward_task.pk, "run": asem_run.pk,
-            "dashboard": dashboard.pk, "difficulty": difficulty.pk, "ward_report": report.pk}
+            "dashboard": dashboard.pk, "difficulty": difficulty.pk, "ward_report": report.pk, **calls}
+
+
+def _calls(units, make_user) -> dict:
+    """A published call with the proposer's proposal, and a call under evaluation whose council holds the department's
+    approver."""
+    from dieuhanh.innovation import services as innovation
+    from tests.innovation.conftest import CRITERIA, make_proposer, proposal_of
+
+    proposer = make_proposer(PEOPLE["proposer"][0])
+    other = make_proposer("khac@daihoc.edu.vn", kind="university", name="Trường Đại học Khoa học Tự nhiên", tax_code="0302222222")
+    calls = []
+    for title in ("Cảnh báo ngập bằng cảm biến", "Trợ lý ảo dịch vụ công"):
+        c = innovation.call_create(actor=SYSTEM, owner=units[DEPARTMENT], title=title, need="Nhu cầu của Sở", criteria=CRITERIA,
+                                   closes_on=dt.date(2026, 12, 15), synthetic=True)
+        calls.append(innovation.call_move(actor=SYSTEM, call=c, expected_version=c.version, to="published"))
+    mine, theirs = proposal_of(calls[0], proposer), proposal_of(calls[1], other)
+    c = innovation.call_move(actor=SYSTEM, call=calls[1], expected_version=calls[1].version, to="closed")
+    c = innovation.council_set(actor=SYSTEM, call=c, expected_version=c.version, members=[User.objects.get(username=PEOPLE["department"][0])])
+    innovation.call_move(actor=SYSTEM, call=c, expected_version=c.version, to="evaluation")
+    return {"call": calls[0].pk, "proposal": mine.pk, "evaluated_call": c.pk, "evaluated_proposal": theirs.pk}
 
 
 def emulation_data(units) -> dict:

@@ -15,8 +15,12 @@ from dieuhanh.cockpit.models import Dashboard
 from dieuhanh.cockpit.services import dashboard_create
 from dieuhanh.difficulties.models import Difficulty
 from dieuhanh.difficulties.services import difficulty_raise
-from dieuhanh.emulation.models import AwardForm, Initiative, Proposal
+from dieuhanh.emulation.models import AwardForm, Initiative
+from dieuhanh.emulation.models import Proposal as AwardProposal
 from dieuhanh.emulation.services import award_propose, award_round_open, initiative_apply
+from dieuhanh.innovation import services as innovation
+from dieuhanh.innovation.models import Call
+from dieuhanh.innovation.models import Proposal as CallProposal
 from dieuhanh.notifications.models import Notification
 from dieuhanh.notifications.services import notify_users
 from dieuhanh.plans.models import DeadlineChange, Evidence, ExplanationRequest, ProgressReport, Task
@@ -26,6 +30,7 @@ from dieuhanh.jobs.services import job_start
 from dieuhanh.reports.models import ReportRound, RoundReport
 from dieuhanh.reports.services import report_build, round_open, round_report_attach
 from tests.conftest import SYSTEM
+from tests.innovation.conftest import CRITERIA, make_proposer, proposal_of
 import tests.jobs_sample  # noqa: F401  registers the job "tests.accounts"
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +46,13 @@ def world(plan, hcmc, make_user, settings, tmp_path):
                        lead_unit=hcmc[SAI_GON], start_date=dt.date(2026, 1, 1), deadline=dt.date(2026, 12, 31))
     report = report_save(actor=SYSTEM, task=task, period="2026-10", percent=30, evidence=("bien-ban.pdf", b"%PDF-1.7 x"))
     person = make_user("canbo.saigon", SAI_GON, "reporter")
+    call = innovation.call_create(actor=SYSTEM, owner=hcmc[SAI_GON], title="Bài toán của phường Sài Gòn", need="N", criteria=CRITERIA,
+                                  closes_on=dt.date(2026, 12, 31))
+    call = innovation.call_move(actor=SYSTEM, call=call, expected_version=call.version, to="published")
+    proposal = proposal_of(call, make_proposer("dn@saigon.vn"))
+    Call.objects.filter(pk=call.pk).update(version=1)  # the matrix's writes name version 1
     return {
+        "call": call.pk, "proposal": proposal.pk,
         "task": task.pk, "report": report.pk, "evidence": Evidence.objects.get(report=report).pk,
         "extension": extension_request(actor=SYSTEM, task=task, new_deadline=dt.date(2027, 6, 30), reason="Chờ vốn").pk,
         "explanation": explanation_request(actor=SYSTEM, task=task, message="Vì sao chậm?").pk,
@@ -90,7 +101,7 @@ def pair(call, path: str, foreign, missing) -> tuple[tuple, tuple]:
 def snapshot():
     return [(m.__name__, sorted(m.objects.values_list("pk", "version") if hasattr(m, "version") else m.objects.values_list("pk", flat=True)))
             for m in (Task, ProgressReport, Evidence, DeadlineChange, ExplanationRequest, Difficulty, Dashboard, Notification,
-                      RoleAssignment, Unit, ReportRound, RoundReport, Initiative, Proposal)]
+                      RoleAssignment, Unit, ReportRound, RoundReport, Initiative, AwardProposal, Call, CallProposal)]
 
 
 API_READS = [  # (path, the kind of object in world, or a unit code)
@@ -99,6 +110,8 @@ API_READS = [  # (path, the kind of object in world, or a unit code)
     ("/api/official-reports/{}", "official_report"), ("/api/official-reports/{}/file", "official_report"),
     ("/api/report-rounds/{}", "report_round"), ("/api/round-reports/{}", "round_report"),
     ("/api/initiatives/{}", "initiative"), ("/api/award-proposals/{}", "award_proposal"),
+    ("/api/calls/{}", "call"), ("/api/calls/{}/proposals", "call"), ("/api/proposals/{}", "proposal"),
+    ("/api/de-xuat/proposals/{}", "proposal"),
 ]
 # The unit register itself (/api/units/{code}, its children) is the public administrative map; who holds roles on a
 # unit and its audit history are not.
@@ -128,12 +141,16 @@ API_WRITES = [  # (method, path, kind, body)
     ("post", "/api/initiatives/{}/council", "initiative", {"version": 1, "members": "Ông A"}),
     ("post", "/api/initiatives/{}/decision", "initiative", {"version": 1, "recognise": True, "scope": "unit", "minutes": "x"}),
     ("post", "/api/award-proposals/{}/revoke", "award_proposal", {"version": 1, "reason": "x"}),
+    ("post", "/api/calls/{}/move", "call", {"version": 1, "to": "closed"}),
+    ("post", "/api/proposals/{}/evaluation", "proposal", {"scores": {}}),
 ]
 PAGE_READS = [
     ("/tasks/{}/", "task"), ("/tasks/{}/edit/", "task"), ("/evidence/{}/", "evidence"), ("/difficulties/{}/", "difficulty"), ("/dashboards/{}/", "dashboard"),
     ("/official-reports/rounds/{}/", "report_round"), ("/official-reports/unit-reports/{}/", "round_report"),
     ("/sang-kien/{}/", "initiative"), ("/khen-thuong/de-nghi/{}/", "award_proposal"),
     ("/official-reports/attachments/{}/", "round_attachment"), ("/official-reports/rounds/{}/?format=xlsx", "report_round"),
+    ("/dat-hang/{}/", "call"), ("/dat-hang/de-xuat/{}/", "proposal"), ("/dat-hang/{}/de-xuat.xlsx", "call"),
+    ("/de-xuat/{}/", "proposal"),
 ]
 PAGE_WRITES = [
     ("/tasks/{}/report/", "task", {"period": "2026-11", "percent": "50"}),
@@ -151,6 +168,8 @@ PAGE_WRITES = [
     ("/official-reports/rounds/{}/consolidate/", "report_round", {"version": "1"}),
     ("/sang-kien/{}/hoi-dong/", "initiative", {"version": "1", "members": "Ông A"}),
     ("/khen-thuong/de-nghi/{}/thu-hoi/", "award_proposal", {"version": "1", "reason": "x"}),
+    ("/dat-hang/{}/buoc/", "call", {"version": "1", "to": "closed"}),
+    ("/dat-hang/de-xuat/{}/xung-dot/", "proposal", {"note": "x"}),
 ]
 ACTORS = [("canbo.benthanh", BEN_THANH, "reporter"), ("lanhdao.benthanh", BEN_THANH, "administrator"), ("canbo.snv", "79.SNV", "approver")]
 
@@ -191,6 +210,9 @@ def test_the_owner_does_see_the_objects(world, api_client):
     own = api_client("lanhdao.saigon", SAI_GON, "viewer")
     for path, kind in API_READS[:4]:
         assert own.get(path.format(world[kind])).status_code == 200, path
+    for path in ("/api/calls/{}", "/api/calls/{}/proposals"):
+        assert own.get(path.format(world["call"])).status_code == 200, path
+    assert own.get("/api/proposals/{}".format(world["proposal"])).status_code == 200
 
 
 # Reads by id that are not per-unit objects: the city's catalogues and published results, readable by every
@@ -203,6 +225,7 @@ CITY_WIDE = {
     "/api/indices/{code}/units/{ucode}", "/api/indices/{code}/compare", "/api/indices/{code}/runs/{run_id}/audit",
     # A round of awards is an announcement of its deciding level; its proposals inside are listed by the caller's reach.
     "/api/award-rounds/{round_id}",
+    "/api/public/calls/{call_id}",  # a published call is public by design (its page under /cong-khai/dat-hang/)
 }
 
 

@@ -16,6 +16,7 @@ from dieuhanh.demo.dossiers import load_dossiers
 from dieuhanh.demo.emulation import load_emulation
 from dieuhanh.demo.indicators import load_indicators
 from dieuhanh.demo.indices import load_indices
+from dieuhanh.demo.innovation import load_innovation
 from dieuhanh.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
 from dieuhanh.demo.plans import SYNTHETIC_NUMBER, load_plan_4354
 from dieuhanh.plans.models import Plan
@@ -57,6 +58,9 @@ class Command(BaseCommand):
         initiatives = load_emulation(actor=actor)
         if initiatives:
             self.stdout.write(f"initiatives and awards: {initiatives} synthetic initiatives, a decided round and one posted for comment")
+        calls = load_innovation(actor=actor)
+        if calls:
+            self.stdout.write(f"ordered problems and support programmes: {calls} synthetic calls at several stages")
         load_dossiers(actor=actor, out=self.stdout)
         synthetic = settings.DIEUHANH_DEMO_TASKS if options["synthetic"] is None else options["synthetic"]
         if synthetic and not Plan.objects.filter(number=SYNTHETIC_NUMBER).exists():
