@@ -167,6 +167,9 @@ class IngestResult:
     inserted: int = 0
     updated: int = 0
     rejected_files: list[FileReport] = field(default_factory=list)
+    # (agency code, month "YYYY-MM") whose scorecards the kept files may change (``_touched``): what a cache of
+    # scorecards drops after the import, and nothing else.
+    touched: set[tuple[str, str]] = field(default_factory=set)
 
 
 def create_schema(con: duckdb.DuckDBPyConnection, spec: TableSpec = DOSSIERS) -> None:
@@ -217,6 +220,7 @@ def ingest(
             else:
                 result.inserted += outcome[0]
                 result.updated += outcome[1]
+                result.touched |= outcome[2]
             handled += in_file
             in_file = 0
     finally:
@@ -245,8 +249,8 @@ class _Stage:
 
 def _ingest_file(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, report: Callable[[int], None]
-) -> FileReport | tuple[int, int]:
-    """The file's report if it is refused, else how many dossiers it inserted and updated."""
+) -> FileReport | tuple[int, int, set[tuple[str, str]]]:
+    """The file's report if it is refused, else how many rows it inserted and updated and what it touched."""
     con.begin()
     try:
         try:
@@ -258,6 +262,7 @@ def _ingest_file(
         if errors:
             con.rollback()
             return FileReport(path, stage.rows, errors, more)
+        touched = _touched(con, stage)
         inserted, updated = _upsert(con, stage, report)
         if spec is DOSSIERS:
             _refresh_facts(con, stage, updated)
@@ -266,7 +271,7 @@ def _ingest_file(
         con.execute(f"DROP TABLE {_STAGE}")
         con.execute(f"DROP TABLE {_DUPLICATES}")
         con.commit()
-        return inserted, updated
+        return inserted, updated, touched
     except BaseException:
         con.rollback()
         raise
@@ -533,6 +538,42 @@ def _upsert(con: duckdb.DuckDBPyConnection, stage: _Stage, report: Callable[[int
             report(min(low + UPSERT_ROWS - first, stage.rows))
     inserted = con.execute(f"SELECT count(*) FROM {spec.table}").fetchall()[0][0] - before
     return inserted, stage.rows - inserted
+
+
+def _touched(con: duckdb.DuckDBPyConnection, stage: _Stage) -> set[tuple[str, str]]:
+    """The (agency, month) pairs whose scorecards the file can change, from its rows and the rows they replace.
+
+    A dossier counts in its month of receipt and, for 2.1, in every month it is still open in: from its month of
+    receipt to its month of finishing, or to the current month while open — for the row as it was and as it
+    will be. Feedback counts in its month of receipt. The procedure catalogue touches every agency (not listed
+    here: the caller treats a catalogue as touching everything)."""
+    spec = stage.spec
+    if spec is PROCEDURES or "agency_code" not in stage.columns:
+        return set()
+    month = "year({0}) * 12 + month({0}) - 1"
+    finished = "finished_at" if spec is DOSSIERS else "received_at"
+    new = (f"SELECT CAST(v.r_agency_code AS VARCHAR) AS agency_code, v.p_received_at AS received_at, "
+           f"{'v.p_finished_at' if 'finished_at' in stage.columns and spec is DOSSIERS else 'NULL'} AS finished_at "
+           f"FROM {_PARSED} v")
+    if spec is DOSSIERS and "finished_at" not in stage.columns:
+        new = new.replace("NULL AS finished_at", "CAST(NULL AS TIMESTAMP) AS finished_at")
+    old = (f"SELECT agency_code, received_at, {finished} AS finished_at FROM {spec.table} "
+           f"WHERE {spec.key} IN (SELECT r_{spec.key} FROM {_PARSED})")
+    rows = con.execute(f"""
+        SELECT DISTINCT agency_code, {month.format('received_at')}, {month.format('finished_at')}
+        FROM ({new} UNION ALL {old}) WHERE agency_code IS NOT NULL AND received_at IS NOT NULL
+    """).fetchall()
+    today = dt.date.today()
+    now = today.year * 12 + today.month - 1
+    touched = set()
+    for agency, first, last in rows:
+        if spec is not DOSSIERS:
+            last = first
+        elif last is None:
+            last = max(now, first)
+        for m in range(first, last + 1):
+            touched.add((agency, f"{m // 12:04d}-{m % 12 + 1:02d}"))
+    return touched
 
 
 def _value(spec: TableSpec, name: str) -> str:
