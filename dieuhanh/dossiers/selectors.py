@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,6 +60,9 @@ from dieuhanh.dossiers.store import Published
 from dieuhanh.errors import BadRequest, DomainError, NotFound
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import city_code
+
+# Compiled statements are kept in the same cache, for every worker and after a restart (``execute.kept_sql``).
+execute.kept_sql = cache
 
 TABLE = "dossiers"
 POOL_CITY = "city"
@@ -163,27 +167,52 @@ def span_of(period: str | Period | None = None, start: str | dt.date | None = No
 # The store
 
 
+_held = threading.local()  # per thread: (copy's path, its connection, reads in progress)
+
+
 @contextmanager
 def reader(copy: Published | None = None) -> Iterator[duckdb.DuckDBPyConnection | None]:
     """A read-only connection to the published copy of the store (``store.published``: never the file an import is
-    writing, so it never waits or fails on a writer), or None when it holds no dossier table yet."""
+    writing, so it never waits or fails on a writer), or None when it holds no dossier table yet.
+
+    Each thread keeps its connection to the current copy between requests (opening a DuckDB file reads its
+    catalogue: tens of milliseconds) and opens the next copy once one is published."""
     copy = copy or store.published()
     if copy is None:
         yield None
         return
+    held = getattr(_held, "value", None)
+    depth = getattr(_held, "depth", 0)
+    own = False
+    if held is not None and held[0] == copy.path:
+        con = held[1]
+    elif depth:  # a read inside another one, of another copy: a connection of its own
+        con, own = _open(copy), True
+    else:
+        if held is not None:
+            held[1].close()
+            _held.value = None
+        con = _open(copy)
+        _held.value = (copy.path, con)
+    _held.depth = depth + 1
     try:
-        con = store.open_published(copy)
+        found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [execute.FACTS_TABLE]).fetchone()[0]
+        yield con if found else None
+    finally:
+        _held.depth = depth
+        if own:
+            con.close()
+
+
+def _open(copy: Published) -> duckdb.DuckDBPyConnection:
+    try:
+        return store.open_published(copy)
     except (duckdb.IOException, duckdb.ConnectionException):
         # The copy was deleted after three newer ones were published while this read waited: read the newest.
         newest = store.published()
         if newest is None or newest == copy:
             raise
-        con = store.open_published(newest)
-    try:
-        found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [execute.FACTS_TABLE]).fetchone()[0]
-        yield con if found else None
-    finally:
-        con.close()
+        return store.open_published(newest)
 
 
 def store_version() -> tuple | None:
@@ -209,7 +238,7 @@ def _cached(key: tuple, scopes: Sequence[str], compute: Callable[[Published | No
     copy = store.published()
     if copy is None:
         return compute(None)
-    name = "d766:" + hashlib.sha256(repr((copy.version, key, [copy.stamp(s) for s in scopes])).encode()).hexdigest()
+    name = "d766:" + hashlib.sha256(repr(_stamped(copy, key, scopes)).encode()).hexdigest()
     found = cache.get(name, _MISSING)
     if found is not _MISSING:
         return found
@@ -219,6 +248,15 @@ def _cached(key: tuple, scopes: Sequence[str], compute: Callable[[Published | No
 
 
 _MISSING = object()
+
+
+def _stamped(copy: Published | None, key: tuple, scopes: Sequence[str]) -> tuple:
+    return (copy.version if copy else None, key, [copy.stamp(s) for s in scopes] if copy else None)
+
+
+def ranking_stamp(span: Span, scoring: Scoring = DEFAULT) -> tuple:
+    """What the ranking of ``span`` depends on (for a rendered part kept with ``pages.cached_fragment``)."""
+    return _stamped(store.published(), ("ranking", span, scoring), ["*|" + m for m in months_of(span)])
 
 
 def data_range() -> tuple[dt.date, dt.date] | None:

@@ -95,12 +95,48 @@ def compute(
     return scorecard(dossiers, **kw).execute()
 
 
+# Where compiled statements are also kept beyond this process (an object with ``get(key)`` and ``set(key,
+# value)``, e.g. Django's cache, which the dossiers app sets): building and compiling a scorecard's expression
+# costs seconds on a busy machine, so a worker started after another has compiled a shape, or a request after a
+# restart, only runs the SQL. None: kept in this process only.
+kept_sql: Any = None
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(
     schemas: tuple[tuple[str, tuple], ...], facts: bool, calendar: WorkingCalendar, kw: tuple[tuple[str, Any], ...]
 ) -> tuple[str, ibis.Schema, tuple[tuple[str, Any], ...]]:
     """DuckDB SQL of the scorecard over the named tables (``schemas``: the source table first, then
-    ``procedures``/``feedback`` when used), its result schema and the in-memory tables it reads (name, Arrow)."""
+    ``procedures``/``feedback`` when used), its result schema and the in-memory tables it reads (name, Arrow);
+    from ``kept_sql`` when another process compiled the same shape with the same definitions."""
+    store = kept_sql
+    if store is None:
+        return _compile(schemas, facts, calendar, kw)
+    import hashlib
+
+    shape = repr((FACTS_VERSION, ibis.__version__, _definitions_digest(), schemas, facts, facts_digest(calendar), kw))
+    key = "d766:sql:" + hashlib.sha256(shape.encode()).hexdigest()
+    found = store.get(key)
+    if found is None:
+        found = _compile(schemas, facts, calendar, kw)
+        store.set(key, found)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _definitions_digest() -> str:
+    """The metric definitions' source: a kept statement compiled from other definitions is never used."""
+    import hashlib
+    import inspect
+
+    from dieuhanh.core.d766 import metrics, rules
+
+    return hashlib.sha256((inspect.getsource(metrics) + inspect.getsource(rules)).encode()).hexdigest()[:16]
+
+
+def _compile(
+    schemas: tuple[tuple[str, tuple], ...], facts: bool, calendar: WorkingCalendar, kw: tuple[tuple[str, Any], ...]
+) -> tuple[str, ibis.Schema, tuple[tuple[str, Any], ...]]:
     import ibis.expr.operations as ops
 
     source, *others = (ibis.table(dict(columns), name=name) for name, columns in schemas)

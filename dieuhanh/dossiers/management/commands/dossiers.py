@@ -103,6 +103,9 @@ class Command(BaseCommand):
         if end < start:
             raise CommandError("--to is before --from")
         # Reading only: the published copy the pages read (never waits for an import), else the file read-only.
+        from django.core.cache import cache
+
+        execute.kept_sql = cache  # the statements the pages compiled serve the command too (Redis in production)
         copy = published(db) if Path(db or settings.DIEUHANH_DUCKDB_PATH).exists() else None
         con = open_published(copy) if copy else _open(db, read_only=False)
         try:
