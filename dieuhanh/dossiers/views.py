@@ -2,8 +2,9 @@
 and the points it lost, the drill-down by procedure and by channel, and their CSV/XLSX exports.
 
 Every signed-in user sees every unit (public-service performance data, see ``selectors``). Feeding the on-time
-rate into the indicators is offered to those who manage a fed indicator. While an import holds the dossier store,
-the pages and the drill-down say so in Vietnamese and the exports answer 503 with the same sentence.
+rate into the indicators is offered to those who manage a fed indicator. The pages read the published copy of the
+dossier store, so an import never keeps them waiting (``store.py``); the store-busy sentence remains for a store
+that cannot be opened at all.
 """
 
 from __future__ import annotations
