@@ -22,7 +22,7 @@ from dieuhanh.core.d766.ingest import PROCEDURES, ingest
 from dieuhanh.core.common.periods import period_containing
 from dieuhanh.dossiers.selectors import city_units, today
 from dieuhanh.dossiers.services import on_time_feed, on_time_indicators
-from dieuhanh.dossiers.store import connect
+from dieuhanh.dossiers.store import writing
 from dieuhanh.units.selectors import city_code
 
 DEMO_SEED = 766
@@ -36,8 +36,7 @@ def load_dossiers(*, actor, out=None, rows: int | None = None, seed: int = DEMO_
     communes, departments = city_units()
     agencies = [u.code for u in communes + departments]
     started = time.monotonic()
-    con = connect()
-    try:
+    with writing() as (con, touched):
         loaded = con.execute("SELECT count(*) FROM dossiers").fetchone()[0]
         imported = 0
         if not loaded:
@@ -56,8 +55,7 @@ def load_dossiers(*, actor, out=None, rows: int | None = None, seed: int = DEMO_
                 refused = (result.rejected_files or catalogue.rejected_files)[0]
                 raise RuntimeError(f"the synthetic dossier log was refused: {refused.errors[:3]}")
             imported = result.inserted
-    finally:
-        con.close()
+            touched.add(None)  # a new store: everything
     fed = []
     for indicator in on_time_indicators():
         r = on_time_feed(actor=actor, indicator=indicator, period=str(as_of.year), as_of=as_of)

@@ -1,10 +1,16 @@
 """Importing a Decision 766 file uploaded on the page (dossier logs, the procedure catalogue or feedback records) as
 a background job: the same ingest as ``dieuhanh dossiers import``, with its progress on the job's page. A file is
 all or nothing: a refused file keeps nothing and the job fails naming the first rows at fault; the uploaded copy
-is kept until the import succeeds, so a failed or interrupted job can be retried."""
+is kept until the import succeeds, so a failed or interrupted job can be retried.
+
+After every import (this job, ``dieuhanh dossiers import``) the ``dossiers.precompute`` job fills the cache with
+what the pages open on: the rankings of the running month, the last complete month and the month before (the
+steering cockpit shows the last two) and every unit's scorecard for the running and the last complete month.
+An import changes only the stamps of what it touched (``store.publish``), so the rest stays cached anyway."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
 
@@ -12,9 +18,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.access.models import Role
-from dieuhanh.access.policy import is_system, roles_on
-from dieuhanh.core.d766.ingest import SPECS, ingest
-from dieuhanh.dossiers.store import connect, estimated_rows, known_agencies
+from dieuhanh.access.policy import SystemActor, is_system, roles_on
+from dieuhanh.core.d766.ingest import PROCEDURES, SPECS, ingest
+from dieuhanh.dossiers.store import estimated_rows, known_agencies, writing
 from dieuhanh.errors import Invalid, NotFound, detail
 from dieuhanh.jobs.registry import job
 from dieuhanh.jobs.services import job_start
@@ -79,11 +85,10 @@ def dossier_import(ctx, *, path: str, name: str, table: str) -> dict:
     spec = SPECS[table]
     total = estimated_rows([source])
     progress = ctx.progress_callback(total, name)
-    con = connect()
-    try:
+    with writing() as (con, touched):
         result = ingest(con, [source], known_agencies=known_agencies(), progress=lambda done: progress(min(done, total)), spec=spec)
-    finally:
-        con.close()
+        touched |= {None} if spec is PROCEDURES and result.inserted + result.updated else result.touched
+    precompute_after_import()
     for report in result.rejected_files:
         first = "; ".join(f"{e.row}/{e.column or '-'}: {render(e.message_code, e.params)}" for e in report.errors[:5])
         raise Invalid(f"{name} refused", code="dossier_file_rejected",
@@ -92,3 +97,44 @@ def dossier_import(ctx, *, path: str, name: str, table: str) -> dict:
     return {"label": str(_("%(name)s: %(inserted)s rows added, %(updated)s updated")
                           % {"name": name, "inserted": result.inserted, "updated": result.updated}),
             "inserted": result.inserted, "updated": result.updated}
+
+
+def precompute_after_import(actor=None):
+    """Queue ``dossiers.precompute`` (as the platform: it only reads)."""
+    return job_start(actor=actor or SystemActor("dossiers import"), kind="dossiers.precompute", unit=unit_get(city_code()))
+
+
+def _platform_only(actor, **_) -> None:
+    if not is_system(actor):
+        raise NotFound("dossier precompute")
+
+
+@job("dossiers.precompute", title=_("Decision 766 scorecards computed ahead"), queue="default", authorize=_platform_only)
+def dossier_precompute(ctx) -> dict:
+    from dieuhanh.core.common.periods import period_containing
+    from dieuhanh.dossiers import selectors
+
+    day = selectors.today()
+    found = selectors.data_range()
+    if not found:
+        return {"label": str(_("No dossier data yet")), "rankings": 0, "units": 0}
+    current = period_containing(day, "monthly")
+    last = period_containing(current.start - dt.timedelta(days=1), "monthly")
+    before = period_containing(last.start - dt.timedelta(days=1), "monthly")
+    months = [m for m in (current, last, before) if m.end >= found[0] and m.start <= max(found[1], day)]
+    communes, departments = selectors.city_units()
+    units = communes + departments
+    ctx.progress(0, len(months) * 2)
+    done = units_done = 0
+    for i, month in enumerate(months):
+        span = selectors.span_of(month, as_of=day)
+        selectors.ranking(span)
+        done += 1
+        ctx.progress(done)
+        if i < 2:  # every unit's page for the running and the last complete month
+            units_done += selectors.cache_unit_scorecards(units, span)
+        done += 1
+        ctx.progress(done)
+    return {"label": str(_("%(rankings)s rankings and %(units)s unit scorecards computed ahead")
+                          % {"rankings": len(months), "units": units_done}),
+            "rankings": len(months), "units": units_done}

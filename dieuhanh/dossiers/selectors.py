@@ -1,21 +1,27 @@
 """Reads of the Decision 766 scorecard for the pages, the API, the exports and the indicator feed.
 
-Everything here calls ``core/d766/execute.compute`` over the ``dossiers`` table of the DuckDB store, opened
-read-only for the length of one call (an import waiting for the store gets it as soon as the call ends); while an
-import holds the store, reads raise ``StoreUnavailable`` (503). Results of the ranking, a unit's scorecard and the
-drill-down are kept in Django's cache (``django.core.cache.cache``: Redis in production, shared by the workers)
-until the store changes (its file's identity, time and size are part of the key), since compiling and running
-one scorecard takes about a second; a read refused because the store was busy is never kept.
+Where the numbers come from. Every read adds up the kept per-dossier facts (``dossier_facts``) of the *published
+copy* of the DuckDB store (``store.published``: an import writes its own file and swaps a new copy in when it
+is done, so a reader never waits for or fails on it, and an answer is all old or all new numbers) with the
+compiled SQL ``core/d766/execute.compute`` keeps per shape — the same statement the CLI scorecard runs; the
+units and the pooled totals asked for are passed to it as data (``pools``), not as a new expression.
+
+Results are kept in Django's cache (``django.core.cache.cache``: Redis in production, one for every worker)
+under the stamps of what they depend on (``_cached``): a unit's scorecard on its own (agency, month) stamps,
+the ranking and the pooled totals on the months' stamps. An import changes the stamps of the agencies and
+months it touched (``IngestResult.touched``) and of those months for the pooled totals, so exactly the
+results over them are computed again; the others are still found. The ``dossiers.precompute`` job fills the
+cache after each import (``jobs.py``).
 
 Who may see: the scorecard is public-service performance data that Decision 766 publishes on the national
 portal, so every signed-in user sees every unit (the views only require a login); a public portal can reuse these
 selectors unchanged.
 
 Pooled rows. The city total, the commune-level total and the departments' total are computed by the same
-metric definitions over the *pooled* dossiers of their agencies (``_relabel``: each dossier's ``agency_code``
-becomes the pool's label), so "96 % on time" is the share of the city's dossiers, not a mean of unit rates.
-"Filed outside the applicant's ward" still compares the applicant's ward with the dossier's *receiving agency*,
-and feedback (PAKN) records are pooled the same way. The drill-down by procedure and by channel uses the
+metric definitions over the *pooled* dossiers of their agencies (``metrics.scorecard(pools=…)``), so "96 % on
+time" is the share of the city's dossiers, not a mean of unit rates. "Filed outside the applicant's ward" still
+compares the applicant's ward with the dossier's *receiving agency*, and feedback (PAKN) records are pooled the
+same way. The drill-down by procedure and by channel uses the
 metrics' own ``keys``.
 
 Periods. A span is a calendar period (``2026-03``, ``2026-Q1``, ``2026``) or a date range; its end is clipped to
@@ -30,16 +36,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import duckdb
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
@@ -51,10 +55,14 @@ from dieuhanh.core.d766.rules import DEFAULT, Scoring
 from dieuhanh.core.d766.schema import CHANNELS
 from dieuhanh.core.common.numerals import format_number
 from dieuhanh.core.common.periods import Period, frequency_of, parse_date, parse_period, period_containing, periods_between
-from dieuhanh.dossiers.store import connect
+from dieuhanh.dossiers import store
+from dieuhanh.dossiers.store import Published
 from dieuhanh.errors import BadRequest, DomainError, NotFound
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import city_code
+
+# Compiled statements are kept in the same cache, for every worker and after a restart (``execute.kept_sql``).
+execute.kept_sql = cache
 
 TABLE = "dossiers"
 POOL_CITY = "city"
@@ -159,58 +167,82 @@ def span_of(period: str | Period | None = None, start: str | dt.date | None = No
 # The store
 
 
+_held = threading.local()  # per thread: (copy's path, its connection, reads in progress)
+
+
 @contextmanager
-def reader() -> Iterator[duckdb.DuckDBPyConnection | None]:
-    """A read-only connection to the store, or None when it holds no dossier table yet."""
-    path = Path(settings.DIEUHANH_DUCKDB_PATH)
-    if not path.exists():
+def reader(copy: Published | None = None) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A read-only connection to the published copy of the store (``store.published``: never the file an import is
+    writing, so it never waits or fails on a writer), or None when it holds no dossier table yet.
+
+    Each thread keeps its connection to the current copy between requests (opening a DuckDB file reads its
+    catalogue: tens of milliseconds) and opens the next copy once one is published."""
+    copy = copy or store.published()
+    if copy is None:
         yield None
         return
+    held = getattr(_held, "value", None)
+    depth = getattr(_held, "depth", 0)
+    own = False
+    if held is not None and held[0] == copy.path:
+        con = held[1]
+    elif depth:  # a read inside another one, of another copy: a connection of its own
+        con, own = _open(copy), True
+    else:
+        if held is not None:
+            held[1].close()
+            _held.value = None
+        con = _open(copy)
+        _held.value = (copy.path, con)
+    _held.depth = depth + 1
     try:
-        con = connect(path, read_only=True)
-    except (duckdb.IOException, duckdb.ConnectionException) as exc:
-        # Another process (an import) holds the write lock, or this one holds a writing connection.
-        raise StoreUnavailable(f"the dossier store cannot be read now: {exc}") from None
-    try:
-        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [TABLE]).fetchone()[0]
+        found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [execute.FACTS_TABLE]).fetchone()[0]
         yield con if found else None
     finally:
-        con.close()
+        _held.depth = depth
+        if own:
+            con.close()
+
+
+def _open(copy: Published) -> duckdb.DuckDBPyConnection:
+    try:
+        return store.open_published(copy)
+    except (duckdb.IOException, duckdb.ConnectionException):
+        # The copy was deleted after three newer ones were published while this read waited: read the newest.
+        newest = store.published()
+        if newest is None or newest == copy:
+            raise
+        return store.open_published(newest)
 
 
 def store_version() -> tuple | None:
-    """What changes whenever the store is written (its file and write-ahead log), None when there is no store."""
-    path = Path(settings.DIEUHANH_DUCKDB_PATH)
-    try:
-        main = path.stat()
-    except FileNotFoundError:
-        return None
-    wal = path.with_name(path.name + ".wal")
-    wal_stamp = (wal.stat().st_mtime_ns, wal.stat().st_size) if wal.exists() else None
-    return (str(path), main.st_mtime_ns, main.st_size, wal_stamp)
+    """What changes whenever an import is published (the copy's generation), None when there is no store."""
+    copy = store.published()
+    return None if copy is None else (*copy.version, copy.generation)
 
 
-CACHE_SECONDS = 24 * 3600  # the key changes with the store anyway; this only bounds what a stale key holds
+CACHE_SECONDS = 24 * 3600  # a key changes with what it depends on anyway; this only bounds what a stale key holds
 
 
-def _cache_key(version: tuple, key: tuple) -> str:
-    """The store's identity and version (file, time, size, write-ahead log) and the read's own key, hashed: an
-    import changes the version, so nothing read before it is found again."""
-    return "d766:" + hashlib.sha256(repr((version, key)).encode()).hexdigest()
+def months_of(span: Span) -> list[str]:
+    """The months ("YYYY-MM") a span reaches: the stamps a result over it depends on."""
+    return [p.key for p in periods_between(span.start, span.end, "monthly")]
 
 
-def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
-    """Results of the pages' reads, kept until the store changes: the store is written only by imports, and one
-    scorecard over a year of the city takes seconds to compile and run, so a page need not pay for it twice.
-    ``compute`` raises ``StoreUnavailable`` when the store is busy: nothing is kept then."""
-    version = store_version()
-    if version is None:
-        return compute()
-    name = _cache_key(version, key)
+def _cached(key: tuple, scopes: Sequence[str], compute: Callable[[Published | None], Any]) -> Any:
+    """A result kept in Django's cache (Redis in production: one for every worker) under a key made of the read
+    (``key``) and the stamps of the ``scopes`` it depends on in the published copy: an import changes the stamps
+    of the agencies and months it touched (and of those months for every pooled total), so exactly the results
+    over them are computed again and the others are still found. ``compute`` reads the copy the key was made
+    from, so a key never holds another copy's numbers."""
+    copy = store.published()
+    if copy is None:
+        return compute(None)
+    name = "d766:" + hashlib.sha256(repr(_stamped(copy, key, scopes)).encode()).hexdigest()
     found = cache.get(name, _MISSING)
     if found is not _MISSING:
         return found
-    value = compute()
+    value = compute(copy)
     cache.set(name, value, CACHE_SECONDS)
     return value
 
@@ -218,45 +250,37 @@ def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
 _MISSING = object()
 
 
-def _dossiers(con: duckdb.DuckDBPyConnection) -> ir.Table:
-    return ibis.duckdb.from_connection(con).table(TABLE)
+def _stamped(copy: Published | None, key: tuple, scopes: Sequence[str]) -> tuple:
+    return (copy.version if copy else None, key, [copy.stamp(s) for s in scopes] if copy else None)
 
 
-def _feedback(con: duckdb.DuckDBPyConnection) -> ir.Table | None:
-    """The feedback (PAKN) records when the store holds them (indicators 5.2 and 5.3)."""
-    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'feedback'").fetchone()[0]
-    return ibis.duckdb.from_connection(con).table("feedback") if found else None
+def ranking_stamp(span: Span, scoring: Scoring = DEFAULT) -> tuple:
+    """What the ranking of ``span`` depends on (for a rendered part kept with ``pages.cached_fragment``)."""
+    return _stamped(store.published(), ("ranking", span, scoring), ["*|" + m for m in months_of(span)])
 
 
 def data_range() -> tuple[dt.date, dt.date] | None:
-    """First and last day of receipt in the store (None when empty, or while the store is busy: the period picker
-    then falls back to the current month, and the reads themselves say the store is busy)."""
-    try:
-        return _cached(("data_range",), _data_range)
-    except StoreUnavailable:
-        return None
+    """First and last day of receipt in the store (None when empty)."""
+    return _cached(("data_range",), ["any"], _data_range)
 
 
-def _data_range() -> tuple[dt.date, dt.date] | None:
-    with reader() as con:
+def _data_range(copy: Published | None) -> tuple[dt.date, dt.date] | None:
+    with reader(copy) as con:
         if con is None:
             return None
-        first, last = con.execute(f"SELECT min(received_at), max(received_at) FROM {TABLE}").fetchone()
+        first, last = con.execute(f"SELECT min(received_at), max(received_at) FROM {execute.FACTS_TABLE}").fetchone()
     return (first.date(), last.date()) if first else None
 
 
 def synthetic_label() -> str | None:
     """The label of the synthetic data the store holds (from its provenance: the files loaded, ``ingest.sources``),
     None for real logs only; said on every page and in every export built from the store."""
-    try:
-        labels = _cached(("synthetic",), _synthetic_labels)
-    except StoreUnavailable:
-        return None
+    labels = _cached(("synthetic",), ["any"], _synthetic_labels)
     return "; ".join(labels) or None
 
 
-def _synthetic_labels() -> list[str]:
-    with reader() as con:
+def _synthetic_labels(copy: Published | None) -> list[str]:
+    with reader(copy) as con:
         return [] if con is None else synthetic_labels(con)
 
 
@@ -288,41 +312,14 @@ def period_choices(as_of: dt.date | None = None) -> list[tuple[str, str]]:
     return choices
 
 
-def _relabel(t: ir.Table, label: ir.StringValue) -> ir.Table:
-    """The dossiers of ``t`` with ``agency_code`` replaced by ``label``; the applicant's ward still compares with
-    the receiving agency (equal → the label, different → a marker no label equals, unknown → unknown)."""
-    ward = ibis.cases(
-        (t.applicant_ward_code.isnull(), ibis.null("string")),
-        (t.applicant_ward_code == t.agency_code, label),
-        else_=ibis.literal(_ELSEWHERE),
-    )
-    return t.mutate(agency_code=label, applicant_ward_code=ward)
-
-
-def _union(parts: list[ir.Table]) -> ir.Table | None:
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
-
-
-def _pooled(t: ir.Table, pools: dict[str, Sequence[str]]) -> ir.Table | None:
-    """Each pool (label → agency codes) as one agency holding all their dossiers; a dossier may be in several."""
-    return _union([_relabel(t.filter(t.agency_code.isin(list(codes))), ibis.literal(label))
-                   for label, codes in pools.items() if codes])
-
-
-def _pooled_feedback(f: ir.Table | None, pools: dict[str, Sequence[str]]) -> ir.Table | None:
-    if f is None:
-        return None
-    return _union([f.filter(f.agency_code.isin(list(codes))).mutate(agency_code=ibis.literal(label))
-                   for label, codes in pools.items() if codes])
-
-
-def _compute(con, table: ir.Table, span: Span, *, feedback: ir.Table | None, by: str | None = None,
-             keys: Sequence[str] = ("agency_code",), scoring: Scoring = DEFAULT) -> pd.DataFrame:
-    """``execute.compute`` over ``table`` with the feedback records that belong to it (never another agency's)."""
-    frame = execute.compute(con, table, start=span.start, end=span.end, by=by, scoring=scoring, keys=tuple(keys),
-                            feedback=feedback)
+def _compute(con, span: Span, pools, *, by: str | None = None, keys: Sequence[str] = ("agency_code",),
+             scoring: Scoring = DEFAULT) -> pd.DataFrame:
+    """The scorecard rows of ``pools`` (pool → agencies; a unit alone is the pool of itself) over the kept
+    ``dossier_facts`` of the published copy, with the catalogue and the feedback records when it holds them: one
+    compiled statement per shape (``execute.compute``), the pools passed as data. A pooled total adds up the
+    dossiers of all its agencies (not a mean of unit rates)."""
+    frame = execute.compute(con, TABLE, start=span.start, end=span.end, by=by, scoring=scoring, keys=tuple(keys),
+                            pools=pools, facts_known_current=True)
     return frame.astype(object).where(frame.notna(), None)
 
 
@@ -409,32 +406,30 @@ def _ranked(units: list[Unit], records: dict[str, dict], scoring: Scoring) -> li
 
 
 def ranking(span: Span, *, scoring: Scoring = DEFAULT) -> Ranking:
-    return _cached(("ranking", span, scoring), lambda: _ranking(span, scoring))
+    return _cached(("ranking", span, scoring), ["*|" + m for m in months_of(span)],
+                   lambda copy: _ranking(span, scoring, copy))
 
 
-def _ranking(span: Span, scoring: Scoring) -> Ranking:
+def _ranking(span: Span, scoring: Scoring, copy: Published | None) -> Ranking:
     communes, departments = city_units()
     commune_codes = [u.code for u in communes]
     department_codes = [u.code for u in departments]
     empty = Ranking(span, _row(None), _row(None), _row(None), _ranked(communes, {}, scoring), _ranked(departments, {}, scoring))
-    with reader() as con:
+    with reader(copy) as con:
         if con is None:
             return empty
-        t, f = _dossiers(con), _feedback(con)
         codes = commune_codes + department_codes
-        pools = {POOL_CITY: codes, POOL_COMMUNES: commune_codes, POOL_DEPARTMENTS: department_codes}
-        # One computation for the units and the pools together: compiling the metrics costs as much as running them.
-        table = _union([t.filter(t.agency_code.isin(codes)), _pooled(t, pools)])
-        feedback = None if f is None else _union([f.filter(f.agency_code.isin(codes)), _pooled_feedback(f, pools)])
-        frame = _compute(con, table, span, scoring=scoring, feedback=feedback)
+        # One computation for the units and the pooled totals together, over the kept facts.
+        pools = {c: [c] for c in codes} | {POOL_CITY: codes, POOL_COMMUNES: commune_codes,
+                                           POOL_DEPARTMENTS: department_codes}
+        frame = _compute(con, span, pools, scoring=scoring)
         synthetic = "; ".join(synthetic_labels(con)) or None
     records = {r["agency_code"]: r for r in frame.to_dict("records")}
-    totals = records
     return Ranking(
         span,
-        city=_row(totals.get(POOL_CITY), scoring),
-        communes_total=_row(totals.get(POOL_COMMUNES), scoring),
-        departments_total=_row(totals.get(POOL_DEPARTMENTS), scoring),
+        city=_row(records.get(POOL_CITY), scoring),
+        communes_total=_row(records.get(POOL_COMMUNES), scoring),
+        departments_total=_row(records.get(POOL_DEPARTMENTS), scoring),
         communes=_ranked(communes, records, scoring),
         departments=_ranked(departments, records, scoring),
         synthetic=synthetic,
@@ -526,32 +521,59 @@ class UnitScorecard:
 
 
 def unit_scorecard(unit: Unit, span: Span, *, scoring: Scoring = DEFAULT) -> UnitScorecard:
-    return _cached(("unit", unit.code, span, scoring), lambda: _unit_scorecard(unit, span, scoring))
-
-
-def _unit_scorecard(unit: Unit, span: Span, scoring: Scoring) -> UnitScorecard:
     trend = trend_span(span)
-    with reader() as con:
+    scopes = sorted({f"{unit.code}|{m}" for m in months_of(trend) + months_of(span)})
+    return _cached(("unit", unit.code, span, scoring), scopes, lambda copy: _unit_scorecard(unit, span, scoring, copy))
+
+
+def _unit_scorecard(unit: Unit, span: Span, scoring: Scoring, copy: Published | None) -> UnitScorecard:
+    return unit_scorecards([unit], span, scoring=scoring, copy=copy)[unit.code]
+
+
+def unit_scorecards(units: Sequence[Unit], span: Span, *, scoring: Scoring = DEFAULT,
+                    copy: Published | None = None) -> dict[str, UnitScorecard]:
+    """The scorecards of ``units`` for ``span`` with their monthly trends, in one computation (the precomputing
+    job fills the cache with all of them at once)."""
+    trend = trend_span(span)
+    monthly_span = bool(span.key and frequency_of(span.key) == "monthly")
+    with reader(copy) as con:
         if con is None:
             rows = indicator_rows(None, [], scoring)
-            return UnitScorecard(unit, span, _row(None), rows, [], [])
-        t, f = _dossiers(con), _feedback(con)
-        mine = t.filter(t.agency_code == unit.code)
-        feedback = None if f is None else f.filter(f.agency_code == unit.code)
-        months = _compute(con, mine, trend, by="month", scoring=scoring, feedback=feedback)
-        if span.key and frequency_of(span.key) == "monthly":
-            # A month is the trend's last row (same start, same clipped end): no second computation.
-            frame = months[[pd.Timestamp(p) == pd.Timestamp(span.start) for p in months["period_start"]]]
-        else:
-            frame = _compute(con, mine, span, scoring=scoring, feedback=feedback)
+            return {u.code: UnitScorecard(u, span, _row(None), rows, [], []) for u in units}
+        pools = {u.code: [u.code] for u in units}
+        months = _compute(con, trend, pools, by="month", scoring=scoring)
+        # A month is the trend's last row (same start, same clipped end): no second computation.
+        frame = None if monthly_span else _compute(con, span, pools, scoring=scoring)
         synthetic = "; ".join(synthetic_labels(con)) or None
-    record = frame.to_dict("records")[0] if len(frame) else None
-    rows = indicator_rows(record, list(frame.columns), scoring)
-    monthly = [{"period": parse_period(f"{r['period_start']:%Y-%m}").key, "start": r["period_start"], "end": r["period_end"],
-                "total": r["total"], "band": r["band"], "r_2_1": r.get("r_2_1"), "p_2_1": r.get("p_2_1"),
-                "n_received": int(r["n_received"] or 0), "n_in_2_1": int(r["n_in_2_1"] or 0)}
-               for r in months.to_dict("records")]
-    return UnitScorecard(unit, span, _row(record, scoring), rows, points_lost(rows), monthly, synthetic)
+    by_unit: dict[str, list[dict]] = {}
+    for r in months.to_dict("records"):
+        by_unit.setdefault(r["agency_code"], []).append(r)
+    if monthly_span:
+        wanted = pd.Timestamp(span.start)
+        records = {code: next((r for r in rs if pd.Timestamp(r["period_start"]) == wanted), None) for code, rs in by_unit.items()}
+    else:
+        records = {r["agency_code"]: r for r in frame.to_dict("records")}
+    cards = {}
+    for u in units:
+        record = records.get(u.code)
+        rows = indicator_rows(record, list(months.columns), scoring)
+        monthly = [{"period": parse_period(f"{r['period_start']:%Y-%m}").key, "start": r["period_start"], "end": r["period_end"],
+                    "total": r["total"], "band": r["band"], "r_2_1": r.get("r_2_1"), "p_2_1": r.get("p_2_1"),
+                    "n_received": int(r["n_received"] or 0), "n_in_2_1": int(r["n_in_2_1"] or 0)}
+                   for r in by_unit.get(u.code, [])]
+        cards[u.code] = UnitScorecard(u, span, _row(record, scoring), rows, points_lost(rows), monthly, synthetic)
+    return cards
+
+
+def cache_unit_scorecards(units: Sequence[Unit], span: Span, *, scoring: Scoring = DEFAULT) -> int:
+    """Compute the scorecards of ``units`` for ``span`` together and keep each where ``unit_scorecard`` looks."""
+    copy = store.published()
+    cards = unit_scorecards(units, span, scoring=scoring, copy=copy)
+    for u in units:
+        card = cards[u.code]
+        _cached(("unit", u.code, span, scoring),
+                sorted({f"{u.code}|{m}" for m in months_of(trend_span(span)) + months_of(span)}), lambda _copy, c=card: c)
+    return len(cards)
 
 
 def drilldown(unit: Unit, span: Span, by: str, *, scoring: Scoring = DEFAULT) -> list[dict[str, Any]]:
@@ -559,18 +581,16 @@ def drilldown(unit: Unit, span: Span, by: str, *, scoring: Scoring = DEFAULT) ->
     if by not in DRILL_KEYS:
         raise _bad("bad_drilldown", "by", f"drill down by one of {', '.join(DRILL_KEYS)}, not {by!r}",
                    keys=", ".join(DRILL_KEYS))
-    return _cached(("drilldown", unit.code, span, by, scoring), lambda: _drilldown(unit, span, by, scoring))
+    return _cached(("drilldown", unit.code, span, by, scoring), [f"{unit.code}|{m}" for m in months_of(span)],
+                   lambda copy: _drilldown(unit, span, by, scoring, copy))
 
 
-def _drilldown(unit: Unit, span: Span, by: str, scoring: Scoring) -> list[dict[str, Any]]:
-    with reader() as con:
+def _drilldown(unit: Unit, span: Span, by: str, scoring: Scoring, copy: Published | None) -> list[dict[str, Any]]:
+    with reader(copy) as con:
         if con is None:
             return []
-        t, f = _dossiers(con), _feedback(con)
         key_column = DRILL_KEYS[by]
-        feedback = None if f is None or key_column not in f.columns else f.filter(f.agency_code == unit.code)
-        frame = _compute(con, t.filter(t.agency_code == unit.code), span, scoring=scoring, feedback=feedback,
-                         keys=("agency_code", key_column))
+        frame = _compute(con, span, {unit.code: [unit.code]}, scoring=scoring, keys=("agency_code", key_column))
         names = _procedure_names(con) if by == "procedure" else {}
         made_up_names = by == "procedure" and bool(synthetic_labels(con, "procedures"))
     rows = []
@@ -604,13 +624,13 @@ def rates_for_units(units: Sequence[Unit], span: Span, *, scoring: Scoring = DEF
     with reader() as con:
         if con is None:
             return {}
-        agencies = [r[0] for r in con.execute(f"SELECT DISTINCT agency_code FROM {TABLE}").fetchall()]
+        agencies = [r[0] for r in con.execute(f"SELECT DISTINCT agency_code FROM {execute.FACTS_TABLE}").fetchall()]
         paths = dict(Unit.objects.filter(code__in=agencies).values_list("code", "path"))
         pools = {u.code: [a for a, p in paths.items() if p.startswith(u.path)] for u in units}
-        table = _pooled(_dossiers(con), pools)
-        if table is None:
+        pools = {code: members for code, members in pools.items() if members}
+        if not pools:
             return {}
-        frame = _compute(con, table, span, scoring=scoring, feedback=_pooled_feedback(_feedback(con), pools))
+        frame = _compute(con, span, pools, scoring=scoring)
     return {r["agency_code"]: r for r in frame.to_dict("records")}
 
 

@@ -2,8 +2,9 @@
 and the points it lost, the drill-down by procedure and by channel, and their CSV/XLSX exports.
 
 Every signed-in user sees every unit (public-service performance data, see ``selectors``). Feeding the on-time
-rate into the indicators is offered to those who manage a fed indicator. While an import holds the dossier store,
-the pages and the drill-down say so in Vietnamese and the exports answer 503 with the same sentence.
+rate into the indicators is offered to those who manage a fed indicator. The pages read the published copy of the
+dossier store, so an import never keeps them waiting (``store.py``); the store-busy sentence remains for a store
+that cannot be opened at all.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,7 +28,7 @@ from dieuhanh.dossiers.store import StoreBusy
 from dieuhanh.errors import BadRequest, NotFound
 from dieuhanh.messages import render as message
 from dieuhanh.units.selectors import unit_get
-from dieuhanh.pages import date_param, errors_return_to, period_param, ranking_page
+from dieuhanh.pages import cached_fragment, date_param, errors_return_to, period_param, ranking_page
 
 
 def _asked(request: HttpRequest) -> selectors.Span:
@@ -82,9 +84,14 @@ def ranking(request: HttpRequest) -> HttpResponse:
                "tab": "departments" if request.GET.get("tab") == "departments" else "",
                "feedable": selectors.feedable_indicators(request.user), "can_upload": can_upload(request.user)}
     if result is not None:
-        # The units the search box finds, a page at a time, still in rank order with the city's ranks.
-        context["communes"] = ranking_page(request, result.communes, _name_and_code)
-        context["departments"] = ranking_page(request, result.departments, _name_and_code, tab="departments")
+        def tables() -> str:
+            # The units the search box finds, a page at a time, still in rank order with the city's ranks.
+            return render_to_string("dossiers/partials/ranking_tables.html", {
+                **context, "communes": ranking_page(request, result.communes, _name_and_code),
+                "departments": ranking_page(request, result.departments, _name_and_code, tab="departments")}, request)
+
+        # Rendered once per ranking, query and language: kept under the ranking's stamps (a new import → a new key).
+        context["tables"] = cached_fragment("d766-ranking", (selectors.ranking_stamp(span), request.GET.urlencode()), tables)
     return _page(request, "ranking", context)
 
 

@@ -61,9 +61,13 @@ def _d766_rates(codes: list[str], units: list[str], start: dt.date, end: dt.date
         return pd.DataFrame(index=units, columns=wanted, dtype=float)
     from dieuhanh.core.d766.ingest import TABLE, synthetic_labels
     from dieuhanh.core.d766.execute import compute
-    from dieuhanh.dossiers.store import connect
+    from dieuhanh.dossiers.store import open_published, published
 
-    con = connect(read_only=True)
+    copy = published()  # the copy the pages read: never waits for an import
+    if copy is None:
+        notes.append("Decision 766: no dossier store yet; its indicators are empty.")
+        return pd.DataFrame(index=units, columns=wanted, dtype=float)
+    con = open_published(copy)
     try:
         frame = compute(con, TABLE, start=start, end=end)
         synthetic += synthetic_labels(con)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 
 FACTS_TABLE = "dossier_facts"
+POOLS_TABLE = "_d766_pools"  # (agency_code, pool) registered for one call of ``compute`` with ``pools``
 _FACTS_SOURCE = "_d766_facts_source"
 
 
@@ -43,7 +44,11 @@ def compute(
     million dossiers. For the ``dossiers`` table, when the database keeps ``dossier_facts`` up to date (same
     row count, computed with the same calendar; ``ingest`` maintains it), the scorecard adds up those facts
     instead of deriving them from every dossier: the same definitions (``from_facts=True``), a fraction of
-    the work."""
+    the work (``facts_known_current=True``: the caller knows they are, e.g. a published reader copy).
+
+    ``pools`` (``(agency, pool)`` pairs, a mapping pool → agencies, or an Arrow table ``agency_code``, ``pool``)
+    scores only those agencies, one row per pool (``metrics.scorecard(pools=…)``); the pairs are registered as a
+    table, so one compiled statement serves every unit, ranking and pool of a shape."""
     import duckdb  # here, not at the top: the metric definitions must import where DuckDB is not installed
 
     if isinstance(con, duckdb.DuckDBPyConnection):
@@ -58,19 +63,32 @@ def compute(
     tables |= {row[0]: None for row in backend.con.execute(
         "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = current_schema()").fetchall()}
     named = {name: name in tables for name in ("procedures", "feedback") if name not in kw}
+    pools = kw.pop("pools", None)
     if isinstance(table_name_or_expr, str) and all(kw.get(n) is None for n in ("procedures", "feedback")):
         calendar = kw.pop("calendar", None) or default_calendar()
         source, facts = table_name_or_expr, False
-        if source == "dossiers" and facts_current(backend.con, calendar, tables.get(FACTS_TABLE, "")):
+        if source == "dossiers" and (kw.pop("facts_known_current", False)
+                                     or facts_current(backend.con, calendar, tables.get(FACTS_TABLE, ""))):
             source, facts = FACTS_TABLE, True
         used = tuple(sorted(name for name, present in named.items() if present))
         schemas = tuple((name, tuple(backend.get_schema(name).items())) for name in (source, *used))
+        if pools is not None:
+            # The pools are data, not SQL: one compiled statement serves every list of agencies and pools.
+            backend.con.register(POOLS_TABLE, _pools_arrow(pools))
+            schemas += ((POOLS_TABLE, (("agency_code", "string"), ("pool", "string"))),)
         kw = {k: v for k, v in kw.items() if k not in ("procedures", "feedback")}
         kw["keys"] = tuple(kw.get("keys", ("agency_code",)))
         sql, schema, memtables = _compiled(schemas, facts, calendar, tuple(sorted(kw.items())))
         for name, data in memtables:
             backend.con.register(name, data)
-        return _frame(backend.con.sql(sql), schema)
+        try:
+            return _frame(backend.con.sql(sql), schema)
+        finally:
+            if pools is not None:
+                backend.con.unregister(POOLS_TABLE)
+    kw.pop("facts_known_current", None)
+    if pools is not None:
+        kw["pools"] = ibis.memtable(_pools_arrow(pools))
     dossiers = backend.table(table_name_or_expr) if isinstance(table_name_or_expr, str) else table_name_or_expr
     for name, present in named.items():
         if present:
@@ -78,19 +96,66 @@ def compute(
     return scorecard(dossiers, **kw).execute()
 
 
+# Where compiled statements are also kept beyond this process (an object with ``get(key)`` and ``set(key,
+# value)``, e.g. Django's cache, which the dossiers app sets): building and compiling a scorecard's expression
+# costs seconds on a busy machine, so a worker started after another has compiled a shape, or a request after a
+# restart, only runs the SQL. None: kept in this process only.
+kept_sql: Any = None
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(
     schemas: tuple[tuple[str, tuple], ...], facts: bool, calendar: WorkingCalendar, kw: tuple[tuple[str, Any], ...]
 ) -> tuple[str, ibis.Schema, tuple[tuple[str, Any], ...]]:
     """DuckDB SQL of the scorecard over the named tables (``schemas``: the source table first, then
-    ``procedures``/``feedback`` when used), its result schema and the in-memory tables it reads (name, Arrow)."""
+    ``procedures``/``feedback`` when used), its result schema and the in-memory tables it reads (name, Arrow);
+    from ``kept_sql`` when another process compiled the same shape with the same definitions."""
+    store = kept_sql
+    if store is None:
+        return _compile(schemas, facts, calendar, kw)
+    import hashlib
+
+    shape = repr((FACTS_VERSION, ibis.__version__, _definitions_digest(), schemas, facts, facts_digest(calendar), kw))
+    key = "d766:sql:" + hashlib.sha256(shape.encode()).hexdigest()
+    found = store.get(key)
+    if found is None:
+        found = _compile(schemas, facts, calendar, kw)
+        store.set(key, found)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _definitions_digest() -> str:
+    """The metric definitions' source: a kept statement compiled from other definitions is never used."""
+    import hashlib
+    import inspect
+
+    from dieuhanh.core.d766 import metrics, rules
+
+    return hashlib.sha256((inspect.getsource(metrics) + inspect.getsource(rules)).encode()).hexdigest()[:16]
+
+
+def _compile(
+    schemas: tuple[tuple[str, tuple], ...], facts: bool, calendar: WorkingCalendar, kw: tuple[tuple[str, Any], ...]
+) -> tuple[str, ibis.Schema, tuple[tuple[str, Any], ...]]:
     import ibis.expr.operations as ops
 
     source, *others = (ibis.table(dict(columns), name=name) for name, columns in schemas)
-    extra = {t.get_name(): t for t in others}
+    extra = {"pools" if t.get_name() == POOLS_TABLE else t.get_name(): t for t in others}
     expr = scorecard(source, calendar=calendar, from_facts=facts, **extra, **dict(kw))
     memtables = tuple((op.name, op.data.to_pyarrow(op.schema)) for op in expr.op().find(ops.InMemoryTable))
     return ibis.to_sql(expr, dialect="duckdb"), expr.schema(), memtables
+
+
+def _pools_arrow(pools: Any) -> Any:
+    """``pools`` — (agency, pool) pairs or a mapping pool → agencies — as an Arrow table (agency_code, pool)."""
+    import pyarrow as pa
+
+    if isinstance(pools, pa.Table):
+        return pools
+    pairs = [(a, p) for p, agencies in pools.items() for a in agencies] if isinstance(pools, dict) else list(pools)
+    return pa.table({"agency_code": pa.array([a for a, _ in pairs], pa.string()),
+                     "pool": pa.array([p for _, p in pairs], pa.string())})
 
 
 def _frame(relation: Any, schema: ibis.Schema) -> pd.DataFrame:

@@ -621,9 +621,11 @@ def _fact_months(source: str, last: str) -> str:
 
 
 def _facts_last_month(con: duckdb.DuckDBPyConnection, facts: str) -> int:
-    """The last month number with a dossier received or finished in ``facts``."""
+    """The last month number an open dossier counts in: the last with a dossier received or finished in ``facts``,
+    or the current month if later (a scorecard of the running month counts the dossiers still open in it)."""
     found = con.execute(f"SELECT max(greatest(_received_m, coalesce(_finished_m, 0))) FROM {facts}").fetchall()
-    return found[0][0] or 0
+    today = dt.date.today()
+    return max(found[0][0] or 0, today.year * 12 + today.month)
 
 
 def _write_dossiers(con: duckdb.DuckDBPyConnection, stage: _Stage, report: Callable[[int], None]

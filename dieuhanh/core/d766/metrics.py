@@ -383,16 +383,30 @@ def scorecard(
     feedback: ir.Table | None = None,
     calendar: WorkingCalendar | None = None,
     from_facts: bool = False,
+    pools: ir.Table | None = None,
 ) -> ir.Table:
     """One row per key and period, sorted by the key columns then period_start (see the module docstring).
 
     ``from_facts``: ``dossiers`` holds the ``dossier_facts`` of the dossiers (kept in a table, computed with the
-    same ``calendar``) rather than the dossiers; either way the same sums of the same facts."""
+    same ``calendar``) rather than the dossiers; either way the same sums of the same facts.
+
+    ``pools`` (columns ``agency_code``, ``pool``): only the dossiers and feedback of the agencies it lists are
+    read, and the rows are per pool (``agency_code`` holds the pool's label) over the pooled dossiers of its
+    agencies — an agency may be in several pools, and a pool of one agency is that agency's own row. Every count
+    is a sum over dossiers (or feedback) and a dossier belongs to one agency, so a pool adds up its agencies'
+    sums per period; the catalogue counts procedures, so those are pooled per procedure before they are counted.
+    The result equals the scorecard of the pooled dossiers relabelled with the pool (the applicant's ward is
+    still compared with the receiving agency)."""
     keys = _check_keys(keys)
     calendar = calendar or default_calendar()
     cal = _calendar_table(calendar)
     spans = period_spans(start, end, by)
     deadlines = scoring.deadlines
+    if pools is not None:
+        members = pools.select("agency_code").distinct()
+        dossiers = dossiers.semi_join(members, "agency_code")
+        if feedback is not None:
+            feedback = feedback.semi_join(members, "agency_code")
 
     derive = None if from_facts else functools.partial(dossier_facts, calendar=calendar)
     at_receipt, later = _by_period(dossiers, start, by, spans, derive)
@@ -408,17 +422,29 @@ def scorecard(
         **{name: r[name].sum().cast("int64") for name in _FLAGS},
     }
     group = [*keys, "_p"]
+
+    def pooled(part: ir.Table, sums: Sequence[str], by_columns: Sequence[str] = group) -> ir.Table:
+        """``part`` (sums per agency) as sums per pool (see ``pools``)."""
+        if pools is None:
+            return part
+        joined = part.inner_join(pools, "agency_code").drop("agency_code").rename(agency_code="pool")
+        return _sum_all(joined, list(by_columns), list(sums))
+
     columns: list[str] = list(_DOSSIER_COUNTS)
-    parts = [r.group_by(group).aggregate(**counts)]
+    parts = [pooled(r.group_by(group).aggregate(**counts), counts)]
     if procedures is not None:
         # The catalogue indicators count procedures: a narrow aggregate per procedure, rolled up to the key.
         per_procedure = _procedure_activity(dossiers, not from_facts, keys, start, by, spans)
+        per_procedure = pooled(per_procedure, ("n_received", "_paid", "_e_result"),
+                               list(dict.fromkeys([*keys, "procedure_code", "_p"])))
         parts.append(_with_catalogue(per_procedure, procedures, cal, deadlines).select(*group, *_PROCEDURE_COUNTS))
         columns += _PROCEDURE_COUNTS
     o = _on_time(later, spans, calendar)
-    parts.append(o.group_by(group).aggregate(n_in_2_1=o.count().cast("int64"), _on_time=_count(o._on_time)))
+    parts.append(pooled(o.group_by(group).aggregate(n_in_2_1=o.count().cast("int64"), _on_time=_count(o._on_time)),
+                        ("n_in_2_1", "_on_time")))
     if feedback is not None and all(k in feedback.columns for k in keys):
-        parts.append(_feedback_counts(feedback, keys, start, by, spans, calendar, cal, deadlines))
+        parts.append(pooled(_feedback_counts(feedback, keys, start, by, spans, calendar, cal, deadlines),
+                            _FEEDBACK_COUNTS))
         columns += _FEEDBACK_COUNTS
     parts = [
         p.mutate(**{c: ibis.literal(0, type=_COUNT_TYPES.get(c, "int64")) for c in columns if c not in p.columns})

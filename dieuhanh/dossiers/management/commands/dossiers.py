@@ -22,7 +22,7 @@ from django.utils import translation
 from dieuhanh.core.d766 import execute
 from dieuhanh.core.d766.ingest import DOSSIERS, FEEDBACK, PROCEDURES, TableSpec, ingest
 from dieuhanh.progress import progress_bar
-from dieuhanh.dossiers.store import StoreBusy, connect, estimated_rows, known_agencies
+from dieuhanh.dossiers.store import StoreBusy, connect, estimated_rows, known_agencies, open_published, published, writing
 from dieuhanh.messages import render
 from dieuhanh.units.models import Unit
 
@@ -69,37 +69,52 @@ class Command(BaseCommand):
         missing = [p for p in everything if not p.exists()]
         if missing:
             raise CommandError(f"no such file: {', '.join(map(str, missing))}")
-        con = _open(db)
         agencies = known_agencies()
-        rejected = False
+        touched: set = set()
         try:
-            for spec, paths in files:  # the catalogue first: dossiers and feedback refer to it
-                if not paths:
-                    continue
-                with progress_bar(estimated_rows(paths), spec.table.capitalize(), stream=self.stderr._out) as progress:
-                    result = ingest(con, paths, known_agencies=agencies, progress=progress, spec=spec)
-                self.stdout.write(f"{spec.table}: {result.inserted} inserted, {result.updated} updated")
-                for report in result.rejected_files:
-                    rejected = True
-                    self.stderr.write(f"REJECTED {report.path} ({report.rows} rows): nothing from it was kept")
-                    with translation.override("en"):  # the command speaks English, like the API
-                        for e in report.errors[:50]:
-                            self.stderr.write(f"  row {e.row} {e.column} {e.code}: {render(e.message_code, e.params)}")
-                    hidden = len(report.errors) - 50 + report.more_errors
-                    if hidden > 0:
-                        self.stderr.write(f"  … {hidden} more")
-        finally:
-            con.close()
+            with writing(db) as (con, touched):  # publishes the new copy for the pages on exit
+                rejected = self._load(con, touched, files, agencies)
+        except StoreBusy as exc:
+            raise CommandError(str(exc)) from None
+        if touched:
+            from dieuhanh.dossiers.jobs import precompute_after_import
+
+            precompute_after_import()
+            self.stdout.write("scorecards: queued to be computed ahead (dossiers.precompute)")
         if rejected:
             sys.exit(1)
+
+    def _load(self, con, touched: set, files: list[tuple[TableSpec, list[Path]]], agencies: set[str]) -> bool:
+        """Import the files in order; what they change goes into ``touched``. True when a file was refused."""
+        rejected = False
+        for spec, paths in files:  # the catalogue first: dossiers and feedback refer to it
+            if not paths:
+                continue
+            with progress_bar(estimated_rows(paths), spec.table.capitalize(), stream=self.stderr._out) as progress:
+                result = ingest(con, paths, known_agencies=agencies, progress=progress, spec=spec)
+            touched |= {None} if spec is PROCEDURES and result.inserted + result.updated else result.touched
+            self.stdout.write(f"{spec.table}: {result.inserted} inserted, {result.updated} updated")
+            for report in result.rejected_files:
+                rejected = True
+                self.stderr.write(f"REJECTED {report.path} ({report.rows} rows): nothing from it was kept")
+                with translation.override("en"):  # the command speaks English, like the API
+                    for e in report.errors[:50]:
+                        self.stderr.write(f"  row {e.row} {e.column} {e.code}: {render(e.message_code, e.params)}")
+                hidden = len(report.errors) - 50 + report.more_errors
+                if hidden > 0:
+                    self.stderr.write(f"  … {hidden} more")
+        return rejected
 
     def _scorecard(self, start: dt.date, end: dt.date, by: str | None, out: Path, db: Path | None, *,
                    provinces: bool = False) -> None:
         if end < start:
             raise CommandError("--to is before --from")
-        # Reading only: a read-only connection does not keep an import (or the pages) waiting.
-        existing = Path(db or settings.DIEUHANH_DUCKDB_PATH).exists()
-        con = _open(db, read_only=existing)
+        # Reading only: the published copy the pages read (never waits for an import), else the file read-only.
+        from django.core.cache import cache
+
+        execute.kept_sql = cache  # the statements the pages compiled serve the command too (Redis in production)
+        copy = published(db) if Path(db or settings.DIEUHANH_DUCKDB_PATH).exists() else None
+        con = open_published(copy) if copy else _open(db, read_only=False)
         try:
             if provinces:
                 frame = execute.compute_groups(con, province_of_agencies(), start=start, end=end, by=by)
