@@ -17,7 +17,7 @@ from tests.conftest import SYSTEM
 pytestmark = pytest.mark.django_db
 
 CITY_BLOCKS = ["status_split", "red_list", "key_overdue", "changes", "decisions", "difficulties", "kpis", "d766", "ward_index",
-               "report_rounds", "ordered_problems"]
+               "ordered_problems", "report_rounds"]
 LEADER_BLOCKS = ["unit_colours", "deadlines", "explanations", "my_difficulties", "indicator_values", "my_d766", "my_index",
                  "report_rounds"]
 

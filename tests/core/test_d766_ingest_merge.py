@@ -134,11 +134,12 @@ def frame_of(*rows: dict[str, object]) -> pa.Table:
     return pa.Table.from_pylist(list(rows), schema=DOSSIER_SCHEMA)
 
 
+@pytest.mark.today(dt.date(2025, 5, 20))  # the running month is the store's last month
 def test_touched_names_every_agency_month_a_dossier_counts_in_before_and_after_its_update(con, tmp_path):
     known = {"26734", "26737", "79.STP"}
     first = frame_of(
         dossier("A", "26734", "2025-01-20 09:00", "2025-03-02 10:00"),  # counts in January to March
-        dossier("B", "26737", "2025-02-10 09:00", None),  # open: to the store's last month (May, C's)
+        dossier("B", "26737", "2025-02-10 09:00", None),  # open: to the store's last month (May, C's) = the running month
         dossier("C", "79.STP", "2025-05-05 09:00", "2025-05-06 09:00"),
     )
     result = ingest(con, [write(first, tmp_path / "first.parquet")], known_agencies=known)
@@ -178,3 +179,13 @@ def test_a_csv_larger_than_the_memory_limit_streams_through(con, tmp_path):
     assert (result.inserted, result.rejected_files) == (650_000, [])
     con.execute("RESET memory_limit")
     assert counts(con)[:2] == (650_000, 650_000)
+
+
+@pytest.mark.today(dt.date(2025, 7, 3))
+def test_an_open_dossier_touches_every_month_up_to_the_running_one_even_past_the_stores_last(con, tmp_path):
+    """The running month's scorecard counts the dossiers still open in it, so an import changing an open dossier
+    must drop it too, though no dossier was received or finished in it yet (store's last month May, today July)."""
+    known = {"26737", "79.STP"}
+    first = frame_of(dossier("B", "26737", "2025-04-10 09:00", None), dossier("C", "79.STP", "2025-05-05 09:00", "2025-05-06 09:00"))
+    assert ingest(con, [write(first, tmp_path / "first.parquet")], known_agencies=known).touched == {
+        ("26737", "2025-04"), ("26737", "2025-05"), ("26737", "2025-06"), ("26737", "2025-07"), ("79.STP", "2025-05")}
