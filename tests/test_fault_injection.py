@@ -157,7 +157,8 @@ def _writing_tasks() -> bool:
 
 def _server_sessions() -> int:
     with connection.cursor() as cur:
-        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND backend_type = 'client backend'")  # not autovacuum, which may visit the new rows
         return cur.fetchone()[0]
 
 

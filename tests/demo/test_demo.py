@@ -96,7 +96,7 @@ def test_the_daily_notifications_command_runs_without_duplicates_and_the_demo_pe
     call_command("notifications", "daily", "--date", "01/12/2026", stdout=first)
     call_command("notifications", "daily", "--date", "01/12/2026", stdout=second)
     assert first.getvalue().startswith("notifications: ") and first.getvalue() != second.getvalue()
-    assert second.getvalue().strip() == "notifications: 0 tasks_due; 0 digests"
+    assert second.getvalue().strip() == "notifications: 0 tasks_due, 0 rounds_due; 0 digests"
 
 
 @pytest.mark.django_db
