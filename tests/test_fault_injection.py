@@ -37,6 +37,7 @@ from dieuhanh.plans.models import Task
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVER_APP = "dieuhanh-fault-server"  # the application_name of the served processes' PostgreSQL sessions
 ROWS = 100_000  # dossiers in the large CSV: an import of about a second or two
 LEADS = ["Sở Tài chính", "Sở Nội vụ", "Sở Khoa học và Công nghệ"]
 
@@ -77,7 +78,8 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(gunicorn_argv(f"127.0.0.1:{port}", 1), cwd=ROOT, start_new_session=True,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        env=_env(tmp_path, DIEUHANH_IMPORT_JOB_MIN_ROWS=str(10**9), DIEUHANH_IMPORT_JOB_MIN_BYTES=str(10**12)))
+                                        env=_env(tmp_path, DIEUHANH_IMPORT_JOB_MIN_ROWS=str(10**9), DIEUHANH_IMPORT_JOB_MIN_BYTES=str(10**12),
+                                                 PGAPPNAME=SERVER_APP))
         _wait_for(self._answers, what="gunicorn to answer")
 
     def _answers(self) -> bool:
@@ -156,9 +158,9 @@ def _writing_tasks() -> bool:
 
 
 def _server_sessions() -> int:
+    """The killed servers' sessions still open (named by PGAPPNAME: not the suite's live servers, nor autovacuum)."""
     with connection.cursor() as cur:
-        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                    "AND backend_type = 'client backend'")  # not autovacuum, which may visit the new rows
+        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s", [SERVER_APP])
         return cur.fetchone()[0]
 
 
@@ -182,6 +184,7 @@ def test_the_server_killed_mid_import_leaves_nothing_and_the_retry_completes(pla
         _wait_for(_writing_tasks, what="the import to write tasks")
         time.sleep(0.3)  # well inside it: hundreds of tasks to go
         assert _writing_tasks(), "the import ended before the kill: make the appendix larger"
+        assert _server_sessions() > 0  # the server's sessions carry its name (the wait below counts them)
         server.kill()
         confirm.join(30)
         _wait_for(lambda: not _writing_tasks(), what="PostgreSQL to roll back the dead server's transaction")
