@@ -82,7 +82,8 @@ def main() -> None:
         return child(args)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DIEUHANH_SECRET_KEY": "bench-only", "DIEUHANH_DEBUG": "0",
            "DIEUHANH_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-           "DJANGO_SETTINGS_MODULE": "dieuhanh.settings", "DIEUHANH_CACHE_URL": args.cache}
+           "DJANGO_SETTINGS_MODULE": "dieuhanh.settings", "DIEUHANH_CACHE_URL": args.cache,
+           "DIEUHANH_RATE_LIMIT": "0"}  # four clients from one address would be throttled on /api/ (portal/middleware.py)
     results = []
     for size in args.sizes:
         url, built = database(size, args.db_prefix, env, args.reuse)
