@@ -4,6 +4,7 @@ amounts; a proposer's registration and proposal. Limits come from the model fiel
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.innovation.models import Call, Field, Kind, Proposal, Proposer, ProposerKind
@@ -12,9 +13,9 @@ DATE = {"input_formats": ["%d/%m/%Y", "%Y-%m-%d"], "widget": forms.DateInput(att
 
 
 class CallForm(forms.ModelForm):
-    opens_on = forms.DateField(label=_("call opens"), required=False, **DATE)
-    closes_on = forms.DateField(label=_("call closes"), required=False, **DATE)
-    evaluation_by = forms.DateField(label=_("evaluation by"), required=False, **DATE)
+    opens_on = forms.DateField(label=capfirst(_("call opens")), required=False, **DATE)
+    closes_on = forms.DateField(label=capfirst(_("call closes")), required=False, **DATE)
+    evaluation_by = forms.DateField(label=capfirst(_("evaluation by")), required=False, **DATE)
     criteria = forms.CharField(label=_("Evaluation criteria, one a line: name = weight (the weights add up to 100)"),
                                widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -29,7 +30,7 @@ class CallForm(forms.ModelForm):
         self.fields["kind"].choices = Kind.choices
         self.fields["field"].choices = Field.choices
         if owners:
-            self.fields["owner"] = forms.ChoiceField(label=_("ordering unit"), choices=[(u.code, u.name) for u in owners])
+            self.fields["owner"] = forms.ChoiceField(label=capfirst(_("ordering unit")), choices=[(u.code, u.name) for u in owners])
             self.order_fields(["owner"])
 
     def clean_criteria(self):
@@ -84,8 +85,8 @@ class ConflictForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(label=_("milestone"), max_length=300)
-    due_on = forms.DateField(label=_("due"), **DATE)
+    title = forms.CharField(label=capfirst(_("milestone")), max_length=300)
+    due_on = forms.DateField(label=capfirst(_("due")), **DATE)
     task = forms.IntegerField(label=_("Linked task (its number in the task list, optional)"), required=False, min_value=1)
 
 
@@ -95,9 +96,9 @@ class AcceptForm(forms.Form):
 
 
 class AdoptionForm(forms.Form):
-    unit = forms.ChoiceField(label=_("adopting unit"))
-    since = forms.DateField(label=_("in use since"), **DATE)
-    result = forms.CharField(label=_("result"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.ChoiceField(label=capfirst(_("adopting unit")))
+    since = forms.DateField(label=capfirst(_("in use since")), **DATE)
+    result = forms.CharField(label=capfirst(_("result")), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,18 +106,18 @@ class AdoptionForm(forms.Form):
 
 
 class AmountsForm(forms.Form):
-    contracted = forms.DecimalField(label=_("amount contracted (VND)"), required=False, min_value=0, max_digits=18, decimal_places=0)
-    disbursed = forms.DecimalField(label=_("amount disbursed (VND)"), required=False, min_value=0, max_digits=18, decimal_places=0)
-    result = forms.CharField(label=_("result"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    contracted = forms.DecimalField(label=capfirst(_("amount contracted (VND)")), required=False, min_value=0, max_digits=18, decimal_places=0)
+    disbursed = forms.DecimalField(label=capfirst(_("amount disbursed (VND)")), required=False, min_value=0, max_digits=18, decimal_places=0)
+    result = forms.CharField(label=capfirst(_("result")), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RegisterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("kind of proposer"), choices=ProposerKind.choices)
+    kind = forms.ChoiceField(label=capfirst(_("kind of proposer")), choices=ProposerKind.choices)
     name = forms.CharField(label=_("Name of the organisation (or your full name, for a citizen)"),
                            max_length=Proposer._meta.get_field("name").max_length)
     tax_code = forms.CharField(label=_("Tax or registration code (organisations)"), required=False, max_length=14,
                                help_text=_("10 digits, or 10 digits-3 digits for a dependent unit"))
-    address = forms.CharField(label=_("address"), required=False, max_length=300)
+    address = forms.CharField(label=capfirst(_("address")), required=False, max_length=300)
     contact = forms.CharField(label=_("Contact person"), required=False, max_length=200)
     email = forms.EmailField(label=_("E-mail"), max_length=150)
     password = forms.CharField(label=_("Password (at least 10 characters)"), widget=forms.PasswordInput(render_value=False))
