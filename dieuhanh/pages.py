@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 
 from dieuhanh.core.common.periods import Period, parse_date, parse_period
 from dieuhanh.core.common.text import fold, search_terms
-from dieuhanh.errors import DomainError
+from dieuhanh.errors import DomainError, Invalid
 from dieuhanh.messages import render
 
 
@@ -84,6 +84,24 @@ def date_param(request: HttpRequest, name: str) -> dt.date | None:
 def period_param(request: HttpRequest, name: str = "period") -> Period | None:
     value = request.GET.get(name, "").strip()
     return parse_period(value) if value else None
+
+
+def posted_int(request: HttpRequest, name: str) -> int | None:
+    """A whole number posted by a form (a version, an id); anything else is absent (the action then says so)."""
+    value = request.POST.get(name, "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def form_problem(form) -> Invalid:
+    """A form whose shapes are wrong (a date, a number): back to it with each field's problem in the form's words."""
+    return Invalid("invalid form", details=[{"field": name, "message": "; ".join(errs)} for name, errs in form.errors.items()])
+
+
+def form_data(form) -> dict:
+    """The form's cleaned data, or ``form_problem(form)`` raised."""
+    if not form.is_valid():
+        raise form_problem(form)
+    return form.cleaned_data
 
 
 def int_param(request: HttpRequest, name: str) -> int | None:

@@ -22,22 +22,11 @@ from dieuhanh.emulation.forms import (
 )
 from dieuhanh.emulation.models import AwardForm, Field, InitiativeStatus, ProposalStatus, RoundStatus, Scope
 from dieuhanh.errors import Invalid, NotFound, detail
-from dieuhanh.pages import attachment, errors_return_to, int_param, run_for_page
+from dieuhanh.pages import attachment, errors_return_to, form_problem, int_param, posted_int, run_for_page
 from dieuhanh.units.selectors import unit_get
 
 
 PAGE_SIZE = 50
-
-
-def _posted_int(request: HttpRequest, name: str) -> int | None:
-    """A whole number posted by a form (a version, an id); anything else is absent (the action then says so)."""
-    value = request.POST.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
-def _invalid(form) -> Invalid:
-    """A form whose shapes are wrong (a date, a number): back to it with each field's problem."""
-    return Invalid("invalid form", details=[{"field": name, "message": "; ".join(errs)} for name, errs in form.errors.items()])
 
 
 # --- initiatives ------------------------------------------------------------------------------------------------
@@ -69,7 +58,7 @@ def initiative_apply(request: HttpRequest) -> HttpResponse:
     authors = AuthorFormSet(request.POST or None, prefix="authors")
     if request.method == "POST":
         if not (form.is_valid() and authors.is_valid()):
-            raise _invalid(form if not form.is_valid() else authors.forms[0])
+            raise form_problem(form if not form.is_valid() else authors.forms[0])
         rows = [a for a in authors.cleaned_data if a and (a.get("name") or a.get("share") is not None)]
         data = form.cleaned_data
         item = run_for_page(request, services.initiative_apply, _("Application received; the receipt states when the answer is due."),
@@ -107,7 +96,7 @@ def initiative_council(request: HttpRequest, initiative_id: int) -> HttpResponse
     item = selectors.initiative_get(request.user, initiative_id)
     form = CouncilForm(request.POST)
     if not form.is_valid():
-        raise _invalid(form)
+        raise form_problem(form)
     run_for_page(request, services.initiative_council_name, _("The council is named."), actor=request.user, initiative=item,
                  expected_version=form.cleaned_data["version"], members=form.cleaned_data["members"])
     return redirect("initiative_detail", initiative_id=item.pk)
@@ -120,7 +109,7 @@ def initiative_opinion(request: HttpRequest, initiative_id: int) -> HttpResponse
     item = selectors.initiative_get(request.user, initiative_id)
     form = OpinionForm(request.POST)
     if not form.is_valid():
-        raise _invalid(form)
+        raise form_problem(form)
     run_for_page(request, services.initiative_opinion_add, _("Opinion recorded."), actor=request.user, initiative=item,
                  **form.cleaned_data)
     return redirect("initiative_detail", initiative_id=item.pk)
@@ -133,7 +122,7 @@ def initiative_decide(request: HttpRequest, initiative_id: int) -> HttpResponse:
     item = selectors.initiative_get(request.user, initiative_id)
     form = DecideForm(request.POST)
     if not form.is_valid():
-        raise _invalid(form)
+        raise form_problem(form)
     d = form.cleaned_data
     run_for_page(request, services.initiative_decide, _("Decision recorded."), actor=request.user, initiative=item,
                  expected_version=d["version"], recognise=d["outcome"] == "recognise", scope=d["scope"], reasons=d["reasons"],
@@ -148,7 +137,7 @@ def initiative_decide(request: HttpRequest, initiative_id: int) -> HttpResponse:
 def movements(request: HttpRequest) -> HttpResponse:
     units = selectors.units_with(request.user, "movement_register")
     if request.method == "POST":
-        movement = selectors.movements().filter(pk=_posted_int(request, "movement") or 0).first()
+        movement = selectors.movements().filter(pk=posted_int(request, "movement") or 0).first()
         if movement is None:
             raise NotFound("movement not found")
         codes = {u.code for u in units}
@@ -171,7 +160,7 @@ def award_rounds(request: HttpRequest) -> HttpResponse:
         if not units:
             raise NotFound("no unit")
         if not form.is_valid():
-            raise _invalid(form)
+            raise form_problem(form)
         d = form.cleaned_data
         rnd = run_for_page(request, services.award_round_open, _("Round opened."), actor=request.user, unit=unit_get(d["unit"]),
                            title=d["title"], year=d["year"])
@@ -210,7 +199,7 @@ def award_propose(request: HttpRequest, round_id: int) -> HttpResponse:
                         initial={"period": rnd.year})
     if request.method == "POST":
         if not form.is_valid():
-            raise _invalid(form)
+            raise form_problem(form)
         d = form.cleaned_data
         chosen = [i for i in recognised if str(i.pk) in d["initiatives"]]
         proposal = run_for_page(
@@ -228,7 +217,7 @@ def award_propose(request: HttpRequest, round_id: int) -> HttpResponse:
 def award_round_post(request: HttpRequest, round_id: int) -> HttpResponse:
     rnd = selectors.round_get(round_id)
     run_for_page(request, services.award_round_post, _("The list is posted publicly for comments."), actor=request.user, award_round=rnd,
-                 expected_version=_posted_int(request, "version"))
+                 expected_version=posted_int(request, "version"))
     return redirect("award_round", round_id=rnd.pk)
 
 
@@ -241,7 +230,7 @@ def award_round_decide(request: HttpRequest, round_id: int) -> HttpResponse:
     decisions = {p.pk: request.POST.get(f"decision_{p.pk}") == "approve" for p in pending if request.POST.get(f"decision_{p.pk}")}
     reasons = {p.pk: request.POST.get(f"reason_{p.pk}", "") for p in pending}
     run_for_page(request, services.award_round_decide, _("The council's decision is recorded."), actor=request.user, award_round=rnd,
-                 expected_version=_posted_int(request, "version"), decisions=decisions, reasons=reasons,
+                 expected_version=posted_int(request, "version"), decisions=decisions, reasons=reasons,
                  minutes=request.POST.get("minutes", ""), decision_no=request.POST.get("decision_no", ""))
     return redirect("award_round", round_id=rnd.pk)
 
@@ -252,7 +241,7 @@ def award_comment_hide(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = selectors.comment_get(request.user, comment_id)
     request.error_return_to = reverse("award_round", args=[comment.round_id])
     run_for_page(request, services.award_comment_hide, _("The comment is hidden from the public page and kept."), actor=request.user,
-                 comment=comment, expected_version=_posted_int(request, "version"), reason=request.POST.get("reason", ""))
+                 comment=comment, expected_version=posted_int(request, "version"), reason=request.POST.get("reason", ""))
     return redirect("award_round", round_id=comment.round_id)
 
 
@@ -298,7 +287,7 @@ def award_file_download(request: HttpRequest, proposal_id: int, file_id: int) ->
 def award_revoke(request: HttpRequest, proposal_id: int) -> HttpResponse:
     item = selectors.proposal_get(request.user, proposal_id)
     run_for_page(request, services.award_revoke, _("The award is revoked."), actor=request.user, proposal=item,
-                 expected_version=_posted_int(request, "version"), reason=request.POST.get("reason", ""))
+                 expected_version=posted_int(request, "version"), reason=request.POST.get("reason", ""))
     return redirect("award_proposal", proposal_id=item.pk)
 
 

@@ -15,30 +15,19 @@ from dieuhanh import evidence as evidence_store
 from dieuhanh.access.models import RoleAssignment
 from dieuhanh.access.policy import PERMISSIONS
 from dieuhanh.core.common.text import collation_key
-from dieuhanh.errors import Invalid, NotFound
+from dieuhanh.errors import NotFound
 from dieuhanh.innovation import excel, forms, selectors, services
 from dieuhanh.innovation.auth import can_manage_call, proposer_of
 from dieuhanh.innovation.models import SUPPORT_KINDS, ProposalFile, Stage
-from dieuhanh.pages import attachment, errors_return_to, run_for_page
+from dieuhanh.pages import attachment, errors_return_to, form_data, posted_int, run_for_page
 from dieuhanh.units.models import Unit
 from dieuhanh.units.selectors import city_code, unit_find, unit_get
 
 
-def _version(request) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
-def _valid(form) -> dict:
-    """The form's cleaned data, or ``Invalid`` naming each field's problems (the page shows them as a message)."""
-    if not form.is_valid():
-        raise Invalid("invalid form", details=[{"field": f, "code": "invalid", "message": " ".join(str(e) for e in errs)}
-                                               for f, errs in form.errors.items()])
-    return form.cleaned_data
-
-
 def _official(request) -> None:
-    if proposer_of(request.user) is not None:
+    """Officials' pages only: a proposer is already fenced off by ``ProposerFence``, which tells each request once
+    (``request.is_proposer``, kept in the session); this guard reads that answer instead of asking again."""
+    if getattr(request, "is_proposer", False):
         raise NotFound("not found")
 
 
@@ -86,7 +75,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
                           initial={"criteria": _("Fit to the need = 40\nFeasibility and cost = 30\nCapacity of the team = 30"),
                                    "kind": request.GET.get("kind", "problem")})
     if request.method == "POST":
-        _valid(form)
+        form_data(form)
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("owner", "criteria")}
         call = run_for_page(request, services.call_create, _("The draft is saved."), actor=request.user,
                             owner=unit_get(form.cleaned_data["owner"]), criteria=form.cleaned_data["criteria"], **data)
@@ -101,10 +90,10 @@ def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
     call = selectors.call_get(request.user, call_id)
     form = forms.CallForm(request.POST or None, instance=call, initial={"criteria": forms.criteria_text(call)})
     if request.method == "POST":
-        _valid(form)
+        form_data(form)
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("criteria", "kind")}
         run_for_page(request, services.call_update, _("The draft is saved."), actor=request.user, call=call,
-                     expected_version=_version(request), criteria=form.cleaned_data["criteria"], **data)
+                     expected_version=posted_int(request, "version"), criteria=form.cleaned_data["criteria"], **data)
         return redirect("call_detail", call.pk)
     return render(request, "innovation/call_form.html", {"form": form, "call": call})
 
@@ -150,7 +139,7 @@ def call_move(request: HttpRequest, call_id: int) -> HttpResponse:
     _official(request)
     call = selectors.call_get(request.user, call_id)
     run_for_page(request, services.call_move, _("The stage is changed."), actor=request.user, call=call,
-                 expected_version=_version(request), to=request.POST.get("to", ""))
+                 expected_version=posted_int(request, "version"), to=request.POST.get("to", ""))
     return redirect("call_detail", call.pk)
 
 
@@ -163,7 +152,7 @@ def council(request: HttpRequest, call_id: int) -> HttpResponse:
     people = {str(u.pk): u for u in selectors.officials_for_council(call)}
     members = [people[i] for i in request.POST.getlist("members") if i in people]
     run_for_page(request, services.council_set, _("The council is named."), actor=request.user, call=call,
-                 expected_version=_version(request), members=members)
+                 expected_version=posted_int(request, "version"), members=members)
     return redirect("call_detail", call.pk)
 
 
@@ -175,11 +164,11 @@ def decide(request: HttpRequest, call_id: int) -> HttpResponse:
     call = selectors.call_get(request.user, call_id)
     proposals = list(selectors.call_proposals(call))
     form = forms.DecisionForm(request.POST, proposals=proposals)
-    _valid(form)
+    form_data(form)
     answer = form.cleaned_data["answer"]
     amounts = {p.pk: request.POST.get(f"amount_{p.pk}") for p in proposals if request.POST.get(f"amount_{p.pk}", "").isdigit()}
     run_for_page(request, services.call_select, _("The decision is recorded and every proposer is answered."), actor=request.user,
-                 call=call, expected_version=_version(request), selected=form.cleaned_data["selected"],
+                 call=call, expected_version=posted_int(request, "version"), selected=form.cleaned_data["selected"],
                  minutes=form.cleaned_data["minutes"], reasons=form.cleaned_data["reasons"],
                  answers={p.pk: answer for p in proposals} if answer else None, amounts=amounts)
     return redirect("call_detail", call.pk)
@@ -192,7 +181,7 @@ def milestone(request: HttpRequest, call_id: int) -> HttpResponse:
     _official(request)
     call = selectors.call_get(request.user, call_id)
     form = forms.MilestoneForm(request.POST)
-    _valid(form)
+    form_data(form)
     from dieuhanh.plans.selectors import task_get
 
     task = task_get(request.user, form.cleaned_data["task"]) if form.cleaned_data["task"] else None
@@ -221,9 +210,9 @@ def accept(request: HttpRequest, call_id: int) -> HttpResponse:
     _official(request)
     call = selectors.call_get(request.user, call_id)
     form = forms.AcceptForm(request.POST)
-    _valid(form)
+    form_data(form)
     run_for_page(request, services.call_accept, _("The acceptance is recorded."), actor=request.user, call=call,
-                 expected_version=_version(request), passed=form.cleaned_data["passed"] == "1", note=form.cleaned_data["note"])
+                 expected_version=posted_int(request, "version"), passed=form.cleaned_data["passed"] == "1", note=form.cleaned_data["note"])
     return redirect("call_detail", call.pk)
 
 
@@ -234,9 +223,9 @@ def adopt(request: HttpRequest, call_id: int) -> HttpResponse:
     _official(request)
     call = selectors.call_get(request.user, call_id)
     form = forms.AdoptionForm(request.POST, units=_city_units())
-    _valid(form)
+    form_data(form)
     run_for_page(request, services.adoption_add, _("The adoption is recorded."), actor=request.user, call=call,
-                 expected_version=_version(request), unit=unit_get(form.cleaned_data["unit"]), since=form.cleaned_data["since"],
+                 expected_version=posted_int(request, "version"), unit=unit_get(form.cleaned_data["unit"]), since=form.cleaned_data["since"],
                  result=form.cleaned_data["result"])
     return redirect("call_detail", call.pk)
 
@@ -271,7 +260,7 @@ def score(request: HttpRequest, proposal_id: int) -> HttpResponse:
     _official(request)
     p = selectors.proposal_get(request.user, proposal_id)
     form = forms.ScoreForm(request.POST, criteria=list(p.call.criteria.all()))
-    _valid(form)
+    form_data(form)
     run_for_page(request, services.evaluation_submit, _("Your evaluation is handed in."), actor=request.user, proposal=p,
                  scores=form.scores(), comment=form.cleaned_data["comment"])
     return redirect("proposal_detail", p.pk)
@@ -295,9 +284,9 @@ def amounts(request: HttpRequest, proposal_id: int) -> HttpResponse:
     _official(request)
     p = selectors.proposal_get(request.user, proposal_id)
     form = forms.AmountsForm(request.POST)
-    _valid(form)
+    form_data(form)
     run_for_page(request, services.support_amounts_set, _("The amounts are saved."), actor=request.user, proposal=p,
-                 expected_version=_version(request), contracted=form.cleaned_data["contracted"],
+                 expected_version=posted_int(request, "version"), contracted=form.cleaned_data["contracted"],
                  disbursed=form.cleaned_data["disbursed"], result=form.cleaned_data["result"])
     return redirect("proposal_detail", p.pk)
 
@@ -337,7 +326,7 @@ def register(request: HttpRequest) -> HttpResponse:
     form = forms.RegisterForm(request.POST or None)
     if request.method == "POST":
         request.error_return_to = reverse("proposer_register")
-        _valid(form)
+        form_data(form)
         services.proposer_register(actor=request.user, **form.cleaned_data)
         return redirect("proposer_registered")
     return render(request, "innovation/register.html", {"form": form})
@@ -369,7 +358,7 @@ def submit(request: HttpRequest, call_id: int) -> HttpResponse:
     call = selectors.public_call_get(call_id)
     form = forms.ProposalForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        _valid(form)
+        form_data(form)
         data = {k: v for k, v in form.cleaned_data.items() if k != "attachments"}
         p = run_for_page(request, services.proposal_submit, _("Your proposal is submitted."), actor=request.user, call=call,
                          files=forms.uploaded(request), **data)
@@ -400,10 +389,10 @@ def my_proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
     _proposer(request)
     p = selectors.my_proposal_get(request.user, proposal_id)
     form = forms.ProposalForm(request.POST, request.FILES or None, instance=p)
-    _valid(form)
+    form_data(form)
     data = {k: v for k, v in form.cleaned_data.items() if k not in ("attachments", "rules_accepted")}
     run_for_page(request, services.proposal_update, _("Your proposal is saved."), actor=request.user, proposal=p,
-                 expected_version=_version(request), files=forms.uploaded(request), **data)
+                 expected_version=posted_int(request, "version"), files=forms.uploaded(request), **data)
     return redirect("proposer_proposal", p.pk)
 
 
@@ -414,7 +403,7 @@ def my_proposal_withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse
     _proposer(request)
     p = selectors.my_proposal_get(request.user, proposal_id)
     run_for_page(request, services.proposal_withdraw, _("Your proposal is withdrawn."), actor=request.user, proposal=p,
-                 expected_version=_version(request))
+                 expected_version=posted_int(request, "version"))
     return redirect("proposer_home")
 
 

@@ -15,23 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.access.policy import can
-from dieuhanh.errors import Invalid, NotFound
+from dieuhanh.errors import NotFound
 from dieuhanh.evidence import path_of
-from dieuhanh.pages import attachment, errors_return_to, run_for_page
+from dieuhanh.pages import attachment, errors_return_to, form_problem, posted_int, run_for_page
 from dieuhanh.plans import selectors as plans
 from dieuhanh.reports import selectors, services
 from dieuhanh.reports.forms import SECTION_LABELS, AttachForm, IssueForm, ReturnForm, RoundForm, SectionsForm, TemplateUploadForm
 from dieuhanh.units.selectors import city_code, unit_get
-
-
-def _version(request) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
-
-
-def _form_invalid(form) -> Invalid:
-    return Invalid("invalid form", details=[{"field": f, "code": "invalid", "message": " ".join(str(m) for m in msgs)}
-                                            for f, msgs in form.errors.items()])
 
 
 def _round_form(request, data=None):
@@ -48,7 +38,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     form, managers = _round_form(request, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not form.is_valid():
-            raise _form_invalid(form)
+            raise form_problem(form)
         d = form.cleaned_data
         unit = selectors.unit_by_code(d["unit"])
         rnd = run_for_page(request, services.round_open, _("Report round opened: every unit was told."), actor=request.user,
@@ -87,7 +77,7 @@ def round_post(request: HttpRequest, round_id: int, step: str) -> HttpResponse:
     if step not in ("remind", "consolidate", "narrative", "issue"):
         raise NotFound("no such step")
     rnd = selectors.round_get(request.user, round_id)
-    version = _version(request)
+    version = posted_int(request, "version")
     if step == "remind":
         told = services.round_remind(actor=request.user, report_round=rnd)
         messages.success(request, _("Reminders sent to %(n)s people.") % {"n": told})
@@ -102,7 +92,7 @@ def round_post(request: HttpRequest, round_id: int, step: str) -> HttpResponse:
     elif step == "issue":
         form = IssueForm(request.POST)
         if not form.is_valid():
-            raise _form_invalid(form)
+            raise form_problem(form)
         run_for_page(request, services.round_issue, _("The city report was issued and stored."), actor=request.user, report_round=rnd,
                      expected_version=form.cleaned_data["version"], number=form.cleaned_data["number"],
                      signer_name=form.cleaned_data["signer_name"])
@@ -139,7 +129,7 @@ def round_report_post(request: HttpRequest, report_id: int, step: str) -> HttpRe
         groups = [g for g in rr.figures.get("groups", []) if g["key"] in (rr.sections.get("groups") or {})]
         form = SectionsForm(request.POST, groups=groups)
         if not form.is_valid():
-            raise _form_invalid(form)
+            raise form_problem(form)
         rr = services.round_report_save(actor=request.user, round_report=rr, expected_version=form.cleaned_data["version"],
                                         sections=form.sections())
         if step == "submit":
@@ -150,17 +140,17 @@ def round_report_post(request: HttpRequest, report_id: int, step: str) -> HttpRe
     elif step == "attach":
         form = AttachForm(request.POST, request.FILES)
         if not form.is_valid():
-            raise _form_invalid(form)
+            raise form_problem(form)
         upload = form.cleaned_data["file"]
         run_for_page(request, services.round_report_attach, _("The file was attached."), actor=request.user, round_report=rr,
                      filename=upload.name, content=upload.read())
     elif step == "approve":
         run_for_page(request, services.round_report_approve, _("The report was approved and sent to the steering committee."),
-                     actor=request.user, round_report=rr, expected_version=_version(request))
+                     actor=request.user, round_report=rr, expected_version=posted_int(request, "version"))
     elif step == "return":
         form = ReturnForm(request.POST)
         if not form.is_valid():
-            raise _form_invalid(form)
+            raise form_problem(form)
         run_for_page(request, services.round_report_return, _("The report was returned to the unit."), actor=request.user,
                      round_report=rr, expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"])
     return redirect("round_report_detail", rr.pk)
@@ -190,7 +180,7 @@ def report_templates(request: HttpRequest) -> HttpResponse:
     form = TemplateUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not form.is_valid():
-            raise _form_invalid(form)
+            raise form_problem(form)
         upload = form.cleaned_data["file"]
         uploaded = run_for_page(request, services.report_template_upload, _("The template was checked and stored as a new version."),
                                 actor=request.user, key=form.cleaned_data["key"], filename=upload.name, content=upload.read(),
