@@ -7,12 +7,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 DEMO_ADDR ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dieuhanh
+# the Redis the shared-cache tests use (tests/dossiers/test_shared_cache.py), each test under its own key prefix
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/13
 # both cores: pytest-xdist workers, each with its own test database (test_dieuhanh_gw0, …)
 TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-clock lint install install-test assets chromium java libreoffice postgres faketime serve serve-gunicorn clean
+.PHONY: demo test test-clock lint install install-test assets chromium java libreoffice postgres redis faketime serve serve-gunicorn clean
 
 ## demo: install, migrate an embedded SQLite database, load the HCMC demo, serve it beside a background-jobs worker
 ## (Ctrl-C stops both)
@@ -21,10 +23,11 @@ demo: install libreoffice
 	env -u DATABASE_URL $(BIN)/dieuhanh worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 		env -u DATABASE_URL $(BIN)/dieuhanh serve $(DEMO_ADDR)
 
-## test: install what tests need (Python deps, npm assets, Chromium), make sure PostgreSQL is up, lint, run the suite
-test: install-test chromium java libreoffice postgres
+## test: install what tests need (Python deps, npm assets, Chromium), make sure PostgreSQL and Redis are up, lint,
+## run the suite
+test: install-test chromium java libreoffice postgres redis
 	$(MAKE) --no-print-directory lint
-	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true DIEUHANH_CHROMIUM=$(CHROMIUM) \
+	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true DIEUHANH_CHROMIUM=$(CHROMIUM) DIEUHANH_TEST_REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## lint: ruff, and the layer contracts of docs/ARCHITECTURE.md (import-linter, [tool.importlinter] in pyproject.toml)
@@ -35,8 +38,8 @@ lint: $(VENV)/.installed-test
 ## test-clock: the suite with the test process's wall clock moved to WALL_CLOCK (tests/wall_clock.py; Chromium through
 ## libfaketime): no test may depend on the machine's date. E.g. make test-clock WALL_CLOCK=2031-01-01T00:00:00+07:00
 WALL_CLOCK ?= 2028-06-01T09:00:00+07:00
-test-clock: install-test chromium java postgres faketime
-	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true DIEUHANH_CHROMIUM=$(CHROMIUM) DIEUHANH_TEST_WALL_CLOCK=$(WALL_CLOCK) \
+test-clock: install-test chromium java postgres redis faketime
+	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true DIEUHANH_CHROMIUM=$(CHROMIUM) DIEUHANH_TEST_WALL_CLOCK=$(WALL_CLOCK) DIEUHANH_TEST_REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/python -m pytest -p tests.wall_clock -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 $(BIN)/python:
@@ -85,6 +88,14 @@ faketime:
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start on 127.0.0.1:5432" >&2; exit 1
+
+## redis: the cache production shares between workers (DIEUHANH_CACHE_URL); the shared-cache tests use it. Debian's
+## redis-server, started on 127.0.0.1:6379 without persistence if nothing answers there
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+		command -v redis-server >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server; }; \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no >/dev/null || true; }
+	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0; sleep 1; done; echo "Redis did not start on 127.0.0.1:6379" >&2; exit 1
 
 serve: install
 	$(BIN)/dieuhanh serve $(DEMO_ADDR)

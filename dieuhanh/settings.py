@@ -267,9 +267,11 @@ LOGGING = {
 
 # One cache for every worker: Redis in production (DIEUHANH_CACHE_URL=redis://127.0.0.1:6379/1), local memory in
 # the zero-setup demo. Computed results (Decision 766 scorecards) are kept here, keyed by what they depend on.
+# DIEUHANH_CACHE_PREFIX keeps the keys of instances that share one Redis apart (e.g. two cities, or test runs).
 _CACHE_URL = os.environ.get("DIEUHANH_CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "TIMEOUT": 24 * 3600}
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "TIMEOUT": 24 * 3600,
+                "KEY_PREFIX": os.environ.get("DIEUHANH_CACHE_PREFIX", "")}
     if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")) else
     {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dieuhanh", "TIMEOUT": 24 * 3600,
      "OPTIONS": {"MAX_ENTRIES": 2000}},

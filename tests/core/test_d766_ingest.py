@@ -471,7 +471,16 @@ def test_generated_catalogue_dossiers_and_feedback_ingest_and_score_every_indica
 # --- the dossier facts kept at ingest ------------------------------------------------------------------------------
 
 def _facts(con) -> list[dict]:
-    return table(con, "SELECT * FROM dossier_facts ORDER BY dossier_id")
+    """The kept facts as the scorecard reads them (``execute.kept_facts``), each with the id of its dossier."""
+    import ibis
+
+    from dieuhanh.core.d766.execute import kept_facts
+
+    con.execute("CREATE OR REPLACE TEMP VIEW kept AS SELECT d.dossier_id, f.* FROM dossier_facts f "
+                "JOIN dossiers d ON hash(d.dossier_id) = f._id_hash")
+    frame = kept_facts(ibis.duckdb.from_connection(con).table("kept")).order_by("dossier_id").execute()
+    con.execute("DROP VIEW kept")
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _facts_from_dossiers(con) -> list[dict]:
@@ -519,6 +528,39 @@ def test_ingest_keeps_one_fact_row_per_dossier_in_step_with_inserts_updates_and_
     assert (facts["HS-2"]["_online"], facts["HS-2"]["_fee"]) == (1, 1)  # the fee kept from the first file
     _same_rows(_facts(con), _facts_from_dossiers(con))
     assert facts_current(con, default_calendar())
+
+
+def test_facts_stay_exact_when_dossier_ids_share_a_hash(con, tmp_path, monkeypatch):
+    """The kept facts name dossiers by a 64-bit hash of the id; with a hash that repeats (three values here), an
+    update replaces exactly the facts of the dossiers it names, and every other dossier keeps its own."""
+    from dieuhanh.core.d766 import execute
+
+    monkeypatch.setattr(execute, "id_hash", lambda value: f"(hash({value}) % 3)")
+    first = [row(f"HS-{i}", finished_at=f"2026-03-{6 + i % 5:02d} 09:00:00") for i in range(1, 13)]
+    ingest(con, [write_csv(tmp_path / "first.csv", first)], known_agencies=KNOWN)
+    assert con.execute("SELECT count(DISTINCT _id_hash) FROM dossier_facts").fetchone() == (3,)  # ids share hashes
+
+    def unnamed(facts: list[dict]) -> list[tuple]:
+        return sorted(tuple(str(f[k]) for k in sorted(f) if k != "dossier_id") for f in facts)
+
+    def kept() -> list[dict]:
+        import ibis
+
+        frame = execute.kept_facts(ibis.duckdb.from_connection(con).table("dossier_facts")).execute()
+        return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+    assert unnamed(kept()) == unnamed(_facts_from_dossiers(con))
+    # HS-1 finished late, HS-5 open again, two new dossiers: every hash value is touched
+    update = [row("HS-1", finished_at="2026-03-20 10:00:00"), row("HS-5", finished_at=""), row("HS-20"), row("HS-21")]
+
+    def rebuilt(*args, **kwargs):
+        raise AssertionError("the update rebuilt every fact instead of replacing those it changed")
+
+    monkeypatch.setattr(execute, "refresh_facts", rebuilt)
+    result = ingest(con, [write_csv(tmp_path / "update.csv", update)], known_agencies=KNOWN)
+    assert (result.inserted, result.updated) == (2, 2)
+    assert len(kept()) == 14
+    assert unnamed(kept()) == unnamed(_facts_from_dossiers(con))
 
 
 def test_a_rejected_file_leaves_the_facts_as_they_were(con, tmp_path):

@@ -102,7 +102,7 @@ def test_a_duplicate_in_the_middle_of_a_file_refuses_it_all_and_names_both_rows(
 def test_an_invalid_row_in_the_middle_of_an_update_leaves_nothing_written(con, log, tmp_path):
     ingest(con, [write(log.iloc[:3_000], tmp_path / "first.parquet")], known_agencies=set(AGENCIES))
     dossiers = con.execute("SELECT * FROM dossiers ORDER BY dossier_id").fetchall()
-    facts = con.execute("SELECT * FROM dossier_facts ORDER BY dossier_id").fetchall()
+    facts = con.execute("SELECT * FROM dossier_facts ORDER BY ALL").fetchall()
     frame = log.iloc[1_500:4_500].copy()  # half updates, half new
     frame["finished_at"] = frame["finished_at"] + pd.Timedelta(days=3)
     frame.iloc[1_499, frame.columns.get_loc("finished_at")] = frame.iloc[1_499]["received_at"] - pd.Timedelta(hours=1)
@@ -110,7 +110,7 @@ def test_an_invalid_row_in_the_middle_of_an_update_leaves_nothing_written(con, l
     report, = result.rejected_files
     assert [(e.row, e.code) for e in report.errors] == [(1_500, "finish_before_receipt")]
     assert con.execute("SELECT * FROM dossiers ORDER BY dossier_id").fetchall() == dossiers
-    assert con.execute("SELECT * FROM dossier_facts ORDER BY dossier_id").fetchall() == facts
+    assert con.execute("SELECT * FROM dossier_facts ORDER BY ALL").fetchall() == facts
     assert con.execute("SELECT count(*) FROM sources").fetchone() == (1,)
     assert not con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()  # staging gone
 

@@ -132,8 +132,12 @@ def _spy(monkeypatch):
     return seen
 
 
-def test_an_import_drops_exactly_the_cached_scorecards_it_touched(log_store, hcmc, tmp_path, monkeypatch):
+@pytest.mark.parametrize("backend", ["local memory", "redis"])
+def test_an_import_drops_exactly_the_cached_scorecards_it_touched(log_store, hcmc, tmp_path, monkeypatch, request, backend):
     from dieuhanh.dossiers import selectors
+
+    if backend == "redis":  # one cache for every worker, as in production
+        request.getfixturevalue("redis_cache")
 
     october, september = selectors.span_of("2026-10"), selectors.span_of("2026-09")
     reads = {

@@ -26,7 +26,14 @@ if TYPE_CHECKING:
 
 FACTS_TABLE = "dossier_facts"
 POOLS_TABLE = "_d766_pools"  # (agency_code, pool) registered for one call of ``compute`` with ``pools``
-_FACTS_SOURCE = "_d766_facts_source"
+# The kept table names a dossier by a 64-bit hash of its id, not by the id: sorting and compressing ten million ids
+# was a third of an import. A hash may repeat, so facts are replaced by hash (``ingest`` deletes the facts of
+# every hash a file brings and computes them again from every dossier with such a hash), which stays exact.
+FACTS_KEY = "_id_hash"
+# Sorted by whether a dossier can count after its month of receipt, then by that month: the later-periods branch
+# and a month's scorecard skip the other storage blocks. By month rather than by the time of receipt: the sort
+# costs a fifth of it and the blocks a scorecard skips are the same (its periods start on a month's first day).
+FACTS_ORDER = "_open_after_month, _received_m"
 
 
 def compute(
@@ -141,6 +148,8 @@ def _compile(
     import ibis.expr.operations as ops
 
     source, *others = (ibis.table(dict(columns), name=name) for name, columns in schemas)
+    if facts:
+        source = kept_facts(source)
     extra = {"pools" if t.get_name() == POOLS_TABLE else t.get_name(): t for t in others}
     expr = scorecard(source, calendar=calendar, from_facts=facts, **extra, **dict(kw))
     memtables = tuple((op.name, op.data.to_pyarrow(op.schema)) for op in expr.op().find(ops.InMemoryTable))
@@ -185,21 +194,58 @@ def compute_groups(con: duckdb.DuckDBPyConnection, groups: Mapping[str, str], **
         if name not in kw and name in tables:
             kw[name] = backend.table(name)
     facts = facts_current(con, calendar)
-    source = backend.table(FACTS_TABLE if facts else "dossiers")
+    source = kept_facts(backend.table(FACTS_TABLE)) if facts else backend.table("dossiers")
     return grouped_scorecard(source, groups, calendar=calendar, from_facts=facts, **kw).execute()
 
 
 # Raise when dossier_facts changes meaning with the same columns: kept tables are then computed again.
-FACTS_VERSION = 1
+FACTS_VERSION = 2
+
+
+def id_hash(value: str) -> str:
+    """SQL for the hash of a dossier id (SQL) that names its row of kept facts (``FACTS_KEY``)."""
+    return f"hash({value})"
+
+
+# The kept table is narrower than ``metrics.dossier_facts``: the quarter and year numbers are left out (they follow
+# from the month number, at no measurable cost to a scorecard). Writing the facts was half of an import, and the
+# table's width most of that; ``kept_facts`` gives the facts back as ``dossier_facts`` does. (Packing the twelve
+# flags into the bits of one column would save another tenth of an import but costs every scorecard a fifth more:
+# measured, not taken.)
+_DERIVED = ("_received_q", "_received_y", "_finished_q", "_finished_y")
+
+
+def kept_facts_sql(select: str) -> str:
+    """SQL for the rows of the kept ``dossier_facts`` table from ``select`` (the facts of dossier rows,
+    ``facts_select``): the dossier id replaced by its hash (``FACTS_KEY``), the quarter and year numbers left
+    out."""
+    dropped = ", ".join(("dossier_id", *_DERIVED))
+    return f"SELECT * EXCLUDE ({dropped}), {id_hash('dossier_id')} AS {FACTS_KEY} FROM ({select})"
+
+
+def kept_facts(table: ir.Table) -> ir.Table:
+    """The kept ``dossier_facts`` table (``kept_facts_sql``) as ``metrics.dossier_facts`` gives the facts: the
+    quarter and year numbers computed from the month number."""
+    if FACTS_KEY not in table.columns:
+        return table
+    derived = {}
+    for prefix in ("received", "finished"):
+        before = table[f"_{prefix}_m"] - 1  # months since the start of year 0
+        year = (before // 12).cast("int32")
+        derived[f"_{prefix}_q"] = (year * 4 + (before % 12) // 3 + 1).cast("int32")
+        derived[f"_{prefix}_y"] = year
+    return table.mutate(**derived).drop(FACTS_KEY)
 
 
 @functools.lru_cache(maxsize=8)
 def facts_digest(calendar: WorkingCalendar) -> str:
-    """What identifies how a ``dossier_facts`` table was computed — the facts' version and columns and the
-    calendar — kept as the table's comment."""
+    """What identifies how a ``dossier_facts`` table was computed — the facts' version and columns, the DuckDB
+    version (whose ``hash`` names the dossiers, ``FACTS_KEY``) and the calendar — kept as the table's comment."""
     import hashlib
 
-    text = "\n".join([str(FACTS_VERSION), ",".join(FACT_COLUMNS),
+    import duckdb
+
+    text = "\n".join([str(FACTS_VERSION), ",".join(FACT_COLUMNS), duckdb.__version__,
                       *(f"{d.date.isoformat()},{d.kind}" for d in calendar.days)])
     return "d766 facts " + hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -219,42 +265,20 @@ def facts_current(con: duckdb.DuckDBPyConnection, calendar: WorkingCalendar, com
     return dossiers == facts
 
 
-def refresh_facts(con: duckdb.DuckDBPyConnection, changed: str | None = None, *, replace: bool = True,
-                  calendar: WorkingCalendar | None = None) -> None:
-    """Keep ``dossier_facts`` (see ``dossier_facts``) in step with the ``dossiers`` table of a DuckDB database.
-
-    ``changed`` is SQL for the dossier rows (every column of ``dossiers``) that were just inserted or updated;
-    their facts replace the old ones (``replace=False`` when they are all new: nothing to delete). Without
-    ``changed``, when the table is missing or was computed with another calendar or facts version, or when it
-    still lacks a row per dossier afterwards (the dossiers were written by other means too), every dossier's
-    facts are computed again, sorted by ``_open_after_month`` then by receipt (so that a scorecard skips the
-    storage blocks of the dossiers it does not need: those finished in their month of receipt when it looks for
-    the later periods, the other months' when it scores one month). Runs in the caller's transaction."""
+def refresh_facts(con: duckdb.DuckDBPyConnection, *, calendar: WorkingCalendar | None = None) -> None:
+    """Compute ``dossier_facts`` (see ``dossier_facts``) again from every row of the ``dossiers`` table of a DuckDB
+    database, in ``FACTS_ORDER`` (so that a scorecard skips the storage blocks of the dossiers it does not need:
+    those finished in their month of receipt when it looks for the later periods, the other months' when it
+    scores one month), with ``calendar``'s digest as its comment. Runs in the caller's transaction. ``ingest``
+    keeps the table in step with each file; this is for a store whose facts were computed otherwise (another
+    calendar or version) or whose dossiers were written by other means."""
     calendar = calendar or default_calendar()
-    digest = facts_digest(calendar)
-    found = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = ? AND schema_name = "
-                        "current_schema()", [FACTS_TABLE]).fetchall()
     schema = tuple(ibis.duckdb.from_connection(con).get_schema("dossiers").items())
-    if changed is None or not found or found[0][0] != digest:
-        sql, memtables = _facts_sql(schema, "dossiers", calendar)
-        for name, data in memtables:
-            con.register(name, data)
-        con.execute(f"CREATE OR REPLACE TABLE {FACTS_TABLE} AS SELECT * FROM ({sql}) "
-                    "ORDER BY _open_after_month, received_at")
-        con.execute(f"COMMENT ON TABLE {FACTS_TABLE} IS '{digest}'")
-        return
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {_FACTS_SOURCE} AS {changed}")
-    try:
-        if replace:
-            con.execute(f"DELETE FROM {FACTS_TABLE} WHERE dossier_id IN (SELECT dossier_id FROM {_FACTS_SOURCE})")
-        sql, memtables = _facts_sql(schema, _FACTS_SOURCE, calendar)
-        for name, data in memtables:
-            con.register(name, data)
-        con.execute(f"INSERT INTO {FACTS_TABLE} BY NAME {sql}")
-    finally:
-        con.execute(f"DROP VIEW IF EXISTS {_FACTS_SOURCE}")
-    if not facts_current(con, calendar, digest):  # the dossiers were also written by other means: start again
-        refresh_facts(con, calendar=calendar)
+    sql, memtables = _facts_sql(schema, "dossiers", calendar)
+    for name, data in memtables:
+        con.register(name, data)
+    con.execute(f"CREATE OR REPLACE TABLE {FACTS_TABLE} AS {kept_facts_sql(sql)} ORDER BY {FACTS_ORDER}")
+    con.execute(f"COMMENT ON TABLE {FACTS_TABLE} IS '{facts_digest(calendar)}'")
 
 
 def facts_select(con: duckdb.DuckDBPyConnection, source: str, *, calendar: WorkingCalendar | None = None) -> str:

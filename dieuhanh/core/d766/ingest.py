@@ -268,6 +268,7 @@ class _Stage:
     spec: TableSpec
     columns: dict[str, str]  # schema name -> DuckDB type of the file's column
     rows: int
+    fast: bool = False  # staged the fast way (``_stage_source``): errors are counted, not worded
 
 
 def _ingest_file(
@@ -279,25 +280,41 @@ def _ingest_file(
     try:
         drop_key(con, spec)
         try:
-            stage = _stage_file(con, spec, path, report)
+            try:
+                stage = _stage_file(con, spec, path, report)
+            except _NotFast:  # DuckDB's error ended the transaction: again, the general way
+                con.rollback()
+                con.begin()
+                drop_key(con, spec)
+                stage = _stage_file(con, spec, path, report, fast=False)
         except _Refused as refused:
             con.rollback()
             return FileReport(path, 0, refused.errors)
         errors, more = _check(con, stage)
+        if errors and stage.fast:  # staged again the general way, which keeps the text the errors quote
+            _drop_temporaries(con)
+            stage = _stage_file(con, spec, path, report, fast=False)
+            errors, more = _check(con, stage)
         if errors:
             con.rollback()
             return FileReport(path, stage.rows, errors, more)
-        if spec is DOSSIERS:
-            inserted, updated, touched = _write_dossiers(con, stage, report)
-        else:
-            updated = _existing(con, stage)
-            old = _feedback_months(con, f"SELECT * FROM {spec.table} WHERE {spec.key} IN (SELECT key FROM {_EXISTING})") \
-                if spec is FEEDBACK and updated else set()
-            _merge(con, stage, updated, report)
-            inserted, touched = stage.rows - updated, _touched_by(con, spec, old)
+        # The tables are written in no particular order (the facts sort themselves): DuckDB then writes them with
+        # both cores without keeping the order of the rows (a tenth of an import's time).
+        keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+        con.execute("SET preserve_insertion_order = false")
+        try:
+            if spec is DOSSIERS:
+                inserted, updated, touched = _write_dossiers(con, stage, report)
+            else:
+                updated = _existing(con, stage)
+                old = _feedback_months(con, f"SELECT * FROM {spec.table} WHERE {spec.key} IN (SELECT key FROM {_EXISTING})") \
+                    if spec is FEEDBACK and updated else set()
+                _merge(con, stage, updated, report)
+                inserted, touched = stage.rows - updated, _touched_by(con, spec, old)
+        finally:
+            con.execute(f"SET preserve_insertion_order = {bool(keep_order)}")
         _record_source(con, spec, path, stage.rows)
-        for drop in (f"VIEW {_PARSED}", f"TABLE {_STAGE}", f"TABLE {_DUPLICATES}", f"TABLE {_EXISTING}"):
-            con.execute(f"DROP {drop}")
+        _drop_temporaries(con)
         con.commit()
         return inserted, updated, touched
     except BaseException:
@@ -332,10 +349,13 @@ def synthetic_labels(con: duckdb.DuckDBPyConnection, table: str = TABLE) -> list
                                       "ORDER BY 1", [table]).fetchall()]
 
 
-def _stage_file(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, report: Callable[[int], None]) -> _Stage:
+def _stage_file(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, report: Callable[[int], None], *,
+                fast: bool = True) -> _Stage:
+    """Stage ``path`` (see ``_stage_source``); a CSV file the fast way unless ``fast`` is false."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _stage_source(con, spec, f"read_csv({_literal(path)}, header = true, all_varchar = true)", row=None)
+        source = f"read_csv({_literal(path)}, header = true, all_varchar = true)"
+        return _stage_source(con, spec, source, row=None, fast=fast)
     if suffix in (".parquet", ".pq"):
         return _stage_source(con, spec, f"read_parquet({_literal(path)}, file_row_number = true)",
                              row="file_row_number + 1")
@@ -347,13 +367,30 @@ def _stage_file(con: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path, rep
     raise _Refused([RowError(0, "", "unsupported_format", {"file": path.name})])
 
 
-def _stage_source(con: duckdb.DuckDBPyConnection, spec: TableSpec, source: str, *, row: str | None) -> _Stage:
+class _NotFast(Exception):
+    """The fast reading of a CSV file does not apply to it (a timestamp in another form, or any other error):
+    the file is staged again the general way, which also words its errors."""
+
+
+# A CSV timestamp in this form is parsed by DuckDB's reader as it reads (every other form by the general way).
+_CSV_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def _stage_source(con: duckdb.DuckDBPyConnection, spec: TableSpec, source: str, *, row: str | None,
+                  fast: bool = False) -> _Stage:
     """Stage ``source`` (a DuckDB table expression) and define the view that parses it.
 
     ``row`` is the SQL for the data-row number in the source; None numbers the rows in file order by the staged
     table's rowid (DuckDB keeps insertion order, and read_csv has no row number of its own). Raw values are
     stored, and beside them the values parsed from text (``p_`` columns, parsed once: the checks and the merge
     both read them); the view adds the casts of values the file typed itself and the row number.
+
+    ``fast`` (a CSV file read as text): DuckDB's reader parses the timestamp columns itself when every value is
+    written ``_CSV_TIMESTAMP_FORMAT`` (else ``_NotFast``), and a value written the plain way ("true", "0", "12.5",
+    "satisfied": ``_plain``) is parsed without trimming or keeping its text; the raw text is kept only for the
+    others. The values are then those the general way gives (``tests/core/test_d766_ingest_fast.py``), but a
+    plain value has no text to quote in an error: a fast stage reports only whether there are errors, and
+    ``_ingest_file`` stages the file again the general way to word them.
     """
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
@@ -361,34 +398,79 @@ def _stage_source(con: duckdb.DuckDBPyConnection, spec: TableSpec, source: str, 
         raise _Refused([_unreadable(error)]) from error
     kinds = {name: kind for name, kind, *_ in described if name not in ("file_row_number", _EXCEL_ROW)}
     mapping = _map_headers(spec, list(kinds))
+    plain: dict[str, tuple[str, str]] = {}
+    if fast:
+        typed = {header: "TIMESTAMP" for name, header in mapping.items()
+                 if spec.columns[name][0] == "TIMESTAMP" and kinds[header] == "VARCHAR"}
+        if typed:
+            types = ", ".join(f"{_literal(header)}: 'TIMESTAMP'" for header in typed)
+            source = f"{source[:-1]}, types = {{{types}}}, timestampformat = '{_CSV_TIMESTAMP_FORMAT}')"
+            kinds |= typed
+        plain = {name: form for name, header in mapping.items() if kinds[header] == "VARCHAR"
+                 and name not in spec.text and (form := _plain(spec, name, f'"{_identifier(header)}"')) is not None}
     # Text columns are staged as text whatever the file's type (an agency code stored as a number is "26743").
     columns = {name: "VARCHAR" if spec.columns[name][0] == "VARCHAR" else kinds[header]
                for name, header in mapping.items()}
     staged = [f"{row} AS _row"] if row else []
     for name, header in mapping.items():
-        value = f'"{_identifier(header)}"'
+        raw = value = f'"{_identifier(header)}"'
         if columns[name] == "VARCHAR":
             text = value if kinds[header] == "VARCHAR" else f"CAST({value} AS VARCHAR)"
             # trim() without a character list: the general form is three times slower on a large CSV.
             value = f"NULLIF(trim({text}), '')"
+        if name in plain:  # the text is kept only when the value is not written the plain way
+            staged.append(f'{raw} AS "u_{name}"')
+            value = f"CASE WHEN {plain[name][0]} THEN NULL ELSE {value} END"
         staged.append(f'{value} AS "r_{name}"')
     # Values read from text are parsed once, as they are staged (the checks and the merge both read them);
     # values the file already types are only cast, in the view.
     parsed = {name: f'{_parse(spec, name, f"s.r_{name}", kind)} AS "p_{name}"'
               for name, kind in columns.items() if name not in spec.text}
+    for name, (_, value) in plain.items():
+        parsed[name] = (f'CASE WHEN s."r_{name}" IS NULL THEN {value.replace("RAW", f"s.u_{name}")} '
+                        f'ELSE {_parse(spec, name, f"s.r_{name}", "VARCHAR")} END AS "p_{name}"')
     heavy = [name for name in parsed if kinds[mapping[name]] == "VARCHAR"]
+    unkept = f" EXCLUDE ({', '.join(f'u_{name}' for name in plain)})" if plain else ""
     try:
-        con.execute(f"CREATE TEMP TABLE {_STAGE} AS SELECT s.*{''.join(', ' + parsed[n] for n in heavy)} "
+        con.execute(f"CREATE TEMP TABLE {_STAGE} AS SELECT s.*{unkept}{''.join(', ' + parsed[n] for n in heavy)} "
                     f"FROM (SELECT {', '.join(staged)} FROM {source}) s")
         rows, first_rowid = con.execute(f"SELECT count(*), min(rowid) FROM {_STAGE}").fetchall()[0]
         # Inside a transaction DuckDB numbers new rows from a large offset, in order all the same.
         number = "s._row" if row else f"s.rowid - {first_rowid or 0} + 1"
         light = [parsed[name] for name in parsed if name not in heavy]
-        selected = ", ".join(["s.*", *light, f"{number} AS row"])  # a file of text columns only parses nothing
+        # A plain value's text is not kept: the checks see a stand-in, so that "is there a value" stays true.
+        shown = [f'CASE WHEN s."r_{name}" IS NULL AND s."p_{name}" IS NOT NULL THEN \'·\' ELSE s."r_{name}" END '
+                 f'AS "r_{name}"' for name in plain]
+        replaced = f" REPLACE ({', '.join(shown)})" if shown else ""
+        selected = ", ".join([f"s.*{replaced}", *light, f"{number} AS row"])  # a file of text columns only parses nothing
         con.execute(f"CREATE TEMP VIEW {_PARSED} AS SELECT {selected} FROM {_STAGE} s")
     except duckdb.Error as error:
+        if fast:
+            raise _NotFast() from error
         raise _Refused([_unreadable(error)]) from error
-    return _Stage(spec, columns, rows)
+    return _Stage(spec, columns, rows, fast)
+
+
+def _plain(spec: TableSpec, name: str, raw: str) -> tuple[str, str] | None:
+    """For column ``name`` read as text ``raw`` (SQL), the condition that the value is written the plain way and
+    the SQL of its value then (``RAW`` standing for the text), or None: booleans "true", "false", "1", "0";
+    words as stored ("satisfied"); numbers as digits with at most two decimals after a point ("15", "12.5") —
+    never "1.234", which groups thousands. The general parsing gives the same value for each."""
+    # The value is read from RAW only when the text was not kept: plain, or blank (then no value).
+    if name in spec.booleans:
+        return (f"{raw} IN ('true', 'false', '1', '0')",
+                "CASE WHEN RAW IN ('true', '1') THEN true WHEN RAW IN ('false', '0') THEN false END")
+    if name in spec.words:
+        words = _list(sorted(set(spec.words[name].values())))
+        return f"{raw} IN ({words})", f"CASE WHEN RAW IN ({words}) THEN RAW END"
+    if name in spec.timestamps:
+        return None
+    return f"regexp_full_match({raw}, '[0-9]+(\\.[0-9][0-9]?)?')", "TRY_CAST(RAW AS DOUBLE)"
+
+
+def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
+    for kind, name in (("VIEW", _PARSED), ("TABLE", _STAGE), ("TABLE", _DUPLICATES), ("TABLE", _EXISTING)):
+        con.execute(f"DROP {kind} IF EXISTS {name}")
 
 
 def _map_headers(spec: TableSpec, headers: list[str]) -> dict[str, str]:
@@ -634,7 +716,7 @@ def _write_dossiers(con: duckdb.DuckDBPyConnection, stage: _Stage, report: Calla
 
     The facts of new dossiers are computed from the staged rows only; an update replaces the facts of the file's
     existing dossiers by facts computed from their rows as merged (an update keeps the columns the file lacks).
-    The first file of a store writes the facts sorted by ``_open_after_month`` then receipt, as a full rebuild
+    The first file of a store writes the facts in ``execute.FACTS_ORDER``, as a full rebuild
     does (``execute.refresh_facts``, also used when the kept facts were computed otherwise, e.g. with another
     holiday calendar). Returns the inserted and updated counts and the (agency code, "YYYY-MM") pairs whose
     scorecards may have changed: the months the new facts and the replaced ones count in (an open dossier up to
@@ -642,34 +724,35 @@ def _write_dossiers(con: duckdb.DuckDBPyConnection, stage: _Stage, report: Calla
     from dieuhanh.core.d766 import execute  # Ibis: imported when a dossier file is written, not before
     from dieuhanh.core.d766.workdays import default_calendar
 
-    facts = execute.FACTS_TABLE
+    facts, hashed = execute.FACTS_TABLE, execute.FACTS_KEY
     calendar = default_calendar()
     current = execute.facts_current(con, calendar)
     updated = _existing(con, stage)
+    # The kept facts name dossiers by a hash of the id: an update replaces the facts of every dossier whose id
+    # hashes like one of the file's ids — its own, and any other that shares a hash, computed again as it is.
+    hashes = f"(SELECT {execute.id_hash(f'r_{DOSSIERS.key}')} FROM {_STAGE})"
     touched: set[tuple[str, str]] = set()
     if current and updated:  # the months the replaced facts counted in
-        old = f"(SELECT * FROM {facts} WHERE dossier_id IN (SELECT key FROM {_EXISTING}))"
+        old = f"(SELECT * FROM {facts} WHERE {hashed} IN {hashes})"
         touched |= _months(con, _fact_months(old, str(_facts_last_month(con, facts))))
     before = con.execute(f"SELECT count(*) FROM {DOSSIERS.table}").fetchall()[0][0]
     _merge(con, stage, updated, report)
     inserted = stage.rows - updated
     if updated:
-        changed = f"SELECT * FROM {DOSSIERS.table} WHERE {DOSSIERS.key} IN (SELECT r_{DOSSIERS.key} FROM {_STAGE})"
-    elif before == 0:
-        changed = f"SELECT * FROM {DOSSIERS.table}"  # as stored: the values are not parsed from the file again
+        changed = f"SELECT * FROM {DOSSIERS.table} WHERE {execute.id_hash(DOSSIERS.key)} IN {hashes}"
     else:
-        changed = _written(stage)
+        changed = _written(stage)  # the staged rows (in memory), not the table just written
     if before == 0 or current:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {_CHANGED} AS {changed}")
-        select = execute.facts_select(con, _CHANGED)
+        select = execute.kept_facts_sql(execute.facts_select(con, _CHANGED))
         if before == 0:
-            con.execute(f"CREATE OR REPLACE TABLE {facts} AS SELECT * FROM ({select}) ORDER BY _open_after_month, received_at")
+            con.execute(f"CREATE OR REPLACE TABLE {facts} AS {select} ORDER BY {execute.FACTS_ORDER}")
             con.execute(f"COMMENT ON TABLE {facts} IS '{execute.facts_digest(calendar)}'")
             new = facts
         else:
             con.execute(f"CREATE TEMP TABLE {_NEW_FACTS} AS {select}")
             if updated:
-                con.execute(f"DELETE FROM {facts} WHERE dossier_id IN (SELECT key FROM {_EXISTING})")
+                con.execute(f"DELETE FROM {facts} WHERE {hashed} IN {hashes}")
             con.execute(f"INSERT INTO {facts} BY NAME SELECT * FROM {_NEW_FACTS}")
             new = _NEW_FACTS
         con.execute(f"DROP VIEW {_CHANGED}")
