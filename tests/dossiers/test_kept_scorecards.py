@@ -214,7 +214,7 @@ print("done", result.inserted, flush=True)
 def test_pages_keep_answering_during_an_import_with_old_or_new_numbers_never_a_mix(log_store, hcmc, tmp_path, monkeypatch, api):
     from dieuhanh.dossiers import selectors
 
-    big = generate(tmp_path / "big.parquet", rows=200_000, agencies=AGENCIES, start=dt.date(2026, 10, 1),
+    big = generate(tmp_path / "big.parquet", rows=2_000_000, agencies=AGENCIES, start=dt.date(2026, 10, 1),
                    end=dt.date(2026, 10, 31), seed=12, home_province=79)
     october = selectors.span_of("2026-10")
     communes, departments = selectors.city_units()
@@ -258,7 +258,7 @@ def test_pages_keep_answering_during_an_import_with_old_or_new_numbers_never_a_m
         t.join()
     new = numbers()
     inserted = int(out.split()[-1])  # some generated ids repeat the first log's: those rows are updates
-    assert inserted > 190_000 and new[0][0] > old[0][0] + 190_000 and new != old
+    assert inserted > 1_900_000 and new[0][0] > old[0][0] + 1_900_000 and new != old
     assert errors == [] and set(pages) == {200}
     during = [a for at, a in answers if started <= at <= finished]
     assert during, "no read ran while the import did"
