@@ -125,7 +125,7 @@ def main() -> None:
     print(f"Spark and DuckDB agree (pyspark {pyspark.__version__}, DuckDB {duckdb.__version__}). Top of the "
           f"national ranking:\n{top.to_string(index=False)}")
     print()
-    print("| engine | query | wall (second run) | first run | rows/s/core |")
+    print(f"| engine | query | wall ({'one run, compiling included' if args.once else 'second run'}) | first run | rows/s/core |")
     print("|---|---|---:|---:|---:|")
     for engine, name, wall, first in rows:
         cores = args.cores if engine == "spark" else os.cpu_count()
