@@ -125,6 +125,7 @@ def dossier_precompute(ctx) -> dict:
     communes, departments = selectors.city_units()
     units = communes + departments
     ctx.progress(0, len(months) * 2)
+    selectors.prepare_statements()  # the drill-downs' too; an import that brings a catalogue changes them all
     done = units_done = 0
     for i, month in enumerate(months):
         span = selectors.span_of(month, as_of=day)

@@ -318,9 +318,37 @@ def _compute(con, span: Span, pools, *, by: str | None = None, keys: Sequence[st
     ``dossier_facts`` of the published copy, with the catalogue and the feedback records when it holds them: one
     compiled statement per shape (``execute.compute``), the pools passed as data. A pooled total adds up the
     dossiers of all its agencies (not a mean of unit rates)."""
-    frame = execute.compute(con, TABLE, start=span.start, end=span.end, by=by, scoring=scoring, keys=tuple(keys),
-                            pools=pools, facts_known_current=True)
+    frame = execute.compute(con, TABLE, **_statement_kw(span, pools, by=by, keys=keys, scoring=scoring))
     return frame.astype(object).where(frame.notna(), None)
+
+
+def _statement_kw(span: Span, pools, *, by: str | None, keys: Sequence[str], scoring: Scoring) -> dict[str, Any]:
+    return {"start": span.start, "end": span.end, "by": by, "scoring": scoring, "keys": tuple(keys), "pools": pools,
+            "facts_known_current": True}
+
+
+# The shapes of the statements the pages run, (by, keys): the ranking, a unit's span and its trend by month, the
+# drill-downs. A period's dates and the units are data, not SQL (``execute.compute``), so these serve every
+# period that starts on a month's first day — every period a page offers.
+PAGE_SHAPES = ((None, ("agency_code",)), ("month", ("agency_code",)),
+               *((None, ("agency_code", column)) for column in DRILL_KEYS.values()))
+
+
+def prepare_statements(scoring: Scoring = DEFAULT) -> int:
+    """Compile and keep the statements of ``PAGE_SHAPES`` on the published copy (``execute.prepare``: kept by
+    this process and in the shared cache), without running them; the number prepared (0 without a store).
+
+    A served worker calls it before its first request (``web/gunicorn_conf.py``) and the precompute job after
+    each import: building and compiling a statement costs more than running it on a unit's dossiers, so
+    without this the first visitor of each shape after a deployment would wait for it."""
+    with reader() as con:
+        if con is None:
+            return 0
+        month = period_containing(today(), "monthly")
+        span = Span(month.start, month.end, month.key, month.end)  # any such period: only its shape counts
+        for by, keys in PAGE_SHAPES:
+            execute.prepare(con, TABLE, **_statement_kw(span, {"": []}, by=by, keys=keys, scoring=scoring))
+    return len(PAGE_SHAPES)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -15,7 +15,10 @@ One process writes at a time: DuckDB locks the file. ``connect(read_only=False)`
 (``current.json``, ``os.replace``: atomic). A reader resolves the pointer once and reads that copy to the end
 of its answer, so during an import every answer comes from the copy before it, after it every answer from
 the new one — never a mix, and nobody waits or fails on the writer's lock. Copies older than the two before
-the current one are deleted (an open copy stays readable on POSIX until its reader closes it).
+the current one are deleted (an open copy stays readable on POSIX until its reader closes it). The writer holds
+the file until the pointer names its copy (otherwise a reader could find it free and publish it as a store
+written by other means, racing the writer), so the copy is made by another process (``cp``): DuckDB's lock is a
+POSIX record lock, which a process loses when it closes any descriptor of the file.
 
 The pointer also carries the **stamps** the caches key on: for every (agency, month) an import touched
 (``IngestResult.touched``), and for every month (``*|YYYY-MM``: the rankings and pooled totals), the
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
+import subprocess
 import threading
 import time
 import uuid
@@ -213,7 +216,7 @@ def _publish_if_stale(main: Path) -> Published | None:
             return None  # a writer holds it: readers keep the copy they have
         try:
             return publish(con, main, touched=None)
-        except duckdb.Error:
+        except (duckdb.Error, OSError):  # e.g. a copy's file taken meanwhile: readers keep the copy they have
             con.close()
             return None
 
@@ -262,24 +265,28 @@ def publish(con: duckdb.DuckDBPyConnection, path: str | Path | None = None, *,
         generation = (previous.generation if previous else 0) + 1
         name = f"g{generation:08d}.duckdb"
         partial = folder / (name + ".part")
-        shutil.copyfile(main, partial)  # the writer still holds the lock: nothing changes the file meanwhile
+        # Copied by another process: DuckDB locks the file with a POSIX record lock, which this process would lose
+        # on closing any descriptor of the file, and the writer must hold it until the pointer names the copy.
+        subprocess.run(["cp", "--", str(main), str(partial)], check=True, capture_output=True)
+        os.replace(partial, folder / name)
+        stamps = dict(previous.stamps) if previous else {}
+        if touched is None:
+            stamps = {"all": generation}
+        else:
+            for agency, month in touched:
+                stamps[f"{agency}|{month}"] = generation
+                stamps[f"*|{month}"] = generation
+        stamps["any"] = generation
+        source = _source_stamp(main)  # closing a checkpointed store does not change the file
+        pointer = folder / _POINTER
+        staged = folder / f"{_POINTER}.{uuid.uuid4().hex}"
+        staged.write_text(json.dumps({"file": name, "epoch": epoch, "generation": generation, "stamps": stamps,
+                                      "source": list(source) if source else None}))
+        os.replace(staged, pointer)
     finally:
+        # Only now: a reader in another process that found the store free before the pointer names this copy
+        # would take the file for one written by other means and publish it itself, racing this publication.
         con.close()
-    os.replace(partial, folder / name)
-    stamps = dict(previous.stamps) if previous else {}
-    if touched is None:
-        stamps = {"all": generation}
-    else:
-        for agency, month in touched:
-            stamps[f"{agency}|{month}"] = generation
-            stamps[f"*|{month}"] = generation
-    stamps["any"] = generation
-    source = _source_stamp(main)
-    pointer = folder / _POINTER
-    staged = folder / f"{_POINTER}.{uuid.uuid4().hex}"
-    staged.write_text(json.dumps({"file": name, "epoch": epoch, "generation": generation, "stamps": stamps,
-                                  "source": list(source) if source else None}))
-    os.replace(staged, pointer)
     for old in sorted(folder.glob("g*.duckdb"))[:-(KEEP_OLD_COPIES + 1)]:
         old.unlink(missing_ok=True)
     return _read_pointer(main)

@@ -6,6 +6,7 @@ Unless a test says otherwise the period is January 2025, which ends at midnight 
 """
 
 import datetime as dt
+import json
 import math
 from dataclasses import replace
 from itertools import count
@@ -498,6 +499,71 @@ def test_ibis_on_duckdb_equals_the_pandas_reference(drawn, start_offset, length,
     con = load([_materialise(d) for d in drawn])
     ours = compute(con, "dossiers", **kw)
     assert_same(ours, scorecard_pandas(con.execute("SELECT * FROM dossiers").df(), **kw))
+
+
+def test_one_compiled_statement_serves_every_period_of_a_shape(monkeypatch):
+    """The period's dates are data (DuckDB variables), not SQL: a unit's page for a period nobody asked for
+    before runs a kept statement instead of compiling one, and each period still gets its own numbers."""
+    from dieuhanh.core.d766 import execute
+
+    rows = [  # every 18 hours from 1 January into April, at two agencies; some late, some still open
+        dossier(agency_code="AB"[k % 2], received_at=BASE + k * 3 * SIX_HOURS,
+                due_at=BASE + k * 3 * SIX_HOURS + 8 * SIX_HOURS,
+                finished_at=None if k % 7 == 0 else BASE + k * 3 * SIX_HOURS + (k % 13) * SIX_HOURS)
+        for k in range(150)]
+    con = load(rows)
+    execute.refresh_facts(con)
+    compiled = []
+    compile_ = execute._compile
+    monkeypatch.setattr(execute, "_compile", lambda *a: compiled.append(a) or compile_(*a))
+    execute._compiled.cache_clear()
+    dossiers = con.execute("SELECT * FROM dossiers").df()
+    windows = [  # (start, end, by): two shapes
+        (D(2025, 1, 1), D(2025, 1, 31), None), (D(2025, 2, 1), D(2025, 2, 28), None),
+        (D(2025, 3, 1), D(2025, 3, 31), None), (D(2025, 1, 1), D(2025, 3, 31), "month"),
+        (D(2025, 2, 1), D(2025, 4, 30), "month"), (D(2025, 1, 15), D(2025, 2, 20), None),
+        (D(2025, 1, 10), D(2025, 3, 10), None),
+    ]
+    totals = set()
+    for start, end, by in windows:
+        ours = compute(con, "dossiers", start=start, end=end, by=by)
+        assert_same(ours, scorecard_pandas(dossiers, start=start, end=end, by=by))
+        totals.add(tuple(ours.n_received))
+    assert len(totals) == len(windows)  # each window its own numbers, not the first one's
+    assert len(compiled) == 2  # without by (from a month's first day or not), by month
+
+
+def test_a_period_read_from_variables_still_skips_the_other_months_blocks():
+    """DuckDB folds the window's variables into constants when it binds the statement, so the kept facts'
+    scan filters on the month's dates as it would on literals (and skips the other months' storage blocks)."""
+    from dieuhanh.core.d766 import execute
+
+    con = load([dossier(received_at=T(f"2025-{month:02}-03 08:00"), finished_at=T(f"2025-{month:02}-{day} 08:00"))
+                for month in (1, 2, 3) for day in (4, 28)] + [dossier(received_at=T("2025-01-30 08:00"))])
+    execute.refresh_facts(con)
+    execute.compute(con, "dossiers", start=D(2025, 2, 1), end=D(2025, 2, 28))  # sets the variables
+    facts = tuple(ibis.duckdb.from_connection(con).get_schema("dossier_facts").items())
+    sql, _, _ = execute._compile((("dossier_facts", facts),), True, execute.default_calendar(),
+                                 (("by", None), ("keys", ("agency_code",))))
+    plan = con.execute("EXPLAIN (FORMAT json) " + sql).fetchall()[0][1]
+    assert "getvariable" not in plan.lower()
+
+    def scans(node):
+        if isinstance(node, list):
+            return [s for n in node for s in scans(n)]
+        own = [node["extra_info"]] if node["extra_info"].get("Table", "").endswith(".dossier_facts") else []
+        return own + scans(node.get("children", []))
+
+    filters = [str(scan.get("Filters", "")).replace(" ", "") for scan in scans(json.loads(plan))]
+    assert any("received_at>='2025-02-0100:00:00'::TIMESTAMP" in f and "received_at<'2025-03-0100:00:00'::TIMESTAMP"
+               in f for f in filters), filters
+    # The dossiers that can count after their month of receipt, by the sort key: only when the window opens on a
+    # month's first day (from the 15th, a dossier finished on the 20th of its month counts too).
+    assert any("_open_after_month" in f for f in filters), filters
+    execute.compute(con, "dossiers", start=D(2025, 2, 15), end=D(2025, 3, 14))
+    plan = con.execute("EXPLAIN (FORMAT json) " + sql).fetchall()[0][1]
+    filters = [str(scan.get("Filters", "")).replace(" ", "") for scan in scans(json.loads(plan))]
+    assert not any("_open_after_month" in f for f in filters), filters
 
 
 # --- drill-down keys -----------------------------------------------------------------------------------------------

@@ -273,3 +273,68 @@ class _NoCache:
 
     def set(self, *args, **kwargs):
         pass
+
+
+@pytest.mark.today(dt.date(2026, 11, 30))
+def test_a_served_worker_prepares_the_pages_statements_so_no_visitor_waits_for_a_compilation(
+        log_store, hcmc, viewer, api, monkeypatch):
+    """After a deployment nothing is kept: no compiled statement in the new worker nor in the shared cache. gunicorn's
+    hook compiles the pages' statements before the worker's first request, and then no page compiles one,
+    whatever its period or unit: the dates and the units are data, not SQL."""
+    from django.core.cache import cache
+
+    from dieuhanh.core.d766 import execute
+    from dieuhanh.web import gunicorn_conf
+
+    cache.clear()
+    execute._compiled.cache_clear()
+    compiled = []
+    real = execute._compile
+    monkeypatch.setattr(execute, "_compile", lambda *args: compiled.append(args) or real(*args))
+    gunicorn_conf.post_worker_init(None)
+    # The ranking and a unit's period, a unit's trend by month, the drill-downs by procedure and by channel.
+    assert len(compiled) == 4
+    compiled.clear()
+    pages = [f"/d766/?period={p}" for p in ("2026-10", "2026-09", "2026-Q3", "2026")]
+    pages += [f"/d766/units/{code}/?period={p}" for code in AGENCIES for p in ("2026-10", "2026-Q3", "2026-08")]
+    pages += [f"/d766/units/{BEN_THANH}/drilldown/?period={p}&by={by}" for p in ("2026-10", "2026-Q3")
+              for by in ("procedure", "channel")]
+    for page in pages:
+        assert viewer.get(page).status_code == 200, page
+    for url in ("/api/d766/ranking?period=2026-09", f"/api/d766/units/{SAI_GON}/scorecard?period=2026-Q3",
+                f"/api/d766/units/{SAI_GON}/drilldown?period=2026-08&by=channel"):
+        assert api.get(url).status_code == 200, url
+    for day in ("15", "16"):  # a date range from any day
+        assert api.get(f"/api/d766/ranking?from={day}/08/2026&to=20/10/2026").status_code == 200
+        assert viewer.get(f"/d766/units/{SAI_GON}/?from={day}/08/2026&to=20/10/2026").status_code == 200
+    assert compiled == []
+
+
+def test_the_writer_holds_the_store_until_readers_are_pointed_at_its_copy(tmp_path, settings, monkeypatch):
+    """Until the readers' pointer names the new copy, no other process can open the store file. A reader that found
+    it free before then would take it for a store written by other means and publish it itself, racing the writer
+    for the same copy (a read failed in the benchmark when that happened)."""
+    import os
+
+    from dieuhanh.dossiers import store
+
+    settings.DIEUHANH_DUCKDB_PATH = tmp_path / "store.duckdb"
+    probes = []
+    real_replace = os.replace
+
+    def replace(source, target):
+        if Path(target).name == store._POINTER:  # the moment readers start seeing the new copy
+            probe = subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1])",
+                                    str(settings.DIEUHANH_DUCKDB_PATH)], capture_output=True, text=True)
+            probes.append(probe.returncode == 0 or probe.stderr.splitlines()[-1])
+        return real_replace(source, target)
+
+    monkeypatch.setattr(store.os, "replace", replace)
+    for generation in (1, 2):
+        with store.writing() as (con, touched):
+            con.execute(f"CREATE TABLE t{generation} (i INTEGER)")
+            touched.add((BEN_THANH, "2026-10"))
+        assert store.published().generation == generation
+    assert len(probes) == 2 and all("lock" in str(p).lower() for p in probes), probes
+    # Once published, the file is free again (the next import, or a reader publishing a store written otherwise).
+    duckdb.connect(str(settings.DIEUHANH_DUCKDB_PATH)).close()

@@ -7,6 +7,7 @@ the same ``metrics.scorecard`` expression through their own Ibis backends.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import ibis.expr.types as ir
 
-from dieuhanh.core.d766.metrics import FACT_COLUMNS, dossier_facts, grouped_scorecard, scorecard
+from dieuhanh.core.d766.metrics import (
+    FACT_COLUMNS, WINDOW_TYPES, Window, dossier_facts, grouped_scorecard, scorecard, window_values,
+)
 from dieuhanh.core.d766.workdays import WorkingCalendar, default_calendar
 
 if TYPE_CHECKING:
@@ -50,7 +53,9 @@ def compute(
 
     For a table given by name, the compiled SQL is kept (per table schemas and arguments, see ``_compiled``):
     building and compiling the Ibis expression costs a few tenths of a second, as much as running it on a
-    million dossiers. For the ``dossiers`` table, when the database keeps ``dossier_facts`` up to date (same
+    million dossiers. The period's dates are not in it: the statement reads them from DuckDB variables set for
+    the call (``metrics.Window``), so one statement serves every period of a shape (by month, quarter, year or
+    none). For the ``dossiers`` table, when the database keeps ``dossier_facts`` up to date (same
     row count, computed with the same calendar; ``ingest`` maintains it), the scorecard adds up those facts
     instead of deriving them from every dossier: the same definitions (``from_facts=True``), a fraction of
     the work (``facts_known_current=True``: the caller knows they are, e.g. a published reader copy).
@@ -58,43 +63,13 @@ def compute(
     ``pools`` (``(agency, pool)`` pairs, a mapping pool → agencies, or an Arrow table ``agency_code``, ``pool``)
     scores only those agencies, one row per pool (``metrics.scorecard(pools=…)``); the pairs are registered as a
     table, so one compiled statement serves every unit, ranking and pool of a shape."""
-    import duckdb  # here, not at the top: the metric definitions must import where DuckDB is not installed
-
-    if isinstance(con, duckdb.DuckDBPyConnection):
-        backend = ibis.duckdb.from_connection(con)
-    elif isinstance(con, str | Path):
-        backend = ibis.duckdb.connect(con)
-    else:
-        backend = con
-    # Ibis' list_tables fails on DuckDB 2 (fetch_arrow_table is gone), so ask the catalogue directly.
-    tables = {row[0]: row[1] for row in backend.con.execute(
-        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = current_schema()").fetchall()}
-    tables |= {row[0]: None for row in backend.con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = current_schema()").fetchall()}
+    backend = _backend(con)
+    tables = _catalogue(backend)
+    statement = _kept_statement(backend, tables, table_name_or_expr, dict(kw))
+    if statement is not None:
+        return statement.run(backend.con)
     named = {name: name in tables for name in ("procedures", "feedback") if name not in kw}
     pools = kw.pop("pools", None)
-    if isinstance(table_name_or_expr, str) and all(kw.get(n) is None for n in ("procedures", "feedback")):
-        calendar = kw.pop("calendar", None) or default_calendar()
-        source, facts = table_name_or_expr, False
-        if source == "dossiers" and (kw.pop("facts_known_current", False)
-                                     or facts_current(backend.con, calendar, tables.get(FACTS_TABLE, ""))):
-            source, facts = FACTS_TABLE, True
-        used = tuple(sorted(name for name, present in named.items() if present))
-        schemas = tuple((name, tuple(backend.get_schema(name).items())) for name in (source, *used))
-        if pools is not None:
-            # The pools are data, not SQL: one compiled statement serves every list of agencies and pools.
-            backend.con.register(POOLS_TABLE, _pools_arrow(pools))
-            schemas += ((POOLS_TABLE, (("agency_code", "string"), ("pool", "string"))),)
-        kw = {k: v for k, v in kw.items() if k not in ("procedures", "feedback")}
-        kw["keys"] = tuple(kw.get("keys", ("agency_code",)))
-        sql, schema, memtables = _compiled(schemas, facts, calendar, tuple(sorted(kw.items())))
-        for name, data in memtables:
-            backend.con.register(name, data)
-        try:
-            return _frame(backend.con.sql(sql), schema)
-        finally:
-            if pools is not None:
-                backend.con.unregister(POOLS_TABLE)
     kw.pop("facts_known_current", None)
     if pools is not None:
         kw["pools"] = ibis.memtable(_pools_arrow(pools))
@@ -103,6 +78,87 @@ def compute(
         if present:
             kw[name] = backend.table(name)
     return scorecard(dossiers, **kw).execute()
+
+
+def prepare(con: duckdb.DuckDBPyConnection | Backend | str | Path, table_name: str, **kw: Any) -> None:
+    """Compile and keep the statement ``compute(con, table_name, **kw)`` runs, without running it: what a
+    served worker does at its start for the shapes its pages use, so that no visitor waits for a compilation.
+    Only the period's shape counts (``by``), not its dates, nor the ``pools``' members."""
+    backend = _backend(con)
+    if _kept_statement(backend, _catalogue(backend), table_name, dict(kw)) is None:
+        raise ValueError("only a table given by name, read with the store's own procedures and feedback, has a "
+                         "kept statement")
+
+
+def _backend(con: duckdb.DuckDBPyConnection | Backend | str | Path) -> Backend:
+    import duckdb  # here, not at the top: the metric definitions must import where DuckDB is not installed
+
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        return ibis.duckdb.from_connection(con)
+    if isinstance(con, str | Path):
+        return ibis.duckdb.connect(con)
+    return con
+
+
+def _catalogue(backend: Backend) -> dict[str, str | None]:
+    """The tables (with their comment) and views of the database."""
+    # Ibis' list_tables fails on DuckDB 2 (fetch_arrow_table is gone), so ask the catalogue directly.
+    tables = {row[0]: row[1] for row in backend.con.execute(
+        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = current_schema()").fetchall()}
+    return tables | {row[0]: None for row in backend.con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = current_schema()").fetchall()}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Statement:
+    """A kept statement with what one call gives it: the window's values and the pools."""
+
+    sql: str
+    schema: ibis.Schema
+    memtables: tuple[tuple[str, Any], ...]
+    values: dict[str, Any]
+    pools: Any  # an Arrow table, or None
+
+    def run(self, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+        for name, data in self.memtables:
+            con.register(name, data)
+        for name, value in self.values.items():
+            con.execute(f"SET VARIABLE {_VARIABLE_PREFIX}{name} = ?::{_DUCKDB_TYPES[WINDOW_TYPES[name]]}", [value])
+        if self.pools is not None:
+            con.register(POOLS_TABLE, self.pools)
+        try:
+            return _frame(con.sql(self.sql), self.schema)
+        finally:
+            if self.pools is not None:
+                con.unregister(POOLS_TABLE)
+
+
+def _kept_statement(backend: Backend, tables: Mapping[str, str | None], table_name_or_expr: str | ir.Table,
+                    kw: dict[str, Any]) -> _Statement | None:
+    """The compiled statement of ``compute(table_name_or_expr, **kw)`` (compiled now, or kept from an earlier
+    call of the same shape), or None when the call has none: an expression, or tables given in ``kw``."""
+    if not isinstance(table_name_or_expr, str) or any(kw.get(n) is not None for n in ("procedures", "feedback")):
+        return None
+    named = {name: name in tables for name in ("procedures", "feedback") if name not in kw}
+    pools = kw.pop("pools", None)
+    calendar = kw.pop("calendar", None) or default_calendar()
+    source, facts = table_name_or_expr, False
+    if source == "dossiers" and (kw.pop("facts_known_current", False)
+                                 or facts_current(backend.con, calendar, tables.get(FACTS_TABLE, ""))):
+        source, facts = FACTS_TABLE, True
+    used = tuple(sorted(name for name, present in named.items() if present))
+    schemas = tuple((name, tuple(backend.get_schema(name).items())) for name in (source, *used))
+    if pools is not None:
+        # The pools are data, not SQL: one compiled statement serves every list of agencies and pools.
+        pools = _pools_arrow(pools)
+        schemas += ((POOLS_TABLE, (("agency_code", "string"), ("pool", "string"))),)
+    kw = {k: v for k, v in kw.items() if k not in ("procedures", "feedback")}
+    kw["keys"] = tuple(kw.get("keys", ("agency_code",)))
+    start, end, by = kw.pop("start"), kw.pop("end"), kw.pop("by", None)
+    values = window_values(start, end, by, calendar)
+    kw["by"] = by
+    sql, schema, memtables = _compiled(schemas, facts, calendar, tuple(sorted(kw.items())))
+    return _Statement(sql, schema, memtables, values, pools)
 
 
 # Where compiled statements are also kept beyond this process (an object with ``get(key)`` and ``set(key,
@@ -153,9 +209,29 @@ def _compile(
     if facts:
         source = kept_facts(source)
     extra = {"pools" if t.get_name() == POOLS_TABLE else t.get_name(): t for t in others}
-    expr = scorecard(source, calendar=calendar, from_facts=facts, **extra, **dict(kw))
+    kw = dict(kw)
+    window = Window(by=kw.pop("by"), **{name: _variable(kind)(_VARIABLE_PREFIX + name) for name, kind in WINDOW_TYPES.items()})
+    expr = scorecard(source, calendar=calendar, from_facts=facts, window=window, **extra, **kw)
     memtables = tuple((op.name, op.data.to_pyarrow(op.schema)) for op in expr.op().find(ops.InMemoryTable))
     return ibis.to_sql(expr, dialect="duckdb"), expr.schema(), memtables
+
+
+# The window's values (``metrics.window_values``) are DuckDB variables named with this prefix: a connection's
+# variables are its own, and ``compute`` sets them before each statement it runs.
+_VARIABLE_PREFIX = "d766_"
+_DUCKDB_TYPES = {"boolean": "BOOLEAN", "timestamp": "TIMESTAMP", "int64": "BIGINT", "array<timestamp>": "TIMESTAMP[]",
+                 "array<int64>": "BIGINT[]", "array<date>": "DATE[]"}
+
+
+@functools.cache
+def _variable(kind: str) -> Any:
+    """An Ibis function of type ``kind`` reading a DuckDB variable by name (DuckDB folds it into a constant
+    when it binds the statement, so its filters still skip storage blocks as a literal's do)."""
+    def getvariable(variable: str) -> Any:  # not ``name``: an Ibis operation has a ``name`` of its own
+        ...
+
+    getvariable.__name__ = "getvariable_" + "".join(c if c.isalnum() else "_" for c in kind)
+    return ibis.udf.scalar.builtin(getvariable, name="getvariable", signature=(("string",), kind))
 
 
 def _pools_arrow(pools: Any) -> Any:

@@ -79,11 +79,12 @@ was given (dossier indicators always; catalogue ones with ``procedures``; 5.2 an
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -116,6 +117,61 @@ def period_spans(start: dt.date, end: dt.date, by: By | None) -> list[tuple[dt.d
     return [(max(p.start, start), min(p.end, end)) for p in periods_between(start, end, _FREQUENCY[by])]
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class Window:
+    """What a scorecard's expression reads of its periods (``window_values`` gives them as plain values).
+
+    ``literal_window`` writes the values into the expression, which any engine runs. An engine that passes
+    values to a compiled statement gives expressions that read them instead (DuckDB's variables, see
+    ``execute``), so that one statement serves every period of a shape (``by``): building and compiling the
+    expression costs more than running it on a unit's dossiers."""
+
+    by: By | None
+    month_aligned: ir.BooleanValue  # the window opens on a month's first day
+    opens: ir.TimestampValue  # the first period's first instant
+    closes: ir.TimestampValue  # the instant after the last period
+    first: ir.IntegerValue  # the first period's number (``_received_m``, ``_q`` or ``_y``); 0 without ``by``
+    last: ir.IntegerValue  # the index of the last period
+    froms: ir.ArrayValue  # per period index: its first instant
+    untils: ir.ArrayValue  # the instant after it
+    until_positions: ir.ArrayValue  # that instant's working-clock position (null outside the calendar)
+    starts: ir.ArrayValue  # its first day (period_start)
+    ends: ir.ArrayValue  # its last day (period_end)
+
+
+# The types of ``window_values`` (and of the ``Window`` expressions that read them).
+WINDOW_TYPES: dict[str, str] = {
+    "month_aligned": "boolean", "opens": "timestamp", "closes": "timestamp", "first": "int64", "last": "int64", "froms": "array<timestamp>",
+    "untils": "array<timestamp>", "until_positions": "array<int64>", "starts": "array<date>", "ends": "array<date>",
+}
+
+
+def window_values(start: dt.date, end: dt.date, by: By | None, calendar: WorkingCalendar) -> dict[str, Any]:
+    """The values of the ``Window`` over [start, end] by ``by`` (names and types: ``WINDOW_TYPES``)."""
+    spans = period_spans(start, end, by)
+    first = {None: 0, "month": start.year * 12 + start.month, "quarter": start.year * 4 + (start.month - 1) // 3 + 1,
+             "year": start.year}[by]
+    untils = [dt.datetime.combine(e + dt.timedelta(days=1), dt.time()) for _, e in spans]
+    return {
+        "month_aligned": start.day == 1,
+        "opens": dt.datetime.combine(spans[0][0], dt.time()),
+        "closes": untils[-1],
+        "first": first,
+        "last": len(spans) - 1,
+        "froms": [dt.datetime.combine(s, dt.time()) for s, _ in spans],
+        "untils": untils,
+        "until_positions": [_until_position(calendar, e) for _, e in spans],
+        "starts": [s for s, _ in spans],
+        "ends": [e for _, e in spans],
+    }
+
+
+def literal_window(start: dt.date, end: dt.date, by: By | None, calendar: WorkingCalendar) -> Window:
+    """The ``Window`` over [start, end] by ``by`` with its values written into the expression (any engine)."""
+    values = window_values(start, end, by, calendar)
+    return Window(by=by, **{name: ibis.literal(values[name], type=kind) for name, kind in WINDOW_TYPES.items()})
+
+
 def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
     return condition.cast("int32").sum().cast("int64")
 
@@ -134,17 +190,13 @@ def _check_keys(keys: Sequence[str]) -> tuple[str, ...]:
     return keys
 
 
-def _period_index(t: ir.Table, prefix: str, start: dt.date, by: By | None) -> ir.IntegerValue:
-    """The position of the calendar period of ``t``'s ``{prefix}_at`` among the periods that start with
-    ``start``'s (valid for a time inside the window: the periods are calendar periods clipped to it), from the
-    period numbers ``dossier_facts`` stores (``_{prefix}_m`` = year × 12 + month, ``_q``, ``_y``)."""
-    if by is None:
+def _period_index(t: ir.Table, prefix: str, window: Window) -> ir.IntegerValue:
+    """The position of the calendar period of ``t``'s ``{prefix}_at`` among the window's periods (valid for a
+    time inside the window: the periods are calendar periods clipped to it), from the period numbers
+    ``dossier_facts`` stores (``_{prefix}_m`` = year × 12 + month, ``_q``, ``_y``)."""
+    if window.by is None:
         return ibis.literal(0, type="int64")
-    if by == "month":
-        return t[f"_{prefix}_m"] - (start.year * 12 + start.month)
-    if by == "quarter":
-        return t[f"_{prefix}_q"] - (start.year * 4 + (start.month - 1) // 3 + 1)
-    return t[f"_{prefix}_y"] - start.year
+    return t[f"_{prefix}_{window.by[0]}"] - window.first
 
 
 def _period_numbers(ts: ir.TimestampValue, prefix: str) -> dict[str, ir.IntegerValue]:
@@ -158,11 +210,7 @@ def _period_numbers(ts: ir.TimestampValue, prefix: str) -> dict[str, ir.IntegerV
 
 
 def _by_period(
-    source: ir.Table,
-    start: dt.date,
-    by: By | None,
-    spans: list[tuple[dt.date, dt.date]],
-    derive: Callable[[ir.Table], ir.Table] | None,
+    source: ir.Table, window: Window, derive: Callable[[ir.Table], ir.Table] | None
 ) -> tuple[ir.Table, ir.Table]:
     """The dossier facts with ``_p``, the index of a period they count in, as two tables: ``at_receipt`` (every
     dossier received in the window, with its period of receipt) and ``later`` (one row per later period in which
@@ -177,27 +225,26 @@ def _by_period(
     after each branch's filter on the raw columns, a separate expression per branch, so that an engine does not
     keep (materialise) the facts of every dossier for two consumers.
     """
-    opens = dt.datetime.combine(spans[0][0], dt.time())
-    closes = dt.datetime.combine(spans[-1][1] + dt.timedelta(days=1), dt.time())
-    last = len(spans) - 1
+    opens, closes = window.opens, window.closes
     at_receipt = source.filter((source.received_at >= opens) & (source.received_at < closes))
     at_receipt = derive(at_receipt) if derive else at_receipt
-    at_receipt = at_receipt.mutate(_p=_period_index(at_receipt, "received", start, by).cast("int64"))
+    at_receipt = at_receipt.mutate(_p=_period_index(at_receipt, "received", window).cast("int64"))
 
     def bounds(t: ir.Table) -> tuple[ir.IntegerValue, ir.IntegerValue]:
-        first = ibis.ifelse(t.received_at < opens, 0, _period_index(t, "received", start, by) + 1)
-        last_open = ibis.ifelse(t.finished_at.isnull() | (t.finished_at >= closes), last,
-                                _period_index(t, "finished", start, by))
+        first = ibis.ifelse(t.received_at < opens, 0, _period_index(t, "received", window) + 1)
+        last_open = ibis.ifelse(t.finished_at.isnull() | (t.finished_at >= closes), window.last,
+                                _period_index(t, "finished", window))
         return first, last_open
 
     later = source.filter((source.received_at < closes) & (source.finished_at.isnull() | (source.finished_at >= opens)))
     if derive:  # keep only the dossiers with later periods before deriving their facts
         later = later.mutate(**_period_numbers(later.received_at, "received"),
                              **_period_numbers(later.finished_at, "finished"))
-    elif opens.day == 1:
-        # Sufficient to leave out the others (see dossier_facts), and cheap: a table of facts kept sorted by it
-        # skips their storage blocks.
-        later = later.filter(later._open_after_month)
+    else:
+        # In a window that opens on a month's first day, sufficient to leave out the others (see
+        # dossier_facts), and cheap: a table of facts kept sorted by it skips their storage blocks. (A value of
+        # the window, not a branch here, so that one statement serves both: an engine folds the constant.)
+        later = later.filter(later._open_after_month | ~window.month_aligned)
     first, last_open = bounds(later)
     later = later.filter(last_open >= first)
     if derive:
@@ -237,22 +284,15 @@ def _position(t: ir.Table, column: str, name: str) -> ir.IntegerValue:
     ).cast("int64")
 
 
-def _with_bounds(t: ir.Table, spans: list[tuple[dt.date, dt.date]], calendar: WorkingCalendar) -> ir.Table:
+def _with_bounds(t: ir.Table, window: Window) -> ir.Table:
     """Add the bounds of each row's period ``_p``: ``_from``, ``_until`` (exclusive) and ``_until_pos`` (the
-    working-clock position of ``_until``), read from array literals indexed by ``_p``.
+    working-clock position of ``_until``), read from the window's arrays indexed by ``_p``.
 
-    An array lookup rather than a join with the periods table: a join with a dozen-row table gets estimates that
+    An array lookup rather than a join with a table of periods: a join with a dozen-row table gets estimates that
     make engines build their hash tables on the dossier side of the other joins.
     """
-    froms = [dt.datetime.combine(s, dt.time()) for s, _ in spans]
-    untils = [dt.datetime.combine(e + dt.timedelta(days=1), dt.time()) for _, e in spans]
-    positions = [_until_position(calendar, e) for _, e in spans]
     at = t._p.cast("int32")  # Spark's element_at takes an INT position
-    return t.mutate(
-        _from=ibis.literal(froms, type="array<timestamp>")[at],
-        _until=ibis.literal(untils, type="array<timestamp>")[at],
-        _until_pos=ibis.literal(positions, type="array<int64>")[at],
-    )
+    return t.mutate(_from=window.froms[at], _until=window.untils[at], _until_pos=window.until_positions[at])
 
 
 def _until_position(calendar: WorkingCalendar, last_day: dt.date) -> int | None:
@@ -260,15 +300,6 @@ def _until_position(calendar: WorkingCalendar, last_day: dt.date) -> int | None:
         return calendar.day_index(last_day + dt.timedelta(days=1)) * 86400
     except ValueError:  # outside the calendar
         return None
-
-
-@functools.lru_cache(maxsize=64)
-def _periods_table(spans: tuple[tuple[dt.date, dt.date], ...]) -> ir.Table:
-    """The periods as a table, one per list of periods (a stable name lets ``compute`` reuse compiled SQL)."""
-    return ibis.memtable(
-        {"_p": list(range(len(spans))), "period_start": [s for s, _ in spans], "period_end": [e for _, e in spans]},
-        schema={"_p": "int64", "period_start": "date", "period_end": "date"},
-    )
 
 
 def _sum_all(t: ir.Table, group: list[str], columns: list[str]) -> ir.Table:
@@ -374,8 +405,8 @@ def _flags(t: ir.Table) -> dict[str, ir.BooleanValue]:
 def scorecard(
     dossiers: ir.Table,
     *,
-    start: dt.date,
-    end: dt.date,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
     by: By | None = None,
     scoring: Scoring = DEFAULT,
     keys: Sequence[str] = ("agency_code",),
@@ -384,8 +415,12 @@ def scorecard(
     calendar: WorkingCalendar | None = None,
     from_facts: bool = False,
     pools: ir.Table | None = None,
+    window: Window | None = None,
 ) -> ir.Table:
     """One row per key and period, sorted by the key columns then period_start (see the module docstring).
+
+    The periods are those of [start, end] by ``by``, or, instead of the three, ``window`` (``Window``: the same
+    periods read from values an engine passes to a compiled statement).
 
     ``from_facts``: ``dossiers`` holds the ``dossier_facts`` of the dossiers (kept in a table, computed with the
     same ``calendar``) rather than the dossiers; either way the same sums of the same facts.
@@ -400,7 +435,12 @@ def scorecard(
     keys = _check_keys(keys)
     calendar = calendar or default_calendar()
     cal = _calendar_table(calendar)
-    spans = period_spans(start, end, by)
+    if window is None:
+        if start is None or end is None:
+            raise ValueError("a scorecard needs start and end, or a window")
+        window = literal_window(start, end, by, calendar)
+    elif start is not None or end is not None or by is not None:
+        raise ValueError("a window replaces start, end and by")
     deadlines = scoring.deadlines
     if pools is not None:
         members = pools.select("agency_code").distinct()
@@ -409,8 +449,8 @@ def scorecard(
             feedback = feedback.semi_join(members, "agency_code")
 
     derive = None if from_facts else functools.partial(dossier_facts, calendar=calendar)
-    at_receipt, later = _by_period(dossiers, start, by, spans, derive)
-    r = _on_time(at_receipt, spans, calendar)
+    at_receipt, later = _by_period(dossiers, window, derive)
+    r = _on_time(at_receipt, window)
     in_2_1 = r.finished_at.isnull() | (r.finished_at >= r._from)
     counts = {
         "n_received": r.count().cast("int64"),
@@ -434,16 +474,16 @@ def scorecard(
     parts = [pooled(r.group_by(group).aggregate(**counts), counts)]
     if procedures is not None:
         # The catalogue indicators count procedures: a narrow aggregate per procedure, rolled up to the key.
-        per_procedure = _procedure_activity(dossiers, not from_facts, keys, start, by, spans)
+        per_procedure = _procedure_activity(dossiers, not from_facts, keys, window)
         per_procedure = pooled(per_procedure, ("n_received", "_paid", "_e_result"),
                                list(dict.fromkeys([*keys, "procedure_code", "_p"])))
         parts.append(_with_catalogue(per_procedure, procedures, cal, deadlines).select(*group, *_PROCEDURE_COUNTS))
         columns += _PROCEDURE_COUNTS
-    o = _on_time(later, spans, calendar)
+    o = _on_time(later, window)
     parts.append(pooled(o.group_by(group).aggregate(n_in_2_1=o.count().cast("int64"), _on_time=_count(o._on_time)),
                         ("n_in_2_1", "_on_time")))
     if feedback is not None and all(k in feedback.columns for k in keys):
-        parts.append(pooled(_feedback_counts(feedback, keys, start, by, spans, calendar, cal, deadlines),
+        parts.append(pooled(_feedback_counts(feedback, keys, window, cal, deadlines),
                             _FEEDBACK_COUNTS))
         columns += _FEEDBACK_COUNTS
     parts = [
@@ -452,7 +492,9 @@ def scorecard(
         for p in parts
     ]
     a = functools.reduce(lambda x, y: x.union(y, distinct=False), parts)
-    a = _sum_all(a, group, columns).inner_join(_periods_table(tuple(spans)), "_p")
+    a = _sum_all(a, group, columns)
+    at = a._p.cast("int32")
+    a = a.mutate(period_start=window.starts[at], period_end=window.ends[at])
     return _score(a, keys, scoring, procedures is not None, "n_feedback" in columns)
 
 
@@ -491,22 +533,17 @@ def grouped_scorecard(
                      feedback=None if feedback is None else relabel(feedback), calendar=calendar, from_facts=True)
 
 
-def _procedure_activity(
-    source: ir.Table, raw: bool, keys: tuple[str, ...], start: dt.date, by: By | None,
-    spans: list[tuple[dt.date, dt.date]],
-) -> ir.Table:
+def _procedure_activity(source: ir.Table, raw: bool, keys: tuple[str, ...], window: Window) -> ir.Table:
     """Per key, procedure and period of receipt: dossiers received, paid online, with an electronic result.
 
     From dossiers (``raw``) only the few columns and flags it needs are derived, rather than reusing the other
     branches' facts, so that an engine does not have to keep (materialise) those for two consumers."""
-    opens = dt.datetime.combine(spans[0][0], dt.time())
-    closes = dt.datetime.combine(spans[-1][1] + dt.timedelta(days=1), dt.time())
-    d = source.filter((source.received_at >= opens) & (source.received_at < closes))
+    d = source.filter((source.received_at >= window.opens) & (source.received_at < window.closes))
     if raw:
         flags = _flags(d)
         d = d.select(*dict.fromkeys([*keys, "procedure_code"]), **_period_numbers(d.received_at, "received"),
                      _paid=flags["_paid"].cast("int8"), _e_result=flags["_e_result"].cast("int8"))
-    d = d.mutate(_p=_period_index(d, "received", start, by).cast("int64"))
+    d = d.mutate(_p=_period_index(d, "received", window).cast("int64"))
     return d.group_by(list(dict.fromkeys([*keys, "procedure_code", "_p"]))).aggregate(
         n_received=d.count().cast("int64"),
         _paid=d._paid.sum().cast("int64"),
@@ -514,10 +551,10 @@ def _procedure_activity(
     )
 
 
-def _on_time(t: ir.Table, spans: list[tuple[dt.date, dt.date]], calendar: WorkingCalendar) -> ir.Table:
+def _on_time(t: ir.Table, window: Window) -> ir.Table:
     """Fact rows of ``_by_period`` with their period's bounds and ``_on_time`` in that period: finished by the
     period end, the dossier's ``_ok_finished``; still open then, the period end against its open deadline."""
-    t = _with_bounds(t, spans, calendar)
+    t = _with_bounds(t, window)
     finished_by_end = t.finished_at.notnull() & (t.finished_at < t._until)
     within_open = ibis.ifelse(
         t._open_due.notnull(), t._until <= t._open_due, t._until_pos - t._open_from <= t._open_allow_s
@@ -563,18 +600,13 @@ def _with_catalogue(a: ir.Table, procedures: ir.Table, cal: ir.Table, deadlines:
 def _feedback_counts(
     feedback: ir.Table,
     keys: tuple[str, ...],
-    start: dt.date,
-    by: By | None,
-    spans: list[tuple[dt.date, dt.date]],
-    calendar: WorkingCalendar,
+    window: Window,
     cal: ir.Table,
     deadlines: Deadlines,
 ) -> ir.Table:
-    opens = dt.datetime.combine(spans[0][0], dt.time())
-    closes = dt.datetime.combine(spans[-1][1] + dt.timedelta(days=1), dt.time())
-    f = feedback.filter((feedback.received_at >= opens) & (feedback.received_at < closes))
+    f = feedback.filter((feedback.received_at >= window.opens) & (feedback.received_at < window.closes))
     f = f.mutate(**_period_numbers(f.received_at, "received"))
-    f = _with_bounds(f.mutate(_p=_period_index(f, "received", start, by).cast("int64")), spans, calendar)
+    f = _with_bounds(f.mutate(_p=_period_index(f, "received", window).cast("int64")), window)
     for column in ("received_at", "rejected_at", "info_requested_at", "handled_at"):
         f = _with_position(f, cal, column, f"_{column}_pos")
     day = 86400

@@ -18,9 +18,9 @@ from dieuhanh.demo.people import DEMO_PEOPLE
 
 def gunicorn_argv(addrport: str, workers: int) -> list[str]:
     """The gunicorn command line serving ``dieuhanh.wsgi`` on ``addrport`` (through the launcher that drops
-    gunicorn's ``Server`` banner, ``dieuhanh.web.gunicorn_main``)."""
+    gunicorn's ``Server`` banner, ``dieuhanh.web.gunicorn_main``), with the hooks of ``dieuhanh.web.gunicorn_conf``."""
     return [sys.executable, "-m", "dieuhanh.web.gunicorn_main", "dieuhanh.wsgi:application", "--bind", addrport, "--workers", str(workers),
-            "--access-logfile", "-", "--timeout", "120"]
+            "--access-logfile", "-", "--timeout", "120", "--config", "python:dieuhanh.web.gunicorn_conf"]
 
 
 class Command(BaseCommand):
