@@ -194,3 +194,21 @@ def test_the_catalogue_says_when_it_is_next_reviewed(release):
     page = Client().get("/cong-khai/du-lieu/").content.decode()
     # As of 30/06/2026: reviewed again by 30/12/2026 at the latest (every six months, Decree 47/2020).
     assert "lần tới chậm nhất ngày 30/12/2026" in page and "CC BY 4.0" in page
+
+
+def test_the_portal_leads_to_the_innovation_movement_pages(release):
+    """From every portal page a citizen or an enterprise reaches the problems the city orders, the support
+    programmes, the recognised initiatives and the award lists posted for comment; each of those leads to the
+    others and says which one it is."""
+    client = Client()
+    movement = ["/cong-khai/dat-hang/", "/cong-khai/ho-tro/", "/cong-khai/sang-kien/", "/cong-khai/khen-thuong/"]
+    for page in ("/cong-khai/", "/cong-khai/chi-tieu/", f"/cong-khai/ban-phat-hanh/{release.pk}/766/"):
+        top = re.search(r'<nav aria-label="Cổng công khai">.*?</nav>', client.get(page).content.decode(), re.S).group(0)
+        assert '<a href="/cong-khai/dat-hang/">Đổi mới sáng tạo</a>' in top, page
+    for url in movement:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        nav = re.search(r'<nav class="movement-nav" aria-label="Đổi mới sáng tạo">.*?</nav>', response.content.decode(), re.S)
+        assert nav is not None, url
+        assert re.findall(r'href="([^"]+)"', nav.group(0)) == movement
+        assert re.findall(r'href="([^"]+)" aria-current="page"', nav.group(0)) == [url]
