@@ -260,6 +260,15 @@ def get_unit_report(request, report_id: int):
     return _unit_report_out(selectors.round_report_get(request.auth, report_id))
 
 
+@router.get("/round-reports/{report_id}/file", response={200: None, **ERRORS},
+            summary="The unit's report as the DOCX its leader signs (a draft until approved)")
+def unit_report_file(request, report_id: int):
+    content, name = selectors.round_report_docx(request.auth, selectors.round_report_get(request.auth, report_id))
+    response = HttpResponse(content, content_type=selectors.DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @router.put("/round-reports/{report_id}", response={200: UnitReportOut, **ERRORS}, summary="Save the unit's narrative sections")
 def save_unit_report(request, report_id: int, body: SectionsIn):
     rr = services.round_report_save(actor=request.auth, round_report=selectors.round_report_get(request.auth, report_id),

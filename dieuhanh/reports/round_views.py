@@ -20,6 +20,7 @@ from dieuhanh.evidence import path_of
 from dieuhanh.pages import attachment, errors_return_to, form_problem, posted_int, run_for_page
 from dieuhanh.plans import selectors as plans
 from dieuhanh.reports import selectors, services
+from dieuhanh.reports.selectors import DOCX
 from dieuhanh.reports.forms import SECTION_LABELS, AttachForm, IssueForm, ReturnForm, RoundForm, SectionsForm, TemplateUploadForm
 from dieuhanh.units.selectors import city_code, unit_get
 
@@ -116,6 +117,13 @@ def round_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "can_review": rr.status == "submitted" and rr.round.status == "open" and can(request.user, "round_report_approve", rr.unit),
         "return_form": ReturnForm(initial={"version": rr.version}), "attach_form": AttachForm(),
         "attachments": rr.attachments.all(), "can_see_round": can(request.user, "report_view", rr.round.unit)})
+
+
+@login_required
+def round_report_docx(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The unit's report as the document its leader signs (see ``selectors.round_report_docx``)."""
+    content, filename = selectors.round_report_docx(request.user, selectors.round_report_get(request.user, report_id))
+    return attachment(content, filename, DOCX)
 
 
 @login_required

@@ -290,6 +290,35 @@ def statistics_appendix(actor, plan: Plan, as_of: dt.date) -> bytes:
 
 # ---------------------------------------------------------------- report rounds
 
+def round_report_docx(actor, rr) -> tuple[bytes, str]:
+    """A unit's report in a round as the document its leader signs (the ``unit-periodic`` template, Decree 30): the
+    unit's own sections, its figures as of the period's end, the number and the day left blank for its clerk;
+    marked as a draft until the leader approves it. Made on request, not stored (the round keeps the sections)."""
+    from django.utils import timezone
+
+    from dieuhanh.core.common.errors import CoreError
+    from dieuhanh.core.reports import render
+
+    rnd = rr.round
+    content, _, symbol = template_source("unit-periodic")
+    symbol = symbol or default_symbol(rr.unit)
+    today = timezone.localdate()
+    context = report_context(actor, template="unit-periodic", plan=rnd.plan, as_of=rnd.period_end, unit=rr.unit,
+                             number=1, issued_on=today, narrative=rr.sections, symbol=symbol)
+    report = context["report"]
+    report["number"], report["number_line"] = "", f"Số:        /{symbol}"
+    report["date_line"] = f"Thành phố Hồ Chí Minh, ngày    tháng    năm {today.year}"
+    notes = [report["provisional_note"]] if report["provisional_note"] else []
+    if rr.status != "approved":
+        notes.insert(0, "DỰ THẢO — chưa được lãnh đạo đơn vị duyệt")
+    report["provisional_note"] = " · ".join(notes)
+    try:
+        data = render.render(content, context, title=report["summary"], as_of=rnd.period_end)
+    except CoreError as e:
+        raise DomainError("the template cannot be rendered", code=e.code, params=e.params) from e
+    return data, f"bao-cao-{rr.unit.code}-{rnd.period}.docx"
+
+
 def rounds_managed(actor) -> list:
     """The rounds whose unit the person reaches (the secretariat's list), newest period first."""
     from dieuhanh.reports.models import ReportRound

@@ -11,6 +11,7 @@ urlpatterns = [
     path("official-reports/rounds/<int:round_id>/", round_views.round_detail, name="round_detail"),
     path("official-reports/rounds/<int:round_id>/<str:step>/", round_views.round_post, name="round_post"),
     path("official-reports/unit-reports/<int:report_id>/", round_views.round_report_detail, name="round_report_detail"),
+    path("official-reports/unit-reports/<int:report_id>/bao-cao.docx", round_views.round_report_docx, name="round_report_docx"),
     path("official-reports/unit-reports/<int:report_id>/<str:step>/", round_views.round_report_post, name="round_report_post"),
     path("official-reports/attachments/<int:attachment_id>/", round_views.round_attachment_download, name="round_attachment"),
 ]

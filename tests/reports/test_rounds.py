@@ -173,3 +173,49 @@ def test_the_daily_producer_is_registered_like_the_others():
     from dieuhanh.notifications.daily import PRODUCERS
 
     assert "dieuhanh.reports.reminders.rounds_due" in PRODUCERS
+
+
+def test_a_unit_downloads_its_report_as_the_document_its_leader_signs(plan, hcmc, people, api_client, web_client):
+    """The unit's own sections in the Decree 30 unit template, its figures as of the period's end, the number and the
+    day left blank for its clerk; marked as a draft until its leader approves; on the page and the API; another unit
+    finds nothing there."""
+    from django.test import Client
+
+    rnd = _open(people, plan, hcmc)
+    ward = RoundReport.objects.get(round=rnd, unit__code=BEN_THANH)
+    ward = round_report_save(actor=people["reporter"], round_report=ward, expected_version=ward.version,
+                             sections={"leadership": "Đảng ủy phường ban hành kế hoạch chuyển đổi số.",
+                                       "groups": {"4": "Mở 12 lớp kỹ năng số cho 480 người dân."}})
+    page = Client()
+    page.force_login(people["reporter"])
+    assert f'href="/official-reports/unit-reports/{ward.pk}/bao-cao.docx"' in page.get(
+        f"/official-reports/unit-reports/{ward.pk}/").content.decode()
+
+    def document(client, url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"] == selectors.DOCX
+        assert response["Content-Disposition"] == 'attachment; filename="bao-cao-26743-2026-11.docx"'
+        doc = Document(io.BytesIO(response.content))
+        cells = [p.text for t in doc.tables for row in t.rows for cell in row.cells for p in cell.paragraphs]
+        return [p.text for p in doc.paragraphs] + cells  # the heading (issuer, number, place and day) is a table
+
+    texts = document(page, f"/official-reports/unit-reports/{ward.pk}/bao-cao.docx")
+    assert "Đảng ủy phường ban hành kế hoạch chuyển đổi số." in texts
+    assert "Mở 12 lớp kỹ năng số cho 480 người dân." in " ".join(texts)
+    assert any("DỰ THẢO" in t for t in texts)
+    numbers = [t for t in texts if t.startswith("Số:")]
+    assert numbers and all(t.split("/")[0].strip() == "Số:" for t in numbers), numbers  # left for the clerk
+    assert any("ngày    tháng    năm 20" in t for t in texts)
+    assert any(t.startswith("PHƯỜNG BẾN THÀNH") for t in texts), texts[:12]
+
+    ward = round_report_submit(actor=people["reporter"], round_report=ward, expected_version=ward.version)
+    round_report_approve(actor=people["leader"], round_report=ward, expected_version=ward.version)
+    api = api_client("api.benthanh", BEN_THANH, "viewer")
+    approved = document(api, f"/api/round-reports/{ward.pk}/file")
+    assert not any("DỰ THẢO" in t for t in approved)
+    assert "Đảng ủy phường ban hành kế hoạch chuyển đổi số." in approved
+
+    other = web_client("xem.saigon", SAI_GON, "viewer")
+    assert other.get(f"/official-reports/unit-reports/{ward.pk}/bao-cao.docx").status_code == 404
+    assert api_client("api.saigon", SAI_GON, "viewer").get(f"/api/round-reports/{ward.pk}/file").status_code == 404

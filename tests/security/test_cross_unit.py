@@ -109,6 +109,7 @@ API_READS = [  # (path, the kind of object in world, or a unit code)
     ("/api/difficulties/{}", "difficulty"), ("/api/dashboards/{}", "dashboard"), ("/api/jobs/{}", "job"),
     ("/api/official-reports/{}", "official_report"), ("/api/official-reports/{}/file", "official_report"),
     ("/api/report-rounds/{}", "report_round"), ("/api/round-reports/{}", "round_report"),
+    ("/api/round-reports/{}/file", "round_report"),
     ("/api/initiatives/{}", "initiative"), ("/api/award-proposals/{}", "award_proposal"),
     ("/api/calls/{}", "call"), ("/api/calls/{}/proposals", "call"), ("/api/proposals/{}", "proposal"),
     ("/api/de-xuat/proposals/{}", "proposal"),
@@ -147,6 +148,7 @@ API_WRITES = [  # (method, path, kind, body)
 PAGE_READS = [
     ("/tasks/{}/", "task"), ("/tasks/{}/edit/", "task"), ("/evidence/{}/", "evidence"), ("/difficulties/{}/", "difficulty"), ("/dashboards/{}/", "dashboard"),
     ("/official-reports/rounds/{}/", "report_round"), ("/official-reports/unit-reports/{}/", "round_report"),
+    ("/official-reports/unit-reports/{}/bao-cao.docx", "round_report"),
     ("/sang-kien/{}/", "initiative"), ("/khen-thuong/de-nghi/{}/", "award_proposal"),
     ("/official-reports/attachments/{}/", "round_attachment"), ("/official-reports/rounds/{}/?format=xlsx", "report_round"),
     ("/dat-hang/{}/", "call"), ("/dat-hang/de-xuat/{}/", "proposal"), ("/dat-hang/{}/de-xuat.xlsx", "call"),
