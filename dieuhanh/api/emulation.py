@@ -11,8 +11,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import get_language
-from ninja import Field, Router, Schema, Status
+from django.http import FileResponse
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
+from dieuhanh import evidence
 from dieuhanh.api.fields import Day, Limit, Offset, column
 from dieuhanh.api.schemas import ERRORS
 from dieuhanh.emulation import selectors, services
@@ -371,6 +374,24 @@ def hide_comment(request, comment_id: int, body: ReasonIn):
 @router.get("/award-proposals/{proposal_id}", response={200: ProposalOut, **ERRORS}, summary="One proposal with its dossier")
 def get_proposal(request, proposal_id: int):
     return _proposal(selectors.proposal_get(request.auth, proposal_id))
+
+
+@router.post("/award-proposals/{proposal_id}/files", response={201: ProposalOut, **ERRORS},
+             summary="Add a file to the proposal's dossier (checked as evidence: type by content, size, SHA-256)")
+def add_proposal_file(request, proposal_id: int, file: File[UploadedFile]):
+    item = selectors.proposal_get(request.auth, proposal_id)
+    services.award_file_add(actor=request.auth, proposal=item, filename=file.name or "", content=file.read())
+    return Status(201, _proposal(selectors.proposal_get(request.auth, proposal_id)))
+
+
+@router.get("/award-proposals/{proposal_id}/files/{sha256}", response={200: None, **ERRORS},
+            summary="Download a file of the proposal's dossier (named by its SHA-256, as the proposal lists it)")
+def proposal_file(request, proposal_id: int, sha256: str):
+    item = selectors.proposal_get(request.auth, proposal_id)
+    f = item.files.filter(sha256=sha256).first()
+    if f is None:
+        raise NotFound("file not found")
+    return FileResponse(evidence.path_of(f.sha256).open("rb"), as_attachment=True, filename=f.filename, content_type=f.content_type)
 
 
 @router.post("/award-proposals/{proposal_id}/revoke", response={200: ProposalOut, **ERRORS}, summary="Revoke an award with its reason")

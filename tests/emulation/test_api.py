@@ -59,3 +59,40 @@ def test_a_unit_registers_for_a_movement_once_with_its_commitments(api_client, h
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_registered"
     reporter = api_client("canbo.mv", BEN_THANH, "reporter")
     assert post(reporter, f"/api/movements/{movement.pk}/registrations", {"unit": BEN_THANH, "commitments": "x"}).status_code == 403
+
+
+def test_a_proposals_dossier_files_are_added_and_downloaded_through_the_api(api_client, hcmc, settings, tmp_path):
+    """What the proposal's page does with files, the API does too: checked like evidence, listed by SHA-256,
+    downloaded within reach only, closed once the list is posted."""
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    leader = api_client("lanhdao", BEN_THANH, "approver")
+    city = api_client("thanhpho", CITY, "steering")
+    rnd = AwardRound.objects.create(unit=hcmc[CITY], title="Đợt 2026", year=2026)
+    body = {"unit": BEN_THANH, "form": "giay_khen", "nominee_kind": "person", "nominee_name": "Nguyễn Thị Lan", "period": 2026,
+            "achievements": "Thành tích", "summary": "Tóm tắt"}
+    proposal = post(leader, f"/api/award-rounds/{rnd.pk}/proposals", body).json()
+    files = f"/api/award-proposals/{proposal['id']}/files"
+
+    disguised = leader.post(files, {"file": SimpleUploadedFile("bao-cao.pdf", b"MZ\x90 not a pdf")})
+    assert disguised.status_code == 422 and disguised.json()["error"]["code"] == "file_disguised"
+    content = b"%PDF-1.7 thanh tich 2026"
+    added = leader.post(files, {"file": SimpleUploadedFile("bao-cao.pdf", content, content_type="application/pdf")})
+    assert added.status_code == 201
+    digest = hashlib.sha256(content).hexdigest()
+    assert added.json()["files"] == [digest]
+
+    download = leader.get(f"{files}/{digest}")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == content
+    assert 'filename="bao-cao.pdf"' in download["Content-Disposition"]
+    assert leader.get(f"{files}/{'0' * 64}").status_code == 404
+    elsewhere = api_client("lanhdao.saigon", "26740", "approver")
+    assert elsewhere.get(f"{files}/{digest}").status_code == 404
+    assert elsewhere.post(files, {"file": SimpleUploadedFile("x.pdf", content)}).status_code == 404
+
+    post(city, f"/api/award-rounds/{rnd.pk}/post", {"version": 1})
+    late = leader.post(files, {"file": SimpleUploadedFile("them.pdf", b"%PDF-1.7 them")})
+    assert late.status_code == 409 and late.json()["error"]["code"] == "round_not_open"

@@ -5,6 +5,7 @@ id (status and body, the id itself aside), and no write across units succeeds or
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 
@@ -17,7 +18,7 @@ from dieuhanh.difficulties.models import Difficulty
 from dieuhanh.difficulties.services import difficulty_raise
 from dieuhanh.emulation.models import AwardForm, Initiative
 from dieuhanh.emulation.models import Proposal as AwardProposal
-from dieuhanh.emulation.services import award_propose, award_round_open, initiative_apply
+from dieuhanh.emulation.services import award_file_add, award_propose, award_round_open, initiative_apply
 from dieuhanh.innovation import services as innovation
 from dieuhanh.innovation.models import Call
 from dieuhanh.innovation.models import Proposal as CallProposal
@@ -32,6 +33,8 @@ from dieuhanh.reports.services import report_build, round_open, round_report_att
 from tests.conftest import SYSTEM
 from tests.innovation.conftest import CRITERIA, make_proposer, proposal_of
 import tests.jobs_sample  # noqa: F401  registers the job "tests.accounts"
+
+AWARD_FILE = b"%PDF-1.7 thanh tich phuong Sai Gon"  # a file of Sài Gòn's award proposal
 
 pytestmark = pytest.mark.django_db
 SAI_GON, BEN_THANH = "26740", "26743"
@@ -51,7 +54,7 @@ def world(plan, hcmc, make_user, settings, tmp_path):
     call = innovation.call_move(actor=SYSTEM, call=call, expected_version=call.version, to="published")
     proposal = proposal_of(call, make_proposer("dn@saigon.vn"))
     Call.objects.filter(pk=call.pk).update(version=1)  # the matrix's writes name version 1
-    return {
+    objects = {
         "call": call.pk, "proposal": proposal.pk,
         "task": task.pk, "report": report.pk, "evidence": Evidence.objects.get(report=report).pk,
         "extension": extension_request(actor=SYSTEM, task=task, new_deadline=dt.date(2027, 6, 30), reason="Chờ vốn").pk,
@@ -78,6 +81,9 @@ def world(plan, hcmc, make_user, settings, tmp_path):
         "round_attachment": round_report_attach(actor=SYSTEM, round_report=RoundReport.objects.get(unit__code=SAI_GON),
                                                 filename="bao-cao-phuong.pdf", content=b"%PDF-1.7 phuong Sai Gon").pk,
     }
+    award_file_add(actor=SYSTEM, proposal=AwardProposal.objects.get(pk=objects["award_proposal"]), filename="thanh-tich.pdf",
+                   content=AWARD_FILE)
+    return objects
 
 
 def _city_round(plan, hcmc):
@@ -111,6 +117,7 @@ API_READS = [  # (path, the kind of object in world, or a unit code)
     ("/api/report-rounds/{}", "report_round"), ("/api/round-reports/{}", "round_report"),
     ("/api/round-reports/{}/file", "round_report"),
     ("/api/initiatives/{}", "initiative"), ("/api/award-proposals/{}", "award_proposal"),
+    ("/api/award-proposals/{}/files/" + hashlib.sha256(AWARD_FILE).hexdigest(), "award_proposal"),
     ("/api/calls/{}", "call"), ("/api/calls/{}/proposals", "call"), ("/api/proposals/{}", "proposal"),
     ("/api/de-xuat/proposals/{}", "proposal"),
 ]
@@ -236,8 +243,9 @@ def test_every_api_read_by_id_is_in_the_matrix_or_city_wide(hcmc):
     from dieuhanh.api.router import api
 
     reads = {p for p, ops in api.get_openapi_schema()["paths"].items() if "{" in p and "get" in ops}
-    covered = {re.sub(r"\{\}", "{x}", p) for p, _ in API_READS} | {p.replace("{}", "{x}") for p in API_UNIT_READS} | {"/api/users/{x}"}
-    uncovered = {p for p in reads - CITY_WIDE if re.sub(r"\{[a-z_]+\}", "{x}", p) not in covered}
+    covered = {re.sub(r"\{\}|[0-9a-f]{64}", "{x}", p) for p, _ in API_READS} | {p.replace("{}", "{x}") for p in API_UNIT_READS}
+    covered |= {"/api/users/{x}"}
+    uncovered = {p for p in reads - CITY_WIDE if re.sub(r"\{[a-z_0-9]+\}", "{x}", p) not in covered}
     assert not uncovered, sorted(uncovered)
 
 
