@@ -15,7 +15,10 @@ from django.utils import translation
 
 from dieuhanh.messages import render
 
-OPEN_TO_PROPOSERS = ("/de-xuat/", "/api/de-xuat/", "/api/public/", "/cong-khai/", "/static/", "/i18n/", "/login/", "/logout/", "/favicon.ico")
+# A proposer's own notifications (the answer to a proposal) are theirs to read: those pages and calls only ever
+# reach the person's own notifications (notifications/selectors.py).
+OPEN_TO_PROPOSERS = ("/de-xuat/", "/api/de-xuat/", "/api/public/", "/cong-khai/", "/static/", "/i18n/", "/login/", "/logout/",
+                     "/favicon.ico", "/notifications/", "/api/notifications")
 
 
 def _bearer_user(request):

@@ -61,9 +61,9 @@ def test_a_bad_tax_code_is_said_on_the_form(hcmc):
 
 OFFICIAL_PAGES = ["/", "/plans/", "/tasks/", "/difficulties/", "/dat-hang/", "/ho-tro/", "/dat-hang/moi/", "/dat-hang/{call}/",
                   "/dat-hang/de-xuat/{proposal}/", "/dat-hang/{call}/de-xuat.xlsx", "/dat-hang/export.xlsx", "/indicators/", "/units/",
-                  "/notifications/", "/me/roles/", "/dashboards/", "/jobs/", "/d766/", "/indices/"]
+                  "/me/roles/", "/dashboards/", "/jobs/", "/d766/", "/indices/"]
 OFFICIAL_API = ["/api/calls", "/api/calls/{call}", "/api/calls/{call}/proposals", "/api/proposals/{proposal}", "/api/tasks",
-                "/api/plans", "/api/units/79", "/api/notifications", "/api/difficulties", "/api/calls/figures", "/api/docs"]
+                "/api/plans", "/api/units/79", "/api/difficulties", "/api/calls/figures", "/api/docs"]
 
 
 def test_a_proposer_reaches_no_official_page_or_api_and_each_answers_like_a_missing_one(call, proposers):
@@ -192,3 +192,34 @@ def test_the_city_cockpit_counts_calls_by_stage(call, hcmc, web_client):
     block = section(web_client("chidao", "79", "steering").get("/").content.decode(), "ordered_problems")
     assert 'data-count="total">2<' in block
     assert "?stage=published" in block and "?stage=draft" in block
+
+
+def test_a_proposer_reads_the_answer_to_a_proposal_in_the_notifications_and_nothing_else(call, proposers, make_user):
+    """The answer reaches the proposer by e-mail and in the app: the bell counts it, the list names it, opening it
+    leads to the proposal and marks it read; the API gives the same; another person's notification is missing."""
+    from dieuhanh.notifications.models import Notification
+    from dieuhanh.notifications.services import notify_users
+
+    from dieuhanh.accounts.models import User
+
+    p = proposal_of(call, proposers["a"])
+    person = User.objects.get(pk=proposers["a"].user_id)  # as verified (active)
+    answer = notify_users("proposal_answered", users=[person], unit=call.owner, about=p,
+                          url=reverse("proposer_proposal", args=[p.pk]))[0]
+    official = make_user("canbo.thongbao", DEPARTMENT, "reporter")
+    theirs = notify_users("proposal_answered", users=[official], unit=call.owner, about=p, url="/dat-hang/")[0]
+    web = signed_in(proposers["a"].user)
+    home = web.get(reverse("proposer_home")).content.decode()
+    assert re.search(r'<a class="bell" href="/notifications/"[^>]*aria-label="Thông báo, 1 chưa đọc"', home), home[:3000]
+    listing = web.get("/notifications/").content.decode()
+    assert f'href="/notifications/{answer.pk}/open/"' in listing and f"/notifications/{theirs.pk}/" not in listing
+    opened = web.get(f"/notifications/{answer.pk}/open/")
+    assert opened.status_code == 302 and opened.url == reverse("proposer_proposal", args=[p.pk])
+    assert Notification.objects.get(pk=answer.pk).read_at is not None
+    assert web.get(f"/notifications/{theirs.pk}/open/").status_code == 404
+    assert web.get("/notifications/preferences/").status_code == 200  # e-mailed at once or in a daily digest
+    _, secret = token_create(actor=proposers["a"].user, user=proposers["a"].user, name="thong-bao")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    items = api.get("/api/notifications").json()
+    assert [n["id"] for n in items["items"]] == [answer.pk]
+    assert api.post(f"/api/notifications/{theirs.pk}/read").status_code == 404
