@@ -19,10 +19,11 @@ from dieuhanh.actions import action
 from dieuhanh.audit.services import actor_label, new_event, record_many
 from dieuhanh.core.common.periods import periods_between
 from dieuhanh.plans import facts
-from dieuhanh.plans.models import DeadlineChange, ExtensionStatus, ProgressReport, ReportStatus, Task, TaskStateChange
+from dieuhanh.plans.models import (SYNTHETIC_HISTORY, DeadlineChange, ExtensionStatus, ProgressReport, ReportStatus, Task,
+                                   TaskStateChange)
 
 # Stored in the reports and decisions it writes and shown as is on the task pages: Vietnamese, like every page.
-SYNTHETIC = "DỮ LIỆU GIẢ LẬP: lịch sử báo cáo minh họa"
+SYNTHETIC = SYNTHETIC_HISTORY
 
 
 @dataclass

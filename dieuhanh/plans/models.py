@@ -179,6 +179,11 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("Returned for revision")
 
 
+# The review comment of every report of a made-up (synthetic) reporting history (the demo, load tests): what shows
+# it, in pages or files, says the figures are synthetic.
+SYNTHETIC_HISTORY = "DỮ LIỆU GIẢ LẬP: lịch sử báo cáo minh họa"
+
+
 class ProgressReport(models.Model):
     """The lead unit's report on a task for one reporting period. Approved reports are locked."""
 

@@ -219,3 +219,24 @@ def test_a_unit_downloads_its_report_as_the_document_its_leader_signs(plan, hcmc
     other = web_client("xem.saigon", SAI_GON, "viewer")
     assert other.get(f"/official-reports/unit-reports/{ward.pk}/bao-cao.docx").status_code == 404
     assert api_client("api.saigon", SAI_GON, "viewer").get(f"/api/round-reports/{ward.pk}/file").status_code == 404
+
+
+def test_a_document_built_on_a_made_up_reporting_history_says_so(plan, hcmc, people):
+    """The demo's reporting history is synthetic (its reports carry ``SYNTHETIC_HISTORY``): a unit's document built on
+    it says so; another unit's, built on real reports only, does not."""
+    from dieuhanh.plans.models import SYNTHETIC_HISTORY, ProgressReport, ReportStatus, Task
+
+    task = Task.objects.get(code="4.2")  # led by Bến Thành
+    assert task.lead_unit.code == BEN_THANH
+    ProgressReport.objects.create(task=task, period="2026-10", period_end=D(2026, 10, 31), percent=40, status=ReportStatus.APPROVED,
+                                  done="Kết quả kỳ 2026-10", review_comment=SYNTHETIC_HISTORY)
+    rnd = _open(people, plan, hcmc)
+    note = "Ghi chú: báo cáo có sử dụng dữ liệu tổng hợp (synthetic) của bản trình diễn."
+
+    def texts(code):
+        rr = RoundReport.objects.get(round=rnd, unit__code=code)
+        content, _ = selectors.round_report_docx(people["steering"], rr)
+        return [p.text for p in Document(io.BytesIO(content)).paragraphs]
+
+    assert note in texts(BEN_THANH)
+    assert note not in texts(SAI_GON)
