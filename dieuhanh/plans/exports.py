@@ -20,11 +20,12 @@ def _stat_row(row: StatRow, name: str) -> list:
     return [name, row.total, *(row.counts[c] for c in COLUMNS), round(share, 1) if share is not None else None]
 
 
-def statistics_xlsx(plan: Plan, day: dt.date, by_label: str, total: StatRow, rows: list[StatRow]) -> bytes:
+def statistics_xlsx(plan: Plan, day: dt.date, by_label: str, total: StatRow, rows: list[StatRow], *, synthetic: str | None = None) -> bytes:
     headers = [by_label, _("Total"), *(str(label(c)) for c in COLUMNS), _("Completed (%)")]
     return table_workbook(
         title=_("Tasks of %(n)s as of %(d)s") % {"n": plan.number, "d": f"{day:%d/%m/%Y}"},
-        notes=[plan.title, _("Counted as in Government reports: assigned top-level tasks; cancelled tasks and tasks assigned later are left out.")],
+        notes=[plan.title, _("Counted as in Government reports: assigned top-level tasks; cancelled tasks and tasks assigned later are left out."),
+               *([synthetic] if synthetic else [])],
         headers=[capfirst(h) for h in headers], widths=[50, 10, 14, 14, 14, 14, 14],
         rows=[*(_stat_row(r, r.label) for r in rows), _stat_row(total, _("Total"))], sheet_name=_("Statistics"))
 

@@ -19,6 +19,7 @@ from dieuhanh.errors import NotFound
 from dieuhanh.plans import facts
 from dieuhanh.plans.auth import can_see_task, require_plan_visible, visible_tasks_q
 from dieuhanh.plans.models import (
+    SYNTHETIC_HISTORY,
     DeadlineChange,
     Evidence,
     ExtensionStatus,
@@ -29,6 +30,16 @@ from dieuhanh.plans.models import (
     TaskGroup,
     TaskStateChange,
 )
+
+
+def synthetic_history(plan: Plan, as_of: dt.date, unit=None) -> bool:
+    """Whether the plan's figures as of ``as_of`` rest on a made-up reporting history (``models.SYNTHETIC_HISTORY``,
+    the demo's and load tests'): any such report up to ``as_of`` of its tasks (led by ``unit`` or below when given).
+    What shows those figures says they are synthetic."""
+    reports = ProgressReport.objects.filter(task__plan=plan, review_comment=SYNTHETIC_HISTORY, period_end__lte=as_of)
+    if unit is not None:
+        reports = reports.filter(task__lead_unit__path__startswith=unit.path)
+    return reports.exists()
 
 
 def plans_visible(actor) -> QuerySet[Plan]:

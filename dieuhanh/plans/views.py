@@ -33,7 +33,7 @@ from dieuhanh.plans.forms import (
     TaskForm,
     UploadForm,
 )
-from dieuhanh.plans.models import ReportStatus
+from dieuhanh.plans.models import SYNTHETIC_HISTORY, ReportStatus
 from dieuhanh.units.selectors import unit_get
 from dieuhanh.pages import attachment, cached_fragment, date_param, errors_return_to, int_param, ranking_page, run_for_page, to_job
 
@@ -67,7 +67,13 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
     # The figures are kept until the tasks or the plan change, for this reach and day.
     key = (selectors.tasks_stamp(), selectors.reach_key(request.user), plan.pk, day, can_manage)
-    return render(request, "plans/plan_detail.html", {"plan": plan, "day": day, "figures": cached_fragment("plan_figures", key, figures)})
+    return render(request, "plans/plan_detail.html", {"plan": plan, "day": day, "figures": cached_fragment("plan_figures", key, figures),
+                                                      "synthetic": _synthetic(plan, day)})
+
+
+def _synthetic(plan, day) -> str | None:
+    """The label of the made-up reporting history the plan's figures rest on, or None."""
+    return SYNTHETIC_HISTORY if selectors.synthetic_history(plan, day) else None
 
 
 @login_required
@@ -82,11 +88,12 @@ def plan_statistics(request: HttpRequest, plan_id: int) -> HttpResponse:
     total, rows = selectors.statistics(tasks, by, day)
     if request.GET.get("format") == "xlsx":
         by_label = {"group": _("Task group"), "unit": _("Lead unit"), "key": _("Key tasks")}[by]
-        return attachment(exports.statistics_xlsx(plan, day, by_label, total, rows), f"thong-ke-{plan.pk}-{day:%Y%m%d}.xlsx")
+        return attachment(exports.statistics_xlsx(plan, day, by_label, total, rows, synthetic=_synthetic(plan, day)),
+                          f"thong-ke-{plan.pk}-{day:%Y%m%d}.xlsx")
     changes = selectors.changes_between(tasks, since, day) if since and since < day else None
     return render(request, "plans/statistics.html", {
         "plan": plan, "day": day, "since": since, "by": by, "total": total, "rows": rows, "changes": changes,
-        "columns": ["completed_on_time", "completed_late", "within_deadline", "overdue"],
+        "columns": ["completed_on_time", "completed_late", "within_deadline", "overdue"], "synthetic": _synthetic(plan, day),
     })
 
 

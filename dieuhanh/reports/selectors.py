@@ -194,17 +194,6 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def synthetic_history(plan: Plan, as_of: dt.date, unit: Unit | None = None) -> bool:
-    """Whether the figures rest on a made-up reporting history (``plans.models.SYNTHETIC_HISTORY``): any report up to
-    ``as_of`` of the plan's tasks (led by ``unit`` or below when given)."""
-    from dieuhanh.plans.models import SYNTHETIC_HISTORY, ProgressReport
-
-    reports = ProgressReport.objects.filter(task__plan=plan, review_comment=SYNTHETIC_HISTORY, period_end__lte=as_of)
-    if unit is not None:
-        reports = reports.filter(task__lead_unit__path__startswith=unit.path)
-    return reports.exists()
-
-
 def report_context(actor, *, template: str, plan: Plan, as_of: dt.date, unit: Unit, number: int, issued_on: dt.date,
                    signer_name: str = "", signer_title: str = "CHỦ TỊCH", place: str = "Thành phố Hồ Chí Minh",
                    narrative: dict | None = None, symbol: str = "") -> dict[str, Any]:
@@ -220,7 +209,7 @@ def report_context(actor, *, template: str, plan: Plan, as_of: dt.date, unit: Un
     parent = ISSUERS.get(unit.kind, (unit.parent.name.upper() if unit.parent else ""))
     issuer = unit.name.upper().removeprefix("ỦY BAN NHÂN DÂN ").strip() if unit.kind == "province" else unit.name.upper()
     synthetic = (any(d["synthetic"] for d in difficulties) or bool(ranking_label and "tổng hợp" in ranking_label.lower())
-                 or synthetic_history(plan, as_of, scoped))
+                 or plans.synthetic_history(plan, as_of, scoped))
     drafted = {**_narrative(totals, groups, kpis, difficulties), "results": ""}
     written = narrative or {}
     texts = {key: written[key] if written.get(key) is not None else drafted[key] for key in SECTIONS}

@@ -154,3 +154,28 @@ def test_another_users_roles_outside_my_reach_are_not_shown(plan, api_client, ma
     ward = api_client("lanhdao.benthanh", "26743", "approver")
     roles = ward.get("/api/users/chung").json()["roles"]
     assert [r["unit_code"] for r in roles] == ["26743"]
+
+
+def test_plan_pages_built_on_a_made_up_reporting_history_say_so(plan, web_client):
+    """The demo's reporting history is synthetic (its reports carry ``SYNTHETIC_HISTORY``): the plan's overview, its
+    statistics page and the statistics workbook say so as of any day after such a report, and not before it."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from dieuhanh.plans.models import SYNTHETIC_HISTORY, ReportStatus
+
+    client = web_client("xem.thongke", "79", "viewer")
+    pages = [f"/plans/{plan.pk}/?as_of=30/11/2026", f"/plans/{plan.pk}/statistics/?as_of=30/11/2026"]
+    for page in pages:
+        assert 'id="synthetic-note"' not in client.get(page).content.decode(), page
+    ProgressReport.objects.create(task=Task.objects.get(code="4.2"), period="2026-10", period_end=dt.date(2026, 10, 31), percent=40,
+                                  status=ReportStatus.APPROVED, done="Kết quả kỳ 2026-10", review_comment=SYNTHETIC_HISTORY)
+    for page in pages:
+        body = client.get(page).content.decode()
+        assert 'id="synthetic-note"' in body and SYNTHETIC_HISTORY in body, page
+    before = client.get(f"/plans/{plan.pk}/statistics/?as_of=15/10/2026").content.decode()
+    assert 'id="synthetic-note"' not in before  # as of a day before the made-up report
+    workbook = client.get(f"/plans/{plan.pk}/statistics/?as_of=30/11/2026&format=xlsx")
+    cells = [c for row in load_workbook(io.BytesIO(workbook.content)).active.iter_rows(values_only=True) for c in row if c]
+    assert SYNTHETIC_HISTORY in cells
