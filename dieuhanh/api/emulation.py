@@ -387,10 +387,7 @@ def add_proposal_file(request, proposal_id: int, file: File[UploadedFile]):
 @router.get("/award-proposals/{proposal_id}/files/{sha256}", response={200: None, **ERRORS},
             summary="Download a file of the proposal's dossier (named by its SHA-256, as the proposal lists it)")
 def proposal_file(request, proposal_id: int, sha256: str):
-    item = selectors.proposal_get(request.auth, proposal_id)
-    f = item.files.filter(sha256=sha256).first()
-    if f is None:
-        raise NotFound("file not found")
+    f = selectors.proposal_file_get(request.auth, proposal_id, sha256=sha256)
     return FileResponse(evidence.path_of(f.sha256).open("rb"), as_attachment=True, filename=f.filename, content_type=f.content_type)
 
 

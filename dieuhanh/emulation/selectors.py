@@ -97,6 +97,14 @@ def proposal_get(actor, pk: int) -> Proposal:
     return item
 
 
+def proposal_file_get(actor, proposal_id: int, **lookup):
+    """A file of a proposal's dossier (``lookup``: its ``pk`` or ``sha256``), within the proposal's reach."""
+    f = proposal_get(actor, proposal_id).files.filter(**lookup).first()
+    if f is None:
+        raise NotFound("file not found")
+    return f
+
+
 def comment_get(actor, pk: int) -> Comment:
     item = Comment.objects.select_related("round", "round__unit").filter(pk=pk).first()
     if item is None or not (is_system(actor) or can(actor, "award_view", item.round.unit)):

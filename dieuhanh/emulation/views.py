@@ -274,10 +274,7 @@ def award_file(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 def award_file_download(request: HttpRequest, proposal_id: int, file_id: int) -> FileResponse:
-    item = selectors.proposal_get(request.user, proposal_id)
-    f = item.files.filter(pk=file_id).first()
-    if f is None:
-        raise NotFound("file not found")
+    f = selectors.proposal_file_get(request.user, proposal_id, pk=file_id)
     return FileResponse(evidence.path_of(f.sha256).open("rb"), as_attachment=True, filename=f.filename, content_type=f.content_type)
 
 
